@@ -1,0 +1,125 @@
+"""Composition root: settings → engine → bot → dispatcher → outbox sender, built on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot import commands, migrate
+from bot.delivery import OutboxSender
+from bot.i18n import ActorI18nMiddleware, create_i18n
+from bot.middlewares import ActorMiddleware, DatabaseMiddleware, DomainErrorMiddleware
+from bot.settings import Settings
+from handlers import get_routers
+from services import users
+from services.access import locale_of
+from services.clock import Clock, SystemClock
+from services.db.engine import create_engine, session_factory
+from services.db.models import User
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    i18n: I18n
+    bot: Bot
+    dispatcher: Dispatcher
+    sender: OutboxSender
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode="HTML"),
+    )
+
+
+def create_storage(settings: Settings) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def create_dispatcher(
+    settings: Settings,
+    clock: Clock,
+    sessions: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    sender: OutboxSender,
+) -> Dispatcher:
+    dispatcher = Dispatcher(storage=create_storage(settings), settings=settings, clock=clock)
+    dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, sender.wake))
+    dispatcher.update.outer_middleware(ActorMiddleware(settings, clock))
+    ActorI18nMiddleware(i18n).setup(dispatcher)
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.message.middleware(DomainErrorMiddleware())
+    dispatcher.callback_query.middleware(DomainErrorMiddleware())
+    dispatcher.include_routers(*get_routers())
+    return dispatcher
+
+
+def build_app(
+    settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
+) -> App:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    i18n = create_i18n(settings.default_locale)
+    bot = create_bot(settings, session)
+    sender = OutboxSender(bot, sessions, clock, settings, i18n)
+    dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
+    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, sender)
+
+
+async def prepare(app: App) -> None:
+    """Schema up to date, owners known, command menus set for every role."""
+    await migrate.upgrade(app.engine)
+    async with app.sessions() as session:
+        await users.ensure_owners(session, app.settings.owner_ids, app.clock.now())
+        staff = await users.staff(session)
+    await commands.set_default(app.bot, app.i18n)
+    for user in staff:
+        await _menu_for(app, user)
+
+
+async def _menu_for(app: App, user: User) -> None:
+    locale = locale_of(user, app.settings.default_locale)
+    try:
+        await commands.set_for_chat(app.bot, app.i18n, user.tg_id, user.role, locale)
+    except Exception as error:  # an owner who never opened the bot has no chat yet
+        log.warning("command menu for %s not set: %s", user.tg_id, error)
+
+
+async def run_polling(app: App) -> None:
+    await prepare(app)
+    sender = asyncio.create_task(app.sender.run())
+    try:
+        await app.dispatcher.start_polling(app.bot)
+    finally:
+        sender.cancel()
+        await app.bot.session.close()
+        await app.engine.dispose()

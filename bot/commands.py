@@ -1,0 +1,59 @@
+"""The command menu, per role: customers by default scope, staff by their own chat."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import lazy_gettext as __
+from babel.support import LazyProxy
+
+from services.access import MANAGER, OWNER, SUPPORTED_LOCALES
+
+_START = ("start", __("Main menu"))
+_LANGUAGE = ("language", __("Change language"))
+_CANCEL = ("cancel", __("Leave the current step"))
+_HELP = ("help", __("What this bot can do"))
+_DUTY = ("duty", __("Go on or off duty"))
+
+MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
+    "customer": [
+        _START,
+        ("new", __("Send a new request")),
+        ("requests", __("My requests")),
+        _LANGUAGE,
+        _CANCEL,
+        _HELP,
+    ],
+    MANAGER: [_START, _DUTY, _LANGUAGE, _CANCEL, _HELP],
+    OWNER: [
+        _START,
+        ("invite", __("Invite a manager")),
+        ("team", __("My team")),
+        _DUTY,
+        _LANGUAGE,
+        _CANCEL,
+        _HELP,
+    ],
+}
+
+
+def menu(i18n: I18n, role: str, locale: str) -> list[BotCommand]:
+    with i18n.context(), i18n.use_locale(locale):
+        return [BotCommand(command=name, description=str(text)) for name, text in MENUS[role]]
+
+
+async def set_default(bot: Bot, i18n: I18n) -> None:
+    scope = BotCommandScopeDefault()
+    await bot.set_my_commands(menu(i18n, "customer", i18n.default_locale), scope=scope)
+    for locale in SUPPORTED_LOCALES:
+        commands = menu(i18n, "customer", locale)
+        await bot.set_my_commands(commands, scope=scope, language_code=locale)
+
+
+async def set_for_chat(bot: Bot, i18n: I18n, chat_id: int, role: str, locale: str) -> None:
+    scope = BotCommandScopeChat(chat_id=chat_id)
+    if role in (OWNER, MANAGER):
+        await bot.set_my_commands(menu(i18n, role, locale), scope=scope)
+    else:
+        await bot.delete_my_commands(scope=scope)

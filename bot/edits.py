@@ -1,0 +1,18 @@
+"""Editing a message in place, tolerant of Telegram's refusals."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup, Message
+
+
+async def edit_or_send(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | bool:
+    """Same content is fine; a message that can no longer be edited is sent again."""
+    try:
+        return await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" in error.message:
+            return True
+        return await message.answer(text, reply_markup=markup)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import DealAction, DealCb, LangCb, MenuAction, MenuCb, TeamAction, TeamCb
+from services.users import TeamMember
+
+LANGUAGES = {"en": "English", "az": "Azərbaycanca", "ru": "Русский"}
+
+
+def customer_menu() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=_("📝 New request"), callback_data=_cb(MenuAction.NEW))],
+            [InlineKeyboardButton(text=_("📋 My requests"), callback_data=_cb(MenuAction.MINE))],
+            [InlineKeyboardButton(text=_("🌐 Language"), callback_data=_cb(MenuAction.LANGUAGE))],
+        ]
+    )
+
+
+def _cb(action: MenuAction) -> str:
+    return MenuCb(action=action).pack()
+
+
+def languages() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=name, callback_data=LangCb(code=code).pack())]
+            for code, name in LANGUAGES.items()
+        ]
+    )
+
+
+def phone_request() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_("📱 Share my contact"), request_contact=True)],
+            [KeyboardButton(text=skip_label())],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def skip_label() -> str:
+    return _("Skip")
+
+
+def deal_card(deal_id: int, taken: bool) -> InlineKeyboardMarkup:
+    reply = InlineKeyboardButton(
+        text=_("↩️ Reply"), callback_data=DealCb(action=DealAction.REPLY, deal_id=deal_id).pack()
+    )
+    if taken:
+        return InlineKeyboardMarkup(inline_keyboard=[[reply]])
+    take = InlineKeyboardButton(
+        text=_("✅ Take"), callback_data=DealCb(action=DealAction.TAKE, deal_id=deal_id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[take, reply]])
+
+
+def reply_only(deal_id: int) -> InlineKeyboardMarkup:
+    return deal_card(deal_id, taken=True)
+
+
+def team(members: list[TeamMember]) -> InlineKeyboardMarkup:
+    rows = []
+    for member in members:
+        if member.is_active:
+            text = _("Deactivate {name}").format(name=member.name)
+            action = TeamAction.OFF
+        else:
+            text = _("Reactivate {name}").format(name=member.name)
+            action = TeamAction.ON
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=text, callback_data=TeamCb(action=action, user_id=member.user_id).pack()
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.errors import error_text
+from bot.settings import Settings
+from services.access import actor_of
+from services.clock import Clock
+from services.errors import DomainError
+from services.users import TelegramProfile, sync_user
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """One session per update; after it, wake the outbox sender for what the update queued."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]
+    ) -> None:
+        self.sessions = sessions
+        self.wake = wake
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessions() as session:
+            data["session"] = session
+            try:
+                return await handler(event, data)
+            finally:
+                self.wake()
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Loads (or creates) the account behind the update and who it acts as."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        if tg_user is None or tg_user.is_bot:
+            return await handler(event, data)
+        session: AsyncSession = data["session"]
+        profile = TelegramProfile(
+            tg_id=tg_user.id,
+            first_name=tg_user.first_name,
+            last_name=tg_user.last_name,
+            username=tg_user.username,
+            language_code=tg_user.language_code,
+        )
+        user = await sync_user(session, profile, self.settings.owner_ids, self.clock.now())
+        await session.commit()
+        data["actor"] = actor_of(user, self.settings.default_locale)
+        return await handler(event, data)
+
+
+class DomainErrorMiddleware(BaseMiddleware):
+    """A refused or invalid action is undone and answered in the reader's language."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            await data["session"].rollback()
+            text = error_text(error)
+            if isinstance(event, CallbackQuery):
+                answer: CallbackAnswer = data["callback_answer"]
+                answer.text = text
+                answer.show_alert = True
+            elif isinstance(event, Message):
+                await event.answer(text)
+            return None

@@ -1,0 +1,124 @@
+"""Outbox rows rendered into Bot API calls, in the recipient's language at send time."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
+from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, render
+from services.db.models import Outbox
+from services.views import MessageView, deal_card, message_view, user_name
+
+TEXT_CHUNK = 3500
+CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    method: TelegramMethod[Message]
+    deal_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    session: AsyncSession
+    row: Outbox
+    zone: ZoneInfo
+    locale: str
+
+
+Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
+
+
+async def _deal_card(ctx: Context) -> list[Outgoing]:
+    card = await deal_card(ctx.session, ctx.row.payload["deal_id"])
+    method = SendMessage(
+        chat_id=ctx.row.chat_id,
+        text=render.deal_card(card, ctx.zone, ctx.locale),
+        reply_markup=keyboards.deal_card(card.deal_id, taken=card.taken_at is not None),
+    )
+    return [Outgoing(method, card.deal_id)]
+
+
+async def _deal_media(ctx: Context) -> list[Outgoing]:
+    view = await message_view(ctx.session, ctx.row.payload["message_id"])
+    header = _("<b>#{number}</b>").format(number=view.deal_id)
+    return _relay(ctx.row.chat_id, view, header, keyboards.reply_only(view.deal_id))
+
+
+async def _relay_in(ctx: Context) -> list[Outgoing]:
+    view = await message_view(ctx.session, ctx.row.payload["message_id"])
+    header = _("💬 <b>#{number} · {name}</b>").format(
+        number=view.deal_id, name=escape(view.customer_name)
+    )
+    return _relay(ctx.row.chat_id, view, header, keyboards.reply_only(view.deal_id))
+
+
+async def _relay_out(ctx: Context) -> list[Outgoing]:
+    view = await message_view(ctx.session, ctx.row.payload["message_id"])
+    header = _("<b>{name}</b>, request #{number}:").format(
+        name=escape(view.author_first_name), number=view.deal_id
+    )
+    return [Outgoing(o.method) for o in _relay(ctx.row.chat_id, view, header, None)]
+
+
+def _relay(
+    chat_id: int, view: MessageView, header: str, markup: InlineKeyboardMarkup | None
+) -> list[Outgoing]:
+    """A relayed message keeps every character: long text is split, never cut."""
+    if view.kind == "text" or view.file_id is None:
+        chunks = [view.text[i : i + TEXT_CHUNK] for i in range(0, len(view.text), TEXT_CHUNK)]
+        return [
+            Outgoing(
+                SendMessage(
+                    chat_id=chat_id, text=f"{header}\n{escape(chunk)}", reply_markup=markup
+                ),
+                view.deal_id,
+            )
+            for chunk in chunks or [""]
+        ]
+    room = CAPTION_LIMIT - len(header) - 1
+    caption, rest = view.text[:room], view.text[room:]
+    full_caption = f"{header}\n{escape(caption)}" if caption else header
+    media: TelegramMethod[Message]
+    if view.kind == "photo":
+        media = SendPhoto(
+            chat_id=chat_id, photo=view.file_id, caption=full_caption, reply_markup=markup
+        )
+    else:
+        media = SendDocument(
+            chat_id=chat_id, document=view.file_id, caption=full_caption, reply_markup=markup
+        )
+    out = [Outgoing(media, view.deal_id)]
+    if rest:
+        tail = MessageView(view.deal_id, "text", rest, None, "", "")
+        out += _relay(chat_id, tail, header, markup)
+    return out
+
+
+async def _manager_joined(ctx: Context) -> list[Outgoing]:
+    name = await user_name(ctx.session, ctx.row.payload["user_id"])
+    text = _("🎉 {name} joined the team as a manager.").format(name=escape(name))
+    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
+
+
+async def _access_revoked(ctx: Context) -> list[Outgoing]:
+    text = _("The owner has turned off your manager access. Your open requests were handed over.")
+    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
+
+
+RENDERERS: dict[str, Renderer] = {
+    "deal_card": _deal_card,
+    "deal_media": _deal_media,
+    "relay_in": _relay_in,
+    "relay_out": _relay_out,
+    "manager_joined": _manager_joined,
+    "access_revoked": _access_revoked,
+}

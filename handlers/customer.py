@@ -1,0 +1,179 @@
+"""Customers: a new request (what, then phone), their requests, and writing to their manager."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, render
+from bot.callbacks import MenuAction, MenuCb
+from bot.content import content_of
+from bot.settings import Settings
+from handlers.filters import Customer, NotCommand
+from handlers.states import NewRequest
+from services import conversation, customers, intake, views
+from services.access import Actor
+from services.clock import Clock
+from services.content import Attachment, Content
+from services.errors import InvalidInput
+from services.phones import normalize_phone
+
+
+def ask_what() -> str:
+    return _("What do you need? Describe it in one message; photos and documents are welcome.")
+
+
+async def new_command(message: Message, state: FSMContext) -> None:
+    await state.set_state(NewRequest.describing)
+    await message.answer(ask_what(), reply_markup=ReplyKeyboardRemove())
+
+
+async def new_button(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(NewRequest.describing)
+    if isinstance(query.message, Message):
+        await query.message.answer(ask_what())
+
+
+def _dump(content: Content) -> dict[str, object]:
+    return {
+        "text": content.text,
+        "files": [[a.kind, a.file_id, a.caption] for a in content.attachments],
+    }
+
+
+def _load(data: dict[str, object]) -> Content:
+    files = data.get("files") or []
+    assert isinstance(files, list)
+    return Content(str(data.get("text", "")), tuple(Attachment(*f) for f in files))
+
+
+async def described(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    content = content_of(message)
+    if content.is_empty:
+        raise InvalidInput("empty_request")
+    if await customers.known_phone(session, actor.user_id):
+        await state.clear()
+        await _submit(message, session, actor, clock, content, None)
+        return
+    await state.set_state(NewRequest.phone)
+    await state.update_data(_dump(content))
+    await message.answer(
+        _(
+            "Thanks! What phone number can the manager call? "
+            "Share your contact, type it, or tap Skip."
+        ),
+        reply_markup=keyboards.phone_request(),
+    )
+
+
+async def more_files(message: Message, state: FSMContext) -> None:
+    content = _load(await state.get_data()).merged(content_of(message))
+    await state.update_data(_dump(content))
+    await message.answer(_("Added to your request. Now your phone number, or tap Skip."))
+
+
+async def phone_given(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    phone = None
+    if message.contact is not None:
+        phone = normalize_phone(_plus(message.contact.phone_number), settings.phone_region)
+    elif message.text != keyboards.skip_label():
+        phone = normalize_phone(message.text or "", settings.phone_region)
+    content = _load(await state.get_data())
+    await state.clear()
+    await _submit(message, session, actor, clock, content, phone)
+
+
+def _plus(number: str) -> str:
+    return number if number.startswith("+") else "+" + number
+
+
+async def _submit(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    content: Content,
+    phone: str | None,
+) -> None:
+    submitted = await intake.submit_request(session, actor, content, phone, clock.now())
+    if submitted.manager_name:
+        text = _("Request #{number} received — {manager} will contact you.").format(
+            number=submitted.deal_id, manager=submitted.manager_name
+        )
+    else:
+        text = _("Request #{number} received — we will contact you soon.").format(
+            number=submitted.deal_id
+        )
+    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+
+
+async def my_requests_command(
+    message: Message, session: AsyncSession, actor: Actor, settings: Settings
+) -> None:
+    await message.answer(await _requests_text(session, actor, settings))
+
+
+async def my_requests_button(
+    query: CallbackQuery, session: AsyncSession, actor: Actor, settings: Settings
+) -> None:
+    if isinstance(query.message, Message):
+        await query.message.answer(await _requests_text(session, actor, settings))
+
+
+async def _requests_text(session: AsyncSession, actor: Actor, settings: Settings) -> str:
+    items = await views.my_requests(session, actor)
+    if not items:
+        return _("You have no requests yet. Just write here what you need.")
+    lines = [_("<b>Your requests</b>")]
+    lines += [render.request_line(item, settings.zone, actor.locale) for item in items]
+    return "\n".join(lines)
+
+
+async def contact_shared(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock, settings: Settings
+) -> None:
+    assert message.contact is not None
+    phone = normalize_phone(_plus(message.contact.phone_number), settings.phone_region)
+    await customers.save_phone(session, actor.user_id, phone, clock.now())
+    await message.answer(_("Thanks, we saved your number."), reply_markup=ReplyKeyboardRemove())
+
+
+async def free_message(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    """Writing with no flow open: to the open request's manager, or a new request."""
+    content = content_of(message)
+    if await conversation.customer_writes(session, actor, content, clock.now()) is None:
+        await _submit(message, session, actor, clock, content, None)
+
+
+def router() -> Router:
+    router = Router(name="customer")
+    router.message.filter(Customer())
+    router.message.register(new_command, Command("new"))
+    router.callback_query.register(new_button, MenuCb.filter(F.action == MenuAction.NEW))
+    router.message.register(described, NewRequest.describing)
+    router.message.register(more_files, NewRequest.phone, F.photo | F.document)
+    router.message.register(phone_given, NewRequest.phone)
+    router.message.register(my_requests_command, Command("requests"))
+    router.callback_query.register(my_requests_button, MenuCb.filter(F.action == MenuAction.MINE))
+    router.message.register(contact_shared, F.contact)
+    router.message.register(free_message, NotCommand(), F.text | F.photo | F.document)
+    return router

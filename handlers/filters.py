@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+
+from services.access import Actor
+
+
+class Staff(Filter):
+    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
+        return actor is not None and actor.is_staff
+
+
+class Customer(Filter):
+    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
+        return actor is not None and not actor.is_staff
+
+
+class NotCommand(Filter):
+    async def __call__(self, event: TelegramObject) -> bool:
+        text = getattr(event, "text", None) or ""
+        return not text.startswith("/")

@@ -1,0 +1,108 @@
+"""Managers and owners: duty, taking requests and answering customers through the bot."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, render
+from bot.callbacks import DealAction, DealCb
+from bot.content import content_of
+from bot.edits import edit_or_send
+from bot.settings import Settings
+from handlers.filters import NotCommand, Staff
+from handlers.states import StaffReply
+from services import conversation, outbox, users, views
+from services.access import Actor, require_staff
+from services.clock import Clock
+
+
+async def duty(message: Message, session: AsyncSession, actor: Actor) -> None:
+    require_staff(actor)
+    on_duty = await users.toggle_duty(session, actor)
+    if on_duty:
+        await message.answer(_("You are on duty: new requests will come to you."))
+    else:
+        await message.answer(_("You are off duty: new requests go to others."))
+
+
+async def take(
+    query: CallbackQuery,
+    callback_data: DealCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    callback_answer: CallbackAnswer,
+) -> None:
+    taken = await conversation.take(session, actor, callback_data.deal_id, clock.now())
+    if taken.already:
+        callback_answer.text = _("This request is already yours.")
+    else:
+        callback_answer.text = _("You took request #{number}.").format(number=taken.deal_id)
+    card = await views.deal_card(session, taken.deal_id)
+    if isinstance(query.message, Message):
+        text = render.deal_card(card, settings.zone, actor.locale)
+        await edit_or_send(query.message, text, keyboards.deal_card(card.deal_id, taken=True))
+
+
+async def reply_button(
+    query: CallbackQuery,
+    callback_data: DealCb,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    await conversation.check_reply(session, actor, callback_data.deal_id)
+    await state.set_state(StaffReply.writing)
+    await state.update_data(deal_id=callback_data.deal_id)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _(
+                "Write your reply to request #{number}: text, a photo or a document. "
+                "/cancel to stop."
+            ).format(number=callback_data.deal_id)
+        )
+
+
+async def reply_written(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock, state: FSMContext
+) -> None:
+    deal_id = int((await state.get_data())["deal_id"])
+    await conversation.staff_replies(session, actor, deal_id, content_of(message), clock.now())
+    await state.clear()
+    await message.answer(_("Sent to the customer of request #{number}.").format(number=deal_id))
+
+
+async def native_reply(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    assert message.reply_to_message is not None
+    deal_id = await outbox.deal_of_chat_message(
+        session, message.chat.id, message.reply_to_message.message_id
+    )
+    if deal_id is None:
+        await message.answer(
+            _(
+                "That message isn't linked to a request. "
+                "Reply to a request card or to a customer's message."
+            )
+        )
+        return
+    await conversation.staff_replies(session, actor, deal_id, content_of(message), clock.now())
+    await message.answer(_("Sent to the customer of request #{number}.").format(number=deal_id))
+
+
+def router() -> Router:
+    router = Router(name="staff")
+    router.message.register(duty, Command("duty"))
+    router.callback_query.register(take, DealCb.filter(F.action == DealAction.TAKE))
+    router.callback_query.register(reply_button, DealCb.filter(F.action == DealAction.REPLY))
+    router.message.register(reply_written, StaffReply.writing, NotCommand())
+    router.message.register(native_reply, Staff(), F.reply_to_message)
+    return router

@@ -1,0 +1,96 @@
+"""A request becomes a deal, assigned at once, with its manager told through the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import events, outbox
+from services.access import Actor
+from services.assignment import pick_assignee
+from services.content import Content, store
+from services.customers import customer_for_user
+from services.db.models import Customer, Deal, Stage, User
+from services.errors import InvalidInput
+
+TITLE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Submitted:
+    deal_id: int
+    manager_name: str | None
+
+
+async def submit_request(
+    session: AsyncSession,
+    actor: Actor,
+    content: Content,
+    phone: str | None,
+    now: datetime,
+) -> Submitted:
+    if content.is_empty:
+        raise InvalidInput("empty_request")
+    user = await session.get_one(User, actor.user_id)
+    customer = await customer_for_user(session, user, phone, now)
+    deal = await open_deal(session, customer, "telegram", content.text, now)
+    messages = await store(session, deal.id, "in", actor.user_id, content, now)
+    manager = await assign(session, deal, now)
+    if manager is not None:
+        for message in messages:
+            if message.kind != "text":
+                outbox.enqueue(
+                    session,
+                    chat_id=manager.tg_id,
+                    kind="deal_media",
+                    payload={"message_id": message.id},
+                    dedupe_key=f"deal_media:{message.id}",
+                    now=now,
+                )
+    await session.commit()
+    return Submitted(deal.id, manager.first_name if manager else None)
+
+
+async def open_deal(
+    session: AsyncSession, customer: Customer, source: str, title: str, now: datetime
+) -> Deal:
+    first = await session.scalar(
+        select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
+    )
+    deal = Deal(
+        customer_id=customer.id,
+        source=source,
+        stage_id=first,
+        title=title[:TITLE_LENGTH],
+        created_at=now,
+        last_activity_at=now,
+        version=1,
+    )
+    session.add(deal)
+    await session.flush()
+    events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
+    return deal
+
+
+async def assign(
+    session: AsyncSession, deal: Deal, now: datetime, exclude: int | None = None
+) -> User | None:
+    """Give the deal to the next manager and queue its card for them."""
+    manager = await pick_assignee(session, now, exclude=exclude)
+    if manager is None:
+        return None
+    events.record(session, deal.id, None, "assigned", now, deal.manager_id, manager.id)
+    deal.manager_id = manager.id
+    deal.taken_at = None
+    outbox.enqueue(
+        session,
+        chat_id=manager.tg_id,
+        kind="deal_card",
+        payload={"deal_id": deal.id},
+        dedupe_key=f"deal_card:{deal.id}:{manager.id}:{now.isoformat()}",
+        now=now,
+    )
+    return manager

@@ -1,0 +1,116 @@
+"""Telegram accounts and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
+from services.db.models import Deal, User
+from services.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class TelegramProfile:
+    tg_id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+
+
+async def sync_user(
+    session: AsyncSession, profile: TelegramProfile, owner_ids: list[int], now: datetime
+) -> User:
+    """Find or create the account behind an update and keep its profile current."""
+    user = await session.scalar(select(User).where(User.tg_id == profile.tg_id))
+    if user is None:
+        user = User(tg_id=profile.tg_id, created_at=now, role="customer")
+        session.add(user)
+    if profile.tg_id in owner_ids:
+        user.role = OWNER
+    elif user.role == OWNER:
+        user.role = MANAGER
+    user.first_name = profile.first_name[:128]
+    user.last_name = profile.last_name
+    user.username = profile.username
+    user.tg_language = profile.language_code
+    await session.flush()
+    return user
+
+
+async def ensure_owners(session: AsyncSession, owner_ids: list[int], now: datetime) -> None:
+    """Owners can receive requests before they ever write to the bot."""
+    known = set(await session.scalars(select(User.tg_id).where(User.tg_id.in_(owner_ids))))
+    for tg_id in owner_ids:
+        if tg_id not in known:
+            session.add(User(tg_id=tg_id, role=OWNER, first_name="", created_at=now))
+    await session.commit()
+
+
+async def set_language(session: AsyncSession, actor: Actor, language: str) -> None:
+    if language not in SUPPORTED_LOCALES:
+        raise InvalidInput("language")
+    user = await session.get_one(User, actor.user_id)
+    user.language = language
+    await session.commit()
+
+
+async def toggle_duty(session: AsyncSession, actor: Actor) -> bool:
+    user = await session.get_one(User, actor.user_id)
+    user.on_duty = not user.on_duty
+    await session.commit()
+    return user.on_duty
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    user_id: int
+    tg_id: int
+    name: str
+    username: str | None
+    is_active: bool
+    on_duty: bool
+    open_deals: int
+
+
+async def team(session: AsyncSession, actor: Actor) -> list[TeamMember]:
+    require_owner(actor)
+    open_deals = (
+        select(Deal.manager_id, func.count().label("n"))
+        .where(Deal.closed_at.is_(None))
+        .group_by(Deal.manager_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(User, func.coalesce(open_deals.c.n, 0))
+        .outerjoin(open_deals, open_deals.c.manager_id == User.id)
+        .where(User.role == MANAGER)
+        .order_by(User.is_active.desc(), User.first_name, User.id)
+    )
+    return [
+        TeamMember(u.id, u.tg_id, full_name(u), u.username, u.is_active, u.on_duty, int(n))
+        for u, n in rows.all()
+    ]
+
+
+async def staff(session: AsyncSession) -> list[User]:
+    """Accounts whose command menu differs from a customer's."""
+    rows = await session.scalars(
+        select(User).where((User.role == OWNER) | ((User.role == MANAGER) & User.is_active))
+    )
+    return list(rows)
+
+
+async def get_manager(session: AsyncSession, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None or user.role != MANAGER:
+        raise NotFound()
+    return user
+
+
+def full_name(user: User) -> str:
+    return " ".join(part for part in (user.first_name, user.last_name) if part) or str(user.tg_id)

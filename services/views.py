@@ -1,0 +1,139 @@
+"""Read models that handlers and notifications render; nothing here changes state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import Actor
+from services.db.models import Customer, Deal, Message, Stage, User
+from services.errors import NotFound
+from services.users import full_name
+
+
+@dataclass(frozen=True)
+class DealCard:
+    deal_id: int
+    customer_name: str
+    phone: str | None
+    title: str
+    photos: int
+    documents: int
+    source: str
+    created_at: datetime
+    stage_names: dict[str, str]
+    manager_name: str | None
+    taken_at: datetime | None
+    amount: Decimal | None
+
+
+async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
+    row = (
+        await session.execute(
+            select(Deal, Customer, Stage, User)
+            .join(Customer, Customer.id == Deal.customer_id)
+            .join(Stage, Stage.id == Deal.stage_id)
+            .outerjoin(User, User.id == Deal.manager_id)
+            .where(Deal.id == deal_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound()
+    deal, customer, stage, manager = row
+    counts = dict(
+        (
+            await session.execute(
+                select(Message.kind, func.count())
+                .where(Message.deal_id == deal_id, Message.direction == "in")
+                .group_by(Message.kind)
+            )
+        ).all()
+    )
+    return DealCard(
+        deal_id=deal.id,
+        customer_name=customer.name,
+        phone=customer.phone,
+        title=deal.title,
+        photos=counts.get("photo", 0),
+        documents=counts.get("document", 0),
+        source=deal.source,
+        created_at=deal.created_at,
+        stage_names=stage.names,
+        manager_name=full_name(manager) if manager else None,
+        taken_at=deal.taken_at,
+        amount=deal.amount,
+    )
+
+
+@dataclass(frozen=True)
+class MessageView:
+    deal_id: int
+    kind: str
+    text: str
+    file_id: str | None
+    author_first_name: str
+    customer_name: str
+
+
+async def message_view(session: AsyncSession, message_id: int) -> MessageView:
+    row = (
+        await session.execute(
+            select(Message, Customer, User)
+            .join(Deal, Deal.id == Message.deal_id)
+            .join(Customer, Customer.id == Deal.customer_id)
+            .outerjoin(User, User.id == Message.author_id)
+            .where(Message.id == message_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound()
+    message, customer, author = row
+    return MessageView(
+        deal_id=message.deal_id,
+        kind=message.kind,
+        text=message.text,
+        file_id=message.file_id,
+        author_first_name=author.first_name if author else "",
+        customer_name=customer.name,
+    )
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    deal_id: int
+    created_at: datetime
+    stage_names: dict[str, str]
+    closed: bool
+    title: str
+
+
+async def my_requests(
+    session: AsyncSession, actor: Actor, limit: int = 10
+) -> list[RequestSummary]:
+    rows = await session.execute(
+        select(Deal, Stage)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Customer.user_id == actor.user_id)
+        .order_by(Deal.id.desc())
+        .limit(limit)
+    )
+    return [
+        RequestSummary(d.id, d.created_at, s.names, d.closed_at is not None, d.title)
+        for d, s in rows.all()
+    ]
+
+
+async def user_by_tg(session: AsyncSession, tg_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.tg_id == tg_id))
+
+
+async def user_name(session: AsyncSession, user_id: int) -> str:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return full_name(user)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from aiogram.methods import SendMessage, SendPhoto
+from sqlalchemy import select
+
+from services.db.models import Customer, Deal, Message, User
+from tests.dispatcher.conftest import OWNER_ID
+from tests.dispatcher.helpers import buttons
+from tests.harness import Harness, person
+
+LEYLA = person(100, "Leyla", "en", last_name="Aliyeva")
+ANNA = person(200, "Anna")
+
+
+async def make_manager(tg: Harness, user_tg_id: int = ANNA.id, name: str = "Anna") -> None:
+    async with tg.app.sessions() as session:
+        session.add(
+            User(tg_id=user_tg_id, role="manager", first_name=name, created_at=tg.app.clock.now())
+        )
+        await session.commit()
+
+
+async def test_customer_start_shows_the_menu(tg: Harness) -> None:
+    [call] = await tg.send(LEYLA, "/start")
+    assert isinstance(call, SendMessage)
+    assert call.chat_id == LEYLA.id
+    assert call.text.startswith("Hello, Leyla!")
+    assert buttons(call) == [
+        [("📝 New request", "m:n")],
+        [("📋 My requests", "m:m")],
+        [("🌐 Language", "m:l")],
+    ]
+
+
+async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harness) -> None:
+    await make_manager(tg)
+    calls = await tg.press(LEYLA, "m:n")
+    assert calls[0].text.startswith("What do you need?")
+    [ask_phone] = await tg.send(LEYLA, "I need 20 chairs delivered")
+    assert ask_phone.text.startswith("Thanks! What phone number")
+    assert ask_phone.reply_markup.keyboard[0][0].request_contact is True
+    assert buttons(ask_phone) == [[("📱 Share my contact", None)], [("Skip", None)]]
+
+    [confirm] = await tg.send(LEYLA, contact="994501234567")
+    assert confirm.text == "Request #1 received — Anna will contact you."
+    assert confirm.reply_markup.remove_keyboard is True
+
+    async with tg.app.sessions() as session:
+        deal = await session.get_one(Deal, 1)
+        customer = await session.get_one(Customer, deal.customer_id)
+        manager = await session.scalar(select(User).where(User.tg_id == ANNA.id))
+        history = list(await session.scalars(select(Message).where(Message.deal_id == 1)))
+    assert (deal.stage_id, deal.source, deal.manager_id) == (1, "telegram", manager.id)
+    assert (customer.name, customer.phone) == ("Leyla Aliyeva", "+994501234567")
+    assert [(m.direction, m.kind, m.text) for m in history] == [
+        ("in", "text", "I need 20 chairs delivered")
+    ]
+
+    [card] = await tg.deliver()
+    assert isinstance(card, SendMessage)
+    assert card.chat_id == ANNA.id
+    assert card.text.splitlines() == [
+        "<b>Request #1</b>",
+        "👤 Leyla Aliyeva",
+        "📞 +994 50 123 45 67",
+        "💬 I need 20 chairs delivered",
+        "Source: Telegram · Mar 2, 2026, 13:00",
+    ]
+    assert buttons(card) == [[("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")]]
+    assert await tg.deliver() == []
+
+
+async def test_typed_phone_is_validated_and_can_be_skipped(tg: Harness) -> None:
+    await tg.send(LEYLA, "/new")
+    await tg.send(LEYLA, "Repair my fridge")
+    [refusal] = await tg.send(LEYLA, "call me maybe")
+    assert refusal.text.startswith("That doesn't look like a phone number.")
+    [confirm] = await tg.send(LEYLA, "050 123 45 67")
+    assert confirm.text == "Request #1 received — we will contact you soon."
+    async with tg.app.sessions() as session:
+        customer = await session.scalar(select(Customer))
+    assert customer.phone == "+994501234567"
+
+    await tg.send(LEYLA, "/new")
+    [confirm] = await tg.send(LEYLA, "And the oven too")
+    assert confirm.text.startswith("Request #2 received")
+
+
+async def test_skip_leaves_the_phone_empty(tg: Harness) -> None:
+    await tg.send(LEYLA, "/new")
+    await tg.send(LEYLA, "Just a question")
+    [confirm] = await tg.send(LEYLA, "Skip")
+    assert confirm.text.startswith("Request #1 received")
+    async with tg.app.sessions() as session:
+        assert (await session.scalar(select(Customer))).phone is None
+
+
+async def test_writing_with_no_flow_open_creates_a_request(tg: Harness) -> None:
+    await make_manager(tg)
+    [confirm] = await tg.send(LEYLA, "Do you deliver to Sumqayit?")
+    assert confirm.text == "Request #1 received — Anna will contact you."
+    [card] = await tg.deliver()
+    assert card.chat_id == ANNA.id
+
+
+async def test_photos_travel_with_the_request(tg: Harness) -> None:
+    await make_manager(tg)
+    await tg.send(LEYLA, "/new")
+    await tg.send(LEYLA, photo="PHOTO-1", caption="This sofa")
+    [added] = await tg.send(LEYLA, photo="PHOTO-2")
+    assert added.text.startswith("Added to your request.")
+    await tg.send(LEYLA, "Skip")
+    card, photo_1, photo_2 = await tg.deliver()
+    assert "📷 2 photos" in card.text
+    assert isinstance(photo_1, SendPhoto)
+    assert (photo_1.chat_id, photo_1.photo, photo_1.caption) == (
+        ANNA.id,
+        "PHOTO-1",
+        "<b>#1</b>\nThis sofa",
+    )
+    assert (photo_2.photo, photo_2.caption) == ("PHOTO-2", "<b>#1</b>")
+
+
+async def test_round_robin_then_owner_when_nobody_is_on_duty(tg: Harness) -> None:
+    await make_manager(tg, 200, "Anna")
+    await make_manager(tg, 201, "Bako")
+    names = []
+    for tg_id in (100, 101, 102):
+        [confirm] = await tg.send(person(tg_id, f"C{tg_id}"), "hello")
+        names.append(confirm.text.split("— ")[1])
+    assert names == [
+        "Anna will contact you.",
+        "Bako will contact you.",
+        "Anna will contact you.",
+    ]
+    await tg.send(person(200, "Anna"), "/duty")
+    await tg.send(person(201, "Bako"), "/duty")
+    await tg.send(person(OWNER_ID, "Olga"), "/start")
+    [confirm] = await tg.send(person(103, "C103"), "hello")
+    assert confirm.text == "Request #4 received — Olga will contact you."

@@ -1,0 +1,63 @@
+"""A Bot API session that records every call and answers like Telegram would."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator, Mapping
+from datetime import UTC, datetime
+from typing import Any, get_origin
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, Message, MessageId, User
+
+BOT_USER = User(id=42, is_bot=True, first_name="Axın", username="axin_bot")
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[TelegramMethod[Any]] = []
+        self._ids = itertools.count(1000)
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.calls.append(method)
+        return self._result(method)  # type: ignore[no-any-return]
+
+    def _result(self, method: TelegramMethod[Any]) -> Any:
+        returning = method.__returning__
+        if returning is User:
+            return BOT_USER
+        if returning is MessageId:
+            return MessageId(message_id=next(self._ids))
+        if returning is bool:
+            return True
+        if get_origin(returning) is list:
+            return []
+        chat_id = getattr(method, "chat_id", None) or 0
+        message_id = getattr(method, "message_id", None) or next(self._ids)
+        return Message(
+            message_id=message_id,
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id), type="private"),
+            from_user=BOT_USER,
+            text=getattr(method, "text", None),
+            caption=getattr(method, "caption", None),
+        )
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,92 @@
+"""Feeds updates through the real dispatcher and records the Bot API calls it makes."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.methods import TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+)
+
+from bot.app import App
+from tests.fakes import BOT_USER, RecordingSession
+
+_ids = itertools.count(1)
+
+
+def person(tg_id: int, first_name: str, language: str | None = "en", **extra: Any) -> User:
+    return User(id=tg_id, is_bot=False, first_name=first_name, language_code=language, **extra)
+
+
+class Harness:
+    def __init__(self, app: App, recorder: RecordingSession) -> None:
+        self.app = app
+        self.recorder = recorder
+
+    async def _feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        start = len(self.recorder.calls)
+        await self.app.dispatcher.feed_update(self.app.bot, update)
+        return self.recorder.calls[start:]
+
+    def message(
+        self,
+        user: User,
+        text: str | None = None,
+        *,
+        photo: str | None = None,
+        document: str | None = None,
+        caption: str | None = None,
+        contact: str | None = None,
+        reply_to: int | None = None,
+    ) -> Message:
+        chat = Chat(id=user.id, type="private", first_name=user.first_name)
+        return Message(
+            message_id=next(_ids),
+            date=datetime.now(UTC),
+            chat=chat,
+            from_user=user,
+            text=text,
+            caption=caption,
+            photo=[PhotoSize(file_id=photo, file_unique_id=photo, width=90, height=90)]
+            if photo
+            else None,
+            document=Document(file_id=document, file_unique_id=document) if document else None,
+            contact=Contact(phone_number=contact, first_name=user.first_name, user_id=user.id)
+            if contact
+            else None,
+            reply_to_message=Message(
+                message_id=reply_to, date=datetime.now(UTC), chat=chat, from_user=BOT_USER
+            )
+            if reply_to
+            else None,
+        )
+
+    async def send(self, user: User, text: str | None = None, **kwargs: Any) -> list[Any]:
+        message = self.message(user, text, **kwargs)
+        return await self._feed(Update(update_id=next(_ids), message=message))
+
+    async def press(self, user: User, data: str, message_id: int = 500) -> list[Any]:
+        chat = Chat(id=user.id, type="private", first_name=user.first_name)
+        shown = Message(
+            message_id=message_id, date=datetime.now(UTC), chat=chat, from_user=BOT_USER, text="…"
+        )
+        query = CallbackQuery(
+            id=str(next(_ids)), from_user=user, chat_instance="ci", data=data, message=shown
+        )
+        return await self._feed(Update(update_id=next(_ids), callback_query=query))
+
+    async def deliver(self) -> list[Any]:
+        """Run the outbox sender once, as the background loop would."""
+        start = len(self.recorder.calls)
+        await self.app.sender.deliver_due()
+        return self.recorder.calls[start:]
