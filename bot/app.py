@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import commands, migrate
 from bot.delivery import OutboxSender
 from bot.i18n import ActorI18nMiddleware, create_i18n
+from bot.jobs import create_scheduler
 from bot.middlewares import ActorMiddleware, DatabaseMiddleware, DomainErrorMiddleware
 from bot.settings import Settings
 from handlers import get_routers
@@ -117,9 +118,12 @@ async def _menu_for(app: App, user: User) -> None:
 async def run_polling(app: App) -> None:
     await prepare(app)
     sender = asyncio.create_task(app.sender.run())
+    scheduler = create_scheduler(app)
+    scheduler.start()
     try:
         await app.dispatcher.start_polling(app.bot)
     finally:
+        scheduler.shutdown(wait=False)
         sender.cancel()
         await app.bot.session.close()
         await app.engine.dispose()

@@ -7,10 +7,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from services.db import models
+from services.db.schema import metadata
 from services.db.engine import create_engine
 
-target_metadata = models.Base.metadata
+target_metadata = metadata
 
 
 def _run(connection: Connection) -> None:

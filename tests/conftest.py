@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot import migrate
 from services.clock import ManualClock
-from services.db.base import Base
+from services.db.schema import metadata
 from services.db.engine import create_engine, session_factory
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -30,7 +30,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _seed_tables() -> list[str]:
-    return [t.name for t in Base.metadata.sorted_tables]
+    return [t.name for t in metadata.sorted_tables]
 
 
 @pytest.fixture(scope="session")
