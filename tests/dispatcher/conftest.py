@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -15,15 +17,24 @@ from tests.harness import Harness
 OWNER_ID = 1
 
 
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": "123456:TEST",
+        "database_url": database_url,
+        "owner_ids": [OWNER_ID],
+        "timezone": "Asia/Baku",
+    }
+    return Settings(_env_file=None, **(values | overrides))
+
+
 @pytest.fixture
 async def tg(database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
-    settings = Settings(
-        _env_file=None,
-        bot_token="123456:TEST",
-        database_url=database_url,
-        owner_ids=[OWNER_ID],
-        timezone="Asia/Baku",
-    )
+    async with harness(make_settings(database_url), clock) as tg:
+        yield tg
+
+
+@asynccontextmanager
+async def harness(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
     recorder = RecordingSession()
     app = build_app(settings, clock=clock, session=recorder)
     app.sender.budget = SendBudget(1e9, 1e9)
@@ -32,4 +43,5 @@ async def tg(database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
     await app.bot.me()  # polling starts with getMe too; later calls use the cached answer
     recorder.calls.clear()
     yield Harness(app, recorder)
+    await app.dispatcher.storage.close()
     await app.engine.dispose()

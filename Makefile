@@ -1,0 +1,45 @@
+# Axın: `make run` sets up and starts the bot (the sandbox when no BOT_TOKEN is set);
+# `make test` sets up and runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run sandbox test lint browser locales
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/pybabel compile -d locales -D messages
+
+run: setup
+	@if [ -n "$$BOT_TOKEN" ] || grep -qs '^BOT_TOKEN=.' .env; then \
+		$(BIN)/python -m bot run; \
+	else \
+		echo "No BOT_TOKEN: starting the sandbox instead."; \
+		$(BIN)/python -m bot sandbox --demo; \
+	fi
+
+sandbox: setup
+	$(BIN)/python -m bot sandbox --demo
+
+browser:
+	@command -v chromium >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot handlers services
+
+locales: setup
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k _ -k ngettext:1,2 -k lazy_gettext \
+		--no-location --omit-header -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching

@@ -1,0 +1,54 @@
+"""Every revision upgrades, downgrades and upgrades again, and the result matches the models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import migrate
+from services.db.engine import create_engine
+from services.db.schema import metadata
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+async def empty_engine(tmp_path: Path) -> AsyncEngine:
+    if PG_URL:
+        engine = create_engine(PG_URL.rsplit("/", 1)[0] + "/axin_migrations_test")
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as conn:
+            await conn.execute(text("DROP DATABASE IF EXISTS axin_migrations_test"))
+            await conn.execute(text("CREATE DATABASE axin_migrations_test"))
+        await admin.dispose()
+        return engine
+    return create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+
+
+async def _tables(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+
+async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
+    expected = {t.name for t in metadata.sorted_tables}
+    await migrate.upgrade(empty_engine)
+    assert expected <= await _tables(empty_engine)
+    await migrate.downgrade(empty_engine, "base")
+    assert await _tables(empty_engine) <= {"alembic_version"}
+    await migrate.upgrade(empty_engine)
+    assert expected <= await _tables(empty_engine)
+    async with empty_engine.connect() as conn:
+        stages = (await conn.execute(text("SELECT count(*) FROM stages"))).scalar_one()
+        diff = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+        )
+    assert stages == 6
+    assert diff == [], "models and migrations disagree"
+    await empty_engine.dispose()
