@@ -1,0 +1,209 @@
+"""Bot API methods about the bot itself: identity, updates, webhook, commands, chats, files."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import bad_request, conflict
+from .models import Described
+
+if TYPE_CHECKING:
+    from .core import Emulator
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LANGUAGE = re.compile(r"[a-z]{2}")
+_TEXT_LIMITS = {"name": 64, "description": 512, "short_description": 120}
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+def scope_key(scope: dict[str, Any] | None) -> str:
+    """A stable key for a BotCommandScope; no scope means the default one."""
+    return json.dumps(scope or {"type": "default"}, sort_keys=True)
+
+
+def get_me(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **emu.bot_user(),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+
+
+async def get_updates(emu: Emulator, params: dict[str, Any]) -> list[dict[str, Any]]:
+    if emu.settings.webhook is not None:
+        raise conflict(
+            "can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first"
+        )
+    emu.updates.set_allowed(params.get("allowed_updates"))
+    return await emu.updates.get(
+        params.get("offset", 0), params.get("limit", 100), params.get("timeout", 0)
+    )
+
+
+def set_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
+    url = params["url"]
+    if not url.lower().startswith("https://"):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = params.get("secret_token")
+    if secret is not None and not _SECRET.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    if params.get("drop_pending_updates"):
+        emu.updates.drop_all()
+    emu.updates.set_allowed(params.get("allowed_updates"))
+    emu.settings.webhook = {
+        "url": url,
+        "max_connections": params.get("max_connections", 40),
+        "secret_token": secret,
+    }
+    return Described(True, "Webhook was set")
+
+
+def delete_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
+    if params.get("drop_pending_updates"):
+        emu.updates.drop_all()
+    existed = emu.settings.webhook is not None
+    emu.settings.webhook = None
+    return Described(True, "Webhook was deleted" if existed else "Webhook is already deleted")
+
+
+def get_webhook_info(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    webhook = emu.settings.webhook
+    info: dict[str, Any] = {
+        "url": webhook["url"] if webhook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": len(emu.updates.pending),
+    }
+    if webhook:
+        info["max_connections"] = webhook["max_connections"]
+    if emu.updates.allowed is not None:
+        info["allowed_updates"] = sorted(emu.updates.allowed)
+    return info
+
+
+def _command_key(emu: Emulator, params: dict[str, Any]) -> tuple[str, str]:
+    scope = params.get("scope")
+    if scope is not None and isinstance(scope.get("chat_id"), int | str):
+        emu.chat_for_bot(scope["chat_id"], sending=False)
+    language = params.get("language_code", "")
+    if language and not _LANGUAGE.fullmatch(language):
+        raise bad_request("invalid language code specified")
+    return scope_key(scope), language
+
+
+def set_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
+    commands = params["commands"]
+    if len(commands) > 100:
+        raise bad_request("too many commands specified")
+    key = _command_key(emu, params)
+    if commands:
+        emu.settings.commands[key] = commands
+    else:
+        emu.settings.commands.pop(key, None)
+    return True
+
+
+def get_my_commands(emu: Emulator, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(emu.settings.commands.get(_command_key(emu, params), []))
+
+
+def delete_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
+    emu.settings.commands.pop(_command_key(emu, params), None)
+    return True
+
+
+def set_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> bool:
+    button = params.get("menu_button", {"type": "default"})
+    if "chat_id" in params:
+        emu.chat_for_bot(params["chat_id"], sending=False).menu_button = button
+    else:
+        emu.settings.menu_button = button
+    return True
+
+
+def get_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    if "chat_id" in params:
+        chat = emu.chat_for_bot(params["chat_id"], sending=False)
+        if chat.menu_button is not None:
+            return chat.menu_button
+    return emu.settings.menu_button or {"type": "default"}
+
+
+def get_chat(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    user = emu.chat_for_bot(params["chat_id"], sending=False).user
+    return {
+        **user.to_chat(),
+        "accent_color_id": user.id % 7,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": True,
+            "limited_gifts": True,
+            "unique_gifts": True,
+            "premium_subscription": True,
+            "gifts_from_channels": True,
+        },
+    }
+
+
+def get_file(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    stored = emu.files.get(params["file_id"])
+    if stored is None:
+        raise bad_request("invalid file_id")
+    if len(stored.data) > DOWNLOAD_LIMIT:
+        raise bad_request("file is too big")
+    return stored.to_file()
+
+
+def _text_setter(kind: str) -> Callable[[Emulator, dict[str, Any]], bool]:
+    def handler(emu: Emulator, params: dict[str, Any]) -> bool:
+        value = params.get(kind, "")
+        if len(value) > _TEXT_LIMITS[kind]:
+            raise bad_request(f"{kind.replace('_', ' ')} is too long")
+        emu.settings.texts[(kind, params.get("language_code", ""))] = value
+        return True
+
+    return handler
+
+
+def _text_getter(kind: str) -> Callable[[Emulator, dict[str, Any]], dict[str, str]]:
+    def handler(emu: Emulator, params: dict[str, Any]) -> dict[str, str]:
+        texts = emu.settings.texts
+        language = params.get("language_code", "")
+        fallback = emu.first_name if kind == "name" else ""
+        return {kind: texts.get((kind, language)) or texts.get((kind, ""), fallback)}
+
+    return handler
+
+
+def _ok(emu: Emulator, params: dict[str, Any]) -> bool:
+    return True
+
+
+HANDLERS: dict[str, Callable[[Emulator, dict[str, Any]], Any]] = {
+    "getMe": get_me,
+    "getUpdates": get_updates,
+    "setWebhook": set_webhook,
+    "deleteWebhook": delete_webhook,
+    "getWebhookInfo": get_webhook_info,
+    "logOut": _ok,
+    "close": _ok,
+    "setMyCommands": set_my_commands,
+    "getMyCommands": get_my_commands,
+    "deleteMyCommands": delete_my_commands,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
+    "getChat": get_chat,
+    "getFile": get_file,
+    "setMyName": _text_setter("name"),
+    "getMyName": _text_getter("name"),
+    "setMyDescription": _text_setter("description"),
+    "getMyDescription": _text_getter("description"),
+    "setMyShortDescription": _text_setter("short_description"),
+    "getMyShortDescription": _text_getter("short_description"),
+}

@@ -1,0 +1,219 @@
+"""State records of the emulator: users, chats, messages, calls, callback queries, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .entities import Entity
+
+
+@dataclass(slots=True)
+class Limits:
+    """Telegram-like flood limits; off unless a test or benchmark turns them on."""
+
+    enabled: bool = False
+    per_chat_per_second: int = 1
+    global_per_second: int = 30
+
+    def __post_init__(self) -> None:
+        if self.per_chat_per_second < 1 or self.global_per_second < 1:
+            raise ValueError("rate limits must allow at least one call per second")
+
+
+@dataclass(slots=True)
+class EmuUser:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    phone_number: str | None = None
+    started: bool = False
+    blocked: bool = False
+
+    def to_user(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+    def to_chat(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "first_name": self.first_name}
+        for key in ("last_name", "username"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        data["type"] = "private"
+        return data
+
+
+@dataclass(slots=True)
+class StoredMessage:
+    """A message in a private chat, in its current state (after edits)."""
+
+    message_id: int
+    chat: dict[str, Any]
+    sender: dict[str, Any]
+    outgoing: bool
+    date: int
+    text: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    caption: str | None = None
+    caption_entities: list[Entity] = field(default_factory=list)
+    photo: list[dict[str, Any]] | None = None
+    document: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    reply_markup: dict[str, Any] | None = None
+    reply_to: StoredMessage | None = None
+    forward_origin: dict[str, Any] | None = None
+    protected: bool = False
+    edit_date: int | None = None
+    html: str | None = None
+    source_html: str | None = None
+    editable: bool = True
+    deleted: bool = False
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.chat["id"])
+
+    @property
+    def inline_keyboard(self) -> list[list[dict[str, Any]]] | None:
+        if self.reply_markup is None:
+            return None
+        rows = self.reply_markup.get("inline_keyboard")
+        return rows if isinstance(rows, list) else None
+
+    def to_telegram(self, with_reply: bool = True) -> dict[str, Any]:
+        """The Message object exactly as the Bot API would serialise it."""
+        data: dict[str, Any] = {
+            "message_id": self.message_id,
+            "from": self.sender,
+            "chat": self.chat,
+            "date": self.date,
+        }
+        if self.forward_origin is not None:
+            data["forward_origin"] = self.forward_origin
+        if self.reply_to is not None and with_reply:
+            data["reply_to_message"] = self.reply_to.to_telegram(with_reply=False)
+        if self.edit_date is not None:
+            data["edit_date"] = self.edit_date
+        if self.protected:
+            data["has_protected_content"] = True
+        if self.text is not None:
+            data["text"] = self.text
+            if self.entities:
+                data["entities"] = self.entities
+        if self.photo is not None:
+            data["photo"] = self.photo
+        if self.document is not None:
+            data["document"] = self.document
+        if self.caption is not None:
+            data["caption"] = self.caption
+            if self.caption_entities:
+                data["caption_entities"] = self.caption_entities
+        if self.contact is not None:
+            data["contact"] = self.contact
+        if self.inline_keyboard is not None:
+            data["reply_markup"] = {"inline_keyboard": self.inline_keyboard}
+        return data
+
+    def view(self) -> dict[str, Any]:
+        """Telegram's JSON plus what a renderer needs (HTML, any keyboard, state flags)."""
+        return {
+            "message": self.to_telegram(),
+            "outgoing": self.outgoing,
+            "html": self.html,
+            "source_html": self.source_html,
+            "reply_markup": self.reply_markup,
+            "editable": self.editable,
+            "deleted": self.deleted,
+        }
+
+
+@dataclass(slots=True)
+class ChatState:
+    """A private chat between one user and the bot."""
+
+    user: EmuUser
+    chat_instance: str
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    next_message_id: int = 1
+    keyboard: dict[str, Any] | None = None
+    menu_button: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    text: str | None
+    show_alert: bool
+    url: str | None
+    cache_time: int
+
+
+@dataclass(slots=True)
+class CallbackRecord:
+    id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str
+    created_at: float
+    answer: CallbackAnswer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One call the bot made, as the emulator saw and answered it."""
+
+    index: int
+    method: str
+    time: float
+    chat_id: int | None
+    params: dict[str, Any]
+    status: int
+    description: str | None
+    result: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitRecord:
+    method: str
+    time: float
+    chat_id: int | None
+    retry_after: int
+    scope: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A change visible to a chat UI: message, edit, delete, callback answer, chat action..."""
+
+    seq: int
+    kind: str
+    chat_id: int | None
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "chat_id": self.chat_id, "data": self.data}
+
+
+@dataclass(slots=True)
+class BotSettings:
+    """What the bot configured about itself: commands, webhook, menu button, profile texts."""
+
+    commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    webhook: dict[str, Any] | None = None
+    menu_button: dict[str, Any] | None = None
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """A successful result that Telegram accompanies with a description (setWebhook...)."""
+
+    result: Any
+    description: str

@@ -1,0 +1,240 @@
+"""Acting as a Telegram user: every action becomes an Update for the bot to fetch."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .entities import to_html
+from .errors import ApiError, EmulatorUsageError
+from .models import CallbackAnswer, CallbackRecord, ChatState, EmuUser, StoredMessage
+from .validation import Upload
+
+if TYPE_CHECKING:
+    from .core import Emulator
+
+_DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def member_update(bot: dict[str, Any], user: EmuUser, date: int) -> dict[str, Any]:
+    """The my_chat_member update Telegram sends when a user blocks or unblocks the bot."""
+
+    def member(status: str) -> dict[str, Any]:
+        return {"user": bot, "status": status, **({"until_date": 0} if status == "kicked" else {})}
+
+    old, new = ("member", "kicked") if user.blocked else ("kicked", "member")
+    return {
+        "chat": user.to_chat(),
+        "from": user.to_user(),
+        "date": date,
+        "old_chat_member": member(old),
+        "new_chat_member": member(new),
+    }
+
+
+class EmulatedUser:
+    """Handle for one user in a private chat with the bot."""
+
+    def __init__(self, emulator: Emulator, user: EmuUser) -> None:
+        self.emulator = emulator
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def chat(self) -> ChatState:
+        return self.emulator.chat_of(self.user)
+
+    @property
+    def reply_keyboard(self) -> dict[str, Any] | None:
+        """The reply keyboard the bot currently shows this user, if any."""
+        return self.chat.keyboard
+
+    def _incoming(self, **content: Any) -> StoredMessage:
+        if self.user.blocked:
+            raise EmulatorUsageError(f"user {self.id} has blocked the bot; unblock() first")
+        self.user.started = True
+        message = self.emulator.add_message(self.chat, False, **content)
+        self.emulator.updates.push("message", message.to_telegram())
+        return message
+
+    def _store(self, store: Callable[[Upload], Any], upload: Upload) -> Any:
+        try:
+            return store(upload)
+        except ApiError as error:
+            raise EmulatorUsageError(error.description) from None
+
+    def _caption(self, caption: str | None) -> dict[str, Any]:
+        if not caption:
+            return {}
+        formatted = self.emulator.format(caption, None, None)[0]
+        return {
+            "caption": formatted.text,
+            "caption_entities": formatted.entities,
+            "html": to_html(formatted),
+        }
+
+    def send_text(self, text: str, *, reply_to: int | None = None) -> StoredMessage:
+        """The user types text (optionally replying to a message in the chat)."""
+        formatted = self.emulator.format(text, None, None)[0]
+        if not formatted.text:
+            raise EmulatorUsageError("Telegram clients do not send empty messages")
+        target = None
+        if reply_to is not None:
+            target = self.emulator.find_message(self.id, reply_to)
+            if target is None:
+                raise EmulatorUsageError(f"no message {reply_to} to reply to")
+        return self._incoming(
+            text=formatted.text,
+            entities=formatted.entities,
+            html=to_html(formatted),
+            reply_to=target,
+        )
+
+    def start(self, payload: str | None = None) -> StoredMessage:
+        """Open the bot via t.me/<bot>?start=<payload> (or plain /start)."""
+        if payload is not None and not _DEEP_LINK.fullmatch(payload):
+            raise EmulatorUsageError("deep link payload must be 1-64 of A-Z a-z 0-9 _ -")
+        return self.send_text(f"/start {payload}" if payload else "/start")
+
+    def send_photo(
+        self,
+        data: bytes,
+        filename: str = "photo.jpg",
+        mime_type: str = "image/jpeg",
+        caption: str | None = None,
+    ) -> StoredMessage:
+        photo = self._store(self.emulator.files.add_photo, Upload(data, filename, mime_type))
+        return self._incoming(photo=photo, **self._caption(caption))
+
+    def send_document(
+        self,
+        data: bytes,
+        filename: str,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> StoredMessage:
+        upload = Upload(data, filename, mime_type)
+        document = self._store(self.emulator.files.add_document, upload)
+        return self._incoming(document=document, **self._caption(caption))
+
+    def share_contact(self, phone_number: str | None = None) -> StoredMessage:
+        """Send the user's own contact, as a request_contact button does."""
+        phone = phone_number or self.user.phone_number
+        if not phone:
+            raise EmulatorUsageError(f"user {self.id} has no phone number")
+        self.user.phone_number = phone
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": self.user.first_name}
+        if self.user.last_name:
+            contact["last_name"] = self.user.last_name
+        contact["user_id"] = self.id
+        return self._incoming(contact=contact)
+
+    def edit_text(self, message_id: int, text: str) -> StoredMessage:
+        """The user edits one of their text messages (an edited_message update)."""
+        message = self.emulator.find_message(self.id, message_id)
+        if message is None or message.outgoing or message.text is None:
+            raise EmulatorUsageError(f"no text message {message_id} from user {self.id}")
+        formatted = self.emulator.format(text, None, None)[0]
+        message.text, message.entities = formatted.text, formatted.entities
+        message.html = to_html(formatted)
+        message.edit_date = self.emulator.now()
+        self.emulator.updates.push("edited_message", message.to_telegram())
+        self.emulator.publish("edit", self.id, message.view())
+        return message
+
+    def _find_button(self, button: str, message_id: int | None) -> tuple[StoredMessage, str]:
+        candidates = [m for m in reversed(self.messages()) if m.outgoing and m.inline_keyboard]
+        if message_id is not None:
+            candidates = [m for m in candidates if m.message_id == message_id]
+        for message in candidates:
+            for row in message.inline_keyboard or []:
+                for item in row:
+                    if button in (item.get("callback_data"), item["text"]):
+                        if "callback_data" not in item:
+                            raise EmulatorUsageError(f"button {button!r} is not a callback button")
+                        return message, item["callback_data"]
+        raise EmulatorUsageError(f"no inline button {button!r} in chat {self.id}")
+
+    def click(self, button: str, *, message_id: int | None = None) -> CallbackRecord:
+        """Press an inline button (by callback_data or label) without waiting for the answer."""
+        if self.user.blocked:
+            raise EmulatorUsageError(f"user {self.id} has blocked the bot; unblock() first")
+        message, data = self._find_button(button, message_id)
+        query_id = str(secrets.randbits(63))
+        record = CallbackRecord(
+            query_id, self.id, self.id, message.message_id, data, self.emulator.clock()
+        )
+        self.emulator.callbacks[query_id] = record
+        payload = {
+            "id": query_id,
+            "from": self.user.to_user(),
+            "message": message.to_telegram(),
+            "chat_instance": self.chat.chat_instance,
+            "data": data,
+        }
+        self.emulator.updates.push("callback_query", payload)
+        self.emulator.publish("callback_query", self.id, payload)
+        return record
+
+    async def press(
+        self, button: str, *, message_id: int | None = None, timeout: float = 5.0
+    ) -> CallbackAnswer | None:
+        """Press an inline button and wait for answerCallbackQuery; None if it never came."""
+        record = self.click(button, message_id=message_id)
+        try:
+            return await self.emulator.wait_for(lambda: record.answer, timeout)
+        except TimeoutError:
+            return None
+
+    def press_reply_button(self, text: str) -> StoredMessage:
+        """Tap a button of the current reply keyboard: its text, or the contact it requests."""
+        keyboard = self.chat.keyboard
+        rows: list[list[dict[str, Any]]] = keyboard["keyboard"] if keyboard else []
+        button = next((b for row in rows for b in row if b["text"] == text), None)
+        if keyboard is None or button is None:
+            raise EmulatorUsageError(f"no reply keyboard button {text!r} in chat {self.id}")
+        if keyboard.get("one_time_keyboard"):
+            self.chat.keyboard = None
+        if button.get("request_contact"):
+            return self.share_contact()
+        return self.send_text(text)
+
+    def messages(self) -> list[StoredMessage]:
+        return self.emulator.messages(self.id)
+
+    def bot_messages(self) -> list[StoredMessage]:
+        return [m for m in self.messages() if m.outgoing]
+
+    def last_bot_message(self) -> StoredMessage | None:
+        sent = self.bot_messages()
+        return sent[-1] if sent else None
+
+    async def wait_for_bot_message(
+        self,
+        *,
+        after: int | None = None,
+        predicate: Callable[[StoredMessage], bool] | None = None,
+        timeout: float = 5.0,
+    ) -> StoredMessage:
+        """First bot message newer than `after` (default: the user's latest message)."""
+        own = [m.message_id for m in self.messages() if not m.outgoing]
+        threshold = after if after is not None else (own[-1] if own else 0)
+
+        def find() -> StoredMessage | None:
+            for message in self.bot_messages():
+                if message.message_id > threshold and (predicate is None or predicate(message)):
+                    return message
+            return None
+
+        return await self.emulator.wait_for(find, timeout)
+
+    def block(self) -> None:
+        self.emulator.block(self.id)
+
+    def unblock(self) -> None:
+        self.emulator.unblock(self.id)

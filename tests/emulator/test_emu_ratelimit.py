@@ -1,0 +1,82 @@
+"""Flood limits: 429 with Telegram's retry_after, measured on an injected clock."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramRetryAfter
+
+from bot.emulator import Emulator, Limits
+from bot.emulator.ratelimit import RateLimiter
+
+from .conftest import FakeClock, RawApi
+
+
+@pytest.fixture
+def users(emulator: Emulator) -> list[int]:
+    for user_id in (101, 102, 103):
+        emulator.user(user_id, f"U{user_id}").start()
+    emulator.limits.enabled = True
+    return [101, 102, 103]
+
+
+async def test_per_chat_limit_and_retry(
+    bot: Bot, raw: RawApi, emulator: Emulator, clock: FakeClock, users: list[int]
+) -> None:
+    await bot.send_message(101, "first")
+    clock.advance(0.3)
+    status, body = await raw.call("sendMessage", data={"chat_id": 101, "text": "second"})
+    assert status == 429
+    assert body == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1},
+    }
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(101, "third")
+    assert caught.value.retry_after == 1
+    await bot.send_message(102, "other chat is fine")
+    assert await bot.send_chat_action(101, "typing")
+    clock.advance(caught.value.retry_after)
+    assert (await bot.send_message(101, "after waiting")).text == "after waiting"
+    refused = emulator.rate_limited
+    assert [(r.method, r.chat_id, r.retry_after, r.scope) for r in refused] == [
+        ("sendMessage", 101, 1, "chat"),
+        ("sendMessage", 101, 1, "chat"),
+    ]
+    sends = [r for r in emulator.requests if r.method == "sendMessage" and r.chat_id == 101]
+    assert [r.status for r in sends] == [200, 429, 429, 200]
+    assert sends[-1].time - refused[-1].time >= refused[-1].retry_after
+
+
+async def test_edits_count_and_global_window(
+    bot: Bot, emulator: Emulator, clock: FakeClock, users: list[int]
+) -> None:
+    emulator.limits.per_chat_per_second = 2
+    emulator.limits.global_per_second = 3
+    sent = await bot.send_message(101, "v1")
+    await bot.edit_message_text("v2", chat_id=101, message_id=sent.message_id)
+    with pytest.raises(TelegramRetryAfter):
+        await bot.edit_message_text("v3", chat_id=101, message_id=sent.message_id)
+    await bot.send_message(102, "x")
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(103, "y")
+    assert emulator.rate_limited[-1].scope == "global"
+    clock.advance(caught.value.retry_after)
+    await bot.send_message(103, "y")
+
+
+def test_retry_after_is_whole_seconds_until_the_window_frees() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(Limits(enabled=True, per_chat_per_second=3), clock)
+    for _ in range(3):
+        assert limiter.check(1) is None
+        limiter.record(1)
+        clock.advance(0.1)
+    assert limiter.check(1) == (1, "chat")
+    clock.advance(0.75)
+    assert limiter.check(1) is None
+    with pytest.raises(ValueError, match="at least one call per second"):
+        Limits(enabled=True, per_chat_per_second=0)
+    assert RateLimiter(Limits(), clock).check(1) is None
