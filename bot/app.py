@@ -21,7 +21,12 @@ from bot import commands, migrate
 from bot.delivery import OutboxSender
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.jobs import create_scheduler
-from bot.middlewares import ActorMiddleware, DatabaseMiddleware, DomainErrorMiddleware
+from bot.middlewares import (
+    ActorMiddleware,
+    DatabaseMiddleware,
+    DomainErrorMiddleware,
+    ReleaseDatabaseMiddleware,
+)
 from bot.settings import Settings
 from handlers import get_routers
 from services import users
@@ -91,6 +96,7 @@ def build_app(
     sessions = session_factory(engine)
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
+    bot.session.middleware(ReleaseDatabaseMiddleware())
     sender = OutboxSender(bot, sessions, clock, settings, i18n)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
     return App(settings, clock, engine, sessions, i18n, bot, dispatcher, sender)

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +25,9 @@ from services.users import TelegramProfile, sync_user
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
 class DatabaseMiddleware(BaseMiddleware):
     """One session per update; after it, wake the outbox sender for what the update queued."""
 
@@ -30,10 +40,28 @@ class DatabaseMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessions() as session:
             data["session"] = session
+            token = _update_session.set(session)
             try:
                 return await handler(event, data)
             finally:
+                _update_session.reset(token)
                 self.wake()
+
+
+class ReleaseDatabaseMiddleware(BaseRequestMiddleware):
+    """Ends the update's open read transaction before any Bot API call, so no database
+    connection waits on the network. Services have committed their writes by then."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        session = _update_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class ActorMiddleware(BaseMiddleware):

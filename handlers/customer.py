@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
@@ -13,7 +13,7 @@ from bot import keyboards, render
 from bot.callbacks import MenuAction, MenuCb
 from bot.content import content_of
 from bot.settings import Settings
-from handlers.filters import Customer, NotCommand
+from handlers.filters import Customer, Has, NotCommand
 from handlers.states import NewRequest
 from services import conversation, customers, intake, views
 from services.access import Actor
@@ -169,11 +169,11 @@ def router() -> Router:
     router.message.filter(Customer())
     router.message.register(new_command, Command("new"))
     router.callback_query.register(new_button, MenuCb.filter(F.action == MenuAction.NEW))
-    router.message.register(described, NewRequest.describing)
-    router.message.register(more_files, NewRequest.phone, F.photo | F.document)
-    router.message.register(phone_given, NewRequest.phone)
+    router.message.register(described, StateFilter(NewRequest.describing))
+    router.message.register(more_files, StateFilter(NewRequest.phone), Has("photo", "document"))
+    router.message.register(phone_given, StateFilter(NewRequest.phone))
     router.message.register(my_requests_command, Command("requests"))
     router.callback_query.register(my_requests_button, MenuCb.filter(F.action == MenuAction.MINE))
-    router.message.register(contact_shared, F.contact)
-    router.message.register(free_message, NotCommand(), F.text | F.photo | F.document)
+    router.message.register(contact_shared, Has("contact"))
+    router.message.register(free_message, NotCommand(), Has("text", "photo", "document"))
     return router

@@ -20,3 +20,14 @@ class NotCommand(Filter):
     async def __call__(self, event: TelegramObject) -> bool:
         text = getattr(event, "text", None) or ""
         return not text.startswith("/")
+
+
+class Has(Filter):
+    """The message carries any of these parts. A coroutine on purpose: aiogram runs a plain
+    (synchronous) filter such as `F.photo` in a worker thread, a costly hop on every update."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        return any(getattr(event, part, None) for part in self.parts)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, render
 from bot.callbacks import DealAction, DealCb
 from bot.content import content_of
+from bot.deal_card import card_keyboard, card_text, reader_of
 from bot.edits import edit_or_send
 from bot.settings import Settings
-from handlers.filters import NotCommand, Staff
+from handlers.filters import Has, NotCommand, Staff
 from handlers.states import StaffReply
 from services import conversation, outbox, users, views
 from services.access import Actor, require_staff
@@ -47,8 +47,8 @@ async def take(
         callback_answer.text = _("You took request #{number}.").format(number=taken.deal_id)
     card = await views.deal_card(session, taken.deal_id)
     if isinstance(query.message, Message):
-        text = render.deal_card(card, settings.zone, actor.locale)
-        await edit_or_send(query.message, text, keyboards.deal_card(card.deal_id, taken=True))
+        reader = reader_of(settings, actor, clock.now())
+        await edit_or_send(query.message, card_text(card, reader), card_keyboard(card, reader))
 
 
 async def reply_button(
@@ -103,6 +103,6 @@ def router() -> Router:
     router.message.register(duty, Command("duty"))
     router.callback_query.register(take, DealCb.filter(F.action == DealAction.TAKE))
     router.callback_query.register(reply_button, DealCb.filter(F.action == DealAction.REPLY))
-    router.message.register(reply_written, StaffReply.writing, NotCommand())
-    router.message.register(native_reply, Staff(), F.reply_to_message)
+    router.message.register(reply_written, StateFilter(StaffReply.writing), NotCommand())
+    router.message.register(native_reply, Staff(), Has("reply_to_message"))
     return router

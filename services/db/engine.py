@@ -11,13 +11,23 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from services.db.sqlite_inline import inline_creator
+
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # One connection: SQLite has one writer anyway, and queueing for the connection in
+        # Python is far cheaper than SQLite's sleeping busy handler under concurrent updates.
+        engine = create_async_engine(
+            url,
+            async_creator=inline_creator(database or ":memory:"),
+            pool_size=1,
+            max_overflow=0,
+            **kwargs,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)

@@ -1,0 +1,164 @@
+"""Intake throughput against the Bot API emulator over HTTP, next to a bare echo bot.
+
+N customers each write one request. For Axın a request is done when the deal is stored, its
+card reached a manager and the customer got the confirmation; for the echo bot when the echo
+arrived. Both bots run as their own process, polling the emulator served by this one. Telegram's
+rate limits are off here (they would measure Telegram, not the bot), and so is the bot's own
+send budget. Prints one JSON line.
+
+    python benchmarks/intake.py [--customers 300] [--managers 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bot.emulator import Emulator, start_emulator
+from bot.emulator.models import Event
+
+ROOT = Path(__file__).resolve().parent.parent
+OWNER = 1
+FIRST_MANAGER = 1_000
+FIRST_CUSTOMER = 100_000
+
+
+class Arrivals:
+    """Counts the bot's messages per chat as the emulator publishes them."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.per_chat: Counter[int] = Counter()
+        self.changed = asyncio.Event()
+        emulator.bus.add_listener(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.kind == "message" and event.data["outgoing"] and event.chat_id is not None:
+            self.per_chat[event.chat_id] += 1
+            self.changed.set()
+
+    async def until(self, done: Any, timeout: float = 300.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not done():
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the bot did not finish in time")
+            await asyncio.wait_for(self.changed.wait(), remaining)
+
+
+async def _spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    process.terminate()
+    await process.wait()
+
+
+async def _rate(
+    emulator: Emulator,
+    arrivals: Arrivals,
+    customers: int,
+    per_customer: int,
+    extra: Any = lambda: True,
+) -> float:
+    ids = range(FIRST_CUSTOMER, FIRST_CUSTOMER + customers)
+    users = [emulator.user(i, f"Customer {i}", language_code="en") for i in ids]
+    start = time.perf_counter()
+    for user in users:
+        user.send_text(f"Need {user.id % 97} chairs, please call me back")
+    await arrivals.until(
+        lambda: all(arrivals.per_chat[i] >= per_customer for i in ids) and extra()
+    )
+    return customers / (time.perf_counter() - start)
+
+
+async def echo_rate(customers: int) -> float:
+    async with start_emulator() as running:
+        arrivals = Arrivals(running.emulator)
+        env = {"BOT_TOKEN": running.emulator.token, "TELEGRAM_API_URL": running.base_url}
+        process = await _spawn(["benchmarks/echo_bot.py"], env)
+        try:
+            warm = running.emulator.user(2, "Warm-up")
+            warm.send_text("ping")
+            await arrivals.until(lambda: arrivals.per_chat[2] >= 1, timeout=60)
+            return await _rate(running.emulator, arrivals, customers, 1)
+        finally:
+            await _stop(process)
+
+
+async def intake_rate(customers: int, managers: int, workdir: str) -> float:
+    async with start_emulator() as running:
+        emu = running.emulator
+        arrivals = Arrivals(emu)
+        env = {
+            "BOT_TOKEN": emu.token,
+            "TELEGRAM_API_URL": running.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/intake.db",
+            "OWNER_IDS": str(OWNER),
+            "SEND_RATE_GLOBAL": "1000000",
+            "SEND_RATE_PER_CHAT": "1000000",
+            "HTTP_PORT": "0",
+        }
+        owner = emu.user(OWNER, "Owner", language_code="en")
+        process = await _spawn(os.environ.get("AXIN_BOT_CMD", "-m bot run").split(), env)
+        try:
+            for index in range(managers):
+                owner.send_text("/invite")
+                message = await owner.wait_for_bot_message(
+                    predicate=lambda m: "start=" in (m.text or ""), timeout=60
+                )
+                token = (message.text or "").rsplit("start=", 1)[1]
+                manager = emu.user(FIRST_MANAGER + index, f"Manager {index}", language_code="en")
+                manager.start(token)
+                await arrivals.until(lambda m=manager.id: arrivals.per_chat[m] >= 1, timeout=60)
+            staff = range(FIRST_MANAGER, FIRST_MANAGER + managers)
+            welcomed = sum(arrivals.per_chat[m] for m in staff)
+
+            def cards_arrived() -> bool:
+                return sum(arrivals.per_chat[m] for m in staff) - welcomed >= customers
+
+            return await _rate(emu, arrivals, customers, 1, cards_arrived)
+        finally:
+            await _stop(process)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--managers", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        intake = await intake_rate(args.customers, args.managers, workdir)
+    echo = await echo_rate(args.customers)
+    print(
+        json.dumps(
+            {
+                "benchmark": "intake",
+                "database": "sqlite",
+                "customers": args.customers,
+                "intake_per_second": round(intake, 1),
+                "echo_per_second": round(echo, 1),
+                "ratio": round(intake / echo, 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
