@@ -1,0 +1,35 @@
+"""Webhook mode: Telegram posts updates to WEBHOOK_URL, checked against WEBHOOK_SECRET."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.app import App
+
+
+def webhook_path(url: str) -> str:
+    return urlparse(url).path or "/"
+
+
+def add_webhook_route(web_app: web.Application, app: App) -> None:
+    assert app.settings.webhook_url is not None
+    secret = app.settings.webhook_secret
+    SimpleRequestHandler(
+        dispatcher=app.dispatcher,
+        bot=app.bot,
+        handle_in_background=False,
+        secret_token=secret.get_secret_value() if secret else None,
+    ).register(web_app, path=webhook_path(app.settings.webhook_url))
+
+
+async def register_webhook(app: App) -> None:
+    assert app.settings.webhook_url is not None
+    secret = app.settings.webhook_secret
+    await app.bot.set_webhook(
+        app.settings.webhook_url,
+        secret_token=secret.get_secret_value() if secret else None,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+    )
