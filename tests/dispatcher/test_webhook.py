@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from aiogram.methods import SendMessage
 from aiohttp import web
-from pydantic import SecretStr
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
 
 from bot.webhook import add_webhook_route, register_webhook
 from tests.harness import Harness
