@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | migrate."""
+"""Command line: python -m bot run | migrate | sandbox."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import migrate
+from bot import migrate, tokens_cli
 from bot.app import build_app, run_polling
+from bot.sandbox.server import serve as serve_sandbox
 from bot.settings import Settings
 from services.db.engine import create_engine
 
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="apply migrations, then serve Telegram updates")
     commands.add_parser("migrate", help="apply database migrations")
+    tokens_cli.add_parser(commands)
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot in a browser: Bot API emulator, bot and phones, no token"
+    )
+    sandbox.add_argument("--demo", action="store_true", help="preload a small business")
+    sandbox.add_argument("--host", default="127.0.0.1", help="address of the page")
+    sandbox.add_argument("--port", type=int, default=8081, help="port of the page")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -40,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         return 0
+    if args.command == "apitoken":
+        asyncio.run(_migrate(settings))
+        return asyncio.run(tokens_cli.run(settings, args))
+    if args.command == "sandbox":
+        return asyncio.run(
+            serve_sandbox(settings, host=args.host, port=args.port, with_demo=args.demo)
+        )
     if settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: get a token from @BotFather and put it in .env "

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
 from bot.delivery import OutboxSender
+from bot.http.server import start_http
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.jobs import create_scheduler
 from bot.middlewares import (
@@ -126,9 +127,11 @@ async def run_polling(app: App) -> None:
     sender = asyncio.create_task(app.sender.run())
     scheduler = create_scheduler(app)
     scheduler.start()
+    http = await start_http(app)
     try:
         await app.dispatcher.start_polling(app.bot)
     finally:
+        await http.cleanup()
         scheduler.shutdown(wait=False)
         sender.cancel()
         await app.bot.session.close()

@@ -6,6 +6,9 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from services.reports.lists import Section
+from services.reports.periods import Choice, Span
+
 
 class MenuAction(StrEnum):
     NEW = "n"
@@ -39,3 +42,37 @@ class TeamAction(StrEnum):
 class TeamCb(CallbackData, prefix="t"):
     action: TeamAction
     user_id: int
+
+
+class ExportFormat(StrEnum):
+    XLSX = "x"
+    CSV = "c"
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    choice: Choice
+
+
+class ExportCb(CallbackData, prefix="rx"):
+    choice: Choice
+    fmt: ExportFormat
+
+
+class ReportListCb(CallbackData, prefix="rl"):
+    section: Section
+    span: Span
+    day: int  # the period's first day as yyyymmdd
+
+
+class SettingsAction(StrEnum):
+    DAILY = "d"
+    WEEKLY = "w"
+    TIME = "t"
+    SLA = "s"
+    HOURS = "h"
+    DAY = "wd"
+
+
+class SettingsCb(CallbackData, prefix="rs"):
+    action: SettingsAction
+    day: int = 0

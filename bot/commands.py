@@ -15,6 +15,9 @@ _LANGUAGE = ("language", __("Change language"))
 _CANCEL = ("cancel", __("Leave the current step"))
 _HELP = ("help", __("What this bot can do"))
 _DUTY = ("duty", __("Go on or off duty"))
+_FIND = ("find", __("Find a request by number, name or phone"))
+_TASKS = ("tasks", __("My tasks and reminders"))
+_CONTRACTS = ("contracts", __("Contracts ending soon"))
 
 MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
     "customer": [
@@ -25,11 +28,30 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _CANCEL,
         _HELP,
     ],
-    MANAGER: [_START, _DUTY, _LANGUAGE, _CANCEL, _HELP],
+    MANAGER: [
+        _START,
+        ("deals", __("My open requests")),
+        _FIND,
+        _TASKS,
+        _CONTRACTS,
+        _DUTY,
+        _LANGUAGE,
+        _CANCEL,
+        _HELP,
+    ],
     OWNER: [
         _START,
         ("invite", __("Invite a manager")),
         ("team", __("My team")),
+        ("deals", __("Open requests")),
+        _FIND,
+        _TASKS,
+        _CONTRACTS,
+        ("stages", __("Pipeline stages")),
+        ("apitoken", __("Tokens for the website and phone system")),
+        ("report", __("Reports with a chart")),
+        ("export", __("Requests as a spreadsheet")),
+        ("settings", __("Digests, SLA and working hours")),
         _DUTY,
         _LANGUAGE,
         _CANCEL,

@@ -1,4 +1,5 @@
-"""Delivers the outbox: claims due rows with a lease, sends within the budget, records results."""
+"""Delivers the outbox: claims due rows with a lease, combines what waits for one chat,
+sends within the budget, and records each result as soon as Telegram answers."""
 
 from __future__ import annotations
 
@@ -6,21 +7,25 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramNotFound,
     TelegramRetryAfter,
 )
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing
 from bot.ratelimit import SendBudget
 from bot.settings import Settings
-from services import outbox
+from services import outbox, unreachable
 from services.access import locale_of
 from services.clock import Clock
 from services.db.models import Outbox
@@ -29,9 +34,20 @@ from services.views import user_by_tg
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
-BATCH = 200
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 30
+# Sends on their way at once. A crash repeats at most these (sent, not yet marked sent), so
+# sending never runs ahead of recording; at Telegram's latency it still fills the budget.
+IN_FLIGHT = 8
+RENDERING = 4
+REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why the rest of a chat's rows wait: until `retry` (None: they are given up)."""
+
+    retry: datetime | None
+    error: str
 
 
 class OutboxSender:
@@ -50,101 +66,174 @@ class OutboxSender:
         self.settings = settings
         self.i18n = i18n
         self.budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+        # What fits in a lease: at the budget's pace every claimed row is sent before the
+        # lease runs out, so no other worker takes it while it is still on its way.
+        self.lease = settings.outbox_lease
+        half_lease = self.lease.total_seconds() / 2
+        self.max_rows = max(1, int(settings.send_rate_global * half_lease))
+        self.per_chat = max(1, int(settings.send_rate_per_chat * half_lease))
         self._wakeup = asyncio.Event()
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
+        self._rendering = asyncio.Semaphore(RENDERING)
+        self._busy: dict[int, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def wake(self) -> None:
         self._wakeup.set()
 
     async def run(self, idle: float = 1.0) -> None:
-        while True:
-            self._wakeup.clear()
-            try:
-                sent = await self.deliver_due()
-            except Exception:
-                log.exception("outbox delivery round failed")
-                sent = 0
-            if sent:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=idle)
+        """Keep chats flowing: a chat's delivery starts as soon as it has due rows and is not
+        already being delivered; the loop sleeps until woken or `idle` has passed."""
+        try:
+            while True:
+                self._wakeup.clear()
+                try:
+                    await self._start_due()
+                except Exception:
+                    log.exception("outbox claim failed")
+                # asyncio.timeout, not wait_for: wait_for may swallow a cancellation that
+                # arrives as the wake-up does, and the loop would never stop.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(idle):
+                        await self._wakeup.wait()
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _start_due(self) -> None:
+        # Under a backlog, claim in steps of a quarter: each claim is a query, and one per
+        # finished chat would take the event loop's time from sending.
+        if sum(self._busy.values()) > self.max_rows * 3 // 4:
+            return
+        for chat_id, rows in (await self._claim()).items():
+            self._busy[chat_id] = len(rows)
+            task = asyncio.create_task(self._deliver_chat(chat_id, rows))
+            self._tasks.add(task)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox chat delivery failed", exc_info=task.exception())
+        self.wake()
 
     async def deliver_due(self) -> int:
-        """One round: every due row, chats in parallel, each chat in order."""
+        """One round, waited for: every due row, chats in parallel, each chat in order."""
+        by_chat = await self._claim()
+        await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
+        return sum(len(rows) for rows in by_chat.values())
+
+    async def _claim(self) -> dict[int, list[Outbox]]:
+        room = self.max_rows - sum(self._busy.values())
+        if room <= 0:
+            return {}
         async with self.sessions() as session:
-            rows = await outbox.claim_due(session, self.clock.now(), LEASE, BATCH)
+            rows = await outbox.claim_due(
+                session,
+                self.clock.now(),
+                self.lease,
+                room,
+                per_chat=self.per_chat,
+                exclude=set(self._busy),
+            )
         by_chat: dict[int, list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat_id].append(row)
-        await asyncio.gather(*(self._deliver_chat(chat_rows) for chat_rows in by_chat.values()))
-        return len(rows)
+        return by_chat
 
-    async def _deliver_chat(self, rows: list[Outbox]) -> None:
-        for index, row in enumerate(rows):
-            paused_until = await self._deliver(row)
-            if paused_until is not None:
-                async with self.sessions() as session:
-                    for later in rows[index + 1 :]:
-                        await outbox.retry_at(session, later.id, paused_until, "chat paused")
-                    await session.commit()
-                return
+    async def _deliver_chat(self, chat_id: int, rows: list[Outbox]) -> None:
+        try:
+            # A few chats are rendered at a time, so a large claim does not hold the event
+            # loop while sends are due.
+            async with self._rendering:
+                pieces = await self._prepare(chat_id, rows)
+            for index, piece in enumerate(pieces):
+                stop = await self._send(chat_id, piece)
+                if stop is not None:
+                    rest = [row_id for later in pieces[index:] for row_id in later.done]
+                    await self._stop(rest, stop)
+                    return
+        finally:
+            self._busy.pop(chat_id, None)
 
-    async def _deliver(self, row: Outbox) -> datetime | None:
-        """Send one row; when the chat must wait, say until when, so later rows keep order."""
+    async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
+        """Render every row in the recipient's language; a row with nothing left to say
+        (its deal gone) is dropped. No database connection is held while sending."""
+        rendered: list[tuple[int, str, list[Outgoing]]] = []
         async with self.sessions() as session:
-            try:
-                outgoing = await self._render(session, row)
-            except NotFound:
-                await outbox.give_up(session, row.id, self.clock.now(), "nothing to send")
-                await session.commit()
-                return None
-            try:
-                for item in outgoing:
-                    await asyncio.sleep(self.budget.reserve(row.chat_id))
-                    sent = await self.bot(item.method)
-                    if item.deal_id is not None:
-                        await outbox.remember_chat_message(
-                            session, row.chat_id, sent.message_id, item.deal_id, row.kind
-                        )
-            except TelegramRetryAfter as error:
-                self.budget.pause(error.retry_after, row.chat_id)
-                when = self.clock.now() + timedelta(seconds=error.retry_after)
-                await outbox.retry_at(session, row.id, when, str(error))
-                await session.commit()
-                return when
-            except TelegramForbiddenError as error:
-                await outbox.mark_unreachable(session, row.chat_id)
-                await outbox.give_up(session, row.id, self.clock.now(), str(error))
-                await session.commit()
-                return None
-            except TelegramBadRequest as error:
-                log.error("outbox row %s refused by Telegram: %s", row.id, error.message)
-                await outbox.give_up(session, row.id, self.clock.now(), str(error))
-                await session.commit()
-                return None
-            except Exception as error:
-                return await self._backoff(session, row, error)
-            await outbox.mark_sent(session, row.id, self.clock.now())
+            user = await user_by_tg(session, chat_id)
+            default = self.settings.default_locale
+            locale = locale_of(user, default) if user else self.i18n.default_locale
+            for row in rows:
+                try:
+                    outgoing = await self._render(session, row, locale)
+                except NotFound:
+                    outgoing = []
+                if outgoing:
+                    rendered.append((row.id, row.kind, outgoing))
+                else:
+                    await outbox.give_up(session, row.id, self.clock.now(), "nothing to send")
             await session.commit()
-            return None
+        return combine(rendered)
 
-    async def _render(self, session: AsyncSession, row: Outbox) -> list[Outgoing]:
-        user = await user_by_tg(session, row.chat_id)
-        locale = (
-            locale_of(user, self.settings.default_locale) if user else self.i18n.default_locale
-        )
+    async def _render(self, session: AsyncSession, row: Outbox, locale: str) -> list[Outgoing]:
         with self.i18n.context(), self.i18n.use_locale(locale):
-            return await RENDERERS[row.kind](Context(session, row, self.settings.zone, locale))
+            context = Context(
+                session, row, self.settings.zone, locale, self.clock.now(), self.settings.currency
+            )
+            return await RENDERERS[row.kind](context)
 
-    async def _backoff(
-        self, session: AsyncSession, row: Outbox, error: Exception
-    ) -> datetime | None:
-        """Server and network errors are retried later, with growing pauses, then given up."""
-        log.warning("outbox row %s failed (attempt %s): %r", row.id, row.attempts, error)
-        if row.attempts >= MAX_ATTEMPTS:
-            await outbox.give_up(session, row.id, self.clock.now(), repr(error))
-            await session.commit()
+    async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
+        # A chat waiting out its own second holds no place among those in flight.
+        await self.budget.chat_ready(chat_id)
+        async with self._in_flight:
+            return await self._send_now(chat_id, piece)
+
+    async def _send_now(self, chat_id: int, piece: Piece) -> Stop | None:
+        await self.budget.acquire(chat_id)
+        try:
+            try:
+                sent = await self.bot(piece.method)
+            finally:
+                self.budget.ended(chat_id)
+        except TelegramRetryAfter as error:
+            self.budget.pause(error.retry_after)
+            return Stop(self.clock.now() + timedelta(seconds=error.retry_after), str(error))
+        except TelegramForbiddenError as error:
+            async with self.sessions() as session:
+                await unreachable.chat_blocked(session, chat_id, self.clock.now())
+            return Stop(None, str(error))
+        except REFUSED as error:
+            log.error("outbox rows %s refused by Telegram: %s", piece.done, error.message)
+            async with self.sessions() as session:
+                await outbox.give_up(session, piece.done, self.clock.now(), str(error))
+                await session.commit()
             return None
-        when = self.clock.now() + timedelta(seconds=min(2**row.attempts, 300))
-        await outbox.retry_at(session, row.id, when, repr(error))
-        await session.commit()
-        return when
+        except Exception as error:
+            return await self._backoff(piece, error)
+        async with self.sessions() as session:
+            if piece.deal_id is not None:
+                await outbox.remember_chat_message(
+                    session, chat_id, sent.message_id, piece.deal_id, piece.kind
+                )
+            await outbox.mark_sent(session, piece.done, self.clock.now())
+            await session.commit()
+        return None
+
+    async def _backoff(self, piece: Piece, error: Exception) -> Stop:
+        """Server and network errors: retried later with growing pauses, then given up."""
+        async with self.sessions() as session:
+            attempts = await outbox.attempts(session, piece.done)
+        log.warning("outbox rows %s failed (attempt %s): %r", piece.done, attempts, error)
+        if attempts >= MAX_ATTEMPTS:
+            return Stop(None, repr(error))
+        return Stop(self.clock.now() + timedelta(seconds=min(2**attempts, 300)), repr(error))
+
+    async def _stop(self, row_ids: list[int], stop: Stop) -> None:
+        async with self.sessions() as session:
+            if stop.retry is None:
+                await outbox.give_up(session, row_ids, self.clock.now(), stop.error)
+            else:
+                await outbox.retry_at(session, row_ids, stop.retry, stop.error)
+            await session.commit()

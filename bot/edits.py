@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, Message
 
@@ -16,3 +17,17 @@ async def edit_or_send(
         if "message is not modified" in error.message:
             return True
         return await message.answer(text, reply_markup=markup)
+
+
+async def edit_or_send_at(
+    bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> Message | bool:
+    """The same for a message known only by its id, such as the card a typed answer belongs to."""
+    try:
+        return await bot.edit_message_text(
+            text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except TelegramBadRequest as error:
+        if "message is not modified" in error.message:
+            return True
+        return await bot.send_message(chat_id, text, reply_markup=markup)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import digests, followup_jobs
+
 if TYPE_CHECKING:
     from bot.app import App
 
@@ -22,6 +24,12 @@ class Sweep:
 
 
 SWEEPS: list[Sweep] = []
+SWEEPS.append(Sweep("digests", digests.SWEEP_SECONDS, digests.send_digests))
+SWEEPS.append(Sweep("due_tasks", followup_jobs.DUE_SECONDS, followup_jobs.due_tasks))
+SWEEPS.append(Sweep("overdue_tasks", followup_jobs.OVERDUE_SECONDS, followup_jobs.overdue_tasks))
+SWEEPS.append(
+    Sweep("contract_renewals", followup_jobs.RENEWAL_SECONDS, followup_jobs.contract_renewals)
+)
 
 
 def create_scheduler(app: App, sweeps: list[Sweep] = SWEEPS) -> AsyncIOScheduler:

@@ -52,20 +52,12 @@ def skip_label() -> str:
     return _("Skip")
 
 
-def deal_card(deal_id: int, taken: bool) -> InlineKeyboardMarkup:
+def reply_only(deal_id: int) -> InlineKeyboardMarkup:
+    """Under relayed customer messages; the deal card itself lives in bot/deal_card.py."""
     reply = InlineKeyboardButton(
         text=_("↩️ Reply"), callback_data=DealCb(action=DealAction.REPLY, deal_id=deal_id).pack()
     )
-    if taken:
-        return InlineKeyboardMarkup(inline_keyboard=[[reply]])
-    take = InlineKeyboardButton(
-        text=_("✅ Take"), callback_data=DealCb(action=DealAction.TAKE, deal_id=deal_id).pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[take, reply]])
-
-
-def reply_only(deal_id: int) -> InlineKeyboardMarkup:
-    return deal_card(deal_id, taken=True)
+    return InlineKeyboardMarkup(inline_keyboard=[[reply]])
 
 
 def team(members: list[TeamMember]) -> InlineKeyboardMarkup:

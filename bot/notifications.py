@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -12,9 +13,12 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, render
-from services.db.models import Outbox
-from services.views import MessageView, deal_card, message_view, user_name
+from bot import digests, followup_notices, keyboards, render
+from bot.deal_card import Reader, card_keyboard, card_text
+from services.access import OWNER
+from services.db.models import Outbox, Stage
+from services.errors import NotFound
+from services.views import MessageView, deal_card, message_view, user_by_tg, user_name
 
 TEXT_CHUNK = 3500
 CAPTION_LIMIT = 1024
@@ -32,6 +36,8 @@ class Context:
     row: Outbox
     zone: ZoneInfo
     locale: str
+    now: datetime
+    currency: str
 
 
 Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
@@ -39,12 +45,34 @@ Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
 
 async def _deal_card(ctx: Context) -> list[Outgoing]:
     card = await deal_card(ctx.session, ctx.row.payload["deal_id"])
+    recipient = await user_by_tg(ctx.session, ctx.row.chat_id)
+    is_owner = recipient is not None and recipient.role == OWNER
+    user_id = recipient.id if recipient is not None else 0
+    reader = Reader(ctx.zone, ctx.locale, ctx.currency, ctx.now, is_owner, user_id)
     method = SendMessage(
         chat_id=ctx.row.chat_id,
-        text=render.deal_card(card, ctx.zone, ctx.locale),
-        reply_markup=keyboards.deal_card(card.deal_id, taken=card.taken_at is not None),
+        text=card_text(card, reader),
+        reply_markup=card_keyboard(card, reader),
     )
     return [Outgoing(method, card.deal_id)]
+
+
+async def _stage_notice(ctx: Context) -> list[Outgoing]:
+    stage = await ctx.session.get(Stage, ctx.row.payload["stage_id"])
+    if stage is None:
+        raise NotFound()
+    text = _("Your request #{number} is now: {stage}").format(
+        number=ctx.row.payload["deal_id"], stage=escape(render.stage_name(stage.names, ctx.locale))
+    )
+    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
+
+
+async def _deal_handed_over(ctx: Context) -> list[Outgoing]:
+    name = await user_name(ctx.session, ctx.row.payload["user_id"])
+    text = _("Request #{number} was handed over to {name}.").format(
+        number=ctx.row.payload["deal_id"], name=escape(name)
+    )
+    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
 
 
 async def _deal_media(ctx: Context) -> list[Outgoing]:
@@ -114,6 +142,16 @@ async def _access_revoked(ctx: Context) -> list[Outgoing]:
     return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
 
 
+async def _digest(ctx: Context) -> list[Outgoing]:
+    methods = await digests.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.currency)
+    return [Outgoing(method) for method in methods]
+
+
+async def _followup(ctx: Context) -> list[Outgoing]:
+    rendered = await followup_notices.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
+    return [Outgoing(method, deal_id) for method, deal_id in rendered]
+
+
 RENDERERS: dict[str, Renderer] = {
     "deal_card": _deal_card,
     "deal_media": _deal_media,
@@ -121,4 +159,8 @@ RENDERERS: dict[str, Renderer] = {
     "relay_out": _relay_out,
     "manager_joined": _manager_joined,
     "access_revoked": _access_revoked,
+    "stage_notice": _stage_notice,
+    "deal_handed_over": _deal_handed_over,
+    "digest": _digest,
+    **dict.fromkeys(followup_notices.KINDS, _followup),
 }

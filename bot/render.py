@@ -7,11 +7,9 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from babel.dates import format_skeleton
 
-from services.phones import display_phone
-from services.views import DealCard, RequestSummary
+from services.views import RequestSummary
 
 
 def when(moment: datetime, zone: ZoneInfo, locale: str) -> str:
@@ -32,37 +30,6 @@ def source_name(source: str) -> str:
         "manual": _("entered by hand"),
     }
     return names.get(source, source)
-
-
-def deal_card(card: DealCard, zone: ZoneInfo, locale: str) -> str:
-    lines = [
-        _("<b>Request #{number}</b>").format(number=card.deal_id),
-        _("👤 {name}").format(name=escape(card.customer_name or "—")),
-    ]
-    if card.phone:
-        lines.append(_("📞 {phone}").format(phone=display_phone(card.phone)))
-    if card.title:
-        lines.append(_("💬 {text}").format(text=escape(card.title)))
-    if card.photos:
-        lines.append(ngettext("📷 {n} photo", "📷 {n} photos", card.photos).format(n=card.photos))
-    if card.documents:
-        lines.append(
-            ngettext("📎 {n} document", "📎 {n} documents", card.documents).format(
-                n=card.documents
-            )
-        )
-    lines.append(
-        _("Source: {source} · {time}").format(
-            source=source_name(card.source), time=when(card.created_at, zone, locale)
-        )
-    )
-    if card.taken_at is not None:
-        lines.append(
-            _("✅ Taken by {name} at {time}").format(
-                name=escape(card.manager_name or ""), time=when(card.taken_at, zone, locale)
-            )
-        )
-    return "\n".join(lines)
 
 
 def request_line(item: RequestSummary, zone: ZoneInfo, locale: str) -> str:

@@ -7,8 +7,11 @@ from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from services.errors import InvalidInput
+from services.reports.worktime import parse_clock, parse_schedule
 
 Locale = Literal["en", "az", "ru"]
 
@@ -54,18 +57,60 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     invite_ttl: Duration = timedelta(hours=24)
     missed_call_callback_after: Duration = timedelta(hours=2)
+    task_overdue_escalation: Duration = timedelta(hours=24)
+    # How long a sender holds the notifications it took; after a crash they go out again then.
+    outbox_lease: Duration = timedelta(seconds=60)
+    # Days before a contract's end when its manager is reminded, at 10:00 company time.
+    renewal_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7, 1])
     send_rate_global: float = 30.0
     send_rate_per_chat: float = 1.0
+    currency: str = "AZN"
+    # Owners' reports; each owner may change these for themselves in /settings.
+    digest_time: str = "09:00"
+    response_sla: Duration = timedelta(minutes=15)
+    working_hours: str = "mon-fri 09:00-18:00"
 
     @field_validator("owner_ids", mode="before")
     @classmethod
     def _owners(cls, value: object) -> list[int]:
         return _int_list(value)
 
-    @field_validator("invite_ttl", "missed_call_callback_after", mode="before")
+    @field_validator("renewal_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, value: object) -> list[int]:
+        offsets = _int_list(value)
+        if any(days < 1 for days in offsets):
+            raise ValueError("renewal offsets are whole days, at least 1")
+        return offsets
+
+    @field_validator(
+        "invite_ttl",
+        "missed_call_callback_after",
+        "task_overdue_escalation",
+        "outbox_lease",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)
+
+    @field_validator("response_sla", mode="before")
+    @classmethod
+    def _sla(cls, value: object) -> timedelta:
+        sla = parse_duration(value)
+        if sla < timedelta(minutes=1):
+            raise ValueError("the response SLA is at least 1m")
+        return sla
+
+    @field_validator("digest_time", "working_hours")
+    @classmethod
+    def _report_times(cls, value: str, info: ValidationInfo) -> str:
+        parse = parse_clock if info.field_name == "digest_time" else parse_schedule
+        try:
+            parse(value)
+        except InvalidInput as exc:
+            raise ValueError(f"cannot read {value!r}") from exc
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -38,6 +38,8 @@ async def sync_user(
     user.last_name = profile.last_name
     user.username = profile.username
     user.tg_language = profile.language_code
+    # Writing to the bot means it is no longer blocked (a 403 had marked it so).
+    user.blocked = False
     await session.flush()
     return user
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import stages
 from services.access import Actor
 from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import NotFound
@@ -29,6 +30,16 @@ class DealCard:
     manager_name: str | None
     taken_at: datetime | None
     amount: Decimal | None
+    stage_id: int
+    stage_kind: str
+    step: int
+    steps: int
+    next_stage: stages.StageView | None
+    manager_id: int | None
+    last_activity_at: datetime
+    closed_at: datetime | None
+    lost_reason: str | None
+    version: int
 
 
 async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
@@ -53,6 +64,9 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
             )
         ).all()
     )
+    walk = stages.flow(await stages.active_stages(session))
+    step = next((i for i, s in enumerate(walk, start=1) if s.id == stage.id), 0)
+    following = walk[step] if deal.closed_at is None and 0 < step < len(walk) else None
     return DealCard(
         deal_id=deal.id,
         customer_name=customer.name,
@@ -66,6 +80,16 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         manager_name=full_name(manager) if manager else None,
         taken_at=deal.taken_at,
         amount=deal.amount,
+        stage_id=stage.id,
+        stage_kind=stage.kind,
+        step=step,
+        steps=len(walk),
+        next_stage=stages.view(following) if following else None,
+        manager_id=deal.manager_id,
+        last_activity_at=deal.last_activity_at,
+        closed_at=deal.closed_at,
+        lost_reason=deal.lost_reason,
+        version=deal.version,
     )
 
 

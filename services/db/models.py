@@ -60,11 +60,17 @@ class Stage(Base):
     kind: Mapped[str] = mapped_column(String(8), default="open")
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     notify_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A deleted stage stays as a row so history can still name it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Deal(Base):
     __tablename__ = "deals"
-    __table_args__ = (Index("ix_deals_manager_open", "manager_id", "closed_at"),)
+    __table_args__ = (
+        Index("ix_deals_manager_open", "manager_id", "closed_at"),
+        Index("ix_deals_stage_open", "stage_id", "closed_at"),
+        Index("ix_deals_open_activity", "closed_at", "last_activity_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

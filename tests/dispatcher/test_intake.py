@@ -61,12 +61,23 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
     assert card.chat_id == ANNA.id
     assert card.text.splitlines() == [
         "<b>Request #1</b>",
+        "📍 New ▰▱▱▱▱",
         "👤 Leyla Aliyeva",
         "📞 +994 50 123 45 67",
         "💬 I need 20 chairs delivered",
+        "💰 Amount not set",
+        "👔 Anna, not taken yet",
         "Source: Telegram · Mar 2, 2026, 13:00",
+        "⏱ Open for less than a minute · last activity just now",
     ]
-    assert buttons(card) == [[("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")]]
+    assert buttons(card) == [
+        [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")],
+        [("➡️ Contacted", "dk:n:1:1:0"), ("🔀 Stage…", "dk:s:1:1:0")],
+        [("💰 Amount", "dk:a:1:1:0"), ("📝 Note", "dk:o:1:1:0")],
+        [("❌ Lost", "dk:l:1:1:0"), ("👥 Reassign", "dk:r:1:1:0")],
+        [("📜 History", "dk:h:1:1:0")],
+        [("⏰ Remind", "rm:m:1:h1"), ("📄 Contract", "ct:e:1")],
+    ]
     assert await tg.deliver() == []
 
 

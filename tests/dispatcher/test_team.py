@@ -48,6 +48,10 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
     assert commands.scope.chat_id == ANNA.id
     assert [c.command for c in commands.commands] == [
         "start",
+        "deals",
+        "find",
+        "tasks",
+        "contracts",
         "duty",
         "language",
         "cancel",

@@ -1,0 +1,67 @@
+"""Buttons of deal cards, deal lists and the stage editor: ids and versions only, never names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class CardAction(StrEnum):
+    CARD = "c"
+    NEXT = "n"
+    STAGES = "s"
+    STAGE = "g"
+    AMOUNT = "a"
+    NOTE = "o"
+    LOST = "l"
+    LOSE = "x"
+    HANDOVER = "r"
+    ASSIGN = "m"
+    HISTORY = "h"
+    REOPEN = "u"
+
+
+class CardCb(CallbackData, prefix="dk"):
+    """`version` is the deal version the card showed; `arg` is a stage, person, reason or page."""
+
+    action: CardAction
+    deal_id: int
+    version: int
+    arg: int = 0
+
+
+class ListAction(StrEnum):
+    PAGE = "p"
+    STAGES = "s"
+
+
+class DealListCb(CallbackData, prefix="dq"):
+    action: ListAction
+    page: int
+    stage_id: int
+    idle: bool
+
+
+class DealOpenCb(CallbackData, prefix="do"):
+    deal_id: int
+
+
+class StageAction(StrEnum):
+    LIST = "l"
+    SHOW = "v"
+    UP = "u"
+    DOWN = "d"
+    NOTIFY = "n"
+    RENAME = "r"
+    DELETE = "x"
+    MOVE_TO = "m"
+    ADD = "a"
+
+
+class StageCb(CallbackData, prefix="sg"):
+    """`arg` is the language index for RENAME and the target stage for MOVE_TO."""
+
+    action: StageAction
+    stage_id: int = 0
+    arg: int = 0

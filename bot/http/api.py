@@ -1,0 +1,206 @@
+"""The endpoints: each is a route, its request model and its answers, listed once in
+ENDPOINTS, which both the server and the OpenAPI document read. Handlers call services only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from bot.http.schemas import (
+    Body,
+    CallAccepted,
+    CallIn,
+    ContractIn,
+    ContractOut,
+    LeadAccepted,
+    LeadIn,
+    Problem,
+)
+from services import api_tokens, contracts
+from services.calls import CallEvent, record_call
+from services.errors import InvalidInput, NotFound
+from services.leads import Lead, submit_lead
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+APP: web.AppKey[Any] = web.AppKey("axin_app")
+MAX_BODY = 64 * 1024
+# Domain error codes → the request field they are about.
+FIELDS = {
+    "phone": "phone",
+    "contract_number": "number",
+    "contract_dates": "ends_on",
+}
+
+Handler = Callable[["App", Any, int | None, web.Request], Awaitable[web.Response]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    summary: str
+    body: type[Body]
+    handler: Handler
+    # Status → (description, answer model).
+    answers: dict[int, tuple[str, type[BaseModel]]] = field(default_factory=dict)
+
+
+def problem(status: int, error: str, message: str, field_name: str | None = None) -> web.Response:
+    body = Problem(error=error, field=field_name, message=message)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return web.json_response(body.model_dump(mode="json"), status=status, headers=headers)
+
+
+def answer(model: BaseModel, status: int) -> web.Response:
+    return web.json_response(model.model_dump(mode="json"), status=status)
+
+
+async def _leads(
+    app: App, body: LeadIn, token_id: int | None, request: web.Request
+) -> web.Response:
+    lead = Lead(body.name, body.phone, body.email, body.message, body.source, body.external_id)
+    async with app.sessions() as session:
+        result, duplicate = await submit_lead(
+            session, lead, token_id=token_id, region=app.settings.phone_region, now=app.clock.now()
+        )
+    app.sender.wake()
+    return answer(LeadAccepted(**result, duplicate=duplicate), 200 if duplicate else 201)
+
+
+async def _calls(
+    app: App, body: CallIn, token_id: int | None, request: web.Request
+) -> web.Response:
+    call = CallEvent(body.phone, body.status, body.direction, body.external_id, body.occurred_at)
+    async with app.sessions() as session:
+        result, duplicate = await record_call(
+            session,
+            call,
+            token_id=token_id,
+            region=app.settings.phone_region,
+            callback_after=app.settings.missed_call_callback_after,
+            now=app.clock.now(),
+        )
+    app.sender.wake()
+    return answer(CallAccepted(**result, duplicate=duplicate), 200 if duplicate else 201)
+
+
+async def _contract(
+    app: App, body: ContractIn, token_id: int | None, request: web.Request
+) -> web.Response:
+    try:
+        deal_id = int(request.match_info["deal_id"])
+    except ValueError:
+        return problem(404, "not_found", "no such deal")
+    async with app.sessions() as session:
+        contract = await contracts.set_contract(
+            session, None, deal_id, body.number, body.starts_on, body.ends_on, app.clock.now()
+        )
+    out = ContractOut(
+        contract_id=contract.contract_id,
+        deal_id=contract.deal_id,
+        number=contract.number,
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        status=contract.status,
+    )
+    return answer(out, 200)
+
+
+BAD = ("Invalid body, the field is named", Problem)
+UNAUTHORIZED = ("Missing or wrong token", Problem)
+TOO_LARGE = ("Body over 64 KiB", Problem)
+ENDPOINTS = [
+    Endpoint(
+        "POST",
+        "/api/v1/leads",
+        "A website form becomes a deal, assigned, its manager told",
+        LeadIn,
+        _leads,
+        {
+            201: ("Accepted: a new deal", LeadAccepted),
+            200: ("This external_id was accepted before; nothing changed", LeadAccepted),
+            400: BAD,
+            401: UNAUTHORIZED,
+            413: TOO_LARGE,
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/calls",
+        "A phone-system call event",
+        CallIn,
+        _calls,
+        {
+            201: ("Accepted", CallAccepted),
+            200: ("This external_id was accepted before; nothing changed", CallAccepted),
+            400: BAD,
+            401: UNAUTHORIZED,
+            413: TOO_LARGE,
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/deals/{deal_id}/contract",
+        "Set or replace a deal's contract (number, start and end dates)",
+        ContractIn,
+        _contract,
+        {
+            200: ("The contract as stored", ContractOut),
+            400: BAD,
+            401: UNAUTHORIZED,
+            404: ("No such deal", Problem),
+            413: TOO_LARGE,
+        },
+    ),
+]
+
+
+async def _token(request: web.Request, app: App) -> int | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    async with app.sessions() as session:
+        return await api_tokens.authenticate(session, secret.strip(), app.clock.now())
+
+
+def _field_of(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return ".".join(str(part) for part in first["loc"]) or "body"
+
+
+def route(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        app = request.app[APP]
+        token_id = await _token(request, app)
+        if token_id is None:
+            return problem(401, "unauthorized", "send Authorization: Bearer <token>")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return problem(413, "too_large", f"the body is limited to {MAX_BODY} bytes")
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError:
+            return problem(400, "invalid", "the body is not JSON", "body")
+        if not isinstance(data, dict):
+            return problem(400, "invalid", "the body must be a JSON object", "body")
+        try:
+            body = endpoint.body.model_validate(data)
+        except ValidationError as error:
+            return problem(400, "invalid", error.errors()[0]["msg"], _field_of(error))
+        try:
+            return await endpoint.handler(app, body, token_id, request)
+        except InvalidInput as error:
+            name = FIELDS.get(error.code, error.code)
+            return problem(400, "invalid", f"{name} is not valid", name)
+        except NotFound:
+            return problem(404, "not_found", "no such deal")
+
+    return handle

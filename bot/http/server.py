@@ -1,0 +1,45 @@
+"""The aiohttp application: /healthz, /api/v1/openapi.json and the API routes; and running it
+next to polling on HTTP_HOST:HTTP_PORT."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.http.api import APP, ENDPOINTS, MAX_BODY, route
+from bot.http.openapi import document
+from bot.http.schemas import Health
+from services.health import database_ok
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    app = request.app[APP]
+    async with app.sessions() as session:
+        ok = await database_ok(session)
+    health = Health(status="ok" if ok else "error", database="ok" if ok else "unreachable")
+    return web.json_response(health.model_dump(), status=200 if ok else 503)
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return web.json_response(document())
+
+
+def create_http_app(app: App) -> web.Application:
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app[APP] = app
+    web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/api/v1/openapi.json", _openapi)
+    for endpoint in ENDPOINTS:
+        web_app.router.add_route(endpoint.method, endpoint.path, route(endpoint))
+    return web_app
+
+
+async def start_http(app: App) -> web.AppRunner:
+    runner = web.AppRunner(create_http_app(app), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, app.settings.http_host, app.settings.http_port).start()
+    return runner

@@ -1,0 +1,104 @@
+"""What the `--demo` business is made of: people, their requests and where each one stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+OWNER = ("Kamran", "en", "Aliyev")
+MANAGERS = (("Anna", "en", "Karimova"), ("Rashad", "az", "Huseynov"), ("Olga", "ru", "Petrova"))
+NEW, CONTACTED, PROPOSAL, INVOICE, WON, LOST = range(6)
+
+
+@dataclass(frozen=True)
+class DemoDeal:
+    first_name: str
+    last_name: str
+    language: str
+    request: str
+    age: timedelta
+    stage: int
+    amount: str = ""
+    reply: str = ""
+
+
+DEALS = (
+    DemoDeal(
+        "Leyla", "Aliyeva", "az",
+        "Ofis üçün 20 stul lazımdır. Çatdırılma ilə qiymət nə qədər olar?",
+        timedelta(days=9), WON, "2400",
+        "Salam, Leyla xanım! 20 stul çatdırılma ilə 2 400 AZN olacaq.",
+    ),
+    DemoDeal(
+        "Tom", "Walker", "en",
+        "Quote for 5 standing desks, delivered to our office in Yasamal.",
+        timedelta(days=8), WON, "3750",
+        "Hi Tom! Five desks with delivery come to 3,750 AZN.",
+    ),
+    DemoDeal(
+        "Irina", "Smirnova", "ru",
+        "Нужен шкаф-купе 2,4 м с зеркальными дверями.",
+        timedelta(days=7), LOST, "1900",
+        "Ирина, добрый день! Такой шкаф обойдётся в 1 900 AZN.",
+    ),
+    DemoDeal(
+        "Murad", "Hasanov", "az",
+        "Mətbəx mebeli sifarişi üçün ölçü götürmək lazımdır.",
+        timedelta(days=6), INVOICE, "5200",
+        "Salam! Ölçü üçün sabah saat 11:00-da gələ bilərik.",
+    ),
+    DemoDeal(
+        "Sarah", "Collins", "en",
+        "Do you install kitchen cabinets? We need it done by May.",
+        timedelta(days=5), PROPOSAL, "4100",
+        "Hello Sarah! Yes, installation is included. Sending a proposal today.",
+    ),
+    DemoDeal(
+        "Dmitry", "Volkov", "ru",
+        "Сколько стоит доставка дивана в Сумгаит?",
+        timedelta(days=4), PROPOSAL, "950",
+        "Дмитрий, доставка в Сумгаит — 40 AZN, диван — 910 AZN.",
+    ),
+    DemoDeal(
+        "Nigar", "Guliyeva", "az",
+        "Qonaq otağı üçün boz rəngli divan axtarıram.",
+        timedelta(days=3), CONTACTED, "",
+        "Salam, Nigar xanım! Bu gün sizə kataloqu göndərəcəyəm.",
+    ),
+    DemoDeal(
+        "John", "Miller", "en",
+        "Conference table for 12 people, oak if possible.",
+        timedelta(days=2), CONTACTED, "",
+        "Hi John, we have two oak models; can I call you this afternoon?",
+    ),
+    DemoDeal(
+        "Elena", "Kuznetsova", "ru",
+        "Хочу заказать 3 кровати для гостиницы.",
+        timedelta(days=1), CONTACTED, "",
+        "Елена, здравствуйте! Какие размеры кроватей нужны?",
+    ),
+    DemoDeal(
+        "Tural", "Ismayilov", "az",
+        "Uşaq otağı üçün mebel dəsti lazımdır.",
+        timedelta(hours=5), NEW,
+    ),
+    DemoDeal(
+        "Emily", "Brown", "en",
+        "Can you repair the upholstery on 6 dining chairs?",
+        timedelta(minutes=40), NEW,
+    ),
+    DemoDeal(
+        "Fidan", "Nasirova", "az",
+        "Yataq otağı üçün 3 qapılı dolab lazımdır.",
+        timedelta(minutes=8), NEW,
+    ),
+)  # fmt: skip
+
+# Reminders on open deals (index into DEALS, due in, the manager's note) and a contract of a
+# won deal that ends soon, so a clock jump shows reminders and a renewal.
+TASKS = (
+    (6, timedelta(minutes=45), "Send Nigar the grey sofa catalogue"),
+    (7, timedelta(hours=3), "Palıd masalar barədə Conla danış"),
+    (8, timedelta(hours=20), "Уточнить размеры кроватей"),
+)
+CONTRACT = (0, "A-2025-017", timedelta(days=8))

@@ -1,0 +1,248 @@
+// One phone: a Telegram-like private chat between a person and the bot.
+
+import { user } from "./api.js";
+import { Compose } from "./compose.js";
+import { bubbleContent, el } from "./render.js";
+
+const ROLE_NAMES = { owner: "Owner", manager: "Manager", customer: "Customer" };
+const ACTIONS = {
+  typing: "typing…", upload_photo: "sending a photo…", upload_document: "sending a file…",
+  find_location: "choosing a location…", choose_sticker: "choosing a sticker…",
+};
+
+export class Phone {
+  constructor(app, person) {
+    this.app = app;
+    this.person = person;
+    this.api = user(person.id);
+    this.messages = new Map();
+    this.actionTimer = null;
+    this.build();
+    this.update(person);
+  }
+
+  build() {
+    const root = el("section", "phone");
+    root.dataset.person = this.person.id;
+    const head = el("header", "phone-head");
+    this.avatar = el("div", "avatar");
+    const who = el("div", "who");
+    this.title = el("div", "name");
+    this.badge = el("span", "role");
+    this.status = el("div", "status", "bot");
+    who.append(this.title, this.status);
+    this.blockButton = el("button", "icon block-toggle", "⋮");
+    this.blockButton.title = "Block or unblock the bot";
+    this.blockButton.addEventListener("click", () => this.toggleBlock());
+    head.append(this.avatar, who, this.badge, this.blockButton);
+
+    this.chat = el("div", "chat");
+    this.toast = el("div", "toast");
+    this.toast.hidden = true;
+    this.alertBox = el("div", "alert");
+    this.alertBox.hidden = true;
+
+    this.compose = new Compose(this);
+    root.append(head, this.chat, this.toast, this.alertBox, this.compose.root);
+    this.root = root;
+  }
+
+  update(person) {
+    this.person = person;
+    this.title.textContent = person.name;
+    this.avatar.textContent = person.first_name.slice(0, 1).toUpperCase();
+    this.avatar.dataset.hue = String(person.id % 7);
+    this.badge.textContent = ROLE_NAMES[person.role] || person.role;
+    this.badge.className = `role ${person.role}`;
+    this.root.dataset.role = person.role;
+    this.root.dataset.name = person.first_name;
+    this.compose.update(person);
+  }
+
+  async load() {
+    const [views, keyboard] = await Promise.all([this.api.get("messages"), this.api.get("keyboard")]);
+    this.chat.replaceChildren();
+    this.messages.clear();
+    for (const view of views) this.upsert(view, false);
+    this.compose.setKeyboard(keyboard);
+    this.scrollDown();
+  }
+
+  upsert(view, follow = true) {
+    const message = view.message;
+    const id = message.message_id;
+    if (view.deleted) {
+      this.remove(id);
+      return;
+    }
+    const stick = this.nearBottom();
+    const row = this.render(view);
+    const existing = this.messages.get(id);
+    if (existing) {
+      existing.row.replaceWith(row);
+    } else {
+      const later = [...this.messages.keys()].filter((other) => other > id).sort((a, b) => a - b);
+      const before = later.length ? this.messages.get(later[0]).row : null;
+      this.dayLine(message.date, before);
+      this.chat.insertBefore(row, before);
+    }
+    this.messages.set(id, { view, row });
+    if (!view.outgoing && !this.person.started) {
+      this.update({ ...this.person, started: true });
+    }
+    if (view.outgoing && view.reply_markup && !view.reply_markup.inline_keyboard && !existing) {
+      if (view.reply_markup.keyboard) this.compose.setKeyboard(view.reply_markup);
+      if (view.reply_markup.remove_keyboard) this.compose.setKeyboard(null);
+    }
+    if (follow && (stick || !view.outgoing)) this.scrollDown();
+  }
+
+  dayLine(date, before) {
+    const day = this.app.format.day(date);
+    const earlier = [...this.messages.values()].filter((m) => m.view.message.date <= date);
+    const previous = earlier.length ? earlier[earlier.length - 1].view.message.date : null;
+    if (previous !== null && this.app.format.day(previous) === day) return;
+    this.chat.insertBefore(el("div", "day", day), before);
+  }
+
+  remove(id) {
+    const existing = this.messages.get(id);
+    if (!existing) return;
+    existing.row.remove();
+    this.messages.delete(id);
+  }
+
+  render(view) {
+    const message = view.message;
+    const fromBot = view.outgoing;
+    const row = el("div", `msg ${fromBot ? "from-bot" : "from-me"}`);
+    row.dataset.id = message.message_id;
+    const bubble = el("div", "bubble");
+    // A deep link's payload goes to the bot; the person's own chat shows a plain /start.
+    const shown = !fromBot && /^\/start\s/.test(message.text || "") ? { ...view, html: "/start" } : view;
+    bubble.append(bubbleContent(shown));
+    const meta = el("span", "meta");
+    if (message.edit_date) meta.append(el("span", "edited", "edited "));
+    meta.append(this.app.format.time(message.date));
+    bubble.append(meta);
+    const reply = el("button", "reply-action", "↩");
+    reply.title = "Reply";
+    reply.addEventListener("click", () => this.compose.setReply(message));
+    row.append(bubble, reply);
+    bubble.addEventListener("click", (event) => this.onLink(event));
+    const rows = view.reply_markup && view.reply_markup.inline_keyboard;
+    if (fromBot && rows) row.append(this.inlineKeyboard(message.message_id, rows));
+    return row;
+  }
+
+  inlineKeyboard(messageId, rows) {
+    const keyboard = el("div", "inline-kb");
+    for (const buttons of rows) {
+      const line = el("div", "kb-row");
+      for (const button of buttons) {
+        const item = el("button", "", button.text);
+        if (button.url) item.classList.add("link");
+        item.addEventListener("click", () => this.pressInline(item, messageId, button));
+        line.append(item);
+      }
+      keyboard.append(line);
+    }
+    return keyboard;
+  }
+
+  async pressInline(item, messageId, button) {
+    if (button.url) {
+      this.app.openLink(this, button.url);
+    } else if (button.callback_data !== undefined) {
+      item.classList.add("pressed");
+      try {
+        await this.api.post("press", { button: button.callback_data, message_id: messageId, timeout: 15 });
+      } catch (error) {
+        this.showToast(error.message);
+      } finally {
+        item.classList.remove("pressed");
+      }
+    } else if (button.copy_text) {
+      await navigator.clipboard?.writeText(button.copy_text.text);
+      this.showToast("Copied to the clipboard");
+    } else {
+      this.showToast("This kind of button does nothing in the sandbox");
+    }
+  }
+
+  onLink(event) {
+    const link = event.target.closest("a");
+    if (!link || link.classList.contains("document")) return;
+    event.preventDefault();
+    const href = link.getAttribute("href") || "";
+    if (link.classList.contains("command")) {
+      this.act("text", { text: href.slice(1) });
+    } else if (href && !link.classList.contains("mention")) {
+      this.app.openLink(this, href);
+    }
+  }
+
+  async toggleBlock() {
+    if (this.person.blocked) {
+      await this.act("unblock", {});
+    } else if (window.confirm(`Block the bot as ${this.person.name}? It will get 403 when it writes.`)) {
+      await this.act("block", {});
+    }
+  }
+
+  // Acting as this person; the bot's answers arrive through the event stream.
+  async act(action, body) {
+    try {
+      await this.api.post(action, body);
+      return true;
+    } catch (error) {
+      this.showToast(error.message);
+      return false;
+    }
+  }
+
+  startWith(payload) {
+    return this.act("start", payload ? { payload } : {});
+  }
+
+  chatAction(action) {
+    this.status.textContent = ACTIONS[action] || "typing…";
+    this.status.classList.add("busy");
+    clearTimeout(this.actionTimer);
+    // Telegram clients show an action for five seconds or until the next message.
+    this.actionTimer = setTimeout(() => this.idle(), 5000);
+  }
+
+  idle() {
+    this.status.textContent = "bot";
+    this.status.classList.remove("busy");
+  }
+
+  callbackAnswer(data) {
+    if (!data.text) return;
+    if (data.show_alert) {
+      this.alertBox.replaceChildren(el("p", "", data.text));
+      const ok = el("button", "", "OK");
+      ok.addEventListener("click", () => (this.alertBox.hidden = true));
+      this.alertBox.append(ok);
+      this.alertBox.hidden = false;
+    } else {
+      this.showToast(data.text);
+    }
+  }
+
+  showToast(text) {
+    this.toast.textContent = text;
+    this.toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.toast.hidden = true), 4000);
+  }
+
+  nearBottom() {
+    return this.chat.scrollHeight - this.chat.scrollTop - this.chat.clientHeight < 80;
+  }
+
+  scrollDown() {
+    this.chat.scrollTop = this.chat.scrollHeight;
+  }
+}

@@ -1,0 +1,157 @@
+"""Deal lists for staff: open deals page by page with filters, and /find by number, name, phone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from services import outbox, stages
+from services.access import Actor, require_staff
+from services.db.models import Customer, Deal, Stage, User
+from services.errors import NotFound
+from services.users import full_name
+
+PAGE_SIZE = 8
+FIND_LIMIT = 20
+IDLE_AFTER = timedelta(days=3)
+MIN_PHONE_DIGITS = 3
+_NUMBER = re.compile(r"^#?\s*(\d+)$")
+
+
+@dataclass(frozen=True)
+class DealRow:
+    deal_id: int
+    customer_name: str
+    phone: str | None
+    stage_names: dict[str, str]
+    stage_kind: str
+    amount: Decimal | None
+    manager_name: str | None
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True)
+class DealList:
+    rows: list[DealRow]
+    total: int
+    page: int
+    pages: int
+    everyone: bool
+    stage: stages.StageView | None
+    idle: bool
+
+
+def _rows_query(actor: Actor) -> Select[Deal, Customer, Stage, User]:
+    """Deals this actor may open: the owner's are everyone's, a manager's their own."""
+    manager = aliased(User)
+    query = (
+        select(Deal, Customer, Stage, manager)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .outerjoin(manager, manager.id == Deal.manager_id)
+    )
+    if not actor.is_owner:
+        query = query.where(Deal.manager_id == actor.user_id)
+    return query
+
+
+def _row(deal: Deal, customer: Customer, stage: Stage, manager: User | None) -> DealRow:
+    return DealRow(
+        deal_id=deal.id,
+        customer_name=customer.name,
+        phone=customer.phone,
+        stage_names=dict(stage.names),
+        stage_kind=stage.kind,
+        amount=deal.amount,
+        manager_name=full_name(manager) if manager else None,
+        last_activity_at=deal.last_activity_at,
+    )
+
+
+async def open_deals(
+    session: AsyncSession,
+    actor: Actor,
+    page: int,
+    stage_id: int,
+    idle: bool,
+    now: datetime,
+) -> DealList:
+    """Open deals, most recently active first; stage_id 0 means every stage."""
+    require_staff(actor)
+    query = _rows_query(actor).where(Deal.closed_at.is_(None))
+    stage = None
+    if stage_id:
+        stage = next((s for s in await filter_stages(session, actor) if s.id == stage_id), None)
+        if stage is None:
+            raise NotFound()
+        query = query.where(Deal.stage_id == stage_id)
+    if idle:
+        query = query.where(Deal.last_activity_at <= now - IDLE_AFTER)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    result = await session.execute(
+        query.order_by(Deal.last_activity_at.desc(), Deal.id.desc())
+        .limit(PAGE_SIZE)
+        .offset(page * PAGE_SIZE)
+    )
+    rows = [_row(d, c, s, m) for d, c, s, m in result.all()]
+    return DealList(rows, total, page, pages, actor.is_owner, stage, idle)
+
+
+async def filter_stages(session: AsyncSession, actor: Actor) -> list[stages.StageView]:
+    """Open deals sit in open stages only, so only those make sense as filters."""
+    require_staff(actor)
+    return [stages.view(s) for s in await stages.active_stages(session) if s.kind == stages.OPEN]
+
+
+@dataclass(frozen=True)
+class Found:
+    rows: list[DealRow]
+    more: bool
+
+
+async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
+    """By deal number, a fragment of the customer's name, or three or more digits of a phone."""
+    require_staff(actor)
+    words = " ".join(text.split())
+    if not words:
+        return Found([], False)
+    conditions = [_name_matches(words)]
+    number = _NUMBER.match(words)
+    digits = re.sub(r"\D", "", words)
+    if number:
+        conditions.append(Deal.id == int(number.group(1)))
+    if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s()+#-]", words):
+        conditions.append(Customer.phone.contains(digits, autoescape=True))
+        if digits.startswith("0"):
+            # A national number's leading trunk zero is not part of the stored E.164 form.
+            conditions.append(Customer.phone.contains(digits[1:], autoescape=True))
+    result = await session.execute(
+        _rows_query(actor)
+        .where(or_(*conditions))
+        .order_by(Deal.closed_at.is_not(None), Deal.last_activity_at.desc(), Deal.id.desc())
+        .limit(FIND_LIMIT + 1)
+    )
+    rows = [_row(d, c, s, m) for d, c, s, m in result.all()]
+    return Found(rows[:FIND_LIMIT], len(rows) > FIND_LIMIT)
+
+
+def _name_matches(words: str) -> ColumnElement[bool]:
+    """SQLite folds only ASCII case, so the usual spellings of the fragment are tried too."""
+    variants = {words, words.lower(), words.upper(), words.capitalize(), words.title()}
+    return or_(*(Customer.name.icontains(v, autoescape=True) for v in sorted(variants)))
+
+
+async def remember_card(
+    session: AsyncSession, chat_id: int, message_id: int, deal_id: int
+) -> None:
+    """A card opened from a list answers native replies like a delivered one."""
+    await outbox.remember_chat_message(session, chat_id, message_id, deal_id, "deal_card")
+    await session.commit()

@@ -1,0 +1,139 @@
+"""A deal's history: its events and its conversation, newest page first, with who and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import Actor, require_deal
+from services.conversation import get_deal
+from services.db.models import Event, Message, Stage, User
+from services.users import full_name
+
+PAGE_SIZE = 10
+QUOTE_LENGTH = 120
+# Events that name stages or people by id in their from/to values.
+STAGE_EVENTS = frozenset({"stage", "reopened"})
+PERSON_EVENTS = frozenset({"assigned"})
+
+Value = str | Decimal | dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of history; `kind` is the event kind, or message_in / message_out."""
+
+    at: datetime
+    who: str | None
+    kind: str
+    old: Value
+    new: Value
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    deal_id: int
+    version: int
+    entries: list[Entry]
+    page: int
+    pages: int
+
+
+async def deal_history(
+    session: AsyncSession, actor: Actor, deal_id: int, page: int, size: int = PAGE_SIZE
+) -> HistoryPage:
+    """Page 0 holds the latest entries; each page reads oldest to newest."""
+    deal = await get_deal(session, deal_id)
+    require_deal(actor, deal)
+    timeline = union_all(
+        select(
+            Event.created_at.label("at"), literal("e").label("src"), Event.id.label("id")
+        ).where(Event.deal_id == deal_id),
+        select(Message.created_at, literal("m"), Message.id).where(Message.deal_id == deal_id),
+    ).subquery()
+    total = await session.scalar(select(func.count()).select_from(timeline)) or 0
+    pages = max(1, -(-total // size))
+    page = min(max(page, 0), pages - 1)
+    rows = (
+        await session.execute(
+            select(timeline.c.src, timeline.c.id)
+            .order_by(timeline.c.at.desc(), timeline.c.src.desc(), timeline.c.id.desc())
+            .limit(size)
+            .offset(page * size)
+        )
+    ).all()
+    event_ids = [row_id for src, row_id in rows if src == "e"]
+    message_ids = [row_id for src, row_id in rows if src == "m"]
+    found_events = {
+        e.id: e for e in await session.scalars(select(Event).where(Event.id.in_(event_ids)))
+    }
+    found_messages = {
+        m.id: m for m in await session.scalars(select(Message).where(Message.id.in_(message_ids)))
+    }
+    names = _Names(session)
+    entries = []
+    for src, row_id in reversed(rows):
+        if src == "e":
+            entries.append(await _event_entry(found_events[row_id], names))
+        else:
+            entries.append(await _message_entry(found_messages[row_id], names))
+    return HistoryPage(deal.id, deal.version, entries, page, pages)
+
+
+class _Names:
+    """People and stages named once per page, whatever number of lines mention them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.people: dict[int, str] = {}
+        self.stages: dict[int, dict[str, str]] = {}
+
+    async def person(self, user_id: int | str | None) -> str | None:
+        if user_id is None or not str(user_id).isdigit():
+            return None
+        key = int(user_id)
+        if key not in self.people:
+            user = await self.session.get(User, key)
+            self.people[key] = full_name(user) if user else "?"
+        return self.people[key]
+
+    async def stage(self, stage_id: str | None) -> dict[str, str] | None:
+        if stage_id is None or not stage_id.isdigit():
+            return None
+        key = int(stage_id)
+        if key not in self.stages:
+            stage = await self.session.get(Stage, key)
+            self.stages[key] = dict(stage.names) if stage else {"en": "?"}
+        return self.stages[key]
+
+
+async def _event_entry(event: Event, names: _Names) -> Entry:
+    who = await names.person(event.actor_id)
+    old: Value = event.from_value
+    new: Value = event.to_value
+    if event.kind in STAGE_EVENTS:
+        old, new = await names.stage(event.from_value), await names.stage(event.to_value)
+    elif event.kind in PERSON_EVENTS:
+        old, new = await names.person(event.from_value), await names.person(event.to_value)
+    elif event.kind == "amount":
+        old, new = _decimal(event.from_value), _decimal(event.to_value)
+    return Entry(event.created_at, who, event.kind, old, new)
+
+
+async def _message_entry(message: Message, names: _Names) -> Entry:
+    who = await names.person(message.author_id)
+    text = message.text if len(message.text) <= QUOTE_LENGTH else message.text[:QUOTE_LENGTH] + "…"
+    return Entry(message.created_at, who, f"message_{message.direction}", message.kind, text)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None

@@ -1,0 +1,59 @@
+"""Website forms: each lead becomes a deal (source web), assigned, its manager told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import api_requests, events
+from services.contacts import customer_for_phone
+from services.content import Content, store
+from services.errors import InvalidInput
+from services.intake import assign, open_deal
+from services.phones import normalize_phone
+
+ENDPOINT = "leads"
+
+
+@dataclass(frozen=True)
+class Lead:
+    name: str
+    phone: str | None
+    email: str | None
+    message: str
+    source: str | None
+    external_id: str
+
+
+async def submit_lead(
+    session: AsyncSession,
+    lead: Lead,
+    *,
+    token_id: int | None,
+    region: str,
+    now: datetime,
+) -> tuple[api_requests.Response, bool]:
+    """Returns the answer for the website and whether the external id was seen before."""
+    phone = normalize_phone(lead.phone, region) if lead.phone else None
+    if phone is None and not lead.email:
+        raise InvalidInput("phone")
+
+    async def work() -> api_requests.Response:
+        customer = await customer_for_phone(session, phone, lead.name.strip(), "web", now)
+        deal = await open_deal(session, customer, "web", lead.message.strip(), now)
+        if lead.message.strip():
+            await store(session, deal.id, "in", None, Content(lead.message.strip()), now)
+        if lead.email:
+            events.record(session, None, None, "lead_email", now, deal.id, lead.email)
+        if lead.source:
+            events.record(session, None, None, "lead_source", now, deal.id, lead.source)
+        manager = await assign(session, deal, now)
+        return {
+            "deal_id": deal.id,
+            "customer_id": customer.id,
+            "assigned": manager is not None,
+        }
+
+    return await api_requests.once(session, ENDPOINT, lead.external_id, token_id, now, work)

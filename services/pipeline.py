@@ -1,0 +1,315 @@
+"""Working a deal: stage moves, amount, notes, lost and reopen, hand-over.
+
+Every change is a conditional UPDATE on the version the acting card showed, so of two presses
+on the same card only the first acts and a press on an out-of-date card changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NoReturn, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import events, outbox, stages
+from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
+from services.amounts import parse_amount
+from services.conversation import get_deal
+from services.db.models import Customer, Deal, Event, Stage, User
+from services.errors import Conflict, InvalidInput, NotFound
+from services.users import full_name
+from services.views import DealCard, deal_card
+
+LOST_REASONS = ("price", "no_answer", "competitor", "not_needed", "other")
+OTHER = "other"
+NOTE_LENGTH = 1000
+
+
+class StaleCard(Conflict):
+    """The card's version is not the deal's: here is the deal as it is now."""
+
+    code = "stale_card"
+
+    def __init__(self, card: DealCard) -> None:
+        super().__init__()
+        self.card = card
+
+
+async def card(session: AsyncSession, actor: Actor, deal_id: int) -> DealCard:
+    await _allowed(session, actor, deal_id)
+    return await deal_card(session, deal_id)
+
+
+async def checked(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, open_only: bool = True
+) -> DealCard:
+    """For presses that only open a choice: refused or refreshed like the actions they lead to."""
+    deal = await _load(session, actor, deal_id, seen)
+    if open_only:
+        _require_open(deal)
+    return await deal_card(session, deal_id)
+
+
+async def stage_choices(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int
+) -> tuple[DealCard, list[stages.StageView]]:
+    shown = await checked(session, actor, deal_id, seen)
+    return shown, [stages.view(s) for s in stages.flow(await stages.active_stages(session))]
+
+
+async def _load(session: AsyncSession, actor: Actor, deal_id: int, seen: int) -> Deal:
+    deal = await _allowed(session, actor, deal_id)
+    if deal.version != seen:
+        await _stale(session, deal_id)
+    return deal
+
+
+async def _allowed(session: AsyncSession, actor: Actor, deal_id: int) -> Deal:
+    deal = await get_deal(session, deal_id)
+    require_deal(actor, deal)
+    return deal
+
+
+async def _stale(session: AsyncSession, deal_id: int) -> NoReturn:
+    await session.rollback()
+    raise StaleCard(await deal_card(session, deal_id))
+
+
+def _require_open(deal: Deal) -> None:
+    if deal.closed_at is not None:
+        raise InvalidInput("deal_closed")
+
+
+async def _write(session: AsyncSession, deal: Deal, seen: int, **values: Any) -> None:
+    """Apply the change only if nobody changed the deal since the card was shown."""
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Deal)
+            .where(Deal.id == deal.id, Deal.version == seen)
+            .values(version=seen + 1, **values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        await _stale(session, deal.id)
+
+
+async def _done(session: AsyncSession, deal_id: int) -> DealCard:
+    await session.commit()
+    session.expire_all()
+    return await deal_card(session, deal_id)
+
+
+async def move(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    stage_id: int | None,
+    now: datetime,
+) -> DealCard:
+    """To the given stage, or the next one when None; entering Won closes the deal."""
+    deal = await _load(session, actor, deal_id, seen)
+    _require_open(deal)
+    walk = stages.flow(await stages.active_stages(session))
+    ids = [s.id for s in walk]
+    if stage_id is None:
+        # An open deal's stage is open, so Won at least follows it.
+        target = walk[ids.index(deal.stage_id) + 1]
+    elif stage_id in ids:
+        target = walk[ids.index(stage_id)]
+    else:
+        raise NotFound()
+    if target.id == deal.stage_id:
+        raise InvalidInput("same_stage")
+    closed = now if target.kind == stages.WON else None
+    old_stage = deal.stage_id
+    await _write(session, deal, seen, stage_id=target.id, closed_at=closed, last_activity_at=now)
+    events.record(session, deal.id, actor.user_id, "stage", now, old_stage, target.id)
+    await _notify_customer(session, deal, target, seen + 1, now)
+    return await _done(session, deal.id)
+
+
+async def lose(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    reason: str,
+    now: datetime,
+    other: str = "",
+) -> DealCard:
+    """Close as lost with one of LOST_REASONS; "other" carries the person's own words."""
+    deal = await _load(session, actor, deal_id, seen)
+    _require_open(deal)
+    if reason not in LOST_REASONS:
+        raise InvalidInput("lost_reason")
+    stored = reason
+    if reason == OTHER:
+        words = " ".join(other.split())[:NOTE_LENGTH]
+        if not words:
+            raise InvalidInput("empty_text")
+        stored = f"{OTHER}:{words}"
+    lost = next(s for s in await stages.active_stages(session) if s.kind == stages.LOST)
+    old_stage = deal.stage_id
+    await _write(
+        session,
+        deal,
+        seen,
+        stage_id=lost.id,
+        closed_at=now,
+        lost_reason=stored,
+        last_activity_at=now,
+    )
+    events.record(session, deal.id, actor.user_id, "stage", now, old_stage, lost.id)
+    events.record(session, deal.id, actor.user_id, "lost_reason", now, None, stored)
+    await _notify_customer(session, deal, lost, seen + 1, now)
+    return await _done(session, deal.id)
+
+
+async def reopen(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, now: datetime
+) -> DealCard:
+    """The owner reopens a won or lost deal at the stage it was closed from."""
+    require_owner(actor)
+    deal = await _load(session, actor, deal_id, seen)
+    if deal.closed_at is None:
+        raise InvalidInput("not_closed")
+    opens = [s for s in await stages.active_stages(session) if s.kind == stages.OPEN]
+    before = await session.scalar(
+        select(Event.from_value)
+        .where(Event.deal_id == deal.id, Event.kind == "stage")
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    target = next((s for s in opens if str(s.id) == before), opens[0])
+    closed_stage = deal.stage_id
+    await _write(
+        session,
+        deal,
+        seen,
+        stage_id=target.id,
+        closed_at=None,
+        lost_reason=None,
+        last_activity_at=now,
+    )
+    events.record(session, deal.id, actor.user_id, "reopened", now, closed_stage, target.id)
+    await _notify_customer(session, deal, target, seen + 1, now)
+    return await _done(session, deal.id)
+
+
+async def set_amount(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    text: str,
+    now: datetime,
+) -> DealCard:
+    """The amount as the person typed it, read in their locale."""
+    deal = await _allowed(session, actor, deal_id)
+    amount = parse_amount(text, actor.locale)
+    if deal.version != seen:
+        await _stale(session, deal_id)
+    _require_open(deal)
+    old = deal.amount
+    await _write(session, deal, seen, amount=amount, last_activity_at=now)
+    events.record(session, deal.id, actor.user_id, "amount", now, old, amount)
+    return await _done(session, deal.id)
+
+
+async def add_note(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    text: str,
+    now: datetime,
+) -> DealCard:
+    note = text.strip()[:NOTE_LENGTH]
+    if not note:
+        raise InvalidInput("empty_text")
+    deal = await _load(session, actor, deal_id, seen)
+    await _write(session, deal, seen, last_activity_at=now)
+    events.record(session, deal.id, actor.user_id, "note", now, None, note)
+    return await _done(session, deal.id)
+
+
+async def handover_choices(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int
+) -> tuple[DealCard, list[tuple[int, str]]]:
+    """Who the deal can go to: active managers and owners, except its current manager."""
+    shown = await checked(session, actor, deal_id, seen)
+    people = await session.scalars(
+        select(User)
+        .where(
+            (User.role == OWNER) | ((User.role == MANAGER) & User.is_active),
+            User.blocked.is_(False),
+            User.id != (shown.manager_id or 0),
+        )
+        .order_by(User.role.desc(), User.first_name, User.id)
+    )
+    return shown, [(u.id, full_name(u)) for u in people.all()]
+
+
+async def reassign(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    user_id: int,
+    now: datetime,
+) -> DealCard:
+    """The owner, or the deal's manager handing it over; the new manager gets the card."""
+    deal = await _load(session, actor, deal_id, seen)
+    _require_open(deal)
+    target = await session.get(User, user_id)
+    if (
+        target is None
+        or target.blocked
+        or not (target.role == OWNER or (target.role == MANAGER and target.is_active))
+    ):
+        raise NotFound()
+    if target.id == deal.manager_id:
+        raise InvalidInput("same_manager")
+    previous = await session.get(User, deal.manager_id) if deal.manager_id else None
+    await _write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
+    events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
+    outbox.enqueue(
+        session,
+        chat_id=target.tg_id,
+        kind="deal_card",
+        payload={"deal_id": deal.id},
+        dedupe_key=f"deal_card:{deal.id}:v{seen + 1}",
+        now=now,
+    )
+    if previous is not None and previous.id != actor.user_id:
+        outbox.enqueue(
+            session,
+            chat_id=previous.tg_id,
+            kind="deal_handed_over",
+            payload={"deal_id": deal.id, "user_id": target.id},
+            dedupe_key=f"deal_handed_over:{deal.id}:v{seen + 1}",
+            now=now,
+        )
+    return await _done(session, deal.id)
+
+
+async def _notify_customer(
+    session: AsyncSession, deal: Deal, stage: Stage, version: int, now: datetime
+) -> None:
+    if not stage.notify_customer:
+        return
+    customer = await session.get_one(Customer, deal.customer_id)
+    user = await session.get(User, customer.user_id) if customer.user_id else None
+    if user is None or user.blocked:
+        return
+    outbox.enqueue(
+        session,
+        chat_id=user.tg_id,
+        kind="stage_notice",
+        payload={"deal_id": deal.id, "stage_id": stage.id},
+        dedupe_key=f"stage_notice:{deal.id}:v{version}",
+        now=now,
+    )

@@ -1,0 +1,3 @@
+"""Owners see the business: periods, SQL figures, digests and exports."""
+
+from __future__ import annotations
