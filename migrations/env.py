@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from services.db.schema import metadata
 from services.db.engine import create_engine
+from services.db.schema import metadata
 
 target_metadata = metadata
 

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import (
 
 from bot import migrate
 from services.clock import ManualClock
-from services.db.schema import metadata
 from services.db.engine import create_engine, session_factory
+from services.db.schema import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

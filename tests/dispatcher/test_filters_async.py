@@ -18,5 +18,7 @@ def test_every_filter_is_a_coroutine() -> None:
             for name, observer in router.observers.items():
                 filters = [f for h in observer.handlers for f in h.filters or []]
                 filters += observer._handler.filters or []
-                sync += [f"{router.name}.{name}: {f.callback!r}" for f in filters if not f.awaitable]
+                sync += [
+                    f"{router.name}.{name}: {f.callback!r}" for f in filters if not f.awaitable
+                ]
     assert sync == []
