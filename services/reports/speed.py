@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, case, func, or_, select
+from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.models import Deal, Event
@@ -98,30 +98,46 @@ class Speed:
 
 
 async def speed(session: AsyncSession, period: Period, sla: Sla, now: datetime) -> Speed:
+    """One statement over the materialized requests: totals from a plain aggregate, ranks
+    from two windows over the answered ones only (a window's sort is the costly part),
+    per-manager counts from a GROUP BY; only rows at the quantiles' ranks come back."""
     c = cohort(period).c
     response = c.answered - c.created
-    order = response.asc().nulls_last()  # the answered first, on both databases
-    ranked = select(
-        c.manager_id,
-        response.label("wait"),
-        func.count().over().label("requests"),
-        func.count(c.answered).over().label("answered"),
-        func.sum(case((wait(c.created, c.answered, period, sla, now).late, 1), else_=0))
-        .over()
-        .label("breaches"),
-        func.row_number().over(order_by=order).label("rn"),
-        func.count(c.answered).over(partition_by=c.manager_id).label("n_m"),
-        func.row_number().over(partition_by=c.manager_id, order_by=order).label("rn_m"),
-    ).subquery()
-    r = ranked.c
-    picked = select(r.manager_id, r.wait, r.requests, r.answered, r.breaches, r.rn, r.rn_m, r.n_m)
+    late = case((wait(c.created, c.answered, period, sla, now).late, 1), else_=0)
+    answered = c.answered.is_not(None)
+    totals = select(
+        func.count().label("requests"),
+        func.count(c.answered).label("answered"),
+        func.coalesce(func.sum(late), 0).label("breaches"),
+    ).subquery("totals")
+    ranked = (
+        select(
+            c.manager_id,
+            response.label("wait"),
+            func.row_number().over(order_by=response).label("rn"),
+            func.row_number().over(partition_by=c.manager_id, order_by=response).label("rn_m"),
+        )
+        .where(answered)
+        .subquery("ranked")
+    )
+    per_manager = (
+        select(c.manager_id, func.count().label("n"))
+        .where(answered)
+        .group_by(c.manager_id)
+        .subquery("per_manager")
+    )
+    t, r, m = totals.c, ranked.c, per_manager.c
     rows = await session.execute(
-        picked.where(
+        select(t.requests, t.answered, t.breaches, r.manager_id, r.wait, r.rn, r.rn_m, m.n)
+        .select_from(
+            totals.outerjoin(ranked, true()).outerjoin(per_manager, m.manager_id == r.manager_id)
+        )
+        .where(
             or_(
-                r.rn == 1,
-                near(r.rn, r.answered, MEDIAN),
-                near(r.rn, r.answered, P90),
-                and_(r.manager_id.is_not(None), near(r.rn_m, r.n_m, MEDIAN)),
+                r.rn.is_(None),
+                near(r.rn, t.answered, MEDIAN),
+                near(r.rn, t.answered, P90),
+                near(r.rn_m, m.n, MEDIAN),
             )
         )
     )
@@ -129,32 +145,29 @@ async def speed(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
 
 
 def _collect(rows: list[Any]) -> Speed:
-    """Only the rows at the quantiles' ranks came back; each carries the totals."""
-    if not rows:
-        return Speed(0, 0, None, None, 0)
+    """Each row carries the totals, and one ranked wait (none when nothing was answered)."""
+    requests, answered, breaches = (int(v or 0) for v in rows[0][:3])
     overall: dict[int, float] = {}
     mine: dict[int, dict[int, float]] = {}
     sizes: dict[int, int] = {}
-    for manager, raw, _requests, answered, _breaches, rn, rn_m, n_m in rows:
+    for *_totals, manager, raw, rn, rn_m, n_m in rows:
         if raw is None:
             continue
         waited = round(float(raw), 3)  # to the millisecond: SQLite's float noise is below
-        if rn <= answered:
-            overall[int(rn)] = waited
-        if manager is not None and rn_m <= n_m:
+        overall[int(rn)] = waited
+        if manager is not None:
             mine.setdefault(manager, {})[int(rn_m)] = waited
             sizes[manager] = int(n_m)
-    _m, _w, requests, answered, breaches, *_ = rows[0]
     by_manager = {}
     for manager, ranks in mine.items():
         median = interpolate(ranks, sizes[manager], MEDIAN)
         if median is not None:
             by_manager[manager] = median
     return Speed(
-        requests=int(requests),
-        answered=int(answered),
-        median=interpolate(overall, int(answered), MEDIAN),
-        p90=interpolate(overall, int(answered), P90),
-        breaches=int(breaches or 0),
+        requests=requests,
+        answered=answered,
+        median=interpolate(overall, answered, MEDIAN),
+        p90=interpolate(overall, answered, P90),
+        breaches=breaches,
         by_manager=by_manager,
     )
