@@ -9,7 +9,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import token_views
 from bot.edits import edit_or_send
@@ -19,6 +18,7 @@ from handlers.filters import Has, NotCommand
 from services import api_tokens
 from services.access import Actor, require_owner
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import DomainError
 
 

@@ -10,7 +10,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import contract_views
 from bot.edits import edit_or_send
@@ -22,6 +21,7 @@ from handlers.filters import Has, NotCommand, Staff
 from services import contracts
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import DomainError
 from services.moments import Preset, local_today, preset_moment
 

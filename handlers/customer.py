@@ -7,7 +7,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, render
 from bot.callbacks import MenuAction, MenuCb
@@ -19,6 +18,7 @@ from services import conversation, customers, intake, views
 from services.access import Actor
 from services.clock import Clock
 from services.content import Attachment, Content
+from services.db.session import AsyncSession
 from services.errors import InvalidInput
 from services.phones import normalize_phone
 

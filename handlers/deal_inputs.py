@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deal_callbacks import CardAction, CardCb
 from bot.deal_card import Reader, card_keyboard, card_text, money, reader_of
@@ -24,6 +23,7 @@ from handlers.filters import Has, NotCommand
 from services import pipeline
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import DomainError
 from services.pipeline import OTHER, StaleCard
 from services.views import DealCard

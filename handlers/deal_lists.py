@@ -6,7 +6,6 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deal_callbacks import DealListCb, DealOpenCb, ListAction
 from bot.deal_card import card_keyboard, card_text, reader_of
@@ -16,6 +15,7 @@ from bot.settings import Settings
 from services import deal_search, pipeline
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 
 
 async def deals_command(

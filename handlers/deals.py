@@ -8,7 +8,6 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deal_callbacks import CardAction, CardCb
 from bot.deal_card import Reader, card_keyboard, card_text, reader_of
@@ -25,6 +24,7 @@ from bot.settings import Settings
 from services import history, pipeline
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.pipeline import LOST_REASONS, OTHER, StaleCard
 from services.views import DealCard
 

@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import report_keyboards
 from bot.callbacks import SettingsAction, SettingsCb
@@ -19,6 +18,7 @@ from bot.settings_text import settings_text
 from handlers.filters import NotCommand
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import InvalidInput
 from services.reports import settings as report_settings
 from services.reports.settings import OwnerSettings

@@ -8,7 +8,6 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import charts, report_keyboards, report_lists, report_text
 from bot.callbacks import ExportCb, ExportFormat, ReportCb, ReportListCb
@@ -18,6 +17,7 @@ from bot.report_format import period_title
 from bot.settings import Settings
 from services.access import Actor, require_owner
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.reports import export, lists, report
 
 

@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DealAction, DealCb
 from bot.content import content_of
@@ -20,6 +19,7 @@ from handlers.states import StaffReply
 from services import conversation, outbox, users, views
 from services.access import Actor, require_staff
 from services.clock import Clock
+from services.db.session import AsyncSession
 
 
 async def duty(message: Message, session: AsyncSession, actor: Actor) -> None:

@@ -11,7 +11,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deal_callbacks import StageAction, StageCb
 from bot.edits import edit_or_send, edit_or_send_at
@@ -29,6 +28,7 @@ from handlers.filters import Has, NotCommand
 from services import stages
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import DomainError, InvalidInput
 
 

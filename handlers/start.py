@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commands, keyboards
 from bot.callbacks import LangCb, MenuAction, MenuCb
@@ -16,6 +15,7 @@ from handlers.texts import greeting
 from services import invites, users
 from services.access import MANAGER, Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 
 
 async def start_with_invite(

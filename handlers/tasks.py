@@ -12,7 +12,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import task_views
 from bot.edits import edit_or_send, edit_or_send_at
@@ -23,6 +22,7 @@ from handlers.filters import Has, NotCommand, Staff
 from services import tasks
 from services.access import Actor
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.errors import DomainError
 from services.moments import parse_moment, preset_moment
 

@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commands, keyboards
 from bot.callbacks import TeamAction, TeamCb
@@ -20,6 +19,7 @@ from bot.settings import Settings
 from services import invites, team, users
 from services.access import MANAGER, Actor, locale_of
 from services.clock import Clock
+from services.db.session import AsyncSession
 from services.users import TeamMember
 
 
