@@ -10,7 +10,7 @@ import sys
 from pydantic import ValidationError
 
 from bot import migrate, tokens_cli
-from bot.app import build_app, run_polling
+from bot.app import build_app, run
 from bot.sandbox.server import serve as serve_sandbox
 from bot.settings import Settings
 from services.db.engine import create_engine
@@ -27,7 +27,9 @@ async def _migrate(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="apply migrations, then serve Telegram updates")
+    commands.add_parser(
+        "run", help="apply migrations, then poll for Telegram updates or serve the webhook"
+    )
     commands.add_parser("migrate", help="apply database migrations")
     tokens_cli.add_parser(commands)
     sandbox = commands.add_parser(
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    asyncio.run(run_polling(build_app(settings)))
+    asyncio.run(run(build_app(settings)))
     return 0
 
 

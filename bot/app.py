@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -29,6 +31,7 @@ from bot.middlewares import (
     ReleaseDatabaseMiddleware,
 )
 from bot.settings import Settings
+from bot.webhook import register_webhook
 from handlers import get_routers
 from services import users
 from services.access import locale_of
@@ -37,6 +40,8 @@ from services.db.engine import create_engine, session_factory
 from services.db.models import User
 
 log = logging.getLogger(__name__)
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass
@@ -122,17 +127,42 @@ async def _menu_for(app: App, user: User) -> None:
         log.warning("command menu for %s not set: %s", user.tg_id, error)
 
 
-async def run_polling(app: App) -> None:
+async def run(app: App) -> None:
+    """Serve updates until SIGINT or SIGTERM: through the webhook when WEBHOOK_URL is set, else
+    by long polling; the outbox sender, scheduled jobs and the HTTP API run alongside."""
     await prepare(app)
     sender = asyncio.create_task(app.sender.run())
     scheduler = create_scheduler(app)
     scheduler.start()
     http = await start_http(app)
     try:
-        await app.dispatcher.start_polling(app.bot)
+        if app.settings.webhook_url:
+            await register_webhook(app)
+            await _until_signalled()
+        else:
+            # Telegram refuses getUpdates while a webhook is set, say from an earlier run.
+            await app.bot.delete_webhook()
+            await app.dispatcher.start_polling(app.bot, close_bot_session=False)
     finally:
         await http.cleanup()
         scheduler.shutdown(wait=False)
         sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
         await app.bot.session.close()
         await app.engine.dispose()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Where signals cannot be handled (Windows), Ctrl+C cancels the run instead.
+    with contextlib.suppress(NotImplementedError):
+        for signum in _STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        with contextlib.suppress(NotImplementedError):
+            for signum in _STOP_SIGNALS:
+                loop.remove_signal_handler(signum)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.app import App
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 def webhook_path(url: str) -> str:
@@ -20,6 +22,7 @@ def add_webhook_route(web_app: web.Application, app: App) -> None:
     SimpleRequestHandler(
         dispatcher=app.dispatcher,
         bot=app.bot,
+        # Answered only once handled: an update lost to a crash is sent again by Telegram.
         handle_in_background=False,
         secret_token=secret.get_secret_value() if secret else None,
     ).register(web_app, path=webhook_path(app.settings.webhook_url))

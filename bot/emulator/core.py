@@ -41,6 +41,7 @@ from .spec import SPEC_PATH, ApiSpec
 from .updates import UpdateQueue
 from .users import EmulatedUser, member_update
 from .validation import Upload, Validator
+from .webhook import WebhookDelivery
 
 T = TypeVar("T")
 DEFAULT_TOKEN = "7000000001:AAEmulatorTokenForAxinTestsOnly_0123456"
@@ -84,6 +85,7 @@ class Emulator:
         self.changes = Changes()
         self.bus = EventBus()
         self.updates = UpdateQueue(self.changes)
+        self.webhook = WebhookDelivery(self.updates, self.changes, wall_clock)
         self.limiter = RateLimiter(self.limits, clock)
         self.files = FileStore()
         self.settings = BotSettings()
@@ -278,9 +280,12 @@ class Emulator:
         return list(self.settings.commands.get((scope_key(scope), language_code), []))
 
     def shutdown(self) -> None:
-        """Release long polls and event streams so a server can stop at once."""
+        """Release long polls and event streams and stop webhook delivery, so a server can stop
+        at once."""
         self.updates.terminate_polls()
         self.bus.close_all()
+        self.webhook.stop()
 
     def reopen(self) -> None:
         self.updates.closing = False
+        self.webhook.resume()

@@ -6,14 +6,17 @@ import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .errors import bad_request, conflict
 from .models import Described
+from .webhook import Webhook
 
 if TYPE_CHECKING:
     from .core import Emulator
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _TEXT_LIMITS = {"name": 64, "description": 512, "short_description": 120}
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
@@ -36,7 +39,7 @@ def get_me(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get_updates(emu: Emulator, params: dict[str, Any]) -> list[dict[str, Any]]:
-    if emu.settings.webhook is not None:
+    if emu.webhook.webhook is not None:
         raise conflict(
             "can't use getUpdates method while webhook is active; "
             "use deleteWebhook to delete the webhook first"
@@ -49,39 +52,54 @@ async def get_updates(emu: Emulator, params: dict[str, Any]) -> list[dict[str, A
 
 def set_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
     url = params["url"]
-    if not url.lower().startswith("https://"):
+    if not url:
+        return delete_webhook(emu, params)
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname:
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if (parts.port or 443) not in _WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     secret = params.get("secret_token")
     if secret is not None and not _SECRET.fullmatch(secret):
         raise bad_request("secret token contains unallowed characters")
     if params.get("drop_pending_updates"):
         emu.updates.drop_all()
     emu.updates.set_allowed(params.get("allowed_updates"))
-    emu.settings.webhook = {
-        "url": url,
-        "max_connections": params.get("max_connections", 40),
-        "secret_token": secret,
-    }
+    webhook = Webhook(
+        url,
+        secret,
+        params.get("max_connections", 40),
+        params.get("ip_address"),
+        "certificate" in params,
+    )
+    if webhook == emu.webhook.webhook:
+        return Described(True, "Webhook is already set")
+    emu.updates.end_polls("terminated by setWebhook request")
+    emu.webhook.set(webhook)
     return Described(True, "Webhook was set")
 
 
 def delete_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
     if params.get("drop_pending_updates"):
         emu.updates.drop_all()
-    existed = emu.settings.webhook is not None
-    emu.settings.webhook = None
+    existed = emu.webhook.webhook is not None
+    emu.webhook.delete()
     return Described(True, "Webhook was deleted" if existed else "Webhook is already deleted")
 
 
 def get_webhook_info(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
-    webhook = emu.settings.webhook
+    webhook = emu.webhook.webhook
     info: dict[str, Any] = {
-        "url": webhook["url"] if webhook else "",
-        "has_custom_certificate": False,
+        "url": webhook.url if webhook else "",
+        "has_custom_certificate": webhook.has_custom_certificate if webhook else False,
         "pending_update_count": len(emu.updates.pending),
     }
     if webhook:
-        info["max_connections"] = webhook["max_connections"]
+        if webhook.ip_address:
+            info["ip_address"] = webhook.ip_address
+        if emu.webhook.last_error:
+            info["last_error_date"], info["last_error_message"] = emu.webhook.last_error
+        info["max_connections"] = webhook.max_connections
     if emu.updates.allowed is not None:
         info["allowed_updates"] = sorted(emu.updates.allowed)
     return info

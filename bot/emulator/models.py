@@ -203,10 +203,9 @@ class Event:
 
 @dataclass(slots=True)
 class BotSettings:
-    """What the bot configured about itself: commands, webhook, menu button, profile texts."""
+    """What the bot configured about itself: commands, menu button, profile texts."""
 
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
-    webhook: dict[str, Any] | None = None
     menu_button: dict[str, Any] | None = None
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
 

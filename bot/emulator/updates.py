@@ -20,6 +20,7 @@ class UpdateQueue:
         self.next_update_id = 1
         self.allowed: frozenset[str] | None = None
         self.poll_generation = 0
+        self._ended_by = TERMINATED
         self.closing = False
 
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -52,18 +53,21 @@ class UpdateQueue:
         self.pending = [u for u in self.pending if self.is_allowed(u)]
         return self.pending[:limit]
 
+    def first(self) -> dict[str, Any] | None:
+        """The oldest update the bot wants, next in line for its webhook."""
+        available = self._available(1)
+        return available[0] if available else None
+
     async def get(self, offset: int, limit: int, timeout: float) -> list[dict[str, Any]]:
         """Long poll like Telegram; an overlapping newer poll terminates this one with 409."""
         self.confirm(offset)
         limit = limit if 1 <= limit <= 100 else 100
-        self.poll_generation += 1
+        self.end_polls(TERMINATED)
         generation = self.poll_generation
-        # Wakes an older poll still waiting so that it ends with 409 as on Telegram.
-        self._changes.notify()
 
         def ready() -> tuple[list[dict[str, Any]]] | None:
             if generation != self.poll_generation:
-                raise conflict(TERMINATED)
+                raise conflict(self._ended_by)
             if self.closing:
                 return ([],)
             available = self._available(limit)
@@ -76,6 +80,13 @@ class UpdateQueue:
             return (await self._changes.until(ready, timeout))[0]
         except TimeoutError:
             return []
+
+    def end_polls(self, reason: str) -> None:
+        """End a poll still waiting with 409 Conflict, as Telegram does when another poll or
+        setWebhook comes."""
+        self.poll_generation += 1
+        self._ended_by = reason
+        self._changes.notify()
 
     def terminate_polls(self) -> None:
         """Release waiting polls (emulator shutdown) so the server stops promptly."""

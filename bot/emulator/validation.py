@@ -21,6 +21,8 @@ _LEGACY = {
     "allow_sending_without_reply": ("Boolean",),
     "disable_web_page_preview": ("Boolean",),
 }
+# Required fields where an empty string is a value: setWebhook with url "" deletes the webhook.
+_EMPTY_ALLOWED = frozenset({("setWebhook", "url")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,7 @@ class Validator:
             value = raw.get(field.name)
             if value is None and "InputFile" in field.types:
                 value = uploads.get(field.name)
-            if value is None or value == "":
+            if value is None or (value == "" and (method.name, field.name) not in _EMPTY_ALLOWED):
                 if field.required:
                     raise bad_request(missing_field_message(field.name))
                 continue

@@ -1,5 +1,5 @@
-"""The aiohttp application: /healthz, /api/v1/openapi.json and the API routes; and running it
-next to polling on HTTP_HOST:HTTP_PORT."""
+"""The aiohttp application: /healthz, /api/v1/openapi.json, the API routes and, in webhook mode,
+the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.http.api import APP, ENDPOINTS, MAX_BODY, route
 from bot.http.openapi import document
 from bot.http.schemas import Health
+from bot.webhook import add_webhook_route
 from services.health import database_ok
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ def create_http_app(app: App) -> web.Application:
     web_app.router.add_get("/api/v1/openapi.json", _openapi)
     for endpoint in ENDPOINTS:
         web_app.router.add_route(endpoint.method, endpoint.path, route(endpoint))
+    if app.settings.webhook_url:
+        add_webhook_route(web_app, app)
     return web_app
 
 

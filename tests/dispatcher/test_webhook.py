@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from aiogram.methods import SendMessage
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.webhook import add_webhook_route, register_webhook
+from bot.http.server import create_http_app
+from bot.webhook import register_webhook
 from tests.harness import Harness
 
 UPDATE = {
@@ -33,9 +33,9 @@ async def test_webhook_takes_updates_with_the_secret_only(tg: Harness) -> None:
     assert set_hook.secret_token == "s3cret-token"
     assert "message" in set_hook.allowed_updates and "callback_query" in set_hook.allowed_updates
 
-    web_app = web.Application()
-    add_webhook_route(web_app, tg.app)
-    async with TestClient(TestServer(web_app)) as client:
+    # The webhook shares the aiohttp application with the HTTP API and /healthz.
+    async with TestClient(TestServer(create_http_app(tg.app))) as client:
+        assert (await client.get("/healthz")).status == 200
         refused = await client.post("/telegram/hook", json=UPDATE)
         assert refused.status == 401
         accepted = await client.post(

@@ -63,16 +63,6 @@ async def test_allowed_updates_filter(bot: Bot, emulator: Emulator) -> None:
     assert [u.my_chat_member is not None for u in remembered] == [True]
 
 
-async def test_webhook_blocks_get_updates(bot: Bot) -> None:
-    assert await bot.set_webhook("https://example.com/hook", secret_token="s3cret")
-    info = await bot.get_webhook_info()
-    assert info.url == "https://example.com/hook"
-    with pytest.raises(TelegramConflictError, match="while webhook is active"):
-        await bot.get_updates()
-    assert await bot.delete_webhook(drop_pending_updates=True)
-    assert await bot.get_updates() == []
-
-
 async def test_user_actions_produce_updates(bot: Bot, emulator: Emulator) -> None:
     user = emulator.user(101, "Ann", username="ann", language_code="uz")
     user.start("lead_42")

@@ -1,0 +1,119 @@
+"""Webhook delivery as Telegram does it: while a webhook is set, each update is POSTed to it in
+order, and one not answered with 2xx is sent again after a short pause until it is taken."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from .events import Changes
+from .updates import UpdateQueue
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+FIRST_RETRY, LAST_RETRY = 0.05, 1.0
+# Telegram gives a webhook about a minute to answer.
+ANSWER_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    secret_token: str | None
+    max_connections: int
+    ip_address: str | None
+    has_custom_certificate: bool
+
+
+class WebhookDelivery:
+    """The webhook the bot set, the task pushing updates to it and the last delivery error.
+
+    The emulator never reaches the internet: a webhook's host is delivered to only when routed
+    to a local address with route(), standing in for DNS and a TLS-terminating reverse proxy."""
+
+    def __init__(
+        self, updates: UpdateQueue, changes: Changes, wall_clock: Callable[[], float]
+    ) -> None:
+        self._updates = updates
+        self._changes = changes
+        self._wall_clock = wall_clock
+        self._routes: dict[str, str] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.webhook: Webhook | None = None
+        self.last_error: tuple[int, str] | None = None
+
+    def route(self, public_origin: str, local_origin: str) -> None:
+        """Deliver to local_origin (http://127.0.0.1:8080) what is meant for public_origin
+        (https://crm.example.com), keeping the path."""
+        self._routes[_origin(public_origin)] = local_origin.rstrip("/")
+
+    def set(self, webhook: Webhook) -> None:
+        self.webhook = webhook
+        self.last_error = None
+        self.resume()
+
+    def delete(self) -> None:
+        self.webhook = None
+        self.stop()
+
+    def resume(self) -> None:
+        self.stop()
+        if self.webhook is not None:
+            self._task = asyncio.get_running_loop().create_task(self._push(self.webhook))
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _target(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        local = self._routes.get(_origin(url))
+        if local is None:
+            return None
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{local}{parts.path}{query}"
+
+    async def _push(self, webhook: Webhook) -> None:
+        headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
+        timeout = aiohttp.ClientTimeout(total=ANSWER_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout, headers=headers) as client:
+            while True:
+                update = await self._changes.until(self._updates.first, math.inf)
+                delay = FIRST_RETRY
+                while not await self._post(client, webhook.url, update):
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, LAST_RETRY)
+                self._updates.confirm(update["update_id"] + 1)
+                self._changes.notify()
+
+    async def _post(self, client: aiohttp.ClientSession, url: str, update: dict[str, Any]) -> bool:
+        target = self._target(url)
+        if target is None:
+            error = "Failed to resolve host: Name or service not known"
+        else:
+            try:
+                async with client.post(target, json=update) as response:
+                    if 200 <= response.status < 300:
+                        return True
+                    error = f"Wrong response from the webhook: {response.status} {response.reason}"
+            except TimeoutError:
+                error = "Read timeout expired"
+            except aiohttp.ClientConnectorError:
+                error = "Connection refused"
+            except aiohttp.ClientError:
+                error = "Connection reset by peer"
+        self.last_error = (int(self._wall_clock()), error)
+        self._changes.notify()
+        return False
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"

@@ -1,0 +1,167 @@
+"""`python -m bot run` in webhook mode: the emulator posts each update to the bot's HTTP port, as
+Telegram does through the reverse proxy in front of it; and back to polling without WEBHOOK_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import func, select
+
+from bot.emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
+from services.db.engine import create_engine, session_factory
+from services.db.models import Deal, User
+from tests.e2e.conftest import OWNER_ID
+from tests.e2e.test_delivery_crash import ROOT, free_port
+from tests.e2e.test_intake_live import labels
+
+PUBLIC = "https://crm.example.test"
+HOOK = f"{PUBLIC}/telegram/hook"
+SECRET = "hook-Secret_42"
+STARTUP = 60.0
+SHUTDOWN = 15.0
+
+
+class BotProcess:
+    def __init__(self, process: asyncio.subprocess.Process, port: int) -> None:
+        self.process = process
+        self.local_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; the exit code once it has shut down."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return await asyncio.wait_for(self.process.wait(), SHUTDOWN)
+        except TimeoutError:
+            self.process.kill()
+            return await self.process.wait()
+
+
+@asynccontextmanager
+async def bot_process(
+    running: RunningEmulator, database_url: str, log: Path, webhook_url: str = ""
+) -> AsyncIterator[BotProcess]:
+    """The bot started as operators start it, with its output in `log`."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": running.emulator.token,
+        "TELEGRAM_API_URL": running.base_url,
+        "DATABASE_URL": database_url,
+        "OWNER_IDS": str(OWNER_ID),
+        "HTTP_PORT": str(port),
+        "WEBHOOK_URL": webhook_url,
+        "WEBHOOK_SECRET": SECRET,
+    }
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=output, stderr=output
+        )
+        bot = BotProcess(process, port)
+        try:
+            yield bot
+        finally:
+            await bot.stop()
+
+
+async def count(database_url: str, model: type[Deal] | type[User]) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    finally:
+        await engine.dispose()
+
+
+def methods(emu: Emulator) -> set[str]:
+    return {request.method for request in emu.requests}
+
+
+async def submit_request(emu: Emulator) -> EmulatedUser:
+    leyla = emu.user(100, "Leyla", language_code="en")
+    leyla.start()
+    menu = await leyla.wait_for_bot_message(timeout=STARTUP)
+    await leyla.press(labels(menu)[0])
+    await leyla.wait_for_bot_message(predicate=lambda m: m is not menu)
+    leyla.send_text("20 chairs, please")
+    await leyla.wait_for_bot_message()
+    leyla.share_contact("+994501234567")
+    return leyla
+
+
+async def test_a_request_arrives_through_the_webhook(database_url: str, tmp_path: Path) -> None:
+    async with start_emulator() as running:
+        emu = running.emulator
+        owner = emu.user(OWNER_ID, "Olga", language_code="en")
+        async with bot_process(running, database_url, tmp_path / "bot.log", HOOK) as bot:
+            emu.webhook.route(PUBLIC, bot.local_url)
+            set_hook = await emu.wait_for_request("setWebhook", timeout=STARTUP)
+            assert (set_hook.params["url"], set_hook.params["secret_token"]) == (HOOK, SECRET)
+            owner.start()
+            await owner.wait_for_bot_message()
+
+            leyla = await submit_request(emu)
+            confirmation = await leyla.wait_for_bot_message()
+            assert confirmation.text == "Request #1 received — Olga will contact you."
+            card = await owner.wait_for_bot_message(predicate=lambda m: "#1" in (m.text or ""))
+            assert card.text is not None
+            assert "+994 50 123 45 67" in card.text and "20 chairs, please" in card.text
+            assert labels(card)[:2] == ["✅ Take", "↩️ Reply"]
+
+            assert await bot.stop() == 0
+        assert "getUpdates" not in methods(emu)
+        assert emu.webhook.webhook is not None and not emu.updates.pending
+
+
+async def test_a_post_without_the_secret_is_refused_and_changes_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with start_emulator() as running:
+        emu = running.emulator
+        async with bot_process(running, database_url, tmp_path / "bot.log", HOOK) as bot:
+            await emu.wait_for_request("setWebhook", timeout=STARTUP)
+            users_before = await count(database_url, User)
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 1767000000,
+                    "chat": {"id": 100, "type": "private", "first_name": "Mallory"},
+                    "from": {"id": 100, "is_bot": False, "first_name": "Mallory"},
+                    "text": "/start",
+                },
+            }
+            async with aiohttp.ClientSession() as http:
+                for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guessed"}):
+                    async with http.post(
+                        f"{bot.local_url}/telegram/hook", json=update, headers=headers
+                    ) as response:
+                        assert response.status == 401
+            assert await bot.stop() == 0
+        assert await count(database_url, User) == users_before
+        assert await count(database_url, Deal) == 0
+        assert "sendMessage" not in methods(emu)
+
+
+async def test_without_webhook_url_it_deletes_the_webhook_and_polls(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with start_emulator() as running:
+        emu = running.emulator
+        # Left over from an earlier run in webhook mode, with a message waiting.
+        await emu.call("setWebhook", {"url": HOOK, "secret_token": SECRET})
+        leyla = emu.user(100, "Leyla", language_code="en")
+        leyla.start()
+        async with bot_process(running, database_url, tmp_path / "bot.log") as bot:
+            greeting = await leyla.wait_for_bot_message(timeout=STARTUP)
+            assert (greeting.text or "").startswith("Hello, Leyla!")
+            assert emu.webhook.webhook is None
+            assert "getUpdates" in methods(emu)
+            assert await bot.stop() == 0
