@@ -23,6 +23,12 @@ class Content:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
     @property
+    def title(self) -> str:
+        """What the request is about: its text, else the first caption."""
+        captions = (a.caption for a in self.attachments if a.caption)
+        return self.text or next(captions, "")
+
+    @property
     def is_empty(self) -> bool:
         return not self.text.strip() and not self.attachments
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
@@ -89,15 +90,31 @@ async def take(session: AsyncSession, actor: Actor, deal_id: int, now: datetime)
     require_deal(actor, deal)
     if deal.taken_at is not None and deal.manager_id == actor.user_id:
         return Taken(deal.id, actor.first_name, already=True)
-    if deal.taken_at is not None and deal.manager_id != actor.user_id:
+    if deal.taken_at is not None:
         raise Conflict("already_taken")
-    if deal.manager_id != actor.user_id:
-        events.record(
-            session, deal.id, actor.user_id, "assigned", now, deal.manager_id, actor.user_id
-        )
-        deal.manager_id = actor.user_id
-    deal.taken_at = now
-    deal.last_activity_at = now
+    previous = deal.manager_id
+    # Conditional on still being untaken: of two presses at once, one takes the request.
+    taken = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Deal)
+            .where(Deal.id == deal.id, Deal.taken_at.is_(None))
+            .values(
+                taken_at=now,
+                last_activity_at=now,
+                manager_id=actor.user_id,
+                version=Deal.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if taken.rowcount == 0:
+        await session.rollback()
+        await session.refresh(deal)
+        return await take(session, actor, deal_id, now)
+    await session.refresh(deal)
+    if previous != actor.user_id:
+        events.record(session, deal.id, actor.user_id, "assigned", now, previous, actor.user_id)
     events.record(session, deal.id, actor.user_id, "taken", now)
     await session.commit()
     return Taken(deal.id, actor.first_name, already=False)

@@ -35,10 +35,11 @@ async def submit_request(
     if content.is_empty:
         raise InvalidInput("empty_request")
     user = await session.get_one(User, actor.user_id)
+    # Every read comes first, so what the request writes goes to the database in one flush.
+    manager = await pick_assignee(session, now)
     customer = await customer_for_user(session, user, phone, now)
-    deal = await open_deal(session, customer, "telegram", content.text, now)
+    deal = await open_deal(session, customer, "telegram", content.title, now, manager)
     messages = await store(session, deal.id, "in", actor.user_id, content, now)
-    manager = await assign(session, deal, now)
     if manager is not None:
         for message in messages:
             if message.kind != "text":
@@ -55,8 +56,14 @@ async def submit_request(
 
 
 async def open_deal(
-    session: AsyncSession, customer: Customer, source: str, title: str, now: datetime
+    session: AsyncSession,
+    customer: Customer,
+    source: str,
+    title: str,
+    now: datetime,
+    manager: User | None = None,
 ) -> Deal:
+    """A new deal in the first stage; given a manager, it is theirs and its card is queued."""
     first = await session.scalar(
         select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
     )
@@ -68,23 +75,35 @@ async def open_deal(
         created_at=now,
         last_activity_at=now,
         version=1,
+        manager_id=manager.id if manager else None,
     )
     session.add(deal)
     await session.flush()
     events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
+    if manager is not None:
+        _hand_over(session, deal, None, manager, now)
     return deal
 
 
 async def assign(
     session: AsyncSession, deal: Deal, now: datetime, exclude: int | None = None
 ) -> User | None:
-    """Give the deal to the next manager and queue its card for them."""
+    """Give an existing deal to the next manager and queue its card for them."""
     manager = await pick_assignee(session, now, exclude=exclude)
     if manager is None:
         return None
-    events.record(session, deal.id, None, "assigned", now, deal.manager_id, manager.id)
-    deal.manager_id = manager.id
+    _hand_over(session, deal, deal.manager_id, manager, now)
     deal.taken_at = None
+    # Cards showing the previous manager are stale now.
+    deal.version += 1
+    return manager
+
+
+def _hand_over(
+    session: AsyncSession, deal: Deal, previous: int | None, manager: User, now: datetime
+) -> None:
+    events.record(session, deal.id, None, "assigned", now, previous, manager.id)
+    deal.manager_id = manager.id
     outbox.enqueue(
         session,
         chat_id=manager.tg_id,
@@ -93,4 +112,3 @@ async def assign(
         dedupe_key=f"deal_card:{deal.id}:{manager.id}:{now.isoformat()}",
         now=now,
     )
-    return manager

@@ -66,13 +66,9 @@ async def claim_due(
     if exclude:
         waiting = waiting.where(Outbox.chat_id.not_in(list(exclude)))
     chats = waiting.group_by(Outbox.chat_id).order_by(func.min(Outbox.id)).limit(limit)
-    chat_ids = list(await session.scalars(chats))
-    if not chat_ids:
-        await session.commit()
-        return []
     query = (
         select(Outbox.id, Outbox.chat_id)
-        .where(*_due(now), Outbox.chat_id.in_(chat_ids))
+        .where(*_due(now), Outbox.chat_id.in_(chats.scalar_subquery()))
         .order_by(Outbox.id)
         .limit(limit * (per_chat or 1))
     )
@@ -90,14 +86,13 @@ async def claim_due(
     if not ids:
         await session.commit()
         return []
-    await session.execute(
+    claimed = await session.scalars(
         update(Outbox)
         .where(Outbox.id.in_(ids))
         .values(claimed_until=now + lease, attempts=Outbox.attempts + 1)
+        .returning(Outbox)
     )
-    rows = list(
-        await session.scalars(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id))
-    )
+    rows = sorted(claimed, key=lambda row: row.id)
     await session.commit()
     return rows
 

@@ -69,15 +69,16 @@ async def test_next_stage_edits_the_card_and_tells_the_customer_in_their_languag
 ) -> None:
     card = await new_deal(tg)
     assert buttons(card)[1] == [("➡️ Contacted", "dk:n:1:1:0"), ("🔀 Stage…", "dk:s:1:1:0")]
-    await tg.press(ANNA, "d:t:1", message_id=CARD)
+    [taken] = without_answers(await tg.press(ANNA, "d:t:1", message_id=CARD))
+    assert buttons(taken) == open_keyboard(2, "➡️ Contacted")
 
-    calls = await tg.press(ANNA, "dk:n:1:1:0", message_id=CARD)
+    calls = await tg.press(ANNA, "dk:n:1:2:0", message_id=CARD)
     assert answer_of(calls).text == "Moved to Contacted."
     [edit] = without_answers(calls)
     assert isinstance(edit, EditMessageText)
     assert (edit.chat_id, edit.message_id) == (ANNA.id, CARD)
     assert card_lines(edit)[:2] == ["<b>Request #1</b>", "📍 Contacted ▰▰▱▱▱"]
-    assert buttons(edit) == open_keyboard(2, "➡️ Proposal")
+    assert buttons(edit) == open_keyboard(3, "➡️ Proposal")
 
     [notice] = await tg.deliver()
     assert isinstance(notice, SendMessage)
@@ -86,9 +87,9 @@ async def test_next_stage_edits_the_card_and_tells_the_customer_in_their_languag
     assert (await event_kinds(tg))[-1] == ("stage", "1", "2")
 
     # Proposal does not notify the customer; Invoice sent does.
-    await tg.press(ANNA, "dk:n:1:2:0", message_id=CARD)
-    assert await tg.deliver() == []
     await tg.press(ANNA, "dk:n:1:3:0", message_id=CARD)
+    assert await tg.deliver() == []
+    await tg.press(ANNA, "dk:n:1:4:0", message_id=CARD)
     [notice] = await tg.deliver()
     assert notice.text == "Ваша заявка №1 теперь: Счёт выставлен"
 

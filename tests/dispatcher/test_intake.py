@@ -123,6 +123,7 @@ async def test_photos_travel_with_the_request(tg: Harness) -> None:
     await tg.send(LEYLA, "Skip")
     card, photo_1, photo_2 = await tg.deliver()
     assert "📷 2 photos" in card.text
+    assert "💬 This sofa" in card.text.splitlines()  # a caption is what the request is about
     assert isinstance(photo_1, SendPhoto)
     assert (photo_1.chat_id, photo_1.photo, photo_1.caption) == (
         ANNA.id,
