@@ -2,9 +2,11 @@
 
 N customers each write one request. For Axın a request is done when the deal is stored, its
 card reached a manager and the customer got the confirmation; for the echo bot when the echo
-arrived. Both bots run as their own process, polling the emulator served by this one. Telegram's
-rate limits are off here (they would measure Telegram, not the bot), and so is the bot's own
-send budget. Prints one JSON line.
+arrived. A request needs two Bot API calls where an echo needs one, so the same bare bot is also
+measured answering and passing each text on to a second chat ("relay"): the most a bot making
+those two calls can reach, with no database at all. Both bots run as their own process, polling
+the emulator served by this one. Telegram's rate limits are off here (they would measure
+Telegram, not the bot), and so is the bot's own send budget. Prints one JSON line.
 
     python benchmarks/intake.py [--customers 300] [--managers 5]
 """
@@ -88,16 +90,25 @@ async def _rate(
     return customers / (time.perf_counter() - start)
 
 
-async def echo_rate(customers: int) -> float:
+async def echo_rate(customers: int, relay_to: int | None = None) -> float:
+    """The bare bot's rate; with `relay_to`, each text is also passed on to that chat."""
     async with start_emulator() as running:
         arrivals = Arrivals(running.emulator)
         env = {"BOT_TOKEN": running.emulator.token, "TELEGRAM_API_URL": running.base_url}
+        if relay_to is not None:
+            env["RELAY_TO"] = str(relay_to)
+        # The warm-up opens the relay chat: its ping comes back to it twice, echoed and relayed.
+        warm_id = relay_to or 2
         process = await _spawn(["benchmarks/echo_bot.py"], env)
         try:
-            warm = running.emulator.user(2, "Warm-up")
-            warm.send_text("ping")
-            await arrivals.until(lambda: arrivals.per_chat[2] >= 1, timeout=60)
-            return await _rate(running.emulator, arrivals, customers, 1)
+            running.emulator.user(warm_id, "Warm-up").send_text("ping")
+            warmed = 1 if relay_to is None else 2
+            await arrivals.until(lambda: arrivals.per_chat[warm_id] >= warmed, timeout=60)
+
+            def relayed() -> bool:
+                return arrivals.per_chat[warm_id] >= warmed + (customers if relay_to else 0)
+
+            return await _rate(running.emulator, arrivals, customers, 1, relayed)
         finally:
             await _stop(process)
 
@@ -146,6 +157,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         intake = await intake_rate(args.customers, args.managers, workdir)
     echo = await echo_rate(args.customers)
+    relay = await echo_rate(args.customers, relay_to=FIRST_MANAGER)
     print(
         json.dumps(
             {
@@ -155,6 +167,8 @@ async def main() -> None:
                 "intake_per_second": round(intake, 1),
                 "echo_per_second": round(echo, 1),
                 "ratio": round(intake / echo, 3),
+                "relay_per_second": round(relay, 1),
+                "relay_ratio": round(relay / echo, 3),
             }
         )
     )

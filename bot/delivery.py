@@ -28,7 +28,7 @@ from bot.settings import Settings
 from services import outbox, unreachable
 from services.access import locale_of
 from services.clock import Clock
-from services.db.models import Outbox
+from services.db.models import Outbox, User
 from services.errors import NotFound
 from services.views import user_by_tg
 
@@ -167,7 +167,7 @@ class OutboxSender:
             locale = locale_of(user, default) if user else self.i18n.default_locale
             for row in rows:
                 try:
-                    outgoing = await self._render(session, row, locale)
+                    outgoing = await self._render(session, row, user, locale)
                 except NotFound:
                     outgoing = []
                 if outgoing:
@@ -177,10 +177,14 @@ class OutboxSender:
             await session.commit()
         return combine(rendered)
 
-    async def _render(self, session: AsyncSession, row: Outbox, locale: str) -> list[Outgoing]:
+    async def _render(
+        self, session: AsyncSession, row: Outbox, recipient: User | None, locale: str
+    ) -> list[Outgoing]:
         with self.i18n.context(), self.i18n.use_locale(locale):
+            settings = self.settings
+            now = self.clock.now()
             context = Context(
-                session, row, self.settings.zone, locale, self.clock.now(), self.settings.currency
+                session, row, settings.zone, locale, now, settings.currency, recipient
             )
             return await RENDERERS[row.kind](context)
 

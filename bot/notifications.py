@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import digests, followup_notices, keyboards, render
 from bot.deal_card import Reader, card_keyboard, card_text
 from services.access import OWNER
-from services.db.models import Outbox, Stage
+from services.db.models import Outbox, Stage, User
 from services.errors import NotFound
-from services.views import MessageView, deal_card, message_view, user_by_tg, user_name
+from services.views import MessageView, deal_card, message_view, user_name
 
 TEXT_CHUNK = 3500
 CAPTION_LIMIT = 1024
@@ -38,6 +38,7 @@ class Context:
     locale: str
     now: datetime
     currency: str
+    recipient: User | None
 
 
 Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
@@ -45,7 +46,7 @@ Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
 
 async def _deal_card(ctx: Context) -> list[Outgoing]:
     card = await deal_card(ctx.session, ctx.row.payload["deal_id"])
-    recipient = await user_by_tg(ctx.session, ctx.row.chat_id)
+    recipient = ctx.recipient
     is_owner = recipient is not None and recipient.role == OWNER
     user_id = recipient.id if recipient is not None else 0
     reader = Reader(ctx.zone, ctx.locale, ctx.currency, ctx.now, is_owner, user_id)
