@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import contract_views
-from bot.edits import edit_or_send
 from bot.followup_callbacks import ContractAction, ContractCb
 from bot.render import when
 from bot.settings import Settings
 from bot.task_views import open_deal_button
 from handlers.filters import Has, NotCommand, Staff
+from handlers.presses import Press, on_press
+from handlers.words import Words, not_text, on_words
 from services import contracts
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError
-from services.moments import Preset, local_today, preset_moment
+from services.moments import Preset, local_today
 
 RETRYABLE = frozenset(
     {"contract_text", "contract_date", "contract_number", "contract_dates", "empty_text"}
@@ -35,106 +33,67 @@ class ContractInput(StatesGroup):
     reason = State()
 
 
-async def edit_contract(
-    query: CallbackQuery,
-    callback_data: ContractCb,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-) -> None:
-    current = await contracts.of_deal(session, actor, callback_data.ref)
-    if not isinstance(query.message, Message):
-        return
-    await state.set_state(ContractInput.fields)
-    await state.update_data(deal_id=callback_data.ref)
-    await query.message.answer(
-        contract_views.contract_prompt(callback_data.ref, current, actor.locale)
+@on_press
+async def edit_contract(press: Press[ContractCb]) -> None:
+    deal_id = press.data.ref
+    current = await contracts.of_deal(press.session, press.actor, deal_id)
+    await press.ask(
+        ContractInput.fields,
+        contract_views.contract_prompt(deal_id, current, press.actor.locale),
+        deal_id=deal_id,
     )
 
 
-async def fields_typed(
-    message: Message, session: AsyncSession, actor: Actor, clock: Clock, state: FSMContext
-) -> None:
-    data = await state.get_data()
-    try:
-        number, starts_on, ends_on = contracts.parse_typed(message.text or "")
+@on_words
+async def fields_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        number, starts_on, ends_on = contracts.parse_typed(words.text)
+        deal_id = int(words.remembered["deal_id"])
         contract = await contracts.set_contract(
-            session, actor, int(data["deal_id"]), number, starts_on, ends_on, clock.now()
+            words.session, words.actor, deal_id, number, starts_on, ends_on, words.now
         )
-    except DomainError as error:
-        if error.code not in RETRYABLE:
-            await state.clear()
-        raise
-    await state.clear()
-    await message.answer(contract_views.contract_saved(contract, actor.locale))
+    await words.message.answer(contract_views.contract_saved(contract, words.actor.locale))
 
 
-async def renew(
-    query: CallbackQuery,
-    callback_data: ContractCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    callback_answer: CallbackAnswer,
-) -> None:
-    contract = await contracts.renew(session, actor, callback_data.ref, clock.now())
+@on_press
+async def renew(press: Press[ContractCb]) -> None:
+    contract = await contracts.renew(press.session, press.actor, press.data.ref, press.now)
     text = contract_views.renewed_text(contract)
-    callback_answer.text = text
+    press.answer.text = text
     assert contract.renewal_deal_id is not None
     markup = InlineKeyboardMarkup(inline_keyboard=[[open_deal_button(contract.renewal_deal_id)]])
-    if isinstance(query.message, Message):
-        await edit_or_send(query.message, text, markup)
+    await press.show(text, markup)
 
 
-async def ask_reason(
-    query: CallbackQuery,
-    callback_data: ContractCb,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-) -> None:
-    contract = await contracts.check_open(session, actor, callback_data.ref)
-    if not isinstance(query.message, Message):
-        return
-    await state.set_state(ContractInput.reason)
-    await state.update_data(contract_id=contract.contract_id)
-    await query.message.answer(contract_views.reason_prompt(contract))
-
-
-async def reason_typed(
-    message: Message, session: AsyncSession, actor: Actor, clock: Clock, state: FSMContext
-) -> None:
-    data = await state.get_data()
-    try:
-        contract = await contracts.not_renewing(
-            session, actor, int(data["contract_id"]), message.text or "", clock.now()
-        )
-    except DomainError as error:
-        if error.code not in RETRYABLE:
-            await state.clear()
-        raise
-    await state.clear()
-    await message.answer(contract_views.not_renewing_text(contract))
-
-
-async def snooze(
-    query: CallbackQuery,
-    callback_data: ContractCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    callback_answer: CallbackAnswer,
-) -> None:
-    now = clock.now()
-    until = preset_moment(Preset.TOMORROW, now, settings.zone)
-    await contracts.snooze(session, actor, callback_data.ref, until, now)
-    text = _("💤 I'll remind you again on {time}.").format(
-        time=when(until, settings.zone, actor.locale)
+@on_press
+async def ask_reason(press: Press[ContractCb]) -> None:
+    contract = await contracts.check_open(press.session, press.actor, press.data.ref)
+    await press.ask(
+        ContractInput.reason,
+        contract_views.reason_prompt(contract),
+        contract_id=contract.contract_id,
     )
-    callback_answer.text = text
-    if isinstance(query.message, Message):
-        await edit_or_send(query.message, text)
+
+
+@on_words
+async def reason_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        contract_id = int(words.remembered["contract_id"])
+        contract = await contracts.not_renewing(
+            words.session, words.actor, contract_id, words.text, words.now
+        )
+    await words.message.answer(contract_views.not_renewing_text(contract))
+
+
+@on_press
+async def snooze(press: Press[ContractCb]) -> None:
+    until = press.later(Preset.TOMORROW)
+    await contracts.snooze(press.session, press.actor, press.data.ref, until, press.now)
+    text = _("💤 I'll remind you again on {time}.").format(
+        time=when(until, press.settings.zone, press.actor.locale)
+    )
+    press.answer.text = text
+    await press.show(text)
 
 
 async def contracts_command(
@@ -146,10 +105,6 @@ async def contracts_command(
         contract_views.upcoming_text(upcoming, today, actor.locale),
         reply_markup=contract_views.upcoming_keyboard(upcoming),
     )
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_("Please send it as text, or /cancel."))
 
 
 def router() -> Router:

@@ -5,26 +5,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
 from bot.deal_callbacks import CardAction, CardCb
 from bot.deal_card import Reader, card_keyboard, card_text, money, reader_of
 from bot.edits import edit_or_send_at
-from bot.settings import Settings
-from handlers.deals import OTHER_INDEX, show_card, stale_text
+from handlers.cards import CardPress, stale_text, unless_stale
+from handlers.deals import OTHER_INDEX
 from handlers.filters import Has, NotCommand
+from handlers.presses import on_press
+from handlers.words import Words, not_text, on_words
 from services import pipeline
-from services.access import Actor
-from services.clock import Clock
-from services.db.session import AsyncSession
-from services.errors import DomainError
 from services.pipeline import OTHER, StaleCard
 from services.views import DealCard
 
@@ -58,89 +53,59 @@ def _prompt(action: CardAction, deal_id: int, locale: str) -> str:
     )
 
 
-async def ask(
-    query: CallbackQuery,
-    callback_data: CardCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    state: FSMContext,
-    callback_answer: CallbackAnswer,
-) -> None:
+@on_press
+async def ask(press: CardPress) -> None:
     """Check the card is current and the deal is the actor's, then wait for the words."""
-    action = callback_data.action
-    try:
-        await pipeline.checked(
-            session,
-            actor,
-            callback_data.deal_id,
-            callback_data.version,
-            open_only=action != CardAction.NOTE,
-        )
-    except StaleCard as stale:
-        callback_answer.text = stale_text()
-        await show_card(query, stale.card, reader_of(settings, actor, clock.now()))
-        return
-    if not isinstance(query.message, Message):
-        return
-    await state.set_state(_STATES[action])
-    await state.update_data(
-        deal_id=callback_data.deal_id,
-        version=callback_data.version,
-        card_message_id=query.message.message_id,
+    cb = press.data
+    check = pipeline.checked(
+        press.session, press.actor, cb.deal_id, cb.version, open_only=cb.action != CardAction.NOTE
     )
-    await query.message.answer(_prompt(action, callback_data.deal_id, actor.locale))
+    if await unless_stale(press, check) is None or press.message is None:
+        return
+    await press.ask(
+        _STATES[cb.action],
+        _prompt(cb.action, cb.deal_id, press.actor.locale),
+        deal_id=cb.deal_id,
+        version=cb.version,
+        card_message_id=press.message.message_id,
+    )
 
 
-async def typed(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    data = await state.get_data()
-    deal_id, seen, now = int(data["deal_id"]), int(data["version"]), clock.now()
-    text = message.text or ""
-    current = await state.get_state()
-    reader = reader_of(settings, actor, now)
-    try:
-        if current == DealInput.amount.state:
-            card = await pipeline.set_amount(session, actor, deal_id, seen, text, now)
-            done = _("Amount of request #{number}: {amount}.").format(
-                number=deal_id, amount=money(card.amount or Decimal(0), reader)
-            )
-        elif current == DealInput.note.state:
-            card = await pipeline.add_note(session, actor, deal_id, seen, text, now)
-            done = _("Note added to request #{number}.").format(number=deal_id)
-        else:
-            card = await pipeline.lose(session, actor, deal_id, seen, OTHER, now, other=text)
-            done = _("Request #{number} is closed as lost.").format(number=deal_id)
-    except StaleCard as stale:
-        card, done = stale.card, stale_text()
-    except DomainError as error:
-        # A mistyped value may be typed again; anything else ends the step.
-        if error.code not in RETRYABLE:
-            await state.clear()
-        raise
-    await state.clear()
-    await _edit_card(bot, message.chat.id, int(data["card_message_id"]), card, reader)
-    await message.answer(done)
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_("Please send it as text, or /cancel."))
-
-
-async def _edit_card(
-    bot: Bot, chat_id: int, message_id: int, card: DealCard, reader: Reader
-) -> None:
+@on_words
+async def typed(words: Words) -> None:
+    deal_id, seen = int(words.remembered["deal_id"]), int(words.remembered["version"])
+    step = await words.state.get_state()
+    reader = reader_of(words.settings, words.actor, words.now)
+    async with words.ends_step(RETRYABLE):
+        try:
+            card, done = await _change(words, step, deal_id, seen, reader)
+        except StaleCard as stale:
+            card, done = stale.card, stale_text()
     await edit_or_send_at(
-        bot, chat_id, message_id, card_text(card, reader), card_keyboard(card, reader)
+        words.bot,
+        words.message.chat.id,
+        int(words.remembered["card_message_id"]),
+        card_text(card, reader),
+        card_keyboard(card, reader),
     )
+    await words.message.answer(done)
+
+
+async def _change(
+    words: Words, step: str | None, deal_id: int, seen: int, reader: Reader
+) -> tuple[DealCard, str]:
+    """The typed change to the deal, and what to say once it is made."""
+    session, actor, text, now = words.session, words.actor, words.text, words.now
+    if step == DealInput.amount.state:
+        card = await pipeline.set_amount(session, actor, deal_id, seen, text, now)
+        return card, _("Amount of request #{number}: {amount}.").format(
+            number=deal_id, amount=money(card.amount or Decimal(0), reader)
+        )
+    if step == DealInput.note.state:
+        card = await pipeline.add_note(session, actor, deal_id, seen, text, now)
+        return card, _("Note added to request #{number}.").format(number=deal_id)
+    card = await pipeline.lose(session, actor, deal_id, seen, OTHER, now, other=text)
+    return card, _("Request #{number} is closed as lost.").format(number=deal_id)
 
 
 def router() -> Router:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import task_views
@@ -19,12 +17,13 @@ from bot.followup_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
 from bot.render import when
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand, Staff
+from handlers.presses import Press, on_press
+from handlers.words import Words, not_text, on_words
 from services import tasks
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError
-from services.moments import parse_moment, preset_moment
+from services.moments import parse_moment
 
 RETRYABLE = frozenset({"moment", "moment_past", "empty_text"})
 
@@ -34,146 +33,87 @@ class TaskInput(StatesGroup):
     note = State()
 
 
-async def remind_menu(
-    query: CallbackQuery, callback_data: RemindCb, session: AsyncSession, actor: Actor
-) -> None:
-    await tasks.check_remind(session, actor, callback_data.deal_id)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("When should I remind you about request #{number}?").format(
-                number=callback_data.deal_id
-            ),
-            reply_markup=task_views.remind_picker(callback_data.deal_id),
+@on_press
+async def remind_menu(press: Press[RemindCb]) -> None:
+    deal_id = press.data.deal_id
+    await tasks.check_remind(press.session, press.actor, deal_id)
+    if press.message is not None:
+        await press.message.answer(
+            _("When should I remind you about request #{number}?").format(number=deal_id),
+            reply_markup=task_views.remind_picker(deal_id),
         )
 
 
-async def remind_preset(
-    query: CallbackQuery,
-    callback_data: RemindCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    callback_answer: CallbackAnswer,
-) -> None:
-    now = clock.now()
-    due = preset_moment(callback_data.preset, now, settings.zone)
-    task = await tasks.remind(session, actor, callback_data.deal_id, due, now)
-    text = task_views.reminder_set(task, settings.zone, actor.locale)
-    callback_answer.text = text
-    if isinstance(query.message, Message):
-        await edit_or_send(query.message, text, task_views.note_button(task))
+@on_press
+async def remind_preset(press: Press[RemindCb]) -> None:
+    due = press.later(press.data.preset)
+    task = await tasks.remind(press.session, press.actor, press.data.deal_id, due, press.now)
+    text = task_views.reminder_set(task, press.settings.zone, press.actor.locale)
+    press.answer.text = text
+    await press.show(text, task_views.note_button(task))
 
 
-async def remind_typed(
-    query: CallbackQuery,
-    callback_data: RemindCb,
-    session: AsyncSession,
-    actor: Actor,
-    settings: Settings,
-    state: FSMContext,
-) -> None:
-    await tasks.check_remind(session, actor, callback_data.deal_id)
-    if not isinstance(query.message, Message):
+@on_press
+async def remind_typed(press: Press[RemindCb]) -> None:
+    deal_id = press.data.deal_id
+    await tasks.check_remind(press.session, press.actor, deal_id)
+    if press.message is None:
         return
-    await state.set_state(TaskInput.moment)
-    await state.update_data(deal_id=callback_data.deal_id, picker=query.message.message_id)
-    await edit_or_send(
-        query.message, task_views.typed_prompt(callback_data.deal_id, settings.zone)
-    )
+    await press.state.set_state(TaskInput.moment)
+    await press.state.update_data(deal_id=deal_id, picker=press.message.message_id)
+    await edit_or_send(press.message, task_views.typed_prompt(deal_id, press.settings.zone))
 
 
-async def moment_typed(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    data = await state.get_data()
-    now = clock.now()
-    try:
-        due = parse_moment(message.text or "", now, settings.zone)
-        task = await tasks.remind(session, actor, int(data["deal_id"]), due, now)
-    except DomainError as error:
-        if error.code not in RETRYABLE:
-            await state.clear()
-        raise
-    await state.clear()
-    text = task_views.reminder_set(task, settings.zone, actor.locale)
+@on_words
+async def moment_typed(words: Words) -> None:
+    zone = words.settings.zone
+    async with words.ends_step(RETRYABLE):
+        due = parse_moment(words.text, words.now, zone)
+        deal_id = int(words.remembered["deal_id"])
+        task = await tasks.remind(words.session, words.actor, deal_id, due, words.now)
     await edit_or_send_at(
-        bot, message.chat.id, int(data["picker"]), text, task_views.note_button(task)
+        words.bot,
+        words.message.chat.id,
+        int(words.remembered["picker"]),
+        task_views.reminder_set(task, zone, words.actor.locale),
+        task_views.note_button(task),
     )
 
 
-async def ask_note(
-    query: CallbackQuery,
-    callback_data: TaskCb,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-) -> None:
-    await tasks.check_task(session, actor, callback_data.task_id)
-    if not isinstance(query.message, Message):
-        return
-    await state.set_state(TaskInput.note)
-    await state.update_data(task_id=callback_data.task_id)
-    await query.message.answer(_("Write a note for this reminder. /cancel to stop."))
-
-
-async def note_typed(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext
-) -> None:
-    data = await state.get_data()
-    try:
-        task = await tasks.set_note(session, actor, int(data["task_id"]), message.text or "")
-    except DomainError as error:
-        if error.code not in RETRYABLE:
-            await state.clear()
-        raise
-    await state.clear()
-    await message.answer(_("📝 Note saved: {note}").format(note=escape(task.note)))
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_("Please send it as text, or /cancel."))
-
-
-async def done(
-    query: CallbackQuery,
-    callback_data: TaskCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    callback_answer: CallbackAnswer,
-) -> None:
-    task = await tasks.complete(session, actor, callback_data.task_id, clock.now())
-    callback_answer.text = _("Done.")
-    if isinstance(query.message, Message):
-        await edit_or_send(query.message, task_views.done_text(task))
-
-
-async def snooze(
-    query: CallbackQuery,
-    callback_data: TaskCb,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    settings: Settings,
-    callback_answer: CallbackAnswer,
-) -> None:
-    now = clock.now()
-    until = preset_moment(callback_data.preset, now, settings.zone)
-    task = await tasks.snooze(session, actor, callback_data.task_id, until, now)
-    callback_answer.text = _("I'll remind you again on {time}.").format(
-        time=when(task.due_at, settings.zone, actor.locale)
+@on_press
+async def ask_note(press: Press[TaskCb]) -> None:
+    await tasks.check_task(press.session, press.actor, press.data.task_id)
+    await press.ask(
+        TaskInput.note,
+        _("Write a note for this reminder. /cancel to stop."),
+        task_id=press.data.task_id,
     )
-    if isinstance(query.message, Message):
-        await edit_or_send(
-            query.message, task_views.snoozed_text(task, settings.zone, actor.locale)
-        )
+
+
+@on_words
+async def note_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        task_id = int(words.remembered["task_id"])
+        task = await tasks.set_note(words.session, words.actor, task_id, words.text)
+    await words.message.answer(_("📝 Note saved: {note}").format(note=escape(task.note)))
+
+
+@on_press
+async def done(press: Press[TaskCb]) -> None:
+    task = await tasks.complete(press.session, press.actor, press.data.task_id, press.now)
+    press.answer.text = _("Done.")
+    await press.show(task_views.done_text(task))
+
+
+@on_press
+async def snooze(press: Press[TaskCb]) -> None:
+    zone, locale = press.settings.zone, press.actor.locale
+    until = press.later(press.data.preset)
+    task = await tasks.snooze(press.session, press.actor, press.data.task_id, until, press.now)
+    press.answer.text = _("I'll remind you again on {time}.").format(
+        time=when(task.due_at, zone, locale)
+    )
+    await press.show(task_views.snoozed_text(task, zone, locale))
 
 
 async def tasks_command(

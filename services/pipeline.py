@@ -101,6 +101,30 @@ async def _done(session: AsyncSession, deal_id: int) -> DealCard:
     return await deal_card(session, deal_id)
 
 
+async def _move_to(
+    session: AsyncSession,
+    actor: Actor,
+    deal: Deal,
+    seen: int,
+    stage: Stage,
+    now: datetime,
+    kind: str,
+    **values: Any,
+) -> None:
+    """Put the deal at `stage`, with the other `values` the move sets, and record the move."""
+    left = deal.stage_id
+    await _write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
+    events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
+
+
+async def _finish_move(
+    session: AsyncSession, deal: Deal, seen: int, stage: Stage, now: datetime
+) -> DealCard:
+    """Tell the customer when the stage says so, and commit the move."""
+    await _notify_customer(session, deal, stage, seen + 1, now)
+    return await _done(session, deal.id)
+
+
 async def move(
     session: AsyncSession,
     actor: Actor,
@@ -124,11 +148,8 @@ async def move(
     if target.id == deal.stage_id:
         raise InvalidInput("same_stage")
     closed = now if target.kind == stages.WON else None
-    old_stage = deal.stage_id
-    await _write(session, deal, seen, stage_id=target.id, closed_at=closed, last_activity_at=now)
-    events.record(session, deal.id, actor.user_id, "stage", now, old_stage, target.id)
-    await _notify_customer(session, deal, target, seen + 1, now)
-    return await _done(session, deal.id)
+    await _move_to(session, actor, deal, seen, target, now, "stage", closed_at=closed)
+    return await _finish_move(session, deal, seen, target, now)
 
 
 async def lose(
@@ -152,20 +173,11 @@ async def lose(
             raise InvalidInput("empty_text")
         stored = f"{OTHER}:{words}"
     lost = next(s for s in await stages.active_stages(session) if s.kind == stages.LOST)
-    old_stage = deal.stage_id
-    await _write(
-        session,
-        deal,
-        seen,
-        stage_id=lost.id,
-        closed_at=now,
-        lost_reason=stored,
-        last_activity_at=now,
+    await _move_to(
+        session, actor, deal, seen, lost, now, "stage", closed_at=now, lost_reason=stored
     )
-    events.record(session, deal.id, actor.user_id, "stage", now, old_stage, lost.id)
     events.record(session, deal.id, actor.user_id, "lost_reason", now, None, stored)
-    await _notify_customer(session, deal, lost, seen + 1, now)
-    return await _done(session, deal.id)
+    return await _finish_move(session, deal, seen, lost, now)
 
 
 async def reopen(
@@ -184,28 +196,14 @@ async def reopen(
         .limit(1)
     )
     target = next((s for s in opens if str(s.id) == before), opens[0])
-    closed_stage = deal.stage_id
-    await _write(
-        session,
-        deal,
-        seen,
-        stage_id=target.id,
-        closed_at=None,
-        lost_reason=None,
-        last_activity_at=now,
+    await _move_to(
+        session, actor, deal, seen, target, now, "reopened", closed_at=None, lost_reason=None
     )
-    events.record(session, deal.id, actor.user_id, "reopened", now, closed_stage, target.id)
-    await _notify_customer(session, deal, target, seen + 1, now)
-    return await _done(session, deal.id)
+    return await _finish_move(session, deal, seen, target, now)
 
 
 async def set_amount(
-    session: AsyncSession,
-    actor: Actor,
-    deal_id: int,
-    seen: int,
-    text: str,
-    now: datetime,
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, text: str, now: datetime
 ) -> DealCard:
     """The amount as the person typed it, read in their locale."""
     deal = await _allowed(session, actor, deal_id)
@@ -220,12 +218,7 @@ async def set_amount(
 
 
 async def add_note(
-    session: AsyncSession,
-    actor: Actor,
-    deal_id: int,
-    seen: int,
-    text: str,
-    now: datetime,
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, text: str, now: datetime
 ) -> DealCard:
     note = text.strip()[:NOTE_LENGTH]
     if not note:
@@ -254,12 +247,7 @@ async def handover_choices(
 
 
 async def reassign(
-    session: AsyncSession,
-    actor: Actor,
-    deal_id: int,
-    seen: int,
-    user_id: int,
-    now: datetime,
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, user_id: int, now: datetime
 ) -> DealCard:
     """The owner, or the deal's manager handing it over; the new manager gets the card."""
     deal = await _load(session, actor, deal_id, seen)
@@ -276,23 +264,9 @@ async def reassign(
     previous = await session.get(User, deal.manager_id) if deal.manager_id else None
     await _write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
-    outbox.enqueue(
-        session,
-        chat_id=target.tg_id,
-        kind="deal_card",
-        payload={"deal_id": deal.id},
-        dedupe_key=f"deal_card:{deal.id}:v{seen + 1}",
-        now=now,
-    )
+    _tell(session, target, "deal_card", deal, seen + 1, now)
     if previous is not None and previous.id != actor.user_id:
-        outbox.enqueue(
-            session,
-            chat_id=previous.tg_id,
-            kind="deal_handed_over",
-            payload={"deal_id": deal.id, "user_id": target.id},
-            dedupe_key=f"deal_handed_over:{deal.id}:v{seen + 1}",
-            now=now,
-        )
+        _tell(session, previous, "deal_handed_over", deal, seen + 1, now, user_id=target.id)
     return await _done(session, deal.id)
 
 
@@ -305,11 +279,24 @@ async def _notify_customer(
     user = await session.get(User, customer.user_id) if customer.user_id else None
     if user is None or user.blocked:
         return
+    _tell(session, user, "stage_notice", deal, version, now, stage_id=stage.id)
+
+
+def _tell(
+    session: AsyncSession,
+    user: User,
+    kind: str,
+    deal: Deal,
+    version: int,
+    now: datetime,
+    **payload: int,
+) -> None:
+    """Queue a notice about the deal, at most one of each kind per version of the deal."""
     outbox.enqueue(
         session,
         chat_id=user.tg_id,
-        kind="stage_notice",
-        payload={"deal_id": deal.id, "stage_id": stage.id},
-        dedupe_key=f"stage_notice:{deal.id}:v{version}",
+        kind=kind,
+        payload={"deal_id": deal.id, **payload},
+        dedupe_key=f"{kind}:{deal.id}:v{version}",
         now=now,
     )

@@ -1,0 +1,70 @@
+"""Words typed in answer to a question the bot asked, handed to their handler as one value."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.settings import Settings
+from services.access import Actor
+from services.clock import Clock
+from services.db.session import AsyncSession
+from services.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Words:
+    message: Message
+    session: AsyncSession
+    actor: Actor
+    settings: Settings
+    now: datetime
+    state: FSMContext
+    remembered: dict[str, Any]
+    bot: Bot
+
+    @property
+    def text(self) -> str:
+        return self.message.text or ""
+
+    @asynccontextmanager
+    async def ends_step(self, retryable: frozenset[str]) -> AsyncIterator[None]:
+        """The step is over once the answer is taken; a mistyped value may be typed again,
+        any other refusal ends the step too."""
+        try:
+            yield
+        except DomainError as error:
+            if error.code not in retryable:
+                await self.state.clear()
+            raise
+        await self.state.clear()
+
+
+def on_words(handle: Callable[[Words], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """The handler aiogram calls: it takes what the dispatcher injects and passes it on."""
+
+    async def handler(
+        message: Message,
+        session: AsyncSession,
+        actor: Actor,
+        clock: Clock,
+        settings: Settings,
+        state: FSMContext,
+        bot: Bot,
+    ) -> None:
+        remembered = await state.get_data()
+        await handle(Words(message, session, actor, settings, clock.now(), state, remembered, bot))
+
+    return handler
+
+
+async def not_text(message: Message) -> None:
+    await message.answer(_("Please send it as text, or /cancel."))
