@@ -13,6 +13,8 @@ from aiohttp import web
 
 from bot.emulator import create_app as create_emulator_app
 from bot.emulator.server import MAX_BODY
+from bot.sandbox.formats import page_formats
+from bot.sandbox.labels import choose_locale, translated
 from bot.sandbox.sandbox import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -59,6 +61,16 @@ def _handle(action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
 
 async def state(sandbox: Sandbox, request: web.Request) -> Any:
     return await sandbox.state()
+
+
+async def language(sandbox: Sandbox, request: web.Request) -> Any:
+    """The page's own words and formats, in ?lang= or else the browser's language."""
+    locale = choose_locale(request.query.get("lang"), request.headers.get("Accept-Language", ""))
+    return {
+        "locale": locale,
+        "labels": translated(sandbox.app.i18n, locale),
+        "formats": page_formats(locale),
+    }
 
 
 async def add_person(sandbox: Sandbox, request: web.Request) -> Any:
@@ -116,6 +128,7 @@ def create_web_app(sandbox: Sandbox) -> web.Application:
     app[SANDBOX_KEY] = sandbox
     routes: list[tuple[str, str, Action]] = [
         ("GET", "/sandbox/api/state", state),
+        ("GET", "/sandbox/api/labels", language),
         ("POST", "/sandbox/api/people", add_person),
         ("GET", "/sandbox/api/people/{tg_id:\\d+}/commands", commands),
         ("POST", "/sandbox/api/clock", clock),

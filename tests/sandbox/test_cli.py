@@ -43,7 +43,7 @@ async def test_sandbox_command_prints_the_address_and_stops_on_ctrl_c() -> None:
         assert api_line.startswith("HTTP API: http://127.0.0.1:"), api_line
         async with aiohttp.ClientSession() as session, session.get(f"{url}/") as page:
             assert page.status == 200
-            assert "<title>Axın sandbox</title>" in await page.text()
+            assert "<title>Axın</title>" in await page.text()
     finally:
         process.send_signal(signal.SIGINT)
         code = await asyncio.wait_for(process.wait(), 30)

@@ -2,8 +2,10 @@
 // kept live by the emulator's event stream.
 
 import { EVENTS_URL, sandbox } from "./api.js";
+import { pageFormat, reformat } from "./formats.js";
+import { label, loadLanguage, t, unlabelled } from "./labels.js";
 import { Phone } from "./phone.js";
-import { clockFormat, deepLink, el } from "./render.js";
+import { deepLink, el } from "./render.js";
 
 const ROLE_ORDER = { owner: 0, manager: 1, customer: 2 };
 const CUSTOMERS_SHOWN_AT_FIRST = 3;
@@ -20,9 +22,10 @@ class App {
   }
 
   async start() {
-    const state = await sandbox.get("state");
+    const [state, language] = await Promise.all([sandbox.get("state"), loadLanguage()]);
     this.bot = state.bot;
-    this.format = clockFormat(state.timezone);
+    this.timezone = state.timezone;
+    this.useLanguage(language);
     document.getElementById("bot-name").textContent = `@${this.bot.username}`;
     document.getElementById("zone").textContent = state.timezone;
     this.setNow(state.now);
@@ -33,6 +36,7 @@ class App {
     this.loaded = true;
     this.listen();
     this.bindPanel();
+    this.bindLanguages();
     setInterval(() => this.tick(), 1000);
     document.body.dataset.ready = "true";
   }
@@ -125,7 +129,7 @@ class App {
       const toggle = el("input");
       toggle.type = "checkbox";
       toggle.checked = Boolean(this.shown.get(person.id));
-      toggle.title = "Show this phone";
+      label(toggle, "show_phone", "title");
       toggle.addEventListener("change", () => {
         this.shown.set(person.id, toggle.checked);
         this.layout();
@@ -133,7 +137,8 @@ class App {
       const name = el("button", "person", person.name);
       name.addEventListener("click", () => this.reveal(person.id));
       const about = el("span", "about");
-      about.append(el("span", `role ${person.role}`, person.role), el("small", "", person.phone));
+      const role = label(el("span", `role ${person.role}`), `role_${person.role}`);
+      about.append(role, el("small", "", person.phone));
       item.append(toggle, name, about);
       list.append(item);
     }
@@ -174,7 +179,7 @@ class App {
     choices.replaceChildren();
     const people = [phone.person, ...this.ordered().filter((p) => p.id !== phone.person.id)];
     for (const person of people) {
-      const choice = el("button", "", `${person.name} (${person.role})`);
+      const choice = el("button", "", `${person.name} (${t(`role_${person.role}`)})`);
       choice.dataset.person = person.id;
       choice.addEventListener("click", () => {
         dialog.close();
@@ -205,13 +210,14 @@ class App {
   }
 
   bindPanel() {
-    for (const [id, seconds] of [["jump-hour", 3600], ["jump-day", 86400]]) {
+    const jumps = [["jump-hour", 3600, "jumped_hour"], ["jump-day", 86400, "jumped_day"]];
+    for (const [id, seconds, done] of jumps) {
       const button = document.getElementById(id);
       button.addEventListener("click", () =>
         this.busy(button, async () => {
           const result = await sandbox.post("clock", { seconds });
           this.setNow(result.now);
-          this.note("clock-result", `Jumped ${button.textContent}; every scheduled check ran.`);
+          label(document.getElementById("clock-result"), done).classList.remove("failed");
         }),
       );
     }
@@ -255,13 +261,29 @@ class App {
   }
 
   note(id, text, failed = false) {
-    const node = document.getElementById(id);
-    node.textContent = text;
-    node.classList.toggle("failed", failed);
+    unlabelled(document.getElementById(id), text).classList.toggle("failed", failed);
+  }
+
+  // Another language redraws the page's own words, dates and sizes; chats and people stay.
+  bindLanguages() {
+    for (const button of document.querySelectorAll("#languages button")) {
+      button.addEventListener("click", async () => {
+        this.useLanguage(await loadLanguage(button.dataset.locale));
+      });
+    }
+  }
+
+  useLanguage(language) {
+    this.format = pageFormat(this.timezone, language.formats);
+    reformat(this.format);
+    this.tick();
+    for (const button of document.querySelectorAll("#languages button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.locale === language.locale));
+    }
   }
 }
 
 new App().start().catch((error) => {
   document.body.dataset.ready = "failed";
-  document.getElementById("phones").textContent = `The sandbox did not start: ${error.message}`;
+  document.getElementById("phones").textContent = t("did_not_start", { error: error.message });
 });

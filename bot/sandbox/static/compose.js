@@ -1,5 +1,6 @@
 // The bottom of a phone: what a person can send, the bot's reply keyboard and command menu.
 
+import { label, t, unlabelled } from "./labels.js";
 import { el, summary } from "./render.js";
 
 export class Compose {
@@ -18,12 +19,13 @@ export class Compose {
     this.menu.hidden = true;
     this.attachMenu = el("div", "popup attach");
     this.attachMenu.hidden = true;
-    for (const [label, handler] of [
-      ["🖼 Photo", () => this.pick("image/*", "photo")],
-      ["📄 File", () => this.pick("", "document")],
-      ["👤 My contact", () => this.phone.act("contact", {})],
+    for (const [icon, key, handler] of [
+      ["🖼", "photo", () => this.pick("image/*", "photo")],
+      ["📄", "file", () => this.pick("", "document")],
+      ["👤", "my_contact", () => this.phone.act("contact", {})],
     ]) {
-      const item = el("button", "", label);
+      const item = el("button", "", `${icon} `);
+      item.append(label(el("span"), key));
       item.addEventListener("click", () => {
         this.attachMenu.hidden = true;
         handler();
@@ -37,14 +39,14 @@ export class Compose {
 
     this.inputRow = el("div", "input-row");
     const menuButton = el("button", "icon menu-button", "☰");
-    menuButton.title = "Commands";
+    label(menuButton, "commands", "title");
     menuButton.addEventListener("click", () => this.toggleMenu());
     const attach = el("button", "icon attach-button", "📎");
-    attach.title = "Photo, file or contact";
+    label(attach, "attach", "title");
     attach.addEventListener("click", () => (this.attachMenu.hidden = !this.attachMenu.hidden));
     this.input = el("textarea", "input");
     this.input.rows = 1;
-    this.input.placeholder = "Message";
+    label(this.input, "message", "placeholder");
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
@@ -52,19 +54,20 @@ export class Compose {
       }
     });
     const send = el("button", "icon send", "➤");
-    send.title = "Send";
+    label(send, "send", "title");
     send.addEventListener("click", () => this.sendText());
     this.keyboardToggle = el("button", "icon keyboard-toggle", "⌨");
-    this.keyboardToggle.title = "Show or hide the bot's keyboard";
+    label(this.keyboardToggle, "keyboard", "title");
     this.keyboardToggle.addEventListener("click", () => {
       this.replyKeyboard.hidden = !this.replyKeyboard.hidden;
     });
     this.inputRow.append(menuButton, attach, this.input, this.keyboardToggle, send);
     this.replyKeyboard = el("div", "reply-kb");
-    this.startButton = el("button", "start", "START");
+    this.startButton = label(el("button", "start"), "start");
     this.startButton.addEventListener("click", () => this.phone.act("start", {}));
-    this.blockedNote = el("div", "blocked-note", "You blocked this bot.");
-    const unblock = el("button", "", "Unblock");
+    this.blockedNote = el("div", "blocked-note");
+    this.blockedNote.append(label(el("span"), "blocked"));
+    const unblock = label(el("button"), "unblock");
     unblock.addEventListener("click", () => this.phone.toggleBlock());
     this.blockedNote.append(unblock);
     root.append(
@@ -86,7 +89,9 @@ export class Compose {
     this.replyKeyboard.replaceChildren();
     this.replyKeyboard.hidden = !markup;
     this.keyboardToggle.hidden = !markup;
-    this.input.placeholder = (markup && markup.input_field_placeholder) || "Message";
+    const placeholder = markup && markup.input_field_placeholder;
+    if (placeholder) unlabelled(this.input, placeholder, "placeholder");
+    else label(this.input, "message", "placeholder");
     if (!markup) return;
     for (const buttons of markup.keyboard) {
       const line = el("div", "kb-row");
@@ -102,7 +107,7 @@ export class Compose {
   }
 
   async pressReply(label, requestsContact) {
-    const question = `Share your phone number ${this.phone.person.phone} with the bot?`;
+    const question = t("share_phone", { phone: this.phone.person.phone });
     if (requestsContact && !window.confirm(question)) return;
     await this.phone.act("reply_button", { text: label });
     this.setKeyboard(await this.phone.api.get("keyboard"));
@@ -110,7 +115,9 @@ export class Compose {
 
   setReply(message) {
     this.replyTo = message.message_id;
-    this.replyBar.replaceChildren(el("span", "", `↩ ${summary(message).slice(0, 60)}`));
+    const quoted = el("span", "", "↩ ");
+    quoted.append(summary(message, 60));
+    this.replyBar.replaceChildren(quoted);
     const cancel = el("button", "icon", "✕");
     cancel.addEventListener("click", () => this.clearReply());
     this.replyBar.append(cancel);
@@ -167,7 +174,7 @@ export class Compose {
       });
       this.menu.append(item);
     }
-    if (!commands.length) this.menu.append(el("div", "empty", "The bot set no commands"));
+    if (!commands.length) this.menu.append(label(el("div", "empty"), "no_commands"));
     this.menu.hidden = false;
   }
 }

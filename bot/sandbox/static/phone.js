@@ -2,13 +2,14 @@
 
 import { user } from "./api.js";
 import { Compose } from "./compose.js";
+import { shown } from "./formats.js";
+import { label, t } from "./labels.js";
 import { bubbleContent, el } from "./render.js";
 
-const ROLE_NAMES = { owner: "Owner", manager: "Manager", customer: "Customer" };
-const ACTIONS = {
-  typing: "typing…", upload_photo: "sending a photo…", upload_document: "sending a file…",
-  find_location: "choosing a location…", choose_sticker: "choosing a sticker…",
-};
+// Chat actions the page names; any other shows as typing.
+const ACTIONS = new Set([
+  "typing", "upload_photo", "upload_document", "find_location", "choose_sticker",
+]);
 
 export class Phone {
   constructor(app, person) {
@@ -29,10 +30,10 @@ export class Phone {
     const who = el("div", "who");
     this.title = el("div", "name");
     this.badge = el("span", "role");
-    this.status = el("div", "status", "bot");
+    this.status = label(el("div", "status"), "status_bot");
     who.append(this.title, this.status);
     this.blockButton = el("button", "icon block-toggle", "⋮");
-    this.blockButton.title = "Block or unblock the bot";
+    label(this.blockButton, "block_toggle", "title");
     this.blockButton.addEventListener("click", () => this.toggleBlock());
     head.append(this.avatar, who, this.badge, this.blockButton);
 
@@ -52,7 +53,7 @@ export class Phone {
     this.title.textContent = person.name;
     this.avatar.textContent = person.first_name.slice(0, 1).toUpperCase();
     this.avatar.dataset.hue = String(person.id % 7);
-    this.badge.textContent = ROLE_NAMES[person.role] || person.role;
+    label(this.badge, `role_${person.role}`);
     this.badge.className = `role ${person.role}`;
     this.root.dataset.role = person.role;
     this.root.dataset.name = person.first_name;
@@ -102,7 +103,7 @@ export class Phone {
     const earlier = [...this.messages.values()].filter((m) => m.view.message.date <= date);
     const previous = earlier.length ? earlier[earlier.length - 1].view.message.date : null;
     if (previous !== null && this.app.format.day(previous) === day) return;
-    this.chat.insertBefore(el("div", "day", day), before);
+    this.chat.insertBefore(shown(el("div", "day"), "day", date, this.app.format), before);
   }
 
   remove(id) {
@@ -119,14 +120,14 @@ export class Phone {
     row.dataset.id = message.message_id;
     const bubble = el("div", "bubble");
     // A deep link's payload goes to the bot; the person's own chat shows a plain /start.
-    const shown = !fromBot && /^\/start\s/.test(message.text || "") ? { ...view, html: "/start" } : view;
-    bubble.append(bubbleContent(shown));
+    const content = !fromBot && /^\/start\s/.test(message.text || "") ? { ...view, html: "/start" } : view;
+    bubble.append(bubbleContent(content, this.app.format));
     const meta = el("span", "meta");
-    if (message.edit_date) meta.append(el("span", "edited", "edited "));
-    meta.append(this.app.format.time(message.date));
+    if (message.edit_date) meta.append(label(el("span", "edited"), "edited"), " ");
+    meta.append(shown(el("span"), "time", message.date, this.app.format));
     bubble.append(meta);
     const reply = el("button", "reply-action", "↩");
-    reply.title = "Reply";
+    label(reply, "reply", "title");
     reply.addEventListener("click", () => this.compose.setReply(message));
     row.append(bubble, reply);
     bubble.addEventListener("click", (event) => this.onLink(event));
@@ -164,9 +165,9 @@ export class Phone {
       }
     } else if (button.copy_text) {
       await navigator.clipboard?.writeText(button.copy_text.text);
-      this.showToast("Copied to the clipboard");
+      this.showToast(t("copied"));
     } else {
-      this.showToast("This kind of button does nothing in the sandbox");
+      this.showToast(t("button_does_nothing"));
     }
   }
 
@@ -185,7 +186,7 @@ export class Phone {
   async toggleBlock() {
     if (this.person.blocked) {
       await this.act("unblock", {});
-    } else if (window.confirm(`Block the bot as ${this.person.name}? It will get 403 when it writes.`)) {
+    } else if (window.confirm(t("block_confirm", { name: this.person.name }))) {
       await this.act("block", {});
     }
   }
@@ -206,7 +207,7 @@ export class Phone {
   }
 
   chatAction(action) {
-    this.status.textContent = ACTIONS[action] || "typing…";
+    label(this.status, `action_${ACTIONS.has(action) ? action : "typing"}`);
     this.status.classList.add("busy");
     clearTimeout(this.actionTimer);
     // Telegram clients show an action for five seconds or until the next message.
@@ -214,7 +215,7 @@ export class Phone {
   }
 
   idle() {
-    this.status.textContent = "bot";
+    label(this.status, "status_bot");
     this.status.classList.remove("busy");
   }
 
@@ -222,7 +223,7 @@ export class Phone {
     if (!data.text) return;
     if (data.show_alert) {
       this.alertBox.replaceChildren(el("p", "", data.text));
-      const ok = el("button", "", "OK");
+      const ok = label(el("button"), "ok");
       ok.addEventListener("click", () => (this.alertBox.hidden = true));
       this.alertBox.append(ok);
       this.alertBox.hidden = false;

@@ -1,5 +1,8 @@
 // Message contents as a Telegram client shows them: formatted text, links, media, replies.
 
+import { shown } from "./formats.js";
+import { label, slot, t } from "./labels.js";
+
 // Telegram's HTML tags and what the page draws for each; anything else keeps only its text.
 const TAGS = {
   B: "b", STRONG: "b", I: "i", EM: "i", U: "u", INS: "u",
@@ -100,37 +103,19 @@ export function deepLink(href, botUsername) {
   return { payload: url.searchParams.get("start") };
 }
 
-export function clockFormat(zone) {
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
-  const day = new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "long", year: "numeric" });
-  const full = new Intl.DateTimeFormat("en-GB", {
-    timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
-  });
-  return {
-    time: (seconds) => time.format(new Date(seconds * 1000)),
-    day: (seconds) => day.format(new Date(seconds * 1000)),
-    full: (date) => full.format(date),
-  };
-}
-
-function fileSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export function fileUrl(fileId) {
   return `/sandbox/api/files/${encodeURIComponent(fileId)}`;
 }
 
-export function summary(message) {
-  if (message.text) return message.text;
-  if (message.caption) return message.caption;
-  if (message.photo) return "Photo";
-  if (message.document) return message.document.file_name || "Document";
-  if (message.contact) return "Contact";
-  return "Message";
+// What a quote or reply shows of a message: its text, else the kind of thing it is.
+export function summary(message, length = Infinity) {
+  const text = message.text || message.caption || message.document?.file_name;
+  if (text) return el("span", "", text.slice(0, length));
+  const node = el("span");
+  if (message.photo) return label(node, "photo");
+  if (message.document) return label(node, "document");
+  if (message.contact) return label(node, "contact");
+  return label(node, "message");
 }
 
 function senderName(user) {
@@ -138,25 +123,27 @@ function senderName(user) {
 }
 
 // The inside of one bubble; the phone adds the time, keyboard and reply action around it.
-export function bubbleContent(view) {
+export function bubbleContent(view, format) {
   const message = view.message;
   const parts = document.createDocumentFragment();
   if (message.forward_origin) {
     const origin = message.forward_origin;
     const name = origin.sender_user ? senderName(origin.sender_user) : origin.sender_user_name || "";
-    parts.append(el("div", "forwarded", `Forwarded from ${name}`));
+    const forwarded = el("div", "forwarded");
+    forwarded.append(slot("name", el("span", "", name)));
+    parts.append(label(forwarded, "forwarded_from"));
   }
   if (message.reply_to_message) {
     const quoted = message.reply_to_message;
     const quote = el("div", "quote");
-    quote.append(el("b", "", senderName(quoted.from)), el("span", "", summary(quoted)));
+    quote.append(el("b", "", senderName(quoted.from)), summary(quoted));
     parts.append(quote);
   }
   if (message.photo) {
     const largest = message.photo[message.photo.length - 1];
     const image = el("img", "photo");
     image.src = fileUrl(largest.file_id);
-    image.alt = "photo";
+    label(image, "photo", "alt");
     image.width = largest.width;
     image.height = largest.height;
     parts.append(image);
@@ -164,13 +151,12 @@ export function bubbleContent(view) {
   if (message.document) {
     const doc = el("a", "document");
     doc.href = fileUrl(message.document.file_id);
-    doc.download = message.document.file_name || "file";
+    doc.download = message.document.file_name || t("file");
     doc.append(el("span", "doc-icon", "📄"));
     const about = el("span", "doc-about");
-    about.append(
-      el("b", "", message.document.file_name || "file"),
-      el("small", "", fileSize(message.document.file_size || 0)),
-    );
+    const fileName = message.document.file_name;
+    const name = fileName ? el("b", "", fileName) : label(el("b"), "file");
+    about.append(name, shown(el("small"), "size", message.document.file_size || 0, format));
     doc.append(about);
     parts.append(doc);
   }
