@@ -36,6 +36,8 @@ GLOBAL, PER_CHAT = 30, 1
 
 
 async def seed(database_url: str, emulator: Emulator, chats: int, per_chat: int) -> int:
+    """Migrate, make the chats' people known to both sides, queue chats × per_chat rows
+    (interleaved across chats, as real traffic is). Returns how many were queued."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
