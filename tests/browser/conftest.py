@@ -1,4 +1,5 @@
-"""Headless Chromium (Debian's package) driven by Playwright, and a sandbox for it to open."""
+"""Headless browsers opening a sandbox: Chromium driven by Playwright, Firefox ESR over
+WebDriver BiDi (both Debian's packages)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.async_api import Browser, async_playwright
 
 from bot.sandbox.sandbox import Sandbox
 from bot.sandbox.server import start_sandbox
+from tests.browser.bidi import Session, firefox
 from tests.sandbox.conftest import base_settings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -54,3 +56,20 @@ async def browser() -> AsyncIterator[Browser]:
 async def sandbox(database_url: str) -> AsyncIterator[Sandbox]:
     async with start_sandbox(base_settings(), port=0, database_url=database_url) as running:
         yield running
+
+
+def firefox_path() -> str:
+    found = shutil.which("firefox-esr") or shutil.which("firefox")
+    if found is None:
+        pytest.fail(
+            "Firefox ESR is not installed, so the Firefox test cannot run: "
+            "`make browser` (or `apt-get install firefox-esr`) installs it.",
+            pytrace=False,
+        )
+    return found
+
+
+@pytest.fixture
+async def firefox_session() -> AsyncIterator[Session]:
+    async with firefox(firefox_path()) as session:
+        yield session
