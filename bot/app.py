@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -137,8 +138,9 @@ async def run(app: App) -> None:
     http = await start_http(app)
     try:
         if app.settings.webhook_url:
-            await register_webhook(app)
-            await _until_signalled()
+            async with _stop_signals() as stop:
+                await register_webhook(app)
+                await stop.wait()
         else:
             # Telegram refuses getUpdates while a webhook is set, say from an earlier run.
             await app.bot.delete_webhook()
@@ -153,7 +155,9 @@ async def run(app: App) -> None:
         await app.engine.dispose()
 
 
-async def _until_signalled() -> None:
+@contextlib.asynccontextmanager
+async def _stop_signals() -> AsyncIterator[asyncio.Event]:
+    """An event set by SIGINT or SIGTERM, from the moment it is entered."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     # Where signals cannot be handled (Windows), Ctrl+C cancels the run instead.
@@ -161,7 +165,7 @@ async def _until_signalled() -> None:
         for signum in _STOP_SIGNALS:
             loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        yield stop
     finally:
         with contextlib.suppress(NotImplementedError):
             for signum in _STOP_SIGNALS:

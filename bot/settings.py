@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.errors import InvalidInput
@@ -17,6 +18,8 @@ Locale = Literal["en", "az", "ru"]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 
 
 def parse_duration(value: object) -> timedelta:
@@ -120,6 +123,35 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlparse(value)
+        if url.scheme != "https" or not url.hostname:
+            raise ValueError("Telegram posts updates only to an https:// address")
+        if url.port not in (None, *WEBHOOK_PORTS):
+            raise ValueError("Telegram posts updates only to ports 443, 80, 88 or 8443")
+        path = url.path or "/"
+        if path == "/healthz" or path.startswith("/api/"):
+            raise ValueError(f"the path {path!r} is taken by the HTTP API")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        # Without it anyone who finds the address could post updates "from" an owner.
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL needs WEBHOOK_SECRET, which Telegram sends back")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from aiogram.types import ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 if TYPE_CHECKING:
     from bot.app import App
+
+
+log = logging.getLogger(__name__)
+
+
+async def _move_on(event: ErrorEvent) -> bool:
+    """A failed update is logged and answered 200, as polling moves past it: Telegram would
+    otherwise post it again and repeat what it had already done (its writes are committed)."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    return True
 
 
 def webhook_path(url: str) -> str:
@@ -19,6 +31,7 @@ def webhook_path(url: str) -> str:
 def add_webhook_route(web_app: web.Application, app: App) -> None:
     assert app.settings.webhook_url is not None
     secret = app.settings.webhook_secret
+    app.dispatcher.errors.register(_move_on)
     SimpleRequestHandler(
         dispatcher=app.dispatcher,
         bot=app.bot,

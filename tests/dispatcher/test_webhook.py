@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.http.server import create_http_app
 from bot.webhook import register_webhook
+from services.db.models import Message, Outbox
 from tests.harness import Harness
 
 UPDATE = {
@@ -20,13 +26,17 @@ UPDATE = {
 }
 
 
-async def test_webhook_takes_updates_with_the_secret_only(tg: Harness) -> None:
+def use_webhook(tg: Harness) -> None:
     tg.app.settings = tg.app.settings.model_copy(
         update={
             "webhook_url": "https://crm.example.com/telegram/hook",
             "webhook_secret": SecretStr("s3cret-token"),
         }
     )
+
+
+async def test_webhook_takes_updates_with_the_secret_only(tg: Harness) -> None:
+    use_webhook(tg)
     await register_webhook(tg.app)
     [set_hook] = tg.recorder.calls
     assert set_hook.url == "https://crm.example.com/telegram/hook"
@@ -47,3 +57,29 @@ async def test_webhook_takes_updates_with_the_secret_only(tg: Harness) -> None:
     greeting = tg.recorder.calls[-1]
     assert isinstance(greeting, SendMessage)
     assert (greeting.chat_id, greeting.text.split("!")[0]) == (100, "Hello, Leyla")
+
+
+async def test_an_update_that_fails_is_answered_so_telegram_does_not_repeat_it(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request is stored and queued for the manager before the confirmation fails to go
+    out; posting the update again would store it twice."""
+    use_webhook(tg)
+
+    async def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise TelegramNetworkError(SendMessage(chat_id=100, text=""), "connection reset")
+
+    monkeypatch.setattr(tg.recorder, "make_request", unreachable)
+    request = {**UPDATE, "message": {**UPDATE["message"], "text": "A grey sofa, please"}}
+    async with TestClient(TestServer(create_http_app(tg.app))) as client:
+        answer = await client.post(
+            "/telegram/hook",
+            json=request,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+        )
+        assert answer.status == 200
+    async with tg.app.sessions() as session:
+        texts = list(await session.scalars(select(Message.text)))
+        cards = list(await session.scalars(select(Outbox.kind)))
+    assert texts == ["A grey sofa, please"]
+    assert cards == ["deal_card"]

@@ -1,0 +1,68 @@
+"""`python -m bot run` refuses to start, in one clear message, when it could not work safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.__main__ import main
+from bot.settings import Settings
+
+HOOK = "https://crm.example.com/telegram/hook"
+
+
+@pytest.fixture
+def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No .env file and none of the bot's settings in the environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_run_without_a_token_explains_in_one_line(
+    bare_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("BOT_TOKEN is not set: get a token from @BotFather")
+
+
+def test_a_webhook_without_its_secret_does_not_start(
+    bare_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare_env.setenv("BOT_TOKEN", "123456:TEST")
+    bare_env.setenv("WEBHOOK_URL", HOOK)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Invalid settings:")
+    assert "WEBHOOK_URL needs WEBHOOK_SECRET" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "says"),
+    [
+        ("http://crm.example.com/hook", "s3cret", "only to an https:// address"),
+        ("https://crm.example.com:8080/hook", "s3cret", "only to ports 443, 80, 88 or 8443"),
+        ("https://crm.example.com/healthz", "s3cret", "taken by the HTTP API"),
+        ("https://crm.example.com/api/v1/leads", "s3cret", "taken by the HTTP API"),
+        (HOOK, "not secret!", "letters, digits, _ and -"),
+        (HOOK, "x" * 257, "letters, digits, _ and -"),
+    ],
+)
+def test_webhook_settings_telegram_would_refuse_are_named(
+    url: str, secret: str, says: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, webhook_url=url, webhook_secret=secret)
+    assert says in str(refused.value)
+
+
+def test_a_good_webhook_setting_is_kept() -> None:
+    settings = Settings(_env_file=None, webhook_url=HOOK, webhook_secret="A-z_09")
+    assert settings.webhook_url == HOOK
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.get_secret_value() == "A-z_09"
