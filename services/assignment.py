@@ -27,9 +27,13 @@ async def pick_assignee(
         .order_by(User.last_assigned_at.asc().nulls_first(), User.id)
         .limit(1)
     )
+    user = None
     if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    user = await session.scalar(query)
+        # Requests arriving together go to different managers: a manager another worker is
+        # assigning right now is skipped. Only when every one of them is, share the next one.
+        user = await session.scalar(query.with_for_update(skip_locked=True))
+    if user is None:
+        user = await session.scalar(query)
     if user is None:
         user = await session.scalar(
             select(User)

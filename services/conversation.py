@@ -93,12 +93,13 @@ async def take(session: AsyncSession, actor: Actor, deal_id: int, now: datetime)
     if deal.taken_at is not None:
         raise Conflict("already_taken")
     previous = deal.manager_id
-    # Conditional on still being untaken: of two presses at once, one takes the request.
+    # Conditional on the deal as read: of two presses at once one takes the request, and a
+    # request handed to someone else meanwhile is checked again (and refused) on the retry.
     taken = cast(
         CursorResult[Any],
         await session.execute(
             update(Deal)
-            .where(Deal.id == deal.id, Deal.taken_at.is_(None))
+            .where(Deal.id == deal.id, Deal.version == deal.version, Deal.taken_at.is_(None))
             .values(
                 taken_at=now,
                 last_activity_at=now,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
@@ -94,8 +94,14 @@ async def assign(
         return None
     _hand_over(session, deal, deal.manager_id, manager, now)
     deal.taken_at = None
-    # Cards showing the previous manager are stale now.
-    deal.version += 1
+    # Cards showing the previous manager are stale now; counted in SQL, so a change landing
+    # at the same moment cannot leave two states of the deal under one version.
+    await session.execute(
+        update(Deal)
+        .where(Deal.id == deal.id)
+        .values(version=Deal.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
     return manager
 
 

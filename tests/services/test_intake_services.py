@@ -12,6 +12,7 @@ from services.assignment import pick_assignee
 from services.clock import ManualClock
 from services.content import Content
 from services.customers import customer_for_user
+from services.db.engine import create_engine, session_factory
 from services.db.models import Customer, Deal, Outbox, User
 from services.errors import InvalidInput
 from services.intake import submit_request
@@ -67,6 +68,23 @@ async def test_round_robin_skips_off_duty_inactive_and_blocked(
         assert user is not None
         picked.append(user.id)
     assert picked == [a.id, b.id, a.id, b.id]
+
+
+async def test_a_manager_busy_with_another_request_still_gets_the_next_one(
+    database_url: str, session: AsyncSession, clock: ManualClock
+) -> None:
+    """Another worker is assigning to the only manager on duty (on PostgreSQL it holds the
+    row's lock); a request arriving meanwhile goes to that manager too, not to the owner."""
+    await add_user(session, 1, "owner", clock)
+    manager = await add_user(session, 10, "manager", clock)
+    other_worker = create_engine(database_url)
+    async with session_factory(other_worker)() as busy:
+        first = await pick_assignee(busy, clock.now())
+        second = await pick_assignee(session, clock.now())
+        picked = [user.id if user else None for user in (first, second)]
+        await busy.rollback()
+    await other_worker.dispose()
+    assert picked == [manager.id, manager.id]
 
 
 async def test_owner_gets_requests_when_no_manager_is_available(

@@ -11,7 +11,7 @@ from services.access import actor_of
 from services.clock import ManualClock
 from services.db.engine import create_engine, session_factory
 from services.db.models import Deal, Event
-from services.errors import Conflict
+from services.errors import AccessDenied, Conflict
 from services.pipeline import StaleCard
 from tests.services.test_pipeline import add_user, setup_deal
 
@@ -36,6 +36,26 @@ async def test_a_take_read_before_another_take_landed_loses(
         kinds = list(await session.scalars(select(Event.kind).order_by(Event.id)))
     assert (deal.manager_id, deal.taken_at, deal.version) == (2, clock.now(), 2)
     assert kinds == ["created", "assigned", "taken"]
+
+
+async def test_a_take_read_before_a_handover_landed_is_refused(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    """The manager's worker read the request as theirs; the owner hands it over first."""
+    other_worker = create_engine(database_url)
+    async with sessions() as first, session_factory(other_worker)() as second:
+        manager, owner, _ = await setup_deal(first, clock)
+        colleague = await add_user(first, 11, "manager", clock)
+        assert (await second.get_one(Deal, 1)).manager_id == manager.user_id
+        await pipeline.reassign(first, owner, 1, 1, colleague.id, clock.now())
+        with pytest.raises(AccessDenied):
+            await conversation.take(second, manager, 1, clock.now())
+    await other_worker.dispose()
+    async with sessions() as session:
+        deal = await session.get_one(Deal, 1)
+        taken = await session.scalars(select(Event.id).where(Event.kind == "taken"))
+    assert (deal.manager_id, deal.taken_at) == (colleague.id, None)
+    assert taken.all() == []
 
 
 async def test_taking_twice_is_answered_and_changes_nothing(
