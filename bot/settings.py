@@ -127,7 +127,7 @@ class Settings(BaseSettings):
     @field_validator("webhook_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
-        if value is None:
+        if not value:  # `WEBHOOK_URL=` in .env: long polling
             return None
         url = urlparse(value)
         if url.scheme != "https" or not url.hostname:

@@ -61,6 +61,10 @@ def test_webhook_settings_telegram_would_refuse_are_named(
     assert says in str(refused.value)
 
 
+def test_an_empty_webhook_url_means_polling() -> None:
+    assert Settings(_env_file=None, webhook_url="").webhook_url is None
+
+
 def test_a_good_webhook_setting_is_kept() -> None:
     settings = Settings(_env_file=None, webhook_url=HOOK, webhook_secret="A-z_09")
     assert settings.webhook_url == HOOK
