@@ -21,9 +21,12 @@ from handlers import (
 
 
 def get_routers() -> list[Router]:
-    """In order of precedence; the catch-all fallback comes last."""
+    """In order of precedence; the catch-all fallback comes last. Customers' messages are
+    taken right after /start and /cancel: no staff router has anything for them, and the
+    customer router's own filter lets staff pass straight through."""
     return [
         start.router(),
+        customer.router(),
         team.router(),
         reports.router(),
         report_settings.router(),
@@ -35,6 +38,5 @@ def get_routers() -> list[Router]:
         deals.router(),
         deal_lists.router(),
         staff.router(),
-        customer.router(),
         fallback.router(),
     ]
