@@ -63,10 +63,12 @@ Index(
     sqlite_where=FIRST_RESPONSE_WHERE,
     postgresql_where=FIRST_RESPONSE_WHERE,
 )
+# The kind, though implied, makes the index covering: SQLite otherwise reads each event's row.
 Index(
     "ix_events_stage_moves",
     Event.deal_id,
     Event.to_value,
+    Event.kind,
     sqlite_where=STAGE_MOVES_WHERE,
     postgresql_where=STAGE_MOVES_WHERE,
 )

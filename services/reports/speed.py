@@ -1,5 +1,5 @@
 """Speed of first responses: how many requests were answered, the median and 90th percentile
-wait, SLA breaches in working time, and each manager's median, in one ranked pass over the
+wait, SLA breaches in working time, and each manager's median, in one statement over the
 period's requests."""
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, case, func, or_, select, true
+from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.models import Deal, Event
 from services.reports.periods import Period
 from services.reports.queries import created_in
+from services.reports.ranks import at_ranks
 from services.reports.settings import Sla
 from services.reports.sql import (
     EPSILON,
@@ -22,7 +23,6 @@ from services.reports.sql import (
     constants,
     epoch,
     interpolate,
-    near,
     number,
     working_clock,
 )
@@ -98,66 +98,46 @@ class Speed:
 
 
 async def speed(session: AsyncSession, period: Period, sla: Sla, now: datetime) -> Speed:
-    """One statement over the materialized requests: totals from a plain aggregate, ranks
-    from two windows over the answered ones only (a window's sort is the costly part),
-    per-manager counts from a GROUP BY; only rows at the quantiles' ranks come back."""
+    """One statement over the materialized requests: totals from a plain aggregate, and only
+    the waits at the quantiles' ranks, overall and per manager, from the answered ones."""
     c = cohort(period).c
-    response = c.answered - c.created
     late = case((wait(c.created, c.answered, period, sla, now).late, 1), else_=0)
-    answered = c.answered.is_not(None)
     totals = select(
         func.count().label("requests"),
         func.count(c.answered).label("answered"),
         func.coalesce(func.sum(late), 0).label("breaches"),
     ).subquery("totals")
-    ranked = (
-        select(
-            c.manager_id,
-            response.label("wait"),
-            func.row_number().over(order_by=response).label("rn"),
-            func.row_number().over(partition_by=c.manager_id, order_by=response).label("rn_m"),
-        )
-        .where(answered)
-        .subquery("ranked")
+    waits = (
+        select(c.manager_id.label("key"), (c.answered - c.created).label("value"))
+        .where(c.answered.is_not(None))
+        .subquery("waits")
     )
-    per_manager = (
-        select(c.manager_id, func.count().label("n"))
-        .where(answered)
-        .group_by(c.manager_id)
-        .subquery("per_manager")
-    )
-    t, r, m = totals.c, ranked.c, per_manager.c
+    ranked = at_ranks(waits, (MEDIAN, P90), (MEDIAN,)).subquery("ranked")
+    t, r = totals.c, ranked.c
     rows = await session.execute(
-        select(t.requests, t.answered, t.breaches, r.manager_id, r.wait, r.rn, r.rn_m, m.n)
-        .select_from(
-            totals.outerjoin(ranked, true()).outerjoin(per_manager, m.manager_id == r.manager_id)
-        )
-        .where(
-            or_(
-                r.rn.is_(None),
-                near(r.rn, t.answered, MEDIAN),
-                near(r.rn, t.answered, P90),
-                near(r.rn_m, m.n, MEDIAN),
-            )
+        select(t.requests, t.answered, t.breaches, r.key, r.value, r.rank, r.size).select_from(
+            totals.outerjoin(ranked, true())
         )
     )
     return _collect(list(rows.all()))
 
 
 def _collect(rows: list[Any]) -> Speed:
-    """Each row carries the totals, and one ranked wait (none when nothing was answered)."""
+    """Each row carries the totals, and one wait at a wanted rank: overall when it has no
+    manager (none at all when nothing was answered)."""
     requests, answered, breaches = (int(v or 0) for v in rows[0][:3])
     overall: dict[int, float] = {}
     mine: dict[int, dict[int, float]] = {}
     sizes: dict[int, int] = {}
-    for *_totals, manager, raw, rn, rn_m, n_m in rows:
+    for *_totals, manager, raw, rank, size in rows:
         if raw is None:
             continue
         waited = round(float(raw), 3)  # to the millisecond: SQLite's float noise is below
-        overall[int(rn)] = waited
-        if manager is not None:
-            mine.setdefault(manager, {})[int(rn_m)] = waited
-            sizes[manager] = int(n_m)
+        if manager is None:
+            overall[int(rank)] = waited
+        else:
+            mine.setdefault(manager, {})[int(rank)] = waited
+            sizes[manager] = int(size)
     by_manager = {}
     for manager, ranks in mine.items():
         median = interpolate(ranks, sizes[manager], MEDIAN)

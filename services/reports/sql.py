@@ -112,11 +112,25 @@ def working_clock(
     return tree(0, len(edges))
 
 
+def _low(size: ColumnElement[Any], fraction: Fraction) -> Any:
+    """The rank (0-based) a quantile is interpolated from; integer division is floor on both
+    databases for these non-negative counts."""
+    return (size - 1) * fraction.numerator // fraction.denominator
+
+
 def near(rank: ColumnElement[Any], size: ColumnElement[Any], fraction: Fraction) -> Any:
     """The one or two ranks (1-based) a quantile of `size` sorted values is interpolated
-    between; integer division is floor on both databases for these non-negative counts."""
-    low = (size - 1) * fraction.numerator // fraction.denominator
+    between."""
+    low = _low(size, fraction)
     return and_(rank >= low + 1, rank <= low + 2, rank <= size)
+
+
+def reaches(
+    below: ColumnElement[Any], n: ColumnElement[Any], size: ColumnElement[Any], fraction: Fraction
+) -> Any:
+    """Whether the ranks below+1 .. below+n hold one of those `near` picks."""
+    low = _low(size, fraction)
+    return and_(below + 1 <= low + 2, below + n >= low + 1)
 
 
 def interpolate(ranks: dict[int, float], size: int, fraction: Fraction) -> float | None:
