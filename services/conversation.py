@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
@@ -15,15 +15,17 @@ from services.content import Content, store
 from services.db.models import Customer, Deal, User
 from services.errors import Conflict, InvalidInput, NotFound
 
+_OPEN_DEAL = (
+    select(Deal)
+    .join(Customer, Customer.id == Deal.customer_id)
+    .where(Customer.user_id == bindparam("user_id"), Deal.closed_at.is_(None))
+    .order_by(Deal.last_activity_at.desc(), Deal.id.desc())
+    .limit(1)
+)
+
 
 async def customer_open_deal(session: AsyncSession, user_id: int) -> Deal | None:
-    return await session.scalar(
-        select(Deal)
-        .join(Customer, Customer.id == Deal.customer_id)
-        .where(Customer.user_id == user_id, Deal.closed_at.is_(None))
-        .order_by(Deal.last_activity_at.desc(), Deal.id.desc())
-        .limit(1)
-    )
+    return await session.scalar(_OPEN_DEAL, {"user_id": user_id})
 
 
 async def customer_writes(

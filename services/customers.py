@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.models import Customer, Deal, User
 from services.users import full_name
 
+_BY_USER = select(Customer).where(Customer.user_id == bindparam("user_id"))
+_BY_PHONE = select(Customer).where(Customer.phone == bindparam("phone"))
+
 
 async def customer_for_user(
     session: AsyncSession, user: User, phone: str | None, now: datetime
 ) -> Customer:
-    by_user = await session.scalar(select(Customer).where(Customer.user_id == user.id))
+    by_user = await session.scalar(_BY_USER, {"user_id": user.id})
     by_phone = None
     if phone:
-        by_phone = await session.scalar(select(Customer).where(Customer.phone == phone))
+        by_phone = await session.scalar(_BY_PHONE, {"phone": phone})
     if by_user is not None and by_phone is not None and by_user.id != by_phone.id:
         await _merge(session, into=by_user, other=by_phone)
     customer = by_user or by_phone

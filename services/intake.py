@@ -17,6 +17,7 @@ from services.db.models import Customer, Deal, Stage, User
 from services.errors import InvalidInput
 
 TITLE_LENGTH = 200
+_FIRST_STAGE = select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,7 @@ async def open_deal(
     manager: User | None = None,
 ) -> Deal:
     """A new deal in the first stage; given a manager, it is theirs and its card is queued."""
-    first = await session.scalar(
-        select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
-    )
+    first = await session.scalar(_FIRST_STAGE)
     deal = Deal(
         customer_id=customer.id,
         source=source,

@@ -7,9 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.engine import is_postgres
@@ -42,13 +54,43 @@ def enqueue(
     )
 
 
-def _due(now: datetime) -> list[Any]:
-    return [
-        Outbox.sent_at.is_(None),
-        Outbox.failed_at.is_(None),
-        Outbox.next_attempt_at <= now,
-        or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
-    ]
+# The delivery loop's statements are built once: building them per claim cost more than
+# running them. A row is due when unsent, not given up, and not leased (or its lease ran out).
+_DUE = (
+    Outbox.sent_at.is_(None),
+    Outbox.failed_at.is_(None),
+    Outbox.next_attempt_at <= bindparam("now"),
+    or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < bindparam("now")),
+)
+
+
+@cache
+def _claimable(excluding: bool, locking: bool) -> Select[int, int]:
+    waiting = select(Outbox.chat_id).where(*_DUE)
+    if excluding:
+        waiting = waiting.where(Outbox.chat_id.not_in(bindparam("exclude", expanding=True)))
+    chats = (
+        waiting.group_by(Outbox.chat_id)
+        .order_by(func.min(Outbox.id))
+        .limit(bindparam("chats", type_=Integer))
+    )
+    query = (
+        select(Outbox.id, Outbox.chat_id)
+        .where(*_DUE, Outbox.chat_id.in_(chats.scalar_subquery()))
+        .order_by(Outbox.id)
+        .limit(bindparam("rows", type_=Integer))
+    )
+    return query.with_for_update(skip_locked=True) if locking else query
+
+
+_CLAIM = (
+    update(Outbox)
+    .where(Outbox.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=bindparam("until"), attempts=Outbox.attempts + 1)
+    .returning(Outbox)
+    # The rows as returned replace what the session held of them.
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
 
 
 async def claim_due(
@@ -64,20 +106,12 @@ async def claim_due(
 
     Whole chats are taken together (up to `per_chat` rows each) so their messages can be
     combined; chats in `exclude` are being delivered by this worker already."""
-    waiting = select(Outbox.chat_id).where(*_due(now))
+    query = _claimable(bool(exclude), is_postgres(session))
+    params: dict[str, Any] = {"now": now, "chats": limit, "rows": limit * (per_chat or 1)}
     if exclude:
-        waiting = waiting.where(Outbox.chat_id.not_in(list(exclude)))
-    chats = waiting.group_by(Outbox.chat_id).order_by(func.min(Outbox.id)).limit(limit)
-    query = (
-        select(Outbox.id, Outbox.chat_id)
-        .where(*_due(now), Outbox.chat_id.in_(chats.scalar_subquery()))
-        .order_by(Outbox.id)
-        .limit(limit * (per_chat or 1))
-    )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
+        params["exclude"] = list(exclude)
     by_chat: dict[int, list[int]] = {}
-    for row_id, chat_id in (await session.execute(query)).all():
+    for row_id, chat_id in (await session.execute(query, params)).all():
         by_chat.setdefault(chat_id, []).append(row_id)
     ids: list[int] = []
     for chat_rows in by_chat.values():  # chats in the order of their oldest row
@@ -88,15 +122,25 @@ async def claim_due(
     if not ids:
         await session.commit()
         return []
-    claimed = await session.scalars(
-        update(Outbox)
-        .where(Outbox.id.in_(ids))
-        .values(claimed_until=now + lease, attempts=Outbox.attempts + 1)
-        .returning(Outbox)
-    )
+    claimed = await session.scalars(_CLAIM, {"ids": ids, "until": now + lease})
     rows = sorted(claimed, key=lambda row: row.id)
     await session.commit()
     return rows
+
+
+def _setter(**values: Any) -> tuple[Update, Update]:
+    one = update(_TABLE).where(_TABLE.c.id == bindparam("row")).values(**values)
+    many = update(_TABLE).where(_TABLE.c.id.in_(bindparam("rows", expanding=True)))
+    return one, many.values(**values)
+
+
+# A Core UPDATE: no object in the session holds these rows, so the ORM has nothing to sync.
+_SENT = _setter(sent_at=bindparam("at"), claimed_until=None, last_error=None)
+_RETRY = _setter(
+    next_attempt_at=bindparam("at"), claimed_until=None, last_error=bindparam("error")
+)
+_GIVE_UP = _setter(failed_at=bindparam("at"), claimed_until=None, last_error=bindparam("error"))
+_REMEMBER = insert(_CHAT_MESSAGES)
 
 
 def _rows(row_ids: RowIds) -> Any:
@@ -105,21 +149,26 @@ def _rows(row_ids: RowIds) -> Any:
     return _TABLE.c.id == ids[0] if len(ids) == 1 else _TABLE.c.id.in_(ids)
 
 
-async def _set(session: AsyncSession, row_ids: RowIds, **values: Any) -> None:
-    # A Core UPDATE: no object in the session holds these rows, so the ORM has nothing to sync.
-    await session.execute(update(_TABLE).where(_rows(row_ids)).values(**values))
+async def _set(
+    session: AsyncSession, statements: tuple[Update, Update], row_ids: RowIds, **params: Any
+) -> None:
+    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+    if len(ids) == 1:
+        await session.execute(statements[0], {"row": ids[0], **params})
+    else:
+        await session.execute(statements[1], {"rows": ids, **params})
 
 
 async def mark_sent(session: AsyncSession, row_ids: RowIds, now: datetime) -> None:
-    await _set(session, row_ids, sent_at=now, claimed_until=None, last_error=None)
+    await _set(session, _SENT, row_ids, at=now)
 
 
 async def retry_at(session: AsyncSession, row_ids: RowIds, when: datetime, error: str) -> None:
-    await _set(session, row_ids, next_attempt_at=when, claimed_until=None, last_error=error[:500])
+    await _set(session, _RETRY, row_ids, at=when, error=error[:500])
 
 
 async def give_up(session: AsyncSession, row_ids: RowIds, now: datetime, error: str) -> None:
-    await _set(session, row_ids, failed_at=now, claimed_until=None, last_error=error[:500])
+    await _set(session, _GIVE_UP, row_ids, at=now, error=error[:500])
 
 
 async def attempts(session: AsyncSession, row_ids: RowIds) -> int:
@@ -132,9 +181,7 @@ async def remember_chat_message(
     session: AsyncSession, chat_id: int, message_id: int, deal_id: int, kind: str
 ) -> None:
     await session.execute(
-        insert(_CHAT_MESSAGES).values(
-            chat_id=chat_id, message_id=message_id, deal_id=deal_id, kind=kind
-        )
+        _REMEMBER, {"chat_id": chat_id, "message_id": message_id, "deal_id": deal_id, "kind": kind}
     )
 
 

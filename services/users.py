@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
 from services.db.models import Deal, User
 from services.errors import InvalidInput, NotFound
+
+# Built once: every update looks its sender up, and building the statement costs more than
+# running it.
+BY_TG_ID = select(User).where(User.tg_id == bindparam("tg_id"))
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ async def sync_user(
     session: AsyncSession, profile: TelegramProfile, owner_ids: list[int], now: datetime
 ) -> User:
     """Find or create the account behind an update and keep its profile current."""
-    user = await session.scalar(select(User).where(User.tg_id == profile.tg_id))
+    user = await session.scalar(BY_TG_ID, {"tg_id": profile.tg_id})
     if user is None:
         user = User(tg_id=profile.tg_id, created_at=now, role="customer")
         session.add(user)

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import stages
 from services.access import Actor
 from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import NotFound
-from services.users import full_name
+from services.users import BY_TG_ID, full_name
 
 
 @dataclass(frozen=True)
@@ -42,28 +42,38 @@ class DealCard:
     version: int
 
 
+def _incoming(kind: str) -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .where(Message.deal_id == Deal.id, Message.direction == "in", Message.kind == kind)
+        .correlate(Deal)
+        .scalar_subquery()
+    )
+
+
+# Built once: every card sent or edited runs it. Whole entities, so the session's copies of
+# the deal and its people are current after a card was read.
+_CARD = (
+    select(
+        Deal,
+        Customer,
+        Stage,
+        User,
+        _incoming("photo").label("photos"),
+        _incoming("document").label("documents"),
+    )
+    .join(Customer, Customer.id == Deal.customer_id)
+    .join(Stage, Stage.id == Deal.stage_id)
+    .outerjoin(User, User.id == Deal.manager_id)
+    .where(Deal.id == bindparam("deal_id"))
+)
+
+
 async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
-    row = (
-        await session.execute(
-            select(Deal, Customer, Stage, User)
-            .join(Customer, Customer.id == Deal.customer_id)
-            .join(Stage, Stage.id == Deal.stage_id)
-            .outerjoin(User, User.id == Deal.manager_id)
-            .where(Deal.id == deal_id)
-        )
-    ).first()
+    row = (await session.execute(_CARD, {"deal_id": deal_id})).first()
     if row is None:
         raise NotFound()
-    deal, customer, stage, manager = row
-    counts = dict(
-        (
-            await session.execute(
-                select(Message.kind, func.count())
-                .where(Message.deal_id == deal_id, Message.direction == "in")
-                .group_by(Message.kind)
-            )
-        ).all()
-    )
+    deal, customer, stage, manager, photos, documents = row
     walk = stages.flow(await stages.active_stages(session))
     step = next((i for i, s in enumerate(walk, start=1) if s.id == stage.id), 0)
     following = walk[step] if deal.closed_at is None and 0 < step < len(walk) else None
@@ -72,8 +82,8 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         customer_name=customer.name,
         phone=customer.phone,
         title=deal.title,
-        photos=counts.get("photo", 0),
-        documents=counts.get("document", 0),
+        photos=photos,
+        documents=documents,
         source=deal.source,
         created_at=deal.created_at,
         stage_names=stage.names,
@@ -153,7 +163,7 @@ async def my_requests(
 
 
 async def user_by_tg(session: AsyncSession, tg_id: int) -> User | None:
-    return await session.scalar(select(User).where(User.tg_id == tg_id))
+    return await session.scalar(BY_TG_ID, {"tg_id": tg_id})
 
 
 async def user_name(session: AsyncSession, user_id: int) -> str:
