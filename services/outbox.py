@@ -143,16 +143,16 @@ _GIVE_UP = _setter(failed_at=bindparam("at"), claimed_until=None, last_error=bin
 _REMEMBER = insert(_CHAT_MESSAGES)
 
 
-def _rows(row_ids: RowIds) -> Any:
-    """Which rows, as the cheapest condition: most calls name a single row."""
-    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
-    return _TABLE.c.id == ids[0] if len(ids) == 1 else _TABLE.c.id.in_(ids)
+def _ids(row_ids: RowIds) -> list[int]:
+    return [row_ids] if isinstance(row_ids, int) else list(row_ids)
 
 
 async def _set(
     session: AsyncSession, statements: tuple[Update, Update], row_ids: RowIds, **params: Any
 ) -> None:
-    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+    """The one-row form where it fits: most calls name a single row, and an expanding IN
+    costs more to run than a plain comparison."""
+    ids = _ids(row_ids)
     if len(ids) == 1:
         await session.execute(statements[0], {"row": ids[0], **params})
     else:
@@ -173,7 +173,9 @@ async def give_up(session: AsyncSession, row_ids: RowIds, now: datetime, error: 
 
 async def attempts(session: AsyncSession, row_ids: RowIds) -> int:
     """How often the most tried of these rows was claimed."""
-    most = await session.scalar(select(func.max(_TABLE.c.attempts)).where(_rows(row_ids)))
+    most = await session.scalar(
+        select(func.max(_TABLE.c.attempts)).where(_TABLE.c.id.in_(_ids(row_ids)))
+    )
     return int(most or 0)
 
 
