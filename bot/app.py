@@ -86,7 +86,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     dispatcher = Dispatcher(storage=create_storage(settings), settings=settings, clock=clock)
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, sender.wake))
-    dispatcher.update.outer_middleware(ActorMiddleware(settings, clock))
+    dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.message.middleware(DomainErrorMiddleware())

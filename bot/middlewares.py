@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -15,12 +15,13 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.coalesce import Coalescer
 from bot.errors import error_text
 from bot.settings import Settings
-from services.access import actor_of
+from services.access import Actor, actor_of
 from services.clock import Clock
 from services.errors import DomainError
-from services.users import TelegramProfile, sync_user
+from services.users import TelegramProfile, sync_users
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -65,17 +66,28 @@ class ReleaseDatabaseMiddleware(BaseRequestMiddleware):
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Loads (or creates) the account behind the update and who it acts as."""
+    """Loads (or creates) the account behind the update and who it acts as. Updates handled
+    together are looked up together, in one transaction of their own."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.sessions = sessions
+        self._actors: Coalescer[TelegramProfile, Actor] = Coalescer(self._sync)
+
+    async def _sync(self, profiles: Sequence[TelegramProfile]) -> list[Actor]:
+        async with self.sessions() as session:
+            owners, now = self.settings.owner_ids, self.clock.now()
+            users = await sync_users(session, profiles, owners, now)
+            await session.commit()
+            return [actor_of(user, self.settings.default_locale) for user in users]
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
         if tg_user is None or tg_user.is_bot:
             return await handler(event, data)
-        session: AsyncSession = data["session"]
         profile = TelegramProfile(
             tg_id=tg_user.id,
             first_name=tg_user.first_name,
@@ -83,9 +95,7 @@ class ActorMiddleware(BaseMiddleware):
             username=tg_user.username,
             language_code=tg_user.language_code,
         )
-        user = await sync_user(session, profile, self.settings.owner_ids, self.clock.now())
-        await session.commit()
-        data["actor"] = actor_of(user, self.settings.default_locale)
+        data["actor"] = await self._actors(profile)
         return await handler(event, data)
 
 

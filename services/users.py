@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from services.errors import InvalidInput, NotFound
 # Built once: every update looks its sender up, and building the statement costs more than
 # running it.
 BY_TG_ID = select(User).where(User.tg_id == bindparam("tg_id"))
+_BY_TG_IDS = select(User).where(User.tg_id.in_(bindparam("tg_ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,33 @@ async def sync_user(
     session: AsyncSession, profile: TelegramProfile, owner_ids: list[int], now: datetime
 ) -> User:
     """Find or create the account behind an update and keep its profile current."""
-    user = await session.scalar(BY_TG_ID, {"tg_id": profile.tg_id})
-    if user is None:
-        user = User(tg_id=profile.tg_id, created_at=now, role="customer")
-        session.add(user)
+    [user] = await sync_users(session, [profile], owner_ids, now)
+    return user
+
+
+async def sync_users(
+    session: AsyncSession, profiles: Sequence[TelegramProfile], owner_ids: list[int], now: datetime
+) -> list[User]:
+    """The accounts behind several updates, found with one query and created with one insert;
+    a person behind two of the updates is one account."""
+    tg_ids = list({profile.tg_id for profile in profiles})
+    if len(tg_ids) == 1:
+        found = list(await session.scalars(BY_TG_ID, {"tg_id": tg_ids[0]}))
+    else:
+        found = list(await session.scalars(_BY_TG_IDS, {"tg_ids": tg_ids}))
+    users = {user.tg_id: user for user in found}
+    for profile in profiles:
+        user = users.get(profile.tg_id)
+        if user is None:
+            user = User(tg_id=profile.tg_id, created_at=now, role="customer")
+            users[profile.tg_id] = user
+            session.add(user)
+        _apply(user, profile, owner_ids)
+    await session.flush()
+    return [users[profile.tg_id] for profile in profiles]
+
+
+def _apply(user: User, profile: TelegramProfile, owner_ids: list[int]) -> None:
     if profile.tg_id in owner_ids:
         user.role = OWNER
     elif user.role == OWNER:
@@ -44,8 +69,6 @@ async def sync_user(
     user.tg_language = profile.language_code
     # Writing to the bot means it is no longer blocked (a 403 had marked it so).
     user.blocked = False
-    await session.flush()
-    return user
 
 
 async def ensure_owners(session: AsyncSession, owner_ids: list[int], now: datetime) -> None:
