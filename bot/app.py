@@ -21,6 +21,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
+from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.http.server import start_http
 from bot.i18n import ActorI18nMiddleware, create_i18n
@@ -84,7 +85,12 @@ def create_dispatcher(
     i18n: I18n,
     sender: OutboxSender,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(storage=create_storage(settings), settings=settings, clock=clock)
+    dispatcher = Dispatcher(
+        storage=create_storage(settings),
+        settings=settings,
+        clock=clock,
+        writes=customer_writes(sessions, clock),
+    )
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, sender.wake))
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)

@@ -11,15 +11,17 @@ from aiogram.utils.i18n import gettext as _
 from bot import keyboards, render
 from bot.callbacks import MenuAction, MenuCb
 from bot.content import content_of
+from bot.customer_writes import CustomerWrites
 from bot.settings import Settings
 from handlers.filters import Customer, Has, NotCommand
 from handlers.states import NewRequest
-from services import conversation, customers, intake, views
+from services import customers, intake, views
 from services.access import Actor
 from services.clock import Clock
 from services.content import Attachment, Content
 from services.db.session import AsyncSession
 from services.errors import InvalidInput
+from services.intake import Request
 from services.phones import normalize_phone
 
 
@@ -113,14 +115,16 @@ async def _submit(
     phone: str | None,
 ) -> None:
     submitted = await intake.submit_request(session, actor, content, phone, clock.now())
-    if submitted.manager_name:
+    await _confirm(message, submitted.deal_id, submitted.manager_name)
+
+
+async def _confirm(message: Message, deal_id: int, manager_name: str | None) -> None:
+    if manager_name:
         text = _("Request #{number} received — {manager} will contact you.").format(
-            number=submitted.deal_id, manager=submitted.manager_name
+            number=deal_id, manager=manager_name
         )
     else:
-        text = _("Request #{number} received — we will contact you soon.").format(
-            number=submitted.deal_id
-        )
+        text = _("Request #{number} received — we will contact you soon.").format(number=deal_id)
     await message.answer(text, reply_markup=ReplyKeyboardRemove())
 
 
@@ -155,13 +159,11 @@ async def contact_shared(
     await message.answer(_("Thanks, we saved your number."), reply_markup=ReplyKeyboardRemove())
 
 
-async def free_message(
-    message: Message, session: AsyncSession, actor: Actor, clock: Clock
-) -> None:
+async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -> None:
     """Writing with no flow open: to the open request's manager, or a new request."""
-    content = content_of(message)
-    if await conversation.customer_writes(session, actor, content, clock.now()) is None:
-        await _submit(message, session, actor, clock, content, None)
+    written = await writes(Request(actor, content_of(message)))
+    if written.opened:
+        await _confirm(message, written.deal_id, written.manager_name)
 
 
 def router() -> Router:

@@ -46,6 +46,16 @@ async def store(
     now: datetime,
 ) -> list[Message]:
     """Keep a message in the deal's history: one row for the text, one per attachment."""
+    rows = message_rows(deal_id, direction, author_id, content, now)
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+def message_rows(
+    deal_id: int, direction: str, author_id: int | None, content: Content, now: datetime
+) -> list[Message]:
+    """The rows `store` writes, for a caller that flushes many messages at once."""
     rows = []
     if content.text:
         rows.append(Message(kind="text", text=content.text))
@@ -55,6 +65,4 @@ async def store(
         row.direction = direction
         row.author_id = author_id
         row.created_at = now
-    session.add_all(rows)
-    await session.flush()
     return rows

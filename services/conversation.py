@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -11,35 +12,81 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import Actor, require_deal
-from services.content import Content, store
+from services.content import Content, message_rows, store
 from services.db.models import Customer, Deal, User
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.intake import Request, open_requests
 
-_OPEN_DEAL = (
-    select(Deal)
+# Each customer's open deal, the latest first: the first row per customer is theirs.
+_OPEN_DEALS = (
+    select(Customer.user_id, Deal)
     .join(Customer, Customer.id == Deal.customer_id)
-    .where(Customer.user_id == bindparam("user_id"), Deal.closed_at.is_(None))
+    .where(Customer.user_id.in_(bindparam("user_ids", expanding=True)), Deal.closed_at.is_(None))
     .order_by(Deal.last_activity_at.desc(), Deal.id.desc())
-    .limit(1)
 )
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
-async def customer_open_deal(session: AsyncSession, user_id: int) -> Deal | None:
-    return await session.scalar(_OPEN_DEAL, {"user_id": user_id})
+@dataclass(frozen=True)
+class Written:
+    """Where a customer's message went: a new request (`opened`), or the open one's manager."""
+
+    deal_id: int
+    opened: bool
+    manager_name: str | None = None
 
 
-async def customer_writes(
-    session: AsyncSession, actor: Actor, content: Content, now: datetime
-) -> int | None:
-    """Pass a customer's message to the manager of their open deal; None when there is none."""
-    deal = await customer_open_deal(session, actor.user_id)
-    if deal is None:
-        return None
-    messages = await store(session, deal.id, "in", actor.user_id, content, now)
-    deal.last_activity_at = now
-    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
-    if manager is not None:
-        for message in messages:
+async def customers_write(
+    session: AsyncSession, writes: Sequence[Request], now: datetime
+) -> list[Written | DomainError]:
+    """Messages customers wrote with no flow open, handled together: each goes to the manager
+    of its writer's open deal; a writer with none opens a request with it. A customer's
+    later messages among them join the request their first one opened."""
+    user_ids = list({write.actor.user_id for write in writes})
+    deals: dict[int, Deal] = {}
+    for user_id, deal in await session.execute(_OPEN_DEALS, {"user_ids": user_ids}):
+        deals.setdefault(user_id or 0, deal)
+    opening = {}
+    for index, write in enumerate(writes):
+        user_id = write.actor.user_id
+        if user_id not in deals and user_id not in opening and not write.content.is_empty:
+            opening[user_id] = index
+    outcomes: dict[int, Written] = {}
+    requests = [writes[index] for index in opening.values()]
+    opened = await open_requests(session, requests, now) if requests else []
+    for (user_id, index), (deal, manager) in zip(opening.items(), opened, strict=True):
+        deals[user_id] = deal
+        outcomes[index] = Written(deal.id, True, manager.first_name if manager else None)
+    relays = {
+        index: (write, deals[write.actor.user_id])
+        for index, write in enumerate(writes)
+        if index not in outcomes and write.actor.user_id in deals
+    }
+    await _relay(session, list(relays.values()), now)
+    for index, (_, deal) in relays.items():
+        outcomes[index] = Written(deal.id, False)
+    await session.commit()
+    # Left over: an empty message from someone with no request to add it to.
+    return [outcomes.get(i) or InvalidInput("empty_request") for i in range(len(writes))]
+
+
+async def _relay(
+    session: AsyncSession, relays: Sequence[tuple[Request, Deal]], now: datetime
+) -> None:
+    """Keep each message with its deal and queue it for the deal's manager."""
+    if not relays:
+        return
+    stored = [message_rows(deal.id, "in", w.actor.user_id, w.content, now) for w, deal in relays]
+    session.add_all([row for rows in stored for row in rows])
+    manager_ids = list({deal.manager_id for _, deal in relays if deal.manager_id})
+    managers = {u.id: u for u in await session.scalars(_USERS, {"ids": manager_ids})}
+    await session.flush()
+    for (_, deal), rows in zip(relays, stored, strict=True):
+        deal.last_activity_at = now
+        manager = managers.get(deal.manager_id or 0)
+        if manager is None:
+            continue
+        for message in rows:
             outbox.enqueue(
                 session,
                 chat_id=manager.tg_id,
@@ -48,8 +95,6 @@ async def customer_writes(
                 dedupe_key=f"relay_in:{message.id}",
                 now=now,
             )
-    await session.commit()
-    return deal.id
 
 
 async def staff_replies(

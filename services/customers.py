@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -10,30 +11,47 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.db.models import Customer, Deal, User
 from services.users import full_name
 
-_BY_USER = select(Customer).where(Customer.user_id == bindparam("user_id"))
-_BY_PHONE = select(Customer).where(Customer.phone == bindparam("phone"))
+_BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
+_BY_PHONES = select(Customer).where(Customer.phone.in_(bindparam("phones", expanding=True)))
 
 
 async def customer_for_user(
     session: AsyncSession, user: User, phone: str | None, now: datetime
 ) -> Customer:
-    by_user = await session.scalar(_BY_USER, {"user_id": user.id})
-    by_phone = None
-    if phone:
-        by_phone = await session.scalar(_BY_PHONE, {"phone": phone})
-    if by_user is not None and by_phone is not None and by_user.id != by_phone.id:
-        await _merge(session, into=by_user, other=by_phone)
-    customer = by_user or by_phone
-    if customer is None:
-        customer = Customer(name=full_name(user), source="telegram", created_at=now)
-        session.add(customer)
-    customer.user_id = user.id
-    if phone:
-        customer.phone = phone
-    if not customer.name:
-        customer.name = full_name(user)
-    await session.flush()
+    [customer] = await customers_for_users(session, [(user, phone)], now)
     return customer
+
+
+async def customers_for_users(
+    session: AsyncSession, wanted: Sequence[tuple[User, str | None]], now: datetime
+) -> list[Customer]:
+    """The customer record of each account (with the phone it gave, if any): found by the
+    account or the phone, the two merged when they were different people, else created."""
+    user_ids = list({user.id for user, _ in wanted})
+    phones = list({phone for _, phone in wanted if phone})
+    by_user = {c.user_id: c for c in await session.scalars(_BY_USERS, {"user_ids": user_ids})}
+    by_phone: dict[str | None, Customer] = {}
+    if phones:
+        by_phone = {c.phone: c for c in await session.scalars(_BY_PHONES, {"phones": phones})}
+    customers = []
+    for user, phone in wanted:
+        mine, theirs = by_user.get(user.id), by_phone.get(phone) if phone else None
+        if mine is not None and theirs is not None and mine.id != theirs.id:
+            await _merge(session, into=mine, other=theirs)
+        customer = mine or theirs
+        if customer is None:
+            customer = Customer(name=full_name(user), source="telegram", created_at=now)
+            session.add(customer)
+        customer.user_id = user.id
+        if phone:
+            customer.phone = phone
+            by_phone[phone] = customer
+        if not customer.name:
+            customer.name = full_name(user)
+        by_user[user.id] = customer
+        customers.append(customer)
+    await session.flush()
+    return customers
 
 
 async def _merge(session: AsyncSession, *, into: Customer, other: Customer) -> None:

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import Actor
-from services.assignment import pick_assignee
-from services.content import Content, store
-from services.customers import customer_for_user
+from services.assignment import pick_assignee, pick_assignees
+from services.content import Content, message_rows
+from services.customers import customers_for_users
 from services.db.models import Customer, Deal, Stage, User
 from services.errors import InvalidInput
 
 TITLE_LENGTH = 200
 _FIRST_STAGE = select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
+@dataclass(frozen=True)
+class Request:
+    actor: Actor
+    content: Content
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,17 +42,37 @@ async def submit_request(
     phone: str | None,
     now: datetime,
 ) -> Submitted:
-    if content.is_empty:
+    opened = await open_requests(session, [Request(actor, content, phone)], now)
+    await session.commit()
+    [(deal, manager)] = opened
+    return Submitted(deal.id, manager.first_name if manager else None)
+
+
+async def open_requests(
+    session: AsyncSession, requests: Sequence[Request], now: datetime
+) -> list[tuple[Deal, User | None]]:
+    """The deals of requests received together, with their managers, written (not committed)
+    in a few statements for all of them."""
+    if any(request.content.is_empty for request in requests):
         raise InvalidInput("empty_request")
-    user = await session.get_one(User, actor.user_id)
-    # Every read comes first, so what the request writes goes to the database in one flush.
-    manager = await pick_assignee(session, now)
-    customer = await customer_for_user(session, user, phone, now)
-    deal = await open_deal(session, customer, "telegram", content.title, now, manager)
-    messages = await store(session, deal.id, "in", actor.user_id, content, now)
-    if manager is not None:
-        for message in messages:
-            if message.kind != "text":
+    ids = list({request.actor.user_id for request in requests})
+    users = {user.id: user for user in await session.scalars(_USERS, {"ids": ids})}
+    # Every read comes first, so what the requests write goes to the database in few flushes.
+    managers = await pick_assignees(session, len(requests), now)
+    wanted = [(users[request.actor.user_id], request.phone) for request in requests]
+    customers = await customers_for_users(session, wanted, now)
+    titles = [request.content.title for request in requests]
+    wanted_deals = list(zip(customers, titles, managers, strict=True))
+    deals = await open_deals(session, "telegram", wanted_deals, now)
+    stored = [
+        message_rows(deal.id, "in", request.actor.user_id, request.content, now)
+        for deal, request in zip(deals, requests, strict=True)
+    ]
+    session.add_all([row for rows in stored for row in rows])
+    await session.flush()
+    for rows, manager in zip(stored, managers, strict=True):
+        for message in rows:
+            if manager is not None and message.kind != "text":
                 outbox.enqueue(
                     session,
                     chat_id=manager.tg_id,
@@ -52,8 +81,7 @@ async def submit_request(
                     dedupe_key=f"deal_media:{message.id}",
                     now=now,
                 )
-    await session.commit()
-    return Submitted(deal.id, manager.first_name if manager else None)
+    return list(zip(deals, managers, strict=True))
 
 
 async def open_deal(
@@ -65,23 +93,37 @@ async def open_deal(
     manager: User | None = None,
 ) -> Deal:
     """A new deal in the first stage; given a manager, it is theirs and its card is queued."""
-    first = await session.scalar(_FIRST_STAGE)
-    deal = Deal(
-        customer_id=customer.id,
-        source=source,
-        stage_id=first,
-        title=title[:TITLE_LENGTH],
-        created_at=now,
-        last_activity_at=now,
-        version=1,
-        manager_id=manager.id if manager else None,
-    )
-    session.add(deal)
-    await session.flush()
-    events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
-    if manager is not None:
-        _hand_over(session, deal, None, manager, now)
+    [deal] = await open_deals(session, source, [(customer, title, manager)], now)
     return deal
+
+
+async def open_deals(
+    session: AsyncSession,
+    source: str,
+    wanted: Sequence[tuple[Customer, str, User | None]],
+    now: datetime,
+) -> list[Deal]:
+    first = await session.scalar(_FIRST_STAGE)
+    deals = [
+        Deal(
+            customer_id=customer.id,
+            source=source,
+            stage_id=first,
+            title=title[:TITLE_LENGTH],
+            created_at=now,
+            last_activity_at=now,
+            version=1,
+            manager_id=manager.id if manager else None,
+        )
+        for customer, title, manager in wanted
+    ]
+    session.add_all(deals)
+    await session.flush()
+    for deal, (customer, _, manager) in zip(deals, wanted, strict=True):
+        events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
+        if manager is not None:
+            _hand_over(session, deal, None, manager, now)
+    return deals
 
 
 async def assign(

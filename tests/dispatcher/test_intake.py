@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
+
 from aiogram.methods import SendMessage, SendPhoto
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.db.models import Customer, Deal, Message, User
 from tests.dispatcher.conftest import OWNER_ID
@@ -150,3 +152,32 @@ async def test_round_robin_then_owner_when_nobody_is_on_duty(tg: Harness) -> Non
     await tg.send(person(OWNER_ID, "Olga"), "/start")
     [confirm] = await tg.send(person(103, "C103"), "hello")
     assert confirm.text == "Request #4 received — Olga will contact you."
+
+
+async def test_customers_writing_at_once_are_handled_together_each_in_turn(tg: Harness) -> None:
+    await make_manager(tg, 200, "Anna")
+    await make_manager(tg, 201, "Bako")
+    leyla, rauf, sona = person(100, "Leyla"), person(101, "Rauf"), person(102, "Sona")
+    await asyncio.gather(
+        tg.send(leyla, "Need 3 chairs"),
+        tg.send(rauf, "Need a table"),
+        tg.send(sona, "Need a sofa"),
+        tg.send(leyla, "Oak, if you have it"),  # joins the request her first message opens
+    )
+    confirms = [(c.chat_id, c.text) for c in tg.recorder.calls if isinstance(c, SendMessage)]
+    assert sorted(confirms) == [
+        (100, "Request #1 received — Anna will contact you."),
+        (101, "Request #2 received — Bako will contact you."),
+        (102, "Request #3 received — Anna will contact you."),
+    ]
+    sent = await tg.deliver()
+    to_anna = [c.text.splitlines()[0] for c in sent if c.chat_id == 200]
+    assert to_anna == ["<b>Request #1</b>", "<b>Request #3</b>", "💬 <b>#1 · Leyla</b>"]
+    assert [c.text.splitlines()[0] for c in sent if c.chat_id == 201] == ["<b>Request #2</b>"]
+    async with tg.app.sessions() as session:
+        assert await session.scalar(select(func.count()).where(User.tg_id == 100)) == 1
+        texts = await session.scalars(select(Message.text).where(Message.deal_id == 1))
+        assert list(texts) == ["Need 3 chairs", "Oak, if you have it"]
+    # The turn goes on from where the batch left it.
+    [confirm] = await tg.send(person(103, "Emil"), "Need a lamp")
+    assert confirm.text == "Request #4 received — Bako will contact you."
