@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -138,6 +139,10 @@ async def run(app: App) -> None:
     """Serve updates until SIGINT or SIGTERM: through the webhook when WEBHOOK_URL is set, else
     by long polling; the outbox sender, scheduled jobs and the HTTP API run alongside."""
     await prepare(app)
+    # What is loaded by now lives as long as the process: the collector need not scan it
+    # again, and a full collection over it would pause every update for a long moment.
+    gc.collect()
+    gc.freeze()
     sender = asyncio.create_task(app.sender.run())
     scheduler = create_scheduler(app)
     scheduler.start()
