@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.coalesce import Coalescer
 from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing
 from bot.ratelimit import SendBudget
@@ -40,6 +42,13 @@ MAX_ATTEMPTS = 30
 IN_FLIGHT = 8
 RENDERING = 4
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    chat_id: int
+    message_id: int
+    piece: Piece
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class OutboxSender:
         self._rendering = asyncio.Semaphore(RENDERING)
         self._busy: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._delivered: Coalescer[Delivered, None] = Coalescer(self._record)
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -216,14 +226,22 @@ class OutboxSender:
             return None
         except Exception as error:
             return await self._backoff(piece, error)
-        async with self.sessions() as session:
-            if piece.deal_id is not None:
-                await outbox.remember_chat_message(
-                    session, chat_id, sent.message_id, piece.deal_id, piece.kind
-                )
-            await outbox.mark_sent(session, piece.done, self.clock.now())
-            await session.commit()
+        await self._delivered(Delivered(chat_id, sent.message_id, piece))
         return None
+
+    async def _record(self, delivered: Sequence[Delivered]) -> list[None]:
+        """Sends that end together are recorded in one transaction."""
+        async with self.sessions() as session:
+            remembered = [
+                outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
+                for d in delivered
+                if d.piece.deal_id is not None
+            ]
+            await outbox.remember_chat_messages(session, remembered)
+            done = [row_id for d in delivered for row_id in d.piece.done]
+            await outbox.mark_sent(session, done, self.clock.now())
+            await session.commit()
+        return [None] * len(delivered)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:
         """Server and network errors: retried later with growing pauses, then given up."""

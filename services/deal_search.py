@@ -153,5 +153,6 @@ async def remember_card(
     session: AsyncSession, chat_id: int, message_id: int, deal_id: int
 ) -> None:
     """A card opened from a list answers native replies like a delivered one."""
-    await outbox.remember_chat_message(session, chat_id, message_id, deal_id, "deal_card")
+    row = outbox.ChatMessageRow(chat_id, message_id, deal_id, "deal_card")
+    await outbox.remember_chat_messages(session, [row])
     await session.commit()

@@ -5,10 +5,10 @@ after the lease ran out, so a crash loses nothing and repeats at most what was i
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     Integer,
@@ -179,12 +179,18 @@ async def attempts(session: AsyncSession, row_ids: RowIds) -> int:
     return int(most or 0)
 
 
-async def remember_chat_message(
-    session: AsyncSession, chat_id: int, message_id: int, deal_id: int, kind: str
-) -> None:
-    await session.execute(
-        _REMEMBER, {"chat_id": chat_id, "message_id": message_id, "deal_id": deal_id, "kind": kind}
-    )
+class ChatMessageRow(NamedTuple):
+    """A message the bot sent, and the deal a reply to it belongs to."""
+
+    chat_id: int
+    message_id: int
+    deal_id: int | None
+    kind: str
+
+
+async def remember_chat_messages(session: AsyncSession, rows: Sequence[ChatMessageRow]) -> None:
+    if rows:
+        await session.execute(_REMEMBER, [row._asdict() for row in rows])
 
 
 async def deal_of_chat_message(session: AsyncSession, chat_id: int, message_id: int) -> int | None:
