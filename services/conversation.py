@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import Actor, require_deal
 from services.content import Content, message_rows, store
-from services.db.models import Customer, Deal, User
+from services.db.models import Customer, Deal, Message, User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
-from services.intake import Request, open_requests
+from services.intake import Request, announce, open_requests
 
 # Each customer's open deal, the latest first: the first row per customer is theirs.
 _OPEN_DEALS = (
@@ -54,47 +54,65 @@ async def customers_write(
     outcomes: dict[int, Written] = {}
     requests = [writes[index] for index in opening.values()]
     opened = await open_requests(session, requests, now) if requests else []
-    for (user_id, index), (deal, manager) in zip(opening.items(), opened, strict=True):
-        deals[user_id] = deal
-        outcomes[index] = Written(deal.id, True, manager.first_name if manager else None)
+    news = dict(zip(opening.values(), opened, strict=True))
+    for (user_id, index), request in zip(opening.items(), opened, strict=True):
+        deals[user_id] = request.deal
+        manager = request.manager
+        outcomes[index] = Written(request.deal.id, True, manager.first_name if manager else None)
     relays = {
         index: (write, deals[write.actor.user_id])
         for index, write in enumerate(writes)
         if index not in outcomes and write.actor.user_id in deals
     }
-    await _relay(session, list(relays.values()), now)
-    for index, (_, deal) in relays.items():
-        outcomes[index] = Written(deal.id, False)
+    relayed = await _store(session, relays, now)
+    # Queued in the order they were written: each manager reads them as they came.
+    for index in sorted(news.keys() | relayed.keys()):
+        if index in news:
+            announce(session, news[index], now)
+        else:
+            _queue_relay(session, *relayed[index], now)
+            outcomes[index] = Written(relays[index][1].id, False)
     await session.commit()
     # Left over: an empty message from someone with no request to add it to.
     return [outcomes.get(i) or InvalidInput("empty_request") for i in range(len(writes))]
 
 
-async def _relay(
-    session: AsyncSession, relays: Sequence[tuple[Request, Deal]], now: datetime
-) -> None:
-    """Keep each message with its deal and queue it for the deal's manager."""
+async def _store(
+    session: AsyncSession, relays: dict[int, tuple[Request, Deal]], now: datetime
+) -> dict[int, tuple[User | None, list[Message]]]:
+    """Keep each message with its deal; with the deal's manager, to queue it for."""
     if not relays:
-        return
-    stored = [message_rows(deal.id, "in", w.actor.user_id, w.content, now) for w, deal in relays]
-    session.add_all([row for rows in stored for row in rows])
-    manager_ids = list({deal.manager_id for _, deal in relays if deal.manager_id})
+        return {}
+    stored = {
+        index: message_rows(deal.id, "in", write.actor.user_id, write.content, now)
+        for index, (write, deal) in relays.items()
+    }
+    session.add_all([row for rows in stored.values() for row in rows])
+    manager_ids = list({deal.manager_id for _, deal in relays.values() if deal.manager_id})
     managers = {u.id: u for u in await session.scalars(_USERS, {"ids": manager_ids})}
     await session.flush()
-    for (_, deal), rows in zip(relays, stored, strict=True):
+    for _, deal in relays.values():
         deal.last_activity_at = now
-        manager = managers.get(deal.manager_id or 0)
-        if manager is None:
-            continue
-        for message in rows:
-            outbox.enqueue(
-                session,
-                chat_id=manager.tg_id,
-                kind="relay_in",
-                payload={"message_id": message.id},
-                dedupe_key=f"relay_in:{message.id}",
-                now=now,
-            )
+    return {
+        index: (managers.get(deal.manager_id or 0), stored[index])
+        for index, (_, deal) in relays.items()
+    }
+
+
+def _queue_relay(
+    session: AsyncSession, manager: User | None, messages: list[Message], now: datetime
+) -> None:
+    if manager is None:
+        return
+    for message in messages:
+        outbox.enqueue(
+            session,
+            chat_id=manager.tg_id,
+            kind="relay_in",
+            payload={"message_id": message.id},
+            dedupe_key=f"relay_in:{message.id}",
+            now=now,
+        )
 
 
 async def staff_replies(

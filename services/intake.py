@@ -14,7 +14,7 @@ from services.access import Actor
 from services.assignment import pick_assignee, pick_assignees
 from services.content import Content, message_rows
 from services.customers import customers_for_users
-from services.db.models import Customer, Deal, Stage, User
+from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import InvalidInput
 
 TITLE_LENGTH = 200
@@ -35,6 +35,13 @@ class Submitted:
     manager_name: str | None
 
 
+@dataclass(frozen=True)
+class Opened:
+    deal: Deal
+    manager: User | None
+    messages: list[Message]
+
+
 async def submit_request(
     session: AsyncSession,
     actor: Actor,
@@ -42,17 +49,18 @@ async def submit_request(
     phone: str | None,
     now: datetime,
 ) -> Submitted:
-    opened = await open_requests(session, [Request(actor, content, phone)], now)
+    [opened] = await open_requests(session, [Request(actor, content, phone)], now)
+    announce(session, opened, now)
     await session.commit()
-    [(deal, manager)] = opened
-    return Submitted(deal.id, manager.first_name if manager else None)
+    manager = opened.manager
+    return Submitted(opened.deal.id, manager.first_name if manager else None)
 
 
 async def open_requests(
     session: AsyncSession, requests: Sequence[Request], now: datetime
-) -> list[tuple[Deal, User | None]]:
-    """The deals of requests received together, with their managers, written (not committed)
-    in a few statements for all of them."""
+) -> list[Opened]:
+    """The deals of requests received together, with their managers and messages, written
+    (not committed) in a few statements for all of them; `announce` queues each one's card."""
     if any(request.content.is_empty for request in requests):
         raise InvalidInput("empty_request")
     ids = list({request.actor.user_id for request in requests})
@@ -63,25 +71,31 @@ async def open_requests(
     customers = await customers_for_users(session, wanted, now)
     titles = [request.content.title for request in requests]
     wanted_deals = list(zip(customers, titles, managers, strict=True))
-    deals = await open_deals(session, "telegram", wanted_deals, now)
+    deals = await open_deals(session, "telegram", wanted_deals, now, announce=False)
     stored = [
         message_rows(deal.id, "in", request.actor.user_id, request.content, now)
         for deal, request in zip(deals, requests, strict=True)
     ]
     session.add_all([row for rows in stored for row in rows])
     await session.flush()
-    for rows, manager in zip(stored, managers, strict=True):
-        for message in rows:
-            if manager is not None and message.kind != "text":
-                outbox.enqueue(
-                    session,
-                    chat_id=manager.tg_id,
-                    kind="deal_media",
-                    payload={"message_id": message.id},
-                    dedupe_key=f"deal_media:{message.id}",
-                    now=now,
-                )
-    return list(zip(deals, managers, strict=True))
+    return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
+
+
+def announce(session: AsyncSession, opened: Opened, now: datetime) -> None:
+    """Queue a new request's card for its manager, then its photos and documents."""
+    if opened.manager is None:
+        return
+    _queue_card(session, opened.deal, opened.manager, now)
+    for message in opened.messages:
+        if message.kind != "text":
+            outbox.enqueue(
+                session,
+                chat_id=opened.manager.tg_id,
+                kind="deal_media",
+                payload={"message_id": message.id},
+                dedupe_key=f"deal_media:{message.id}",
+                now=now,
+            )
 
 
 async def open_deal(
@@ -102,7 +116,10 @@ async def open_deals(
     source: str,
     wanted: Sequence[tuple[Customer, str, User | None]],
     now: datetime,
+    announce: bool = True,
 ) -> list[Deal]:
+    """New deals in the first stage, each given to its manager (if any); with `announce`,
+    their cards are queued at once."""
     first = await session.scalar(_FIRST_STAGE)
     deals = [
         Deal(
@@ -123,6 +140,8 @@ async def open_deals(
         events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
         if manager is not None:
             _hand_over(session, deal, None, manager, now)
+            if announce:
+                _queue_card(session, deal, manager, now)
     return deals
 
 
@@ -134,6 +153,7 @@ async def assign(
     if manager is None:
         return None
     _hand_over(session, deal, deal.manager_id, manager, now)
+    _queue_card(session, deal, manager, now)
     deal.taken_at = None
     # Cards showing the previous manager are stale now; counted in SQL, so a change landing
     # at the same moment cannot leave two states of the deal under one version.
@@ -151,6 +171,9 @@ def _hand_over(
 ) -> None:
     events.record(session, deal.id, None, "assigned", now, previous, manager.id)
     deal.manager_id = manager.id
+
+
+def _queue_card(session: AsyncSession, deal: Deal, manager: User, now: datetime) -> None:
     outbox.enqueue(
         session,
         chat_id=manager.tg_id,

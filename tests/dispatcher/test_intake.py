@@ -181,3 +181,28 @@ async def test_customers_writing_at_once_are_handled_together_each_in_turn(tg: H
     # The turn goes on from where the batch left it.
     [confirm] = await tg.send(person(103, "Emil"), "Need a lamp")
     assert confirm.text == "Request #4 received — Bako will contact you."
+
+
+async def test_a_manager_reads_what_arrived_together_in_the_order_it_was_written(
+    tg: Harness,
+) -> None:
+    await make_manager(tg)
+    leyla, sona, emil = person(100, "Leyla"), person(101, "Sona"), person(102, "Emil")
+    await tg.send(leyla, "Need 3 chairs")
+    await tg.deliver()
+    await asyncio.gather(
+        tg.send(leyla, "Oak, if you have it"),
+        tg.send(sona, photo="SOFA"),
+        tg.send(emil, photo="LAMP"),
+    )
+    sent = await tg.deliver()
+    shown = [c.caption if isinstance(c, SendPhoto) else c.text for c in sent]
+    assert [
+        (type(c).__name__, text.splitlines()[0]) for c, text in zip(sent, shown, strict=True)
+    ] == [
+        ("SendMessage", "💬 <b>#1 · Leyla</b>"),
+        ("SendMessage", "<b>Request #2</b>"),
+        ("SendPhoto", "<b>#2</b>"),
+        ("SendMessage", "<b>Request #3</b>"),
+        ("SendPhoto", "<b>#3</b>"),
+    ]
