@@ -16,6 +16,7 @@ from services.content import Content, message_rows, store
 from services.db.models import Customer, Deal, Message, User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.intake import Request, announce, open_requests
+from services.users import by_ids
 
 # Each customer's open deal, the latest first: the first row per customer is theirs.
 _OPEN_DEALS = (
@@ -24,7 +25,6 @@ _OPEN_DEALS = (
     .where(Customer.user_id.in_(bindparam("user_ids", expanding=True)), Deal.closed_at.is_(None))
     .order_by(Deal.last_activity_at.desc(), Deal.id.desc())
 )
-_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,7 @@ async def _store(
         for index, (write, deal) in relays.items()
     }
     session.add_all([row for rows in stored.values() for row in rows])
-    manager_ids = list({deal.manager_id for _, deal in relays.values() if deal.manager_id})
-    managers = {u.id: u for u in await session.scalars(_USERS, {"ids": manager_ids})}
+    managers = await by_ids(session, {d.manager_id for _, d in relays.values() if d.manager_id})
     await session.flush()
     for _, deal in relays.values():
         deal.last_activity_at = now

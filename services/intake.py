@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
@@ -16,10 +16,10 @@ from services.content import Content, message_rows
 from services.customers import customers_for_users
 from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import InvalidInput
+from services.users import by_ids
 
 TITLE_LENGTH = 200
 _FIRST_STAGE = select(Stage.id).where(Stage.kind == "open").order_by(Stage.position).limit(1)
-_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,7 @@ async def open_requests(
     (not committed) in a few statements for all of them; `announce` queues each one's card."""
     if any(request.content.is_empty for request in requests):
         raise InvalidInput("empty_request")
-    ids = list({request.actor.user_id for request in requests})
-    users = {user.id: user for user in await session.scalars(_USERS, {"ids": ids})}
+    users = await by_ids(session, {request.actor.user_id for request in requests})
     # Every read comes first, so what the requests write goes to the database in few flushes.
     managers = await pick_assignees(session, len(requests), now)
     wanted = [(users[request.actor.user_id], request.phone) for request in requests]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from services.errors import InvalidInput, NotFound
 # running it.
 BY_TG_ID = select(User).where(User.tg_id == bindparam("tg_id"))
 _BY_TG_IDS = select(User).where(User.tg_id.in_(bindparam("tg_ids", expanding=True)))
+_BY_IDS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ async def sync_users(
         _apply(user, profile, owner_ids)
     await session.flush()
     return [users[profile.tg_id] for profile in profiles]
+
+
+async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, User]:
+    """Several accounts by id, in one query."""
+    return {user.id: user for user in await session.scalars(_BY_IDS, {"ids": list(ids)})}
 
 
 def _apply(user: User, profile: TelegramProfile, owner_ids: list[int]) -> None:
