@@ -70,7 +70,9 @@ async def customers_write(
         if index in news:
             announce(session, news[index], now)
         else:
-            _queue_relay(session, *relayed[index], now)
+            manager, messages = relayed[index]
+            if manager is not None:
+                outbox.enqueue_messages(session, manager.tg_id, "relay_in", messages, now)
             outcomes[index] = Written(relays[index][1].id, False)
     await session.commit()
     # Left over: an empty message from someone with no request to add it to.
@@ -98,22 +100,6 @@ async def _store(
     }
 
 
-def _queue_relay(
-    session: AsyncSession, manager: User | None, messages: list[Message], now: datetime
-) -> None:
-    if manager is None:
-        return
-    for message in messages:
-        outbox.enqueue(
-            session,
-            chat_id=manager.tg_id,
-            kind="relay_in",
-            payload={"message_id": message.id},
-            dedupe_key=f"relay_in:{message.id}",
-            now=now,
-        )
-
-
 async def staff_replies(
     session: AsyncSession, actor: Actor, deal_id: int, content: Content, now: datetime
 ) -> None:
@@ -130,15 +116,7 @@ async def staff_replies(
         deal.taken_at = now
         events.record(session, deal.id, actor.user_id, "first_response", now)
     deal.last_activity_at = now
-    for message in messages:
-        outbox.enqueue(
-            session,
-            chat_id=recipient.tg_id,
-            kind="relay_out",
-            payload={"message_id": message.id},
-            dedupe_key=f"relay_out:{message.id}",
-            now=now,
-        )
+    outbox.enqueue_messages(session, recipient.tg_id, "relay_out", messages, now)
     await session.commit()
 
 

@@ -85,16 +85,8 @@ def announce(session: AsyncSession, opened: Opened, now: datetime) -> None:
     if opened.manager is None:
         return
     _queue_card(session, opened.deal, opened.manager, now)
-    for message in opened.messages:
-        if message.kind != "text":
-            outbox.enqueue(
-                session,
-                chat_id=opened.manager.tg_id,
-                kind="deal_media",
-                payload={"message_id": message.id},
-                dedupe_key=f"deal_media:{message.id}",
-                now=now,
-            )
+    media = [message for message in opened.messages if message.kind != "text"]
+    outbox.enqueue_messages(session, opened.manager.tg_id, "deal_media", media, now)
 
 
 async def open_deal(

@@ -5,7 +5,7 @@ after the lease ran out, so a crash loses nothing and repeats at most what was i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple, cast
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.engine import is_postgres
-from services.db.models import ChatMessage, Outbox
+from services.db.models import ChatMessage, Message, Outbox
 
 RowIds = int | Collection[int]
 _TABLE = cast(Table, Outbox.__table__)
@@ -52,6 +52,21 @@ def enqueue(
             attempts=0,
         )
     )
+
+
+def enqueue_messages(
+    session: AsyncSession, chat_id: int, kind: str, messages: Iterable[Message], now: datetime
+) -> None:
+    """Queue stored messages of a deal for one chat, each once, in order."""
+    for message in messages:
+        enqueue(
+            session,
+            chat_id=chat_id,
+            kind=kind,
+            payload={"message_id": message.id},
+            dedupe_key=f"{kind}:{message.id}",
+            now=now,
+        )
 
 
 # The delivery loop's statements are built once: building them per claim cost more than
