@@ -54,9 +54,9 @@ async def customers_write(
     outcomes: dict[int, Written] = {}
     requests = [writes[index] for index in opening.values()]
     opened = await open_requests(session, requests, now) if requests else []
-    news = dict(zip(opening.values(), opened, strict=True))
+    news = {}
     for (user_id, index), request in zip(opening.items(), opened, strict=True):
-        deals[user_id] = request.deal
+        deals[user_id], news[index] = request.deal, request
         manager = request.manager
         outcomes[index] = Written(request.deal.id, True, manager.first_name if manager else None)
     relays = {
