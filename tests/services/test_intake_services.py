@@ -12,11 +12,11 @@ from services.assignment import pick_assignee
 from services.clock import ManualClock
 from services.content import Content
 from services.customers import customer_for_user
-from services.db.engine import create_engine, session_factory
 from services.db.models import Customer, Deal, Outbox, User
 from services.errors import InvalidInput
 from services.intake import submit_request
 from services.phones import display_phone, normalize_phone
+from tests.workers import other_worker
 
 
 async def add_user(session: AsyncSession, tg_id: int, role: str, clock: ManualClock) -> User:
@@ -77,13 +77,11 @@ async def test_a_manager_busy_with_another_request_still_gets_the_next_one(
     row's lock); a request arriving meanwhile goes to that manager too, not to the owner."""
     await add_user(session, 1, "owner", clock)
     manager = await add_user(session, 10, "manager", clock)
-    other_worker = create_engine(database_url)
-    async with session_factory(other_worker)() as busy:
+    async with other_worker(database_url) as busy:
         first = await pick_assignee(busy, clock.now())
         second = await pick_assignee(session, clock.now())
         picked = [user.id if user else None for user in (first, second)]
         await busy.rollback()
-    await other_worker.dispose()
     assert picked == [manager.id, manager.id]
 
 

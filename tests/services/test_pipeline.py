@@ -14,11 +14,11 @@ from services.access import Actor, actor_of
 from services.amounts import parse_amount
 from services.clock import ManualClock
 from services.content import Content
-from services.db.engine import create_engine, session_factory
 from services.db.models import Customer, Deal, Event, Outbox, User
 from services.errors import AccessDenied, InvalidInput, NotFound
 from services.intake import submit_request
 from services.pipeline import StaleCard
+from tests.workers import other_worker
 
 
 async def add_user(session: AsyncSession, tg_id: int, role: str, clock: ManualClock) -> User:
@@ -111,8 +111,7 @@ async def test_the_update_itself_refuses_a_version_changed_after_reading(
     database_url: str, sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     """Another worker's change lands between this worker's read and its update."""
-    other_worker = create_engine(database_url)
-    async with sessions() as first, session_factory(other_worker)() as second:
+    async with sessions() as first, other_worker(database_url) as second:
         manager, owner, _ = await setup_deal(first, clock)
         early = await second.get_one(Deal, 1)
         assert early.version == 1
@@ -121,7 +120,6 @@ async def test_the_update_itself_refuses_a_version_changed_after_reading(
             await pipeline.set_amount(second, manager, 1, 1, "200", clock.now())
         assert stale.value.card.amount == Decimal("100.00")
         assert stale.value.card.version == 2
-    await other_worker.dispose()
     async with sessions() as session:
         amounts = list(await session.scalars(select(Event.to_value).where(Event.kind == "amount")))
     assert amounts == ["100.00"]

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.db.engine import create_engine, session_factory
 from services.db.models import Outbox, User
 from services.errors import NotFound
 from services.reports import digest
@@ -18,6 +17,7 @@ from services.reports.periods import Span
 from services.reports.settings import OwnerSettings, Sla
 from services.reports.worktime import parse_schedule
 from tests.services.reports_seed import BAKU, week
+from tests.workers import other_worker
 
 DEFAULTS = OwnerSettings(True, True, 9 * 60, 15, parse_schedule("mon-fri 09:00-18:00"))
 # Monday 2 March 2026 in Baku (UTC+4).
@@ -93,21 +93,17 @@ async def test_two_workers_racing_queue_each_digest_once(
 ) -> None:
     async with sessions() as setup:
         await week(setup)
-    other = create_engine(database_url)  # a second worker: its own process, its own engine
-    try:
-        async with sessions() as first, session_factory(other)() as second:
-            # Both see the same digests due before either has written anything.
-            one = await digest.due(first, AT_NINE, BAKU, DEFAULTS)
-            two = await digest.due(second, AT_NINE, BAKU, DEFAULTS)
-            await first.rollback()
-            await second.rollback()
-            assert len(one) == len(two) == 2
-            assert [await digest.claim(first, d, AT_NINE) for d in one] == [True, True]
-            await first.commit()
-            assert [await digest.claim(second, d, AT_NINE) for d in two] == [False, False]
-            await second.commit()
-    finally:
-        await other.dispose()
+    async with sessions() as first, other_worker(database_url) as second:
+        # Both see the same digests due before either has written anything.
+        one = await digest.due(first, AT_NINE, BAKU, DEFAULTS)
+        two = await digest.due(second, AT_NINE, BAKU, DEFAULTS)
+        await first.rollback()
+        await second.rollback()
+        assert len(one) == len(two) == 2
+        assert [await digest.claim(first, d, AT_NINE) for d in one] == [True, True]
+        await first.commit()
+        assert [await digest.claim(second, d, AT_NINE) for d in two] == [False, False]
+        await second.commit()
     async with sessions() as check:
         assert await check.scalar(select(func.count()).select_from(Outbox)) == 2
         assert await check.scalar(select(func.count()).select_from(SentDigest)) == 2

@@ -9,19 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import conversation, pipeline, team
 from services.access import actor_of
 from services.clock import ManualClock
-from services.db.engine import create_engine, session_factory
 from services.db.models import Deal, Event
 from services.errors import AccessDenied, Conflict
 from services.pipeline import StaleCard
 from tests.services.test_pipeline import add_user, setup_deal
+from tests.workers import other_worker
 
 
 async def test_a_take_read_before_another_take_landed_loses(
     database_url: str, sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     """The owner's worker read the request untaken; the manager's take lands first."""
-    other_worker = create_engine(database_url)
-    async with sessions() as first, session_factory(other_worker)() as second:
+    async with sessions() as first, other_worker(database_url) as second:
         manager, owner, _ = await setup_deal(first, clock)
         early = await second.get_one(Deal, 1)
         assert early.taken_at is None
@@ -30,7 +29,6 @@ async def test_a_take_read_before_another_take_landed_loses(
         with pytest.raises(Conflict) as refused:
             await conversation.take(second, owner, 1, clock.now())
         assert refused.value.code == "already_taken"
-    await other_worker.dispose()
     async with sessions() as session:
         deal = await session.get_one(Deal, 1)
         kinds = list(await session.scalars(select(Event.kind).order_by(Event.id)))
@@ -42,15 +40,13 @@ async def test_a_take_read_before_a_handover_landed_is_refused(
     database_url: str, sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     """The manager's worker read the request as theirs; the owner hands it over first."""
-    other_worker = create_engine(database_url)
-    async with sessions() as first, session_factory(other_worker)() as second:
+    async with sessions() as first, other_worker(database_url) as second:
         manager, owner, _ = await setup_deal(first, clock)
         colleague = await add_user(first, 11, "manager", clock)
         assert (await second.get_one(Deal, 1)).manager_id == manager.user_id
         await pipeline.reassign(first, owner, 1, 1, colleague.id, clock.now())
         with pytest.raises(AccessDenied):
             await conversation.take(second, manager, 1, clock.now())
-    await other_worker.dispose()
     async with sessions() as session:
         deal = await session.get_one(Deal, 1)
         taken = await session.scalars(select(Event.id).where(Event.kind == "taken"))
