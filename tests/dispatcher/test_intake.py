@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 
 from aiogram.methods import SendMessage, SendPhoto
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from services.db.models import Customer, Deal, Message, User
 from tests.dispatcher.conftest import OWNER_ID
@@ -206,3 +206,20 @@ async def test_a_manager_reads_what_arrived_together_in_the_order_it_was_written
         ("SendMessage", "<b>Request #3</b>"),
         ("SendPhoto", "<b>#3</b>"),
     ]
+
+
+async def test_requests_arriving_together_share_their_transactions(tg: Harness) -> None:
+    await make_manager(tg)
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(tg.app.engine.sync_engine, "commit", committed)
+    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 110)]
+    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
+    event.remove(tg.app.engine.sync_engine, "commit", committed)
+    # One for the ten senders' accounts, one for their ten requests.
+    assert len(commits) == 2
+    async with tg.app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Deal)) == 10
