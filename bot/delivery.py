@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
 from bot.delivery_merge import Piece, combine
-from bot.notifications import RENDERERS, Context, Outgoing
+from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.ratelimit import SendBudget
 from bot.settings import Settings
 from services import outbox, unreachable
@@ -32,7 +32,7 @@ from services.access import locale_of
 from services.clock import Clock
 from services.db.models import Outbox, User
 from services.errors import NotFound
-from services.views import user_by_tg
+from services.views import DealCard, user_by_tg
 
 log = logging.getLogger(__name__)
 
@@ -175,9 +175,10 @@ class OutboxSender:
             user = await user_by_tg(session, chat_id)
             default = self.settings.default_locale
             locale = locale_of(user, default) if user else self.i18n.default_locale
+            cards = await cards_for(session, rows)
             for row in rows:
                 try:
-                    outgoing = await self._render(session, row, user, locale)
+                    outgoing = await self._render(session, row, user, locale, cards)
                 except NotFound:
                     outgoing = []
                 if outgoing:
@@ -188,13 +189,18 @@ class OutboxSender:
         return combine(rendered)
 
     async def _render(
-        self, session: AsyncSession, row: Outbox, recipient: User | None, locale: str
+        self,
+        session: AsyncSession,
+        row: Outbox,
+        recipient: User | None,
+        locale: str,
+        cards: Mapping[int, DealCard],
     ) -> list[Outgoing]:
         with self.i18n.context(), self.i18n.use_locale(locale):
             settings = self.settings
             now = self.clock.now()
             context = Context(
-                session, row, settings.zone, locale, now, settings.currency, recipient
+                session, row, settings.zone, locale, now, settings.currency, recipient, cards
             )
             return await RENDERERS[row.kind](context)
 

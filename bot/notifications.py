@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -18,7 +18,7 @@ from bot.deal_card import Reader, card_keyboard, card_text
 from services.access import OWNER
 from services.db.models import Outbox, Stage, User
 from services.errors import NotFound
-from services.views import MessageView, deal_card, message_view, user_name
+from services.views import DealCard, MessageView, deal_cards, message_view, user_name
 
 TEXT_CHUNK = 3500
 CAPTION_LIMIT = 1024
@@ -39,13 +39,22 @@ class Context:
     now: datetime
     currency: str
     recipient: User | None
+    # The deal cards the rows being rendered show, read together beforehand (`cards_for`).
+    cards: Mapping[int, DealCard]
 
 
 Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
 
 
+async def cards_for(session: AsyncSession, rows: Sequence[Outbox]) -> dict[int, DealCard]:
+    """The cards that these rows show, in one read rather than one per row."""
+    return await deal_cards(session, {r.payload["deal_id"] for r in rows if r.kind == "deal_card"})
+
+
 async def _deal_card(ctx: Context) -> list[Outgoing]:
-    card = await deal_card(ctx.session, ctx.row.payload["deal_id"])
+    card = ctx.cards.get(ctx.row.payload["deal_id"])
+    if card is None:
+        raise NotFound()
     recipient = ctx.recipient
     is_owner = recipient is not None and recipient.role == OWNER
     user_id = recipient.id if recipient is not None else 0

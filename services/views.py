@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -53,7 +54,7 @@ def _incoming(kind: str) -> ScalarSelect[int]:
 
 # Built once: every card sent or edited runs it. Whole entities, so the session's copies of
 # the deal and its people are current after a card was read.
-_CARD = (
+_CARDS = (
     select(
         Deal,
         Customer,
@@ -65,42 +66,55 @@ _CARD = (
     .join(Customer, Customer.id == Deal.customer_id)
     .join(Stage, Stage.id == Deal.stage_id)
     .outerjoin(User, User.id == Deal.manager_id)
-    .where(Deal.id == bindparam("deal_id"))
+    .where(Deal.id.in_(bindparam("deal_ids", expanding=True)))
 )
 
 
 async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
-    row = (await session.execute(_CARD, {"deal_id": deal_id})).first()
-    if row is None:
+    card = (await deal_cards(session, [deal_id])).get(deal_id)
+    if card is None:
         raise NotFound()
-    deal, customer, stage, manager, photos, documents = row
+    return card
+
+
+async def deal_cards(session: AsyncSession, deal_ids: Collection[int]) -> dict[int, DealCard]:
+    """The cards of these deals by id, read together; a deal that is gone has none."""
+    if not deal_ids:
+        return {}
+    rows = (await session.execute(_CARDS, {"deal_ids": list(deal_ids)})).all()
+    if not rows:
+        return {}
     walk = stages.flow(await stages.active_stages(session))
-    step = next((i for i, s in enumerate(walk, start=1) if s.id == stage.id), 0)
-    following = walk[step] if deal.closed_at is None and 0 < step < len(walk) else None
-    return DealCard(
-        deal_id=deal.id,
-        customer_name=customer.name,
-        phone=customer.phone,
-        title=deal.title,
-        photos=photos,
-        documents=documents,
-        source=deal.source,
-        created_at=deal.created_at,
-        stage_names=stage.names,
-        manager_name=full_name(manager) if manager else None,
-        taken_at=deal.taken_at,
-        amount=deal.amount,
-        stage_id=stage.id,
-        stage_kind=stage.kind,
-        step=step,
-        steps=len(walk),
-        next_stage=stages.view(following) if following else None,
-        manager_id=deal.manager_id,
-        last_activity_at=deal.last_activity_at,
-        closed_at=deal.closed_at,
-        lost_reason=deal.lost_reason,
-        version=deal.version,
-    )
+    steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
+    cards = {}
+    for deal, customer, stage, manager, photos, documents in rows:
+        step = steps.get(stage.id, 0)
+        following = walk[step] if deal.closed_at is None and 0 < step < len(walk) else None
+        cards[deal.id] = DealCard(
+            deal_id=deal.id,
+            customer_name=customer.name,
+            phone=customer.phone,
+            title=deal.title,
+            photos=photos,
+            documents=documents,
+            source=deal.source,
+            created_at=deal.created_at,
+            stage_names=stage.names,
+            manager_name=full_name(manager) if manager else None,
+            taken_at=deal.taken_at,
+            amount=deal.amount,
+            stage_id=stage.id,
+            stage_kind=stage.kind,
+            step=step,
+            steps=len(walk),
+            next_stage=stages.view(following) if following else None,
+            manager_id=deal.manager_id,
+            last_activity_at=deal.last_activity_at,
+            closed_at=deal.closed_at,
+            lost_reason=deal.lost_reason,
+            version=deal.version,
+        )
+    return cards
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 
 from aiogram.methods import Response, SendMessage
+from sqlalchemy import event
 
+from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
+
+
+async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> None:
+    await make_manager(tg)
+    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 104)]
+    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
+    statements: list[str] = []
+
+    def executed(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    sent = await tg.deliver()
+    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    assert [(c.chat_id, c.text.splitlines()[0]) for c in sent] == [
+        (200, f"<b>Request #{number}</b>") for number in range(1, 5)
+    ]
+    # One read of the four deals with their customers, one of the pipeline's stages.
+    assert sum("JOIN customers" in s for s in statements) == 1
+    assert sum("FROM stages" in s for s in statements) == 1
 
 
 async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness) -> None:
