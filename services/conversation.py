@@ -15,7 +15,7 @@ from services.access import Actor, require_deal
 from services.content import Content, message_rows, store
 from services.db.models import Customer, Deal, Message, User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
-from services.intake import Request, announce, open_requests
+from services.intake import Request, announcement, open_requests
 from services.users import by_ids
 
 # Each customer's open deal, the latest first: the first row per customer is theirs.
@@ -66,14 +66,16 @@ async def customers_write(
     }
     relayed = await _store(session, relays, now)
     # Queued in the order they were written: each manager reads them as they came.
+    queued = []
     for index in sorted(news.keys() | relayed.keys()):
         if index in news:
-            announce(session, news[index], now)
+            queued += announcement(news[index], now)
         else:
             manager, messages = relayed[index]
             if manager is not None:
-                outbox.enqueue_messages(session, manager.tg_id, "relay_in", messages, now)
+                queued += outbox.queued_messages(manager.tg_id, "relay_in", messages, now)
             outcomes[index] = Written(relays[index][1].id, False)
+    await outbox.enqueue_all(session, queued)
     await session.commit()
     # Left over: an empty message from someone with no request to add it to.
     return [outcomes.get(i) or InvalidInput("empty_request") for i in range(len(writes))]

@@ -1,10 +1,35 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.models import Event
+
+EventRow = dict[str, Any]
+_TABLE = cast(Table, Event.__table__)
+
+
+def noted(
+    deal_id: int | None,
+    actor_id: int | None,
+    kind: str,
+    now: datetime,
+    from_value: object = None,
+    to_value: object = None,
+) -> EventRow:
+    """An event, for `record_all` to write with others."""
+    return {
+        "deal_id": deal_id,
+        "actor_id": actor_id,
+        "kind": kind,
+        "from_value": None if from_value is None else str(from_value),
+        "to_value": None if to_value is None else str(to_value),
+        "created_at": now,
+    }
 
 
 def record(
@@ -16,13 +41,11 @@ def record(
     from_value: object = None,
     to_value: object = None,
 ) -> None:
-    session.add(
-        Event(
-            deal_id=deal_id,
-            actor_id=actor_id,
-            kind=kind,
-            from_value=None if from_value is None else str(from_value),
-            to_value=None if to_value is None else str(to_value),
-            created_at=now,
-        )
-    )
+    session.add(Event(**noted(deal_id, actor_id, kind, now, from_value, to_value)))
+
+
+async def record_all(session: AsyncSession, rows: Sequence[EventRow]) -> None:
+    """Many events in one statement (a Core insert: the ORM would run one per change of
+    which values are set)."""
+    if rows:
+        await session.execute(insert(_TABLE), list(rows))

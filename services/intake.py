@@ -14,7 +14,7 @@ from services.access import Actor
 from services.assignment import pick_assignee, pick_assignees
 from services.content import Content, message_rows
 from services.customers import customers_for_users
-from services.db.models import Customer, Deal, Message, Stage, User
+from services.db.models import Customer, Deal, Event, Message, Outbox, Stage, User
 from services.errors import InvalidInput
 from services.users import by_ids
 
@@ -50,7 +50,7 @@ async def submit_request(
     now: datetime,
 ) -> Submitted:
     [opened] = await open_requests(session, [Request(actor, content, phone)], now)
-    announce(session, opened, now)
+    await outbox.enqueue_all(session, announcement(opened, now))
     await session.commit()
     manager = opened.manager
     return Submitted(opened.deal.id, manager.first_name if manager else None)
@@ -60,7 +60,8 @@ async def open_requests(
     session: AsyncSession, requests: Sequence[Request], now: datetime
 ) -> list[Opened]:
     """The deals of requests received together, with their managers and messages, written
-    (not committed) in a few statements for all of them; `announce` queues each one's card."""
+    (not committed) in a few statements for all of them; `announcement` is what tells each
+    one's manager."""
     if any(request.content.is_empty for request in requests):
         raise InvalidInput("empty_request")
     users = await by_ids(session, {request.actor.user_id for request in requests})
@@ -80,13 +81,15 @@ async def open_requests(
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
 
 
-def announce(session: AsyncSession, opened: Opened, now: datetime) -> None:
-    """Queue a new request's card for its manager, then its photos and documents."""
+def announcement(opened: Opened, now: datetime) -> list[outbox.QueuedRow]:
+    """What tells a new request's manager of it: its card, then its photos and documents."""
     if opened.manager is None:
-        return
-    _queue_card(session, opened.deal, opened.manager, now)
+        return []
     media = [message for message in opened.messages if message.kind != "text"]
-    outbox.enqueue_messages(session, opened.manager.tg_id, "deal_media", media, now)
+    return [
+        _card(opened.deal, opened.manager, now),
+        *outbox.queued_messages(opened.manager.tg_id, "deal_media", media, now),
+    ]
 
 
 async def open_deal(
@@ -127,12 +130,15 @@ async def open_deals(
     ]
     session.add_all(deals)
     await session.flush()
+    noted, cards = [], []
     for deal, (customer, _, manager) in zip(deals, wanted, strict=True):
-        events.record(session, deal.id, customer.user_id, "created", now, to_value=source)
+        noted.append(events.noted(deal.id, customer.user_id, "created", now, to_value=source))
         if manager is not None:
-            _hand_over(session, deal, None, manager, now)
+            noted.append(_assigned(deal, None, manager, now))
             if announce:
-                _queue_card(session, deal, manager, now)
+                cards.append(_card(deal, manager, now))
+    await events.record_all(session, noted)
+    await outbox.enqueue_all(session, cards)
     return deals
 
 
@@ -160,13 +166,20 @@ async def assign(
 def _hand_over(
     session: AsyncSession, deal: Deal, previous: int | None, manager: User, now: datetime
 ) -> None:
-    events.record(session, deal.id, None, "assigned", now, previous, manager.id)
+    session.add(Event(**_assigned(deal, previous, manager, now)))
     deal.manager_id = manager.id
 
 
+def _assigned(deal: Deal, previous: int | None, manager: User, now: datetime) -> events.EventRow:
+    return events.noted(deal.id, None, "assigned", now, previous, manager.id)
+
+
 def _queue_card(session: AsyncSession, deal: Deal, manager: User, now: datetime) -> None:
-    outbox.enqueue(
-        session,
+    session.add(Outbox(**_card(deal, manager, now)))
+
+
+def _card(deal: Deal, manager: User, now: datetime) -> outbox.QueuedRow:
+    return outbox.queued(
         chat_id=manager.tg_id,
         kind="deal_card",
         payload={"deal_id": deal.id},

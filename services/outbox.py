@@ -32,6 +32,24 @@ _TABLE = cast(Table, Outbox.__table__)
 _CHAT_MESSAGES = cast(Table, ChatMessage.__table__)
 
 
+QueuedRow = dict[str, Any]
+
+
+def queued(
+    *, chat_id: int, kind: str, payload: dict[str, Any], dedupe_key: str, now: datetime
+) -> QueuedRow:
+    """An outbox row, due at once, for `enqueue` or (with others) `enqueue_all`."""
+    return {
+        "chat_id": chat_id,
+        "kind": kind,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "created_at": now,
+        "next_attempt_at": now,
+        "attempts": 0,
+    }
+
+
 def enqueue(
     session: AsyncSession,
     *,
@@ -41,32 +59,36 @@ def enqueue(
     dedupe_key: str,
     now: datetime,
 ) -> None:
-    session.add(
-        Outbox(
-            chat_id=chat_id,
-            kind=kind,
-            payload=payload,
-            dedupe_key=dedupe_key,
-            created_at=now,
-            next_attempt_at=now,
-            attempts=0,
-        )
-    )
+    row = queued(chat_id=chat_id, kind=kind, payload=payload, dedupe_key=dedupe_key, now=now)
+    session.add(Outbox(**row))
 
 
-def enqueue_messages(
-    session: AsyncSession, chat_id: int, kind: str, messages: Iterable[Message], now: datetime
-) -> None:
-    """Queue stored messages of a deal for one chat, each once, in order."""
-    for message in messages:
-        enqueue(
-            session,
+async def enqueue_all(session: AsyncSession, rows: Sequence[QueuedRow]) -> None:
+    """Many rows in one statement, queued in the order given."""
+    if rows:
+        await session.execute(insert(_TABLE), list(rows))
+
+
+def queued_messages(
+    chat_id: int, kind: str, messages: Iterable[Message], now: datetime
+) -> list[QueuedRow]:
+    """Stored messages of a deal for one chat, each once, in order."""
+    return [
+        queued(
             chat_id=chat_id,
             kind=kind,
             payload={"message_id": message.id},
             dedupe_key=f"{kind}:{message.id}",
             now=now,
         )
+        for message in messages
+    ]
+
+
+def enqueue_messages(
+    session: AsyncSession, chat_id: int, kind: str, messages: Iterable[Message], now: datetime
+) -> None:
+    session.add_all([Outbox(**row) for row in queued_messages(chat_id, kind, messages, now)])
 
 
 # The delivery loop's statements are built once: building them per claim cost more than

@@ -7,8 +7,9 @@ import gc
 import weakref
 
 from aiogram.methods import Response, SendMessage
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from services.db.models import Event
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -31,6 +32,31 @@ async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> Non
     # One read of the four deals with their customers, one of the pipeline's stages.
     assert sum("JOIN customers" in s for s in statements) == 1
     assert sum("FROM stages" in s for s in statements) == 1
+
+
+async def test_requests_arriving_together_write_their_events_and_cards_in_one_go(
+    tg: Harness,
+) -> None:
+    await make_manager(tg)
+    statements: list[str] = []
+
+    def executed(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 110)]
+    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
+    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    # Each request is created and assigned (two events) and its card queued.
+    assert sum(s.startswith("INSERT INTO events") for s in statements) == 1
+    assert sum(s.startswith("INSERT INTO outbox") for s in statements) == 1
+    sent = await tg.deliver()
+    assert [c.text.splitlines()[0] for c in sent] == [f"<b>Request #{n}</b>" for n in range(1, 11)]
+    async with tg.app.sessions() as session:
+        kinds = await session.execute(select(Event.deal_id, Event.kind).order_by(Event.id))
+        assert sorted(kinds.all()) == sorted(
+            (deal, kind) for deal in range(1, 11) for kind in ("assigned", "created")
+        )
 
 
 async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness) -> None:
