@@ -6,9 +6,13 @@ arrived. A request needs two Bot API calls where an echo needs one, so the same 
 measured answering and passing each text on to a second chat ("relay"): the most a bot making
 those two calls can reach, with no database at all. Both bots run as their own process, polling
 the emulator served by this one. Telegram's rate limits are off here (they would measure
-Telegram, not the bot), and so is the bot's own send budget. Prints one JSON line.
+Telegram, not the bot), and so is the bot's own send budget.
 
-    python benchmarks/intake.py [--customers 300] [--managers 5]
+A shared machine's speed drifts by a fifth from one minute to the next, so the three are
+measured in turn for several rounds: each round's ratios compare runs made moments apart, and
+the medians over the rounds are printed, with every round's ratio, as one JSON line.
+
+    python benchmarks/intake.py [--customers 300] [--managers 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -153,22 +158,29 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=300)
     parser.add_argument("--managers", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        intake = await intake_rate(args.customers, args.managers, workdir)
-    echo = await echo_rate(args.customers)
-    relay = await echo_rate(args.customers, relay_to=FIRST_MANAGER)
+    intakes, echoes, relays = [], [], []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory() as workdir:
+            intakes.append(await intake_rate(args.customers, args.managers, workdir))
+        echoes.append(await echo_rate(args.customers))
+        relays.append(await echo_rate(args.customers, relay_to=FIRST_MANAGER))
+    ratios = [intake / echo for intake, echo in zip(intakes, echoes, strict=True)]
+    relay_ratios = [relay / echo for relay, echo in zip(relays, echoes, strict=True)]
     print(
         json.dumps(
             {
                 "benchmark": "intake",
                 "database": "sqlite",
                 "customers": args.customers,
-                "intake_per_second": round(intake, 1),
-                "echo_per_second": round(echo, 1),
-                "ratio": round(intake / echo, 3),
-                "relay_per_second": round(relay, 1),
-                "relay_ratio": round(relay / echo, 3),
+                "rounds": args.rounds,
+                "intake_per_second": round(statistics.median(intakes), 1),
+                "echo_per_second": round(statistics.median(echoes), 1),
+                "ratio": round(statistics.median(ratios), 3),
+                "relay_per_second": round(statistics.median(relays), 1),
+                "relay_ratio": round(statistics.median(relay_ratios), 3),
+                "ratios": [round(ratio, 3) for ratio in ratios],
             }
         )
     )
