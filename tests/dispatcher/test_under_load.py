@@ -7,9 +7,10 @@ import gc
 import weakref
 
 from aiogram.methods import Response, SendMessage
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
-from services.db.models import Event
+from bot.delivery import IN_FLIGHT
+from services.db.models import ChatMessage, Event, Outbox
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -57,6 +58,28 @@ async def test_requests_arriving_together_write_their_events_and_cards_in_one_go
         assert sorted(kinds.all()) == sorted(
             (deal, kind) for deal in range(1, 11) for kind in ("assigned", "created")
         )
+
+
+async def test_a_managers_cards_are_recorded_as_sent_several_at_a_time(tg: Harness) -> None:
+    await make_manager(tg)
+    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 112)]
+    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
+    marked: list[str] = []
+
+    def executed(*args: object) -> None:
+        if str(args[2]).startswith("UPDATE outbox SET claimed_until=?, sent_at="):
+            marked.append(str(args[2]))
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    sent = await tg.deliver()
+    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    assert len(sent) == 12
+    # Never more than IN_FLIGHT sent and not yet recorded: the first eight, then the rest.
+    assert len(marked) == -(-12 // IN_FLIGHT) == 2
+    async with tg.app.sessions() as session:
+        unsent = await session.scalar(select(func.count()).where(Outbox.sent_at.is_(None)))
+        remembered = await session.scalar(select(func.count()).select_from(ChatMessage))
+    assert (unsent, remembered) == (0, 12)
 
 
 async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness) -> None:
