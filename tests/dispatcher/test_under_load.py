@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from aiogram.methods import Response, SendMessage
 from sqlalchemy import event, func, select
@@ -15,42 +17,48 @@ from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
 
-async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> None:
+async def requests_from(tg: Harness, count: int) -> None:
+    """`count` customers write to the bot at once; Anna is the only manager."""
     await make_manager(tg)
-    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 104)]
+    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 100 + count)]
     await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
-    statements: list[str] = []
+
+
+@contextmanager
+def statements(tg: Harness) -> Iterator[list[str]]:
+    """The SQL statements run while the block runs."""
+    run: list[str] = []
 
     def executed(*args: object) -> None:
-        statements.append(str(args[2]))
+        run.append(str(args[2]))
 
     event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
-    sent = await tg.deliver()
-    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    try:
+        yield run
+    finally:
+        event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+
+
+async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> None:
+    await requests_from(tg, 4)
+    with statements(tg) as run:
+        sent = await tg.deliver()
     assert [(c.chat_id, c.text.splitlines()[0]) for c in sent] == [
         (200, f"<b>Request #{number}</b>") for number in range(1, 5)
     ]
     # One read of the four deals with their customers, one of the pipeline's stages.
-    assert sum("JOIN customers" in s for s in statements) == 1
-    assert sum("FROM stages" in s for s in statements) == 1
+    assert sum("JOIN customers" in s for s in run) == 1
+    assert sum("FROM stages" in s for s in run) == 1
 
 
 async def test_requests_arriving_together_write_their_events_and_cards_in_one_go(
     tg: Harness,
 ) -> None:
-    await make_manager(tg)
-    statements: list[str] = []
-
-    def executed(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
-    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 110)]
-    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
-    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    with statements(tg) as run:
+        await requests_from(tg, 10)
     # Each request is created and assigned (two events) and its card queued.
-    assert sum(s.startswith("INSERT INTO events") for s in statements) == 1
-    assert sum(s.startswith("INSERT INTO outbox") for s in statements) == 1
+    assert sum(s.startswith("INSERT INTO events") for s in run) == 1
+    assert sum(s.startswith("INSERT INTO outbox") for s in run) == 1
     sent = await tg.deliver()
     assert [c.text.splitlines()[0] for c in sent] == [f"<b>Request #{n}</b>" for n in range(1, 11)]
     async with tg.app.sessions() as session:
@@ -61,19 +69,13 @@ async def test_requests_arriving_together_write_their_events_and_cards_in_one_go
 
 
 async def test_a_managers_cards_are_recorded_as_sent_several_at_a_time(tg: Harness) -> None:
-    await make_manager(tg)
-    customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 112)]
-    await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
-    marked: list[str] = []
-
-    def executed(*args: object) -> None:
-        if str(args[2]).startswith("UPDATE outbox SET claimed_until=?, sent_at="):
-            marked.append(str(args[2]))
-
-    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", executed)
-    sent = await tg.deliver()
-    event.remove(tg.app.engine.sync_engine, "before_cursor_execute", executed)
+    await requests_from(tg, 12)
+    with statements(tg) as run:
+        sent = await tg.deliver()
     assert len(sent) == 12
+    marked = [
+        s for s in run if s.startswith("UPDATE outbox SET claimed_until=") and "sent_at" in s
+    ]
     # Never more than IN_FLIGHT sent and not yet recorded: the first eight, then the rest.
     assert len(marked) == -(-12 // IN_FLIGHT) == 2
     async with tg.app.sessions() as session:
