@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.access import MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
+from services.access import CUSTOMER, MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
 from services.db.models import Deal, User
 from services.errors import InvalidInput, NotFound
 
@@ -48,13 +48,20 @@ async def sync_users(
     else:
         found = list(await session.scalars(_BY_TG_IDS, {"tg_ids": tg_ids}))
     users = {user.tg_id: user for user in found}
+    new: dict[int, dict[str, object]] = {}
     for profile in profiles:
         user = users.get(profile.tg_id)
         if user is None:
-            user = User(tg_id=profile.tg_id, created_at=now, role="customer")
-            users[profile.tg_id] = user
-            session.add(user)
-        _apply(user, profile, owner_ids)
+            role = _role(CUSTOMER, profile.tg_id, owner_ids)
+            new[profile.tg_id] = {"tg_id": profile.tg_id, "created_at": now, "role": role}
+            new[profile.tg_id].update(_profile(profile))
+        else:
+            _apply(user, profile, owner_ids)
+    if new:
+        # One statement for all of them (the ORM would insert them one by one to learn each
+        # id); the rows come back in no set order, so they are matched by Telegram id.
+        created = await session.scalars(insert(User).returning(User), list(new.values()))
+        users.update((user.tg_id, user) for user in created)
     await session.flush()
     return [users[profile.tg_id] for profile in profiles]
 
@@ -65,16 +72,26 @@ async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, User]
 
 
 def _apply(user: User, profile: TelegramProfile, owner_ids: list[int]) -> None:
-    if profile.tg_id in owner_ids:
-        user.role = OWNER
-    elif user.role == OWNER:
-        user.role = MANAGER
-    user.first_name = profile.first_name[:128]
-    user.last_name = profile.last_name
-    user.username = profile.username
-    user.tg_language = profile.language_code
-    # Writing to the bot means it is no longer blocked (a 403 had marked it so).
-    user.blocked = False
+    user.role = _role(user.role, profile.tg_id, owner_ids)
+    for key, value in _profile(profile).items():
+        setattr(user, key, value)
+
+
+def _role(current: str, tg_id: int, owner_ids: list[int]) -> str:
+    if tg_id in owner_ids:
+        return OWNER
+    return MANAGER if current == OWNER else current
+
+
+def _profile(profile: TelegramProfile) -> dict[str, object]:
+    return {
+        "first_name": profile.first_name[:128],
+        "last_name": profile.last_name,
+        "username": profile.username,
+        "tg_language": profile.language_code,
+        # Writing to the bot means it is no longer blocked (a 403 had marked it so).
+        "blocked": False,
+    }
 
 
 async def ensure_owners(session: AsyncSession, owner_ids: list[int], now: datetime) -> None:

@@ -12,14 +12,13 @@ from aiogram.methods import Response, SendMessage
 from sqlalchemy import event, func, select
 
 from bot.delivery import IN_FLIGHT
-from services.db.models import ChatMessage, Event, Outbox
+from services.db.models import ChatMessage, Event, Outbox, User
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
 
 async def requests_from(tg: Harness, count: int) -> None:
-    """`count` customers write to the bot at once; Anna is the only manager."""
-    await make_manager(tg)
+    """`count` customers write to the bot at once."""
     customers = [person(tg_id, f"C{tg_id}") for tg_id in range(100, 100 + count)]
     await asyncio.gather(*(tg.send(customer, "Need chairs") for customer in customers))
 
@@ -40,6 +39,7 @@ def statements(tg: Harness) -> Iterator[list[str]]:
 
 
 async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> None:
+    await make_manager(tg)
     await requests_from(tg, 4)
     with statements(tg) as run:
         sent = await tg.deliver()
@@ -51,12 +51,14 @@ async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> Non
     assert sum("FROM stages" in s for s in run) == 1
 
 
-async def test_requests_arriving_together_write_their_events_and_cards_in_one_go(
+async def test_requests_arriving_together_write_their_accounts_events_and_cards_in_one_go(
     tg: Harness,
 ) -> None:
+    await make_manager(tg)
     with statements(tg) as run:
         await requests_from(tg, 10)
-    # Each request is created and assigned (two events) and its card queued.
+    # Ten new accounts; each request is created and assigned (two events), its card queued.
+    assert sum(s.startswith("INSERT INTO users") for s in run) == 1
     assert sum(s.startswith("INSERT INTO events") for s in run) == 1
     assert sum(s.startswith("INSERT INTO outbox") for s in run) == 1
     sent = await tg.deliver()
@@ -66,9 +68,14 @@ async def test_requests_arriving_together_write_their_events_and_cards_in_one_go
         assert sorted(kinds.all()) == sorted(
             (deal, kind) for deal in range(1, 11) for kind in ("assigned", "created")
         )
+        accounts = await session.execute(
+            select(User.tg_id, User.first_name, User.role).where(User.role == "customer")
+        )
+        assert sorted(accounts.all()) == [(n, f"C{n}", "customer") for n in range(100, 110)]
 
 
 async def test_a_managers_cards_are_recorded_as_sent_several_at_a_time(tg: Harness) -> None:
+    await make_manager(tg)
     await requests_from(tg, 12)
     with statements(tg) as run:
         sent = await tg.deliver()
