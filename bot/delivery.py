@@ -1,5 +1,5 @@
 """Delivers the outbox: claims due rows with a lease, combines what waits for one chat,
-sends within the budget, and records what was sent, several sends in one transaction."""
+sends within the budget, and records each result as soon as Telegram answers."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.coalesce import Coalescer
 from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.ratelimit import SendBudget
@@ -36,9 +37,8 @@ from services.views import DealCard, user_by_tg
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 30
-# Sends on their way or sent and not yet recorded, at once. A crash repeats at most these
-# (sent, not yet marked sent), so sending never runs ahead of recording by more; at Telegram's
-# latency it still fills the budget.
+# Sends on their way at once. A crash repeats at most these (sent, not yet marked sent), so
+# sending never runs ahead of recording; at Telegram's latency it still fills the budget.
 IN_FLIGHT = 8
 RENDERING = 4
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
@@ -86,9 +86,7 @@ class OutboxSender:
         self._rendering = asyncio.Semaphore(RENDERING)
         self._busy: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        # Finished sends not yet recorded, each still holding its place among those in flight.
-        self._unrecorded: list[Delivered] = []
-        self._recording = asyncio.Lock()
+        self._delivered: Coalescer[Delivered, None] = Coalescer(self._record)
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -168,7 +166,6 @@ class OutboxSender:
                     return
         finally:
             self._busy.pop(chat_id, None)
-            await self._record_unrecorded()
 
     async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
         """Render every row in the recipient's language; a row with nothing left to say
@@ -210,34 +207,10 @@ class OutboxSender:
     async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
-        if self._in_flight.locked():
-            # Every place is taken: recording what was sent frees those places.
-            await self._record_unrecorded()
-        await self._in_flight.acquire()
-        outcome: Stop | Delivered | None = None
-        try:
-            outcome = await self._send_now(chat_id, piece)
-        finally:
-            if isinstance(outcome, Delivered):
-                self._unrecorded.append(outcome)  # its place is freed once it is recorded
-            else:
-                self._in_flight.release()
-        return None if isinstance(outcome, Delivered) else outcome
+        async with self._in_flight:
+            return await self._send_now(chat_id, piece)
 
-    async def _record_unrecorded(self) -> None:
-        """Record every finished send, in one transaction; one such recording at a time, so
-        what finishes meanwhile waits for the next one instead of starting its own."""
-        async with self._recording:
-            delivered, self._unrecorded = self._unrecorded, []
-            if not delivered:
-                return
-            try:
-                await self._record(delivered)
-            finally:
-                for _ in delivered:
-                    self._in_flight.release()
-
-    async def _send_now(self, chat_id: int, piece: Piece) -> Stop | Delivered | None:
+    async def _send_now(self, chat_id: int, piece: Piece) -> Stop | None:
         await self.budget.acquire(chat_id)
         try:
             try:
@@ -259,9 +232,11 @@ class OutboxSender:
             return None
         except Exception as error:
             return await self._backoff(piece, error)
-        return Delivered(chat_id, sent.message_id, piece)
+        await self._delivered(Delivered(chat_id, sent.message_id, piece))
+        return None
 
-    async def _record(self, delivered: Sequence[Delivered]) -> None:
+    async def _record(self, delivered: Sequence[Delivered]) -> list[None]:
+        """Sends that end together are recorded in one transaction."""
         async with self.sessions() as session:
             remembered = [
                 outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
@@ -272,6 +247,7 @@ class OutboxSender:
             done = [row_id for d in delivered for row_id in d.piece.done]
             await outbox.mark_sent(session, done, self.clock.now())
             await session.commit()
+        return [None] * len(delivered)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:
         """Server and network errors: retried later with growing pauses, then given up."""

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aiogram.methods import Response, SendMessage
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
-from bot.delivery import IN_FLIGHT
-from services.db.models import ChatMessage, Event, Outbox, User
+from services.db.models import Event, User
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -72,23 +71,6 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
             select(User.tg_id, User.first_name, User.role).where(User.role == "customer")
         )
         assert sorted(accounts.all()) == [(n, f"C{n}", "customer") for n in range(100, 110)]
-
-
-async def test_a_managers_cards_are_recorded_as_sent_several_at_a_time(tg: Harness) -> None:
-    await make_manager(tg)
-    await requests_from(tg, 12)
-    with statements(tg) as run:
-        sent = await tg.deliver()
-    assert len(sent) == 12
-    marked = [
-        s for s in run if s.startswith("UPDATE outbox SET claimed_until=") and "sent_at" in s
-    ]
-    # Never more than IN_FLIGHT sent and not yet recorded: the first eight, then the rest.
-    assert len(marked) == -(-12 // IN_FLIGHT) == 2
-    async with tg.app.sessions() as session:
-        unsent = await session.scalar(select(func.count()).where(Outbox.sent_at.is_(None)))
-        remembered = await session.scalar(select(func.count()).select_from(ChatMessage))
-    assert (unsent, remembered) == (0, 12)
 
 
 async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness) -> None:
