@@ -8,10 +8,13 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from aiogram.methods import Response, SendMessage
-from sqlalchemy import event, select
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+from aiogram.methods import Response, SendMessage, TelegramMethod
+from aiogram.methods.base import TelegramType
+from sqlalchemy import event, func, select
 
-from services.db.models import Event, User
+from services.db.models import ChatMessage, Event, User
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -71,6 +74,29 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
             select(User.tg_id, User.first_name, User.role).where(User.role == "customer")
         )
         assert sorted(accounts.all()) == [(n, f"C{n}", "customer") for n in range(100, 110)]
+
+
+async def test_each_card_is_remembered_before_the_next_message_to_its_chat(tg: Harness) -> None:
+    """Recording sends together must not delay them: a manager may reply to a card the
+    moment it arrives, and the reply finds its request only if the card is remembered."""
+    await make_manager(tg)
+    await requests_from(tg, 3)
+    remembered: list[int | None] = []
+
+    async def count(
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, SendMessage):
+            async with tg.app.sessions() as session:
+                known = select(func.count()).select_from(ChatMessage)
+                remembered.append(await session.scalar(known))
+        return await make_request(bot, method)
+
+    tg.app.bot.session.middleware(count)
+    await tg.deliver()
+    assert remembered == [0, 1, 2]
 
 
 async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness) -> None:
