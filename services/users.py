@@ -52,9 +52,12 @@ async def sync_users(
     for profile in profiles:
         user = users.get(profile.tg_id)
         if user is None:
-            role = _role(CUSTOMER, profile.tg_id, owner_ids)
-            new[profile.tg_id] = {"tg_id": profile.tg_id, "created_at": now, "role": role}
-            new[profile.tg_id].update(_profile(profile))
+            new[profile.tg_id] = {
+                "tg_id": profile.tg_id,
+                "created_at": now,
+                "role": _role(CUSTOMER, profile.tg_id, owner_ids),
+                **_profile(profile),
+            }
         else:
             _apply(user, profile, owner_ids)
     if new:
