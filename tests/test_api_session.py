@@ -1,0 +1,102 @@
+"""The bot's Bot API session: calls go as JSON bodies carrying exactly what aiogram's form
+carried; uploads still go as a multipart form."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.methods import (
+    BanChatMember,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+
+from bot.api_session import JsonSession
+from bot.emulator import start_emulator
+
+KEYBOARD = InlineKeyboardMarkup(
+    inline_keyboard=[
+        [
+            InlineKeyboardButton(text="✅ Take", callback_data="d:t:12"),
+            InlineKeyboardButton(text="↩️ Reply", callback_data="d:r:12"),
+        ],
+        [InlineKeyboardButton(text="Site", url="https://example.com/?a=1&b=ü")],
+    ]
+)
+
+CALLS: list[TelegramMethod[Any]] = [
+    SendMessage(chat_id=1000, text="<b>Request #12</b> & «más»", reply_markup=KEYBOARD),
+    SendMessage(
+        chat_id=1000,
+        text="Request #12 received",
+        disable_notification=False,
+        reply_parameters=ReplyParameters(message_id=5),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    ),
+    EditMessageText(chat_id=-100123, message_id=7, text="", reply_markup=KEYBOARD),
+    BanChatMember(chat_id=-100123, user_id=5, until_date=datetime(2027, 1, 1, tzinfo=UTC)),
+]
+
+
+def form_fields(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any]) -> dict[str, str]:
+    form = session.build_form_data(bot, method)
+    return {options["name"]: value for options, _headers, value in form._fields}
+
+
+@pytest.mark.parametrize("method", CALLS, ids=lambda method: type(method).__name__)
+def test_a_call_carries_what_the_form_carried(method: TelegramMethod[Any]) -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    body = session.json_body(bot, method)
+    assert body is not None
+    sent = json.loads(body)
+    expected = form_fields(AiohttpSession(), bot, method)
+    assert sent.keys() == expected.keys()
+    for key, value in sent.items():
+        assert (value if isinstance(value, str) else json.dumps(value)) == expected[key], key
+    assert sent["chat_id"] == method.chat_id  # numbers stay numbers
+
+
+def test_an_upload_is_left_to_the_multipart_form() -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session)
+    upload = SendDocument(chat_id=1, document=BufferedInputFile(b"a;b\n", filename="deals.csv"))
+    assert session.json_body(bot, upload) is None
+
+
+async def test_the_emulator_receives_the_keyboard_and_the_upload() -> None:
+    async with start_emulator() as running:
+        emulator = running.emulator
+        emulator.user(1000, "Manager").send_text("/start")
+        session = JsonSession(api=running.api_server)
+        bot = Bot(emulator.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        try:
+            card = await bot.send_message(1000, "<b>Request #12</b>", reply_markup=KEYBOARD)
+            document = await bot.send_document(
+                1000, BufferedInputFile(b"a;b\n", filename="deals.csv"), caption="Deals"
+            )
+        finally:
+            await session.close()
+        assert card.reply_markup is not None
+        assert card.reply_markup.model_dump(exclude_none=True) == KEYBOARD.model_dump(
+            exclude_none=True
+        )
+        assert card.text == "Request #12"
+        assert document.document is not None
+        assert document.document.file_name == "deals.csv"
+        assert document.caption == "Deals"
