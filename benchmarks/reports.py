@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,15 +116,19 @@ async def _fill(engine: AsyncEngine, count: int) -> None:
         {"id": i, "tg_id": i, "role": "owner" if i == 1 else "manager", "first_name": f"M{i}"}
         for i in range(1, MANAGERS + 2)
     ]
-    async with engine.begin() as conn:
-        await conn.execute(
-            insert(User),
-            [u | {"is_active": True, "on_duty": True, "blocked": False, "created_at": NOW}
-             for u in users],
-        )  # fmt: skip
+    accounts = [
+        u | {"is_active": True, "on_duty": True, "blocked": False, "created_at": NOW}
+        for u in users
+    ]
+
+    def write(conn: Connection) -> None:
+        conn.execute(insert(User), accounts)
         for table, rows in ((Customer, customers), (Deal, deals), (Event, events)):
             for start in range(0, len(rows), CHUNK):
-                await conn.execute(insert(table), rows[start : start + CHUNK])
+                conn.execute(insert(table), rows[start : start + CHUNK])
+
+    async with engine.begin() as conn:
+        await conn.run_sync(write)
 
 
 async def _time_report(engine: AsyncEngine) -> float:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from services.db.sqlite_inline import inline_creator
+from services.db.sqlite_inline import CONNECT_ARGS, DRIVER
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -22,8 +22,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # Python is far cheaper than SQLite's sleeping busy handler under concurrent updates.
         engine = create_async_engine(
-            url,
-            async_creator=inline_creator(database or ":memory:"),
+            make_url(url).set(drivername=DRIVER),
+            connect_args=CONNECT_ARGS,
             pool_size=1,
             max_overflow=0,
             **kwargs,

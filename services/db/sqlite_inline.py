@@ -1,129 +1,55 @@
-"""SQLite run inline on the event loop, shaped like aiosqlite for SQLAlchemy's async dialect.
+"""SQLite run inline on the event loop: SQLAlchemy's own sqlite3 dialect, declared async.
 
 aiosqlite hands every call to a thread and back; a statement then costs several thread hops
 (about half a millisecond), which dominates a bot's work on SQLite. SQLite answers a local
-query in microseconds, so running it on the loop is faster and never blocks for long. A
-transaction never spans an await on anything but the database (services commit before Telegram
-is called), so one process's connection never waits on itself; the busy timeout is kept short
-so a lock held by another process surfaces as an error instead of a stalled loop.
+query in microseconds, so it runs on the loop. An async engine runs each call of its dialect
+inside a greenlet; a dialect whose calls are themselves awaitables pays a switch out to the
+loop and back for each (about ten a transaction), while this one calls sqlite3 directly.
+A transaction never spans an await on anything but the database (services commit before
+Telegram is called), so one process's connection never waits on itself; the busy timeout is
+kept short so a lock held by another process surfaces as an error instead of a stalled loop.
+
+`AsyncConnection.execute` refuses a driver that never awaits, so statements go through
+sessions, or through `run_sync` on a connection (as migrations do).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import URL, pool
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
 BUSY_TIMEOUT = 5.0
+DRIVER = "sqlite+inline"
 
 
-class InlineCursor:
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    async def __aenter__(self) -> InlineCursor:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._cursor.close()
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return self._cursor.arraysize
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        self._cursor.arraysize = value
-
-    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
-        self._cursor.execute(sql, parameters or ())
-        return self
-
-    async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
-        self._cursor.executemany(sql, parameters)
-        return self
-
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    async def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._cursor.fetchmany(size if size is not None else self._cursor.arraysize)
-
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
-
-    async def close(self) -> None:
-        self._cursor.close()
-
-    async def __aiter__(self) -> AsyncIterator[Any]:
-        for row in self._cursor:
-            yield row
+class InlineCursor(sqlite3.Cursor):
+    async def _async_soft_close(self) -> None:
+        """The async session's hook before handing back a result: an async driver's cursor
+        must be closed while the loop is at hand; this one's rows read without it."""
 
 
-class _ImmediateQueue:
-    """SQLAlchemy sets the isolation level through aiosqlite's work queue; run it at once."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def put_nowait(self, item: tuple[asyncio.Future[None], Callable[[], None]]) -> None:
-        future, function = item
-        try:
-            function()
-        except Exception as error:
-            future.set_exception(error)
-        else:
-            future.set_result(None)
+class InlineConnection(sqlite3.Connection):
+    def cursor(self, factory: Any = InlineCursor) -> Any:
+        return super().cursor(factory)
 
 
-class InlineConnection:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._conn = connection
-        self._connection: sqlite3.Connection | None = connection
-        self._tx = _ImmediateQueue(connection)
-
-    @property
-    def isolation_level(self) -> str | None:
-        return self._conn.isolation_level
-
-    def cursor(self) -> InlineCursor:
-        return InlineCursor(self._conn.cursor())
-
-    async def create_function(self, *args: Any, **kwargs: Any) -> None:
-        self._conn.create_function(*args, **kwargs)
-
-    async def commit(self) -> None:
-        self._conn.commit()
-
-    async def rollback(self) -> None:
-        self._conn.rollback()
-
-    async def close(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
-
-    def stop(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
+CONNECT_ARGS = {"timeout": BUSY_TIMEOUT, "factory": InlineConnection}
 
 
-def inline_creator(path: str) -> Callable[[], Any]:
-    async def connect() -> InlineConnection:
-        return InlineConnection(sqlite3.connect(path, timeout=BUSY_TIMEOUT))
+class InlineSQLiteDialect(SQLiteDialect_pysqlite):
+    driver = "inline"
+    supports_statement_cache = True
+    is_async = True
 
-    return connect
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        if cls._is_url_file_db(url):
+            return pool.AsyncAdaptedQueuePool
+        return pool.StaticPool
+
+
+registry.register("sqlite.inline", __name__, InlineSQLiteDialect.__name__)

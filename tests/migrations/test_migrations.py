@@ -45,7 +45,9 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     await migrate.upgrade(empty_engine)
     assert expected <= await _tables(empty_engine)
     async with empty_engine.connect() as conn:
-        stages = (await conn.execute(text("SELECT count(*) FROM stages"))).scalar_one()
+        stages = await conn.run_sync(
+            lambda sync: sync.execute(text("SELECT count(*) FROM stages")).scalar_one()
+        )
         diff = await conn.run_sync(
             lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
         )
