@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # aiogram notes every update it handled at INFO: a line per message is noise in a
+    # business's log (and a cost under load); its errors are still logged.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:
