@@ -8,22 +8,24 @@ go as a multipart form."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InputFile
+from aiogram.types import InlineKeyboardMarkup, InputFile
 from aiohttp import ClientError, ClientTimeout
+from pydantic import ValidationError
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class JsonSession(AiohttpSession):
-    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> str | None:
-        """The call as a JSON object, or None when it uploads a file."""
+    def json_fields(self, bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any] | None:
+        """The call's parameters as JSON values, or None when it uploads a file."""
         files: dict[str, InputFile] = {}
         fields: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():
@@ -31,20 +33,20 @@ class JsonSession(AiohttpSession):
             # As in the form: an empty text is left out rather than sent empty.
             if prepared is not None and prepared != "":
                 fields[key] = prepared
-        return None if files else self.json_dumps(fields)
+        return None if files else fields
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
-        body = self.json_body(bot, method)
-        if body is None:
+        fields = self.json_fields(bot, method)
+        if fields is None:
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
         try:
             async with session.post(
                 url,
-                data=body,
+                data=self.json_dumps(fields),
                 headers=JSON_HEADERS,
                 timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
             ) as resp:
@@ -53,7 +55,39 @@ class JsonSession(AiohttpSession):
             raise TelegramNetworkError(method=method, message="Request timeout error") from e
         except ClientError as e:
             raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
-        response = self.check_response(
-            bot=bot, method=method, status_code=resp.status, content=raw_result
-        )
-        return cast(TelegramType, response.result)
+        return self.answer_of(bot, method, fields, resp.status, raw_result)
+
+    def answer_of(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        fields: dict[str, Any],
+        status: int,
+        content: str,
+    ) -> TelegramType:
+        """The result of a call. A message sent with an inline keyboard comes back with that
+        keyboard; when the echo is exactly what was sent, the message holds the keyboard just
+        sent instead of reading a copy (its buttons were most of the time taken to read a
+        card's answer). Anything else, errors included, is read and checked by aiogram."""
+        markup = getattr(method, "reply_markup", None)
+        if status == HTTPStatus.OK and isinstance(markup, InlineKeyboardMarkup):
+            data = self._object(content)
+            result = data.get("result") if data and data.get("ok") is True else None
+            if isinstance(result, dict) and result.get("reply_markup") == fields["reply_markup"]:
+                result["reply_markup"] = markup.as_(bot)
+                model = Response[method.__returning__]  # type: ignore[name-defined]
+                try:
+                    return cast(
+                        TelegramType, model.model_validate(data, context={"bot": bot}).result
+                    )
+                except ValidationError:
+                    pass  # read again below, where aiogram says what is wrong with it
+        answer = self.check_response(bot=bot, method=method, status_code=status, content=content)
+        return cast(TelegramType, answer.result)
+
+    def _object(self, content: str) -> dict[str, Any] | None:
+        try:
+            data = self.json_loads(content)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None

@@ -1,5 +1,5 @@
 """The bot's Bot API session: calls go as JSON bodies carrying exactly what aiogram's form
-carried; uploads still go as a multipart form."""
+carried; uploads still go as a multipart form; a keyboard echoed unchanged is not read again."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     BanChatMember,
     EditMessageText,
@@ -62,9 +63,9 @@ def form_fields(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any]) 
 def test_a_call_carries_what_the_form_carried(method: TelegramMethod[Any]) -> None:
     session = JsonSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    body = session.json_body(bot, method)
-    assert body is not None
-    sent = json.loads(body)
+    fields = session.json_fields(bot, method)
+    assert fields is not None
+    sent = json.loads(session.json_dumps(fields))
     expected = form_fields(AiohttpSession(), bot, method)
     assert sent.keys() == expected.keys()
     for key, value in sent.items():
@@ -76,7 +77,7 @@ def test_an_upload_is_left_to_the_multipart_form() -> None:
     session = JsonSession()
     bot = Bot("42:TEST", session=session)
     upload = SendDocument(chat_id=1, document=BufferedInputFile(b"a;b\n", filename="deals.csv"))
-    assert session.json_body(bot, upload) is None
+    assert session.json_fields(bot, upload) is None
 
 
 async def test_the_emulator_receives_the_keyboard_and_the_upload() -> None:
@@ -100,3 +101,54 @@ async def test_the_emulator_receives_the_keyboard_and_the_upload() -> None:
         assert document.document is not None
         assert document.document.file_name == "deals.csv"
         assert document.caption == "Deals"
+
+
+def answer(markup: dict[str, Any]) -> str:
+    message = {
+        "message_id": 5,
+        "date": 1_780_000_000,
+        "chat": {"id": 1000, "type": "private", "first_name": "Manager"},
+        "from": {"id": 42, "is_bot": True, "first_name": "Axın"},
+        "text": "Request #12",
+        "reply_markup": markup,
+    }
+    return json.dumps({"ok": True, "result": message})
+
+
+def test_a_keyboard_echoed_unchanged_is_the_one_sent() -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session)
+    card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
+    fields = session.json_fields(bot, card)
+    assert fields is not None
+    content = answer(fields["reply_markup"])
+    sent = session.answer_of(bot, card, fields, 200, content)
+    read = session.check_response(bot, card, 200, content).result
+    assert sent.reply_markup is KEYBOARD
+    assert sent.reply_markup.bot is bot
+    assert sent.model_dump() == read.model_dump()
+    assert sent.bot is bot
+
+
+def test_a_keyboard_echoed_otherwise_is_read_as_echoed() -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session)
+    card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
+    fields = session.json_fields(bot, card)
+    assert fields is not None
+    echoed = json.loads(json.dumps(fields["reply_markup"]))
+    echoed["inline_keyboard"][0][0]["text"] = "Take"
+    sent = session.answer_of(bot, card, fields, 200, answer(echoed))
+    assert sent.reply_markup is not None
+    assert sent.reply_markup.inline_keyboard[0][0].text == "Take"
+
+
+def test_an_error_is_aiograms_error() -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session)
+    card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
+    fields = session.json_fields(bot, card)
+    assert fields is not None
+    refusal = {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        session.answer_of(bot, card, fields, 400, json.dumps(refusal))
