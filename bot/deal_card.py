@@ -15,7 +15,7 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 from babel.numbers import format_currency
 
-from bot.callbacks import DealAction, DealCb, packed
+from bot.callbacks import DealAction, DealCb, data_button, packed
 from bot.deal_callbacks import CardAction, CardCb
 from bot.followup_buttons import contract_button, remind_button
 from bot.render import source_name, stage_name, when
@@ -159,8 +159,7 @@ def card_text(card: DealCard, reader: Reader) -> str:
 
 
 def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> InlineKeyboardButton:
-    data = packed(CardCb, action, card.deal_id, card.version, arg)
-    return InlineKeyboardButton(text=text, callback_data=data)
+    return data_button(text, packed(CardCb, action, card.deal_id, card.version, arg))
 
 
 def back(card: Versioned) -> list[InlineKeyboardButton]:
@@ -174,9 +173,9 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
     first = []
     if card.taken_at is None and card.closed_at is None:
         take = packed(DealCb, DealAction.TAKE, card.deal_id)
-        first.append(InlineKeyboardButton(text=_("✅ Take"), callback_data=take))
+        first.append(data_button(_("✅ Take"), take))
     reply = packed(DealCb, DealAction.REPLY, card.deal_id)
-    first.append(InlineKeyboardButton(text=_("↩️ Reply"), callback_data=reply))
+    first.append(data_button(_("↩️ Reply"), reply))
     rows = [first]
     if card.closed_at is not None:
         rows.append(

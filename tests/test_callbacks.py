@@ -1,10 +1,12 @@
-"""Callback data packed without its model reads back as the model packed it."""
+"""Callback data packed without its model reads back as the model packed it; a button copied
+from a built one is the button built anew."""
 
 from __future__ import annotations
 
 import pytest
+from aiogram.types import InlineKeyboardButton
 
-from bot.callbacks import DealAction, DealCb, packed
+from bot.callbacks import DealAction, DealCb, data_button, packed
 from bot.deal_callbacks import CardAction, CardCb
 from bot.followup_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
 from services.moments import Preset
@@ -43,3 +45,11 @@ def test_packed_refuses_missing_values_and_data_over_64_bytes() -> None:
         packed(CardCb, CardAction.NOTE, 12, 3)
     with pytest.raises(ValueError):
         packed(CardCb, CardAction.NOTE, 10**30, 10**30, 0)
+
+
+def test_a_data_button_is_the_button_built_anew() -> None:
+    copied = data_button("✅ Take", "d:t:12")
+    built = InlineKeyboardButton(text="✅ Take", callback_data="d:t:12")
+    assert copied == built
+    assert copied.model_fields_set == built.model_fields_set
+    assert data_button("↩️ Reply", "d:r:12").text == "↩️ Reply"
