@@ -115,12 +115,17 @@ def answer(markup: dict[str, Any]) -> str:
     return json.dumps({"ok": True, "result": message})
 
 
-def test_a_keyboard_echoed_unchanged_is_the_one_sent() -> None:
+def card_call() -> tuple[JsonSession, Bot, SendMessage, dict[str, Any]]:
     session = JsonSession()
     bot = Bot("42:TEST", session=session)
     card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
     fields = session.json_fields(bot, card)
     assert fields is not None
+    return session, bot, card, fields
+
+
+def test_a_keyboard_echoed_unchanged_is_the_one_sent() -> None:
+    session, bot, card, fields = card_call()
     content = answer(fields["reply_markup"])
     sent = session.answer_of(bot, card, fields, 200, content)
     read = session.check_response(bot, card, 200, content).result
@@ -131,11 +136,7 @@ def test_a_keyboard_echoed_unchanged_is_the_one_sent() -> None:
 
 
 def test_a_keyboard_echoed_otherwise_is_read_as_echoed() -> None:
-    session = JsonSession()
-    bot = Bot("42:TEST", session=session)
-    card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
-    fields = session.json_fields(bot, card)
-    assert fields is not None
+    session, bot, card, fields = card_call()
     echoed = json.loads(json.dumps(fields["reply_markup"]))
     echoed["inline_keyboard"][0][0]["text"] = "Take"
     sent = session.answer_of(bot, card, fields, 200, answer(echoed))
@@ -144,11 +145,7 @@ def test_a_keyboard_echoed_otherwise_is_read_as_echoed() -> None:
 
 
 def test_an_error_is_aiograms_error() -> None:
-    session = JsonSession()
-    bot = Bot("42:TEST", session=session)
-    card = SendMessage(chat_id=1000, text="Request #12", reply_markup=KEYBOARD)
-    fields = session.json_fields(bot, card)
-    assert fields is not None
+    session, bot, card, fields = card_call()
     refusal = {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
     with pytest.raises(TelegramBadRequest, match="chat not found"):
         session.answer_of(bot, card, fields, 400, json.dumps(refusal))
