@@ -6,16 +6,18 @@ query in microseconds, so it runs on the loop. An async engine runs each call of
 inside a greenlet; a dialect whose calls are themselves awaitables pays a switch out to the
 loop and back for each (about ten a transaction), while this one calls sqlite3 directly.
 A transaction never spans an await on anything but the database (services commit before
-Telegram is called), so one process's connection never waits on itself; the busy timeout is
-kept short so a lock held by another process surfaces as an error instead of a stalled loop.
+Telegram is called), so one process's connection never waits on itself; a lock held by
+another process stalls the loop for at most the busy timeout, then surfaces as an error.
 
-`AsyncConnection.execute` refuses a driver that never awaits, so statements go through
-sessions, or through `run_sync` on a connection (as migrations do).
+`AsyncConnection.execute` (and its `scalar`, `scalars`, `exec_driver_sql`) refuses a driver
+that never awaits, after running the statement: statements go through sessions, or through
+`run_sync` on a connection (as migrations do).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from typing import Any
 
 from sqlalchemy import URL, pool
@@ -27,9 +29,36 @@ DRIVER = "sqlite+inline"
 
 
 class InlineCursor(sqlite3.Cursor):
+    """A result handed back by an async session is read at once, as an async driver's is: it
+    holds what the statement saw, whatever the transaction writes next, and keeps no read
+    open on the connection."""
+
+    _rows: deque[Any] | None = None
+
+    def execute(self, sql: str, parameters: Any = (), /) -> InlineCursor:
+        self._rows = None
+        return super().execute(sql, parameters)
+
     async def _async_soft_close(self) -> None:
-        """The async session's hook before handing back a result: an async driver's cursor
-        must be closed while the loop is at hand; this one's rows read without it."""
+        """The async session's hook before it hands a result back."""
+        self._rows = deque(super().fetchall())
+
+    def fetchone(self) -> Any:
+        if self._rows is None:
+            return super().fetchone()
+        return self._rows.popleft() if self._rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = self.arraysize if size is None else size
+        if self._rows is None:
+            return super().fetchmany(count)
+        return [self._rows.popleft() for _ in range(min(count, len(self._rows)))]
+
+    def fetchall(self) -> list[Any]:
+        if self._rows is None:
+            return super().fetchall()
+        rows, self._rows = list(self._rows), deque()
+        return rows
 
 
 class InlineConnection(sqlite3.Connection):
@@ -44,12 +73,13 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
     driver = "inline"
     supports_statement_cache = True
     is_async = True
+    # A connection dropped without being returned (its session never closed) is closed, so
+    # an unfinished write gives its lock back instead of holding it until the process ends.
+    has_terminate = True
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
-        if cls._is_url_file_db(url):
-            return pool.AsyncAdaptedQueuePool
-        return pool.StaticPool
+        return pool.AsyncAdaptedQueuePool
 
 
 registry.register("sqlite.inline", __name__, InlineSQLiteDialect.__name__)
