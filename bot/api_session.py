@@ -67,8 +67,9 @@ class JsonSession(AiohttpSession):
     ) -> TelegramType:
         """The result of a call. A message sent with an inline keyboard comes back with that
         keyboard; when the echo is exactly what was sent, the message holds the keyboard just
-        sent instead of reading a copy (its buttons were most of the time taken to read a
-        card's answer). Anything else, errors included, is read and checked by aiogram."""
+        sent (the same object, bound to the bot) instead of reading a copy: its buttons were
+        most of the time taken to read a card's answer. Anything else, errors included, is
+        read and checked by aiogram."""
         markup = getattr(method, "reply_markup", None)
         if status == HTTPStatus.OK and isinstance(markup, InlineKeyboardMarkup):
             data = self._object(content)

@@ -3,7 +3,10 @@ from a built one is the button built anew."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
 from bot.callbacks import DealAction, DealCb, data_button, packed
@@ -40,11 +43,28 @@ def test_packed_is_what_the_model_packs(deal_id: int) -> None:
         )
 
 
-def test_packed_refuses_missing_values_and_data_over_64_bytes() -> None:
+class Mood(StrEnum):
+    WIDE = "ş" * 30
+    SPLIT = "a:b"
+
+
+class MoodCb(CallbackData, prefix="mo"):
+    mood: Mood
+    deal_id: int
+
+
+def test_packed_refuses_what_the_model_would_not_pack_alike() -> None:
     with pytest.raises(TypeError):
         packed(CardCb, CardAction.NOTE, 12, 3)
+    with pytest.raises(TypeError):
+        packed(DealCb, DealAction.TAKE, True)
+    with pytest.raises(ValueError, match="':'"):
+        packed(MoodCb, Mood.SPLIT, 12)
+    # 63 characters, but 93 bytes: Telegram counts bytes.
+    with pytest.raises(ValueError, match="64 bytes"):
+        packed(MoodCb, Mood.WIDE, 10**29)
     with pytest.raises(ValueError):
-        packed(CardCb, CardAction.NOTE, 10**30, 10**30, 0)
+        MoodCb(mood=Mood.WIDE, deal_id=10**29).pack()
 
 
 def test_a_data_button_is_the_button_built_anew() -> None:
