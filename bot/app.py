@@ -115,7 +115,7 @@ def build_app(
     bot = create_bot(settings, session)
     bot.session.middleware(KeepResponseModels())
     bot.session.middleware(ReleaseDatabaseMiddleware())
-    sender = OutboxSender(bot, sessions, clock, settings, i18n)
+    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
     return App(settings, clock, engine, sessions, i18n, bot, dispatcher, sender)
 

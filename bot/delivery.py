@@ -20,7 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
 from bot.delivery_merge import Piece, combine
@@ -63,6 +63,7 @@ class OutboxSender:
     def __init__(
         self,
         bot: Bot,
+        engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
@@ -70,6 +71,7 @@ class OutboxSender:
         budget: SendBudget | None = None,
     ) -> None:
         self.bot = bot
+        self.engine = engine
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
@@ -237,16 +239,14 @@ class OutboxSender:
 
     async def _record(self, delivered: Sequence[Delivered]) -> list[None]:
         """Sends that end together are recorded in one transaction."""
-        async with self.sessions() as session:
-            remembered = [
-                outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
-                for d in delivered
-                if d.piece.deal_id is not None
-            ]
-            await outbox.remember_chat_messages(session, remembered)
-            done = [row_id for d in delivered for row_id in d.piece.done]
-            await outbox.mark_sent(session, done, self.clock.now())
-            await session.commit()
+        remembered = [
+            outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
+            for d in delivered
+            if d.piece.deal_id is not None
+        ]
+        done = [row_id for d in delivered for row_id in d.piece.done]
+        async with self.engine.connect() as connection:
+            await connection.run_sync(outbox.record_sent, remembered, done, self.clock.now())
         return [None] * len(delivered)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services import outbox
 from services.access import actor_of
@@ -142,7 +142,7 @@ async def test_submit_writes_deal_message_and_outbox_in_one_transaction(
 
 
 async def test_outbox_lease_hides_claimed_rows_until_it_expires(
-    session: AsyncSession, clock: ManualClock
+    engine: AsyncEngine, session: AsyncSession, clock: ManualClock
 ) -> None:
     outbox.enqueue(session, chat_id=5, kind="k", payload={}, dedupe_key="a", now=clock.now())
     await session.commit()
@@ -152,7 +152,7 @@ async def test_outbox_lease_hides_claimed_rows_until_it_expires(
     clock.advance(timedelta(seconds=61))
     [again] = await outbox.claim_due(session, clock.now(), lease, 10)
     assert again.id == row.id and again.attempts == 2
-    await outbox.mark_sent(session, row.id, clock.now())
-    await session.commit()
+    async with engine.connect() as connection:
+        await connection.run_sync(outbox.record_sent, [], row.id, clock.now())
     clock.advance(timedelta(seconds=61))
     assert await outbox.claim_due(session, clock.now(), lease, 10) == []
