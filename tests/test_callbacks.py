@@ -60,7 +60,7 @@ def test_packed_refuses_what_the_model_would_not_pack_alike() -> None:
         packed(DealCb, DealAction.TAKE, True)
     with pytest.raises(ValueError, match="':'"):
         packed(MoodCb, Mood.SPLIT, 12)
-    # 63 characters, but 93 bytes: Telegram counts bytes.
+    # 64 characters, but 94 bytes: Telegram counts bytes.
     with pytest.raises(ValueError, match="64 bytes"):
         packed(MoodCb, Mood.WIDE, 10**29)
     with pytest.raises(ValueError):

@@ -17,16 +17,15 @@ from services.db.sqlite_inline import CONNECT_ARGS, DRIVER
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = make_url(url).database
-        if database and database != ":memory:":
+        in_file = bool(database) and database != ":memory:"
+        if database and in_file:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # Python is far cheaper than SQLite's sleeping busy handler under concurrent updates.
+        # (A database in memory keeps its one connection for good.)
+        pooling = {"pool_size": 1, "max_overflow": 0} if in_file else {}
         engine = create_async_engine(
-            make_url(url).set(drivername=DRIVER),
-            connect_args=CONNECT_ARGS,
-            pool_size=1,
-            max_overflow=0,
-            **kwargs,
+            make_url(url).set(drivername=DRIVER), connect_args=CONNECT_ARGS, **pooling, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

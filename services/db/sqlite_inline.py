@@ -34,31 +34,58 @@ class InlineCursor(sqlite3.Cursor):
     open on the connection."""
 
     _rows: deque[Any] | None = None
+    # An error met while reading ahead is raised where the rows are read, so SQLAlchemy
+    # wraps and handles it as it would have.
+    _error: sqlite3.Error | None = None
 
     def execute(self, sql: str, parameters: Any = (), /) -> InlineCursor:
-        self._rows = None
+        self._rows, self._error = None, None
         return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> InlineCursor:
+        self._rows, self._error = None, None
+        return super().executemany(sql, parameters)
 
     async def _async_soft_close(self) -> None:
         """The async session's hook before it hands a result back."""
-        self._rows = deque(super().fetchall())
+        try:
+            self._rows = deque(super().fetchall())
+        except sqlite3.Error as error:
+            self._rows, self._error = deque(), error
+
+    def _read(self) -> deque[Any] | None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._rows
 
     def fetchone(self) -> Any:
-        if self._rows is None:
+        rows = self._read()
+        if rows is None:
             return super().fetchone()
-        return self._rows.popleft() if self._rows else None
+        return rows.popleft() if rows else None
 
     def fetchmany(self, size: int | None = None) -> list[Any]:
         count = self.arraysize if size is None else size
-        if self._rows is None:
+        rows = self._read()
+        if rows is None:
             return super().fetchmany(count)
-        return [self._rows.popleft() for _ in range(min(count, len(self._rows)))]
+        return [rows.popleft() for _ in range(min(count, len(rows)))]
 
     def fetchall(self) -> list[Any]:
-        if self._rows is None:
+        rows = self._read()
+        if rows is None:
             return super().fetchall()
-        rows, self._rows = list(self._rows), deque()
-        return rows
+        self._rows = deque()
+        return list(rows)
+
+    def __next__(self) -> Any:
+        rows = self._read()
+        if rows is None:
+            return super().__next__()
+        if not rows:
+            raise StopIteration
+        return rows.popleft()
 
 
 class InlineConnection(sqlite3.Connection):
@@ -79,7 +106,11 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
-        return pool.AsyncAdaptedQueuePool
+        """One connection kept for a database in memory: a new one would be another,
+        empty database."""
+        if cls._is_url_file_db(url):
+            return pool.AsyncAdaptedQueuePool
+        return pool.StaticPool
 
 
 registry.register("sqlite.inline", __name__, InlineSQLiteDialect.__name__)
