@@ -16,9 +16,9 @@ from services.db.sqlite_inline import CONNECT_ARGS, DRIVER
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
-        database = make_url(url).database
-        in_file = bool(database) and database != ":memory:"
-        if database and in_file:
+        database = make_url(url).database or ":memory:"
+        in_file = database != ":memory:"
+        if in_file:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # Python is far cheaper than SQLite's sleeping busy handler under concurrent updates.
