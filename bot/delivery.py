@@ -19,10 +19,11 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
+from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.coalesce import Coalescer
+from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.ratelimit import SendBudget
@@ -37,8 +38,8 @@ from services.views import DealCard, user_by_tg
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 30
-# Sends on their way at once. A crash repeats at most these (sent, not yet marked sent), so
-# sending never runs ahead of recording; at Telegram's latency it still fills the budget.
+# Sends on their way or answered and not yet recorded, at once. A crash repeats at most these,
+# so sending never runs far ahead of recording; at Telegram's latency it still fills the budget.
 IN_FLIGHT = 8
 RENDERING = 4
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
@@ -84,11 +85,10 @@ class OutboxSender:
         self.max_rows = max(1, int(settings.send_rate_global * half_lease))
         self.per_chat = max(1, int(settings.send_rate_per_chat * half_lease))
         self._wakeup = asyncio.Event()
-        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
         self._rendering = asyncio.Semaphore(RENDERING)
         self._busy: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._delivered: Coalescer[Delivered, None] = Coalescer(self._record)
+        self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -112,6 +112,7 @@ class OutboxSender:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._ledger.flush()
 
     async def _start_due(self) -> None:
         # Under a backlog, claim in steps of a quarter: each claim is a query, and one per
@@ -134,6 +135,7 @@ class OutboxSender:
         """One round, waited for: every due row, chats in parallel, each chat in order."""
         by_chat = await self._claim()
         await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
+        await self._ledger.flush()
         return sum(len(rows) for rows in by_chat.values())
 
     async def _claim(self) -> dict[int, list[Outbox]]:
@@ -209,10 +211,21 @@ class OutboxSender:
     async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
-        async with self._in_flight:
-            return await self._send_now(chat_id, piece)
+        await self._ledger.take()
+        try:
+            outcome = await self._send_now(chat_id, piece)
+        except BaseException:
+            self._ledger.give_back()
+            raise
+        if isinstance(outcome, Message):
+            await self._ledger.answered(Delivered(chat_id, outcome.message_id, piece))
+            return None
+        self._ledger.give_back()
+        return outcome
 
-    async def _send_now(self, chat_id: int, piece: Piece) -> Stop | None:
+    async def _send_now(self, chat_id: int, piece: Piece) -> Message | Stop | None:
+        """The message sent; else why the chat stops, or None when only this piece is given
+        up."""
         await self.budget.acquire(chat_id)
         try:
             try:
@@ -234,11 +247,10 @@ class OutboxSender:
             return None
         except Exception as error:
             return await self._backoff(piece, error)
-        await self._delivered(Delivered(chat_id, sent.message_id, piece))
-        return None
+        return sent
 
-    async def _record(self, delivered: Sequence[Delivered]) -> list[None]:
-        """Sends that end together are recorded in one transaction."""
+    async def _record(self, delivered: Sequence[Delivered]) -> None:
+        """Answered sends, recorded in one transaction."""
         remembered = [
             outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
             for d in delivered
@@ -247,7 +259,6 @@ class OutboxSender:
         done = [row_id for d in delivered for row_id in d.piece.done]
         async with self.engine.connect() as connection:
             await connection.run_sync(outbox.record_sent, remembered, done, self.clock.now())
-        return [None] * len(delivered)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:
         """Server and network errors: retried later with growing pauses, then given up."""
