@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,15 @@ from services.views import RequestSummary
 
 
 def when(moment: datetime, zone: ZoneInfo, locale: str) -> str:
+    """The day and the minute, as the reader's zone and language write them."""
     local = moment.astimezone(zone)
+    return _minute(local.replace(second=0, microsecond=0, tzinfo=None), locale)
+
+
+@lru_cache(maxsize=1024)
+def _minute(local: datetime, locale: str) -> str:
+    # Finding the locale's pattern for a skeleton is most of Babel's work, and a card shows
+    # the same few minutes again and again: each minute is written once per language.
     day = format_skeleton("yMMMd", local, locale=locale)
     return f"{day}, {format_skeleton('Hm', local, locale=locale)}"
 
