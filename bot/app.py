@@ -95,12 +95,13 @@ def create_dispatcher(
         clock=clock,
         writes=customer_writes(sessions, clock),
     )
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, sender.wake))
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.message.middleware(DomainErrorMiddleware())
-    dispatcher.callback_query.middleware(DomainErrorMiddleware())
+    database = DatabaseMiddleware(sessions, sender.wake)
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(database)
+        observer.middleware(DomainErrorMiddleware())
     dispatcher.include_routers(*get_routers())
     return dispatcher
 

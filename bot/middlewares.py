@@ -9,6 +9,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
@@ -30,7 +31,10 @@ _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", 
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    """One session per update; after it, wake the outbox sender for what the update queued."""
+    """A session for the handler that takes one; after any handler, wake the outbox sender for
+    what it queued. It runs once the filters have chosen the handler: a customer's plain
+    message, most of the traffic, is written in a batched transaction of its own and needs no
+    session, whose setting up and closing cost as much as the rest of its routing."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]
@@ -39,14 +43,22 @@ class DatabaseMiddleware(BaseMiddleware):
         self.wake = wake
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessions() as session:
-            data["session"] = session
-            token = _update_session.set(session)
-            try:
+        try:
+            if not _takes_session(data.get("handler")):
                 return await handler(event, data)
-            finally:
-                _update_session.reset(token)
-                self.wake()
+            async with self.sessions() as session:
+                data["session"] = session
+                token = _update_session.set(session)
+                try:
+                    return await handler(event, data)
+                finally:
+                    _update_session.reset(token)
+        finally:
+            self.wake()
+
+
+def _takes_session(handler: HandlerObject | None) -> bool:
+    return handler is None or handler.varkw or "session" in handler.params
 
 
 class ReleaseDatabaseMiddleware(BaseRequestMiddleware):
@@ -127,7 +139,9 @@ class DomainErrorMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         except DomainError as error:
-            await data["session"].rollback()
+            session: AsyncSession | None = data.get("session")
+            if session is not None:
+                await session.rollback()
             text = error_text(error)
             if isinstance(event, CallbackQuery):
                 answer: CallbackAnswer = data["callback_answer"]
