@@ -169,6 +169,11 @@ async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -
 def router() -> Router:
     router = Router(name="customer")
     router.message.filter(Customer())
+    # Most of what customers send, so looked at first: anything outside a request's flow
+    # that is not a command. Everything below keeps its order.
+    router.message.register(
+        free_message, ~StateFilter(NewRequest), NotCommand(), Has("text", "photo", "document")
+    )
     router.message.register(new_command, Command("new"))
     router.callback_query.register(new_button, MenuCb.filter(F.action == MenuAction.NEW))
     router.message.register(described, StateFilter(NewRequest.describing))
@@ -177,5 +182,4 @@ def router() -> Router:
     router.message.register(my_requests_command, Command("requests"))
     router.callback_query.register(my_requests_button, MenuCb.filter(F.action == MenuAction.MINE))
     router.message.register(contact_shared, Has("contact"))
-    router.message.register(free_message, NotCommand(), Has("text", "photo", "document"))
     return router
