@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.db.bulk import insert_all
 from services.db.models import Message
 
 
@@ -46,23 +49,42 @@ async def store(
     now: datetime,
 ) -> list[Message]:
     """Keep a message in the deal's history: one row for the text, one per attachment."""
-    rows = message_rows(deal_id, direction, author_id, content, now)
-    session.add_all(rows)
-    await session.flush()
+    [rows] = await store_all(session, [message_rows(deal_id, direction, author_id, content, now)])
     return rows
+
+
+async def store_all(
+    session: AsyncSession, messages: Sequence[list[dict[str, Any]]]
+) -> list[list[Message]]:
+    """Several messages' rows (`message_rows`) written in one statement, each message's
+    stored rows in the order given."""
+    stored = iter(
+        await insert_all(session, Message, [row for rows in messages for row in rows], _KEY)
+    )
+    return [[next(stored) for _ in rows] for rows in messages]
+
+
+# What tells a message's rows apart among those written together.
+_KEY = ("deal_id", "kind", "file_id", "text")
 
 
 def message_rows(
     deal_id: int, direction: str, author_id: int | None, content: Content, now: datetime
-) -> list[Message]:
-    """The rows `store` writes, for a caller that flushes many messages at once."""
-    rows = []
-    if content.text:
-        rows.append(Message(kind="text", text=content.text))
-    rows += [Message(kind=a.kind, text=a.caption, file_id=a.file_id) for a in content.attachments]
-    for row in rows:
-        row.deal_id = deal_id
-        row.direction = direction
-        row.author_id = author_id
-        row.created_at = now
-    return rows
+) -> list[dict[str, Any]]:
+    """The rows of one message, for `store_all`: the text, then each attachment."""
+    parts: list[tuple[str, str, str | None]] = (
+        [("text", content.text, None)] if content.text else []
+    )
+    parts += [(a.kind, a.caption, a.file_id) for a in content.attachments]
+    return [
+        {
+            "deal_id": deal_id,
+            "direction": direction,
+            "author_id": author_id,
+            "kind": kind,
+            "text": text,
+            "file_id": file_id,
+            "created_at": now,
+        }
+        for kind, text, file_id in parts
+    ]

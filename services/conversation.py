@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import Actor, require_deal
-from services.content import Content, message_rows, store
+from services.content import Content, message_rows, store, store_all
 from services.db.models import Customer, Deal, Message, User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.intake import Request, announcement, open_requests
@@ -87,13 +87,15 @@ async def _store(
     """Keep each message with its deal; with the deal's manager, to queue it for."""
     if not relays:
         return {}
-    stored = {
-        index: message_rows(deal.id, "in", write.actor.user_id, write.content, now)
-        for index, (write, deal) in relays.items()
-    }
-    session.add_all([row for rows in stored.values() for row in rows])
+    written = await store_all(
+        session,
+        [
+            message_rows(deal.id, "in", write.actor.user_id, write.content, now)
+            for write, deal in relays.values()
+        ],
+    )
+    stored = dict(zip(relays, written, strict=True))
     managers = await by_ids(session, {d.manager_id for _, d in relays.values() if d.manager_id})
-    await session.flush()
     for _, deal in relays.values():
         deal.last_activity_at = now
     return {

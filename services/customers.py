@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.db.bulk import insert_all
 from services.db.models import Customer, Deal, User
 from services.users import full_name
 
@@ -33,7 +34,7 @@ async def customers_for_users(
     by_phone: dict[str | None, Customer] = {}
     if phones:
         by_phone = {c.phone: c for c in await session.scalars(_BY_PHONES, {"phones": phones})}
-    customers = []
+    customers, created = [], []
     for user, phone in wanted:
         mine, theirs = by_user.get(user.id), by_phone.get(phone) if phone else None
         if mine is not None and theirs is not None and mine.id != theirs.id:
@@ -42,6 +43,7 @@ async def customers_for_users(
         if customer is None:
             customer = Customer(name=full_name(user), source="telegram", created_at=now)
             session.add(customer)
+            created.append(customer)
         customer.user_id = user.id
         if phone:
             customer.phone = phone
@@ -50,8 +52,24 @@ async def customers_for_users(
             customer.name = full_name(user)
         by_user[user.id] = customer
         customers.append(customer)
+    # New records not written on the way (by a merge) go in one statement.
+    pending = [customer for customer in created if customer in session.new]
+    for customer in pending:
+        session.expunge(customer)
+    stored = await insert_all(session, Customer, [_values(c) for c in pending], key=("user_id",))
     await session.flush()
-    return customers
+    swapped = {id(new): row for new, row in zip(pending, stored, strict=True)}
+    return [swapped.get(id(customer), customer) for customer in customers]
+
+
+def _values(customer: Customer) -> dict[str, object]:
+    return {
+        "name": customer.name,
+        "phone": customer.phone,
+        "user_id": customer.user_id,
+        "source": customer.source,
+        "created_at": customer.created_at,
+    }
 
 
 async def _merge(session: AsyncSession, *, into: Customer, other: Customer) -> None:

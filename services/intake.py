@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import Actor
 from services.assignment import pick_assignee, pick_assignees
-from services.content import Content, message_rows
+from services.content import Content, message_rows, store_all
 from services.customers import customers_for_users
+from services.db.bulk import insert_all
 from services.db.models import Customer, Deal, Event, Message, Outbox, Stage, User
 from services.errors import InvalidInput
 from services.users import by_ids
@@ -72,12 +73,13 @@ async def open_requests(
     titles = [request.content.title for request in requests]
     wanted_deals = list(zip(customers, titles, managers, strict=True))
     deals = await open_deals(session, "telegram", wanted_deals, now, announce=False)
-    stored = [
-        message_rows(deal.id, "in", request.actor.user_id, request.content, now)
-        for deal, request in zip(deals, requests, strict=True)
-    ]
-    session.add_all([row for rows in stored for row in rows])
-    await session.flush()
+    stored = await store_all(
+        session,
+        [
+            message_rows(deal.id, "in", request.actor.user_id, request.content, now)
+            for deal, request in zip(deals, requests, strict=True)
+        ],
+    )
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
 
 
@@ -115,21 +117,20 @@ async def open_deals(
     """New deals in the first stage, each given to its manager (if any); with `announce`,
     their cards are queued at once."""
     first = await session.scalar(_FIRST_STAGE)
-    deals = [
-        Deal(
-            customer_id=customer.id,
-            source=source,
-            stage_id=first,
-            title=title[:TITLE_LENGTH],
-            created_at=now,
-            last_activity_at=now,
-            version=1,
-            manager_id=manager.id if manager else None,
-        )
+    rows = [
+        {
+            "customer_id": customer.id,
+            "source": source,
+            "stage_id": first,
+            "title": title[:TITLE_LENGTH],
+            "created_at": now,
+            "last_activity_at": now,
+            "version": 1,
+            "manager_id": manager.id if manager else None,
+        }
         for customer, title, manager in wanted
     ]
-    session.add_all(deals)
-    await session.flush()
+    deals = await insert_all(session, Deal, rows, key=("customer_id",))
     noted, cards = [], []
     for deal, (customer, _, manager) in zip(deals, wanted, strict=True):
         noted.append(events.noted(deal.id, customer.user_id, "created", now, to_value=source))

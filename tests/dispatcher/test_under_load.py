@@ -61,9 +61,10 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
     await make_manager(tg)
     with statements(tg) as run:
         await requests_from(tg, 10)
-    # Ten new accounts; each request is created and assigned (two events), its card queued.
-    assert sum(s.startswith("INSERT INTO users") for s in run) == 1
-    assert sum(s.startswith("INSERT INTO events") for s in run) == 1
+    # Ten new accounts and customers; each request is stored with its message, created and
+    # assigned (two events), its card queued.
+    for table in ("users", "customers", "deals", "messages", "events"):
+        assert sum(s.startswith(f"INSERT INTO {table} ") for s in run) == 1, table
     assert sum(s.startswith("INSERT INTO outbox") for s in run) == 1
     sent = await tg.deliver()
     assert [c.text.splitlines()[0] for c in sent] == [f"<b>Request #{n}</b>" for n in range(1, 11)]
@@ -79,8 +80,10 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
 
 
 async def test_each_card_is_remembered_before_the_next_message_to_its_chat(tg: Harness) -> None:
-    """Recording sends together must not delay them: a manager may reply to a card the
-    moment it arrives, and the reply finds its request only if the card is remembered."""
+    """A card is remembered as soon as no other send is on its way: a manager may reply to a
+    card the moment it arrives, and the reply finds its request only if the card is
+    remembered. (In a burst to many chats, answered cards wait for the sends still on their
+    way, never more than IN_FLIGHT of them: milliseconds, where a reply takes seconds.)"""
     await make_manager(tg)
     await requests_from(tg, 3)
     remembered: list[int | None] = []
