@@ -15,12 +15,18 @@ def packed(kind: type[CallbackData], *values: int | StrEnum) -> str:
     """`kind(...).pack()` for data made of ids and actions, given in field order, without
     building the model first: a deal card carries eleven buttons, and the models were most of
     the time it took to draw one."""
-    if len(values) != len(kind.model_fields) or any(isinstance(v, bool) for v in values):
+    separator = kind.__separator__
+    if len(values) != len(kind.model_fields):
         raise TypeError(f"{kind.__name__} takes {len(kind.model_fields)} ids or actions")
-    parts = [str(value) for value in values]
-    if any(kind.__separator__ in part for part in parts):
-        raise ValueError(f"a value of {kind.__name__} holds {kind.__separator__!r}")
-    data = kind.__separator__.join([kind.__prefix__, *parts])
+    parts = [kind.__prefix__]
+    for value in values:
+        if isinstance(value, bool):
+            raise TypeError(f"{kind.__name__} takes ids or actions, not {value!r}")
+        part = str(value)
+        if separator in part:
+            raise ValueError(f"a value of {kind.__name__} holds {separator!r}")
+        parts.append(part)
+    data = separator.join(parts)
     if len(data.encode()) > MAX_CALLBACK_LENGTH:
         raise ValueError(f"callback data longer than {MAX_CALLBACK_LENGTH} bytes: {data}")
     return data

@@ -22,6 +22,15 @@ class NotCommand(Filter):
         return not text.startswith("/")
 
 
+class AnyCommand(Filter):
+    """A command, whichever (in a text or, as aiogram's `Command` reads it, a caption): one
+    check before a router's several command filters."""
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        text = getattr(event, "text", None) or getattr(event, "caption", None) or ""
+        return text.startswith("/")
+
+
 class Has(Filter):
     """The message carries any of these parts. A coroutine on purpose: aiogram runs a plain
     (synchronous) filter such as `F.photo` in a worker thread, a costly hop on every update."""

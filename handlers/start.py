@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import commands, keyboards
 from bot.callbacks import LangCb, MenuAction, MenuCb
+from handlers.filters import AnyCommand
 from handlers.texts import greeting
 from services import invites, users
 from services.access import MANAGER, Actor
@@ -86,6 +87,8 @@ async def language_chosen(
 
 def router() -> Router:
     router = Router(name="start")
+    # Its messages are all commands; every other message passes on after one check.
+    router.message.filter(AnyCommand())
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
     router.message.register(start, Command("help"))
