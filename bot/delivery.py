@@ -180,15 +180,18 @@ class OutboxSender:
             default = self.settings.default_locale
             locale = locale_of(user, default) if user else self.i18n.default_locale
             cards = await cards_for(session, rows)
-            for row in rows:
-                try:
-                    outgoing = await self._render(session, row, user, locale, cards)
-                except NotFound:
-                    outgoing = []
-                if outgoing:
-                    rendered.append((row.id, row.kind, outgoing))
-                else:
-                    await outbox.give_up(session, row.id, self.clock.now(), "nothing to send")
+            # One language for the whole chat, set once rather than for every row.
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                for row in rows:
+                    try:
+                        outgoing = await self._render(session, row, user, locale, cards)
+                    except NotFound:
+                        outgoing = []
+                    if outgoing:
+                        rendered.append((row.id, row.kind, outgoing))
+                    else:
+                        now = self.clock.now()
+                        await outbox.give_up(session, row.id, now, "nothing to send")
             await session.commit()
         return combine(rendered)
 
@@ -200,13 +203,12 @@ class OutboxSender:
         locale: str,
         cards: Mapping[int, DealCard],
     ) -> list[Outgoing]:
-        with self.i18n.context(), self.i18n.use_locale(locale):
-            settings = self.settings
-            now = self.clock.now()
-            context = Context(
-                session, row, settings.zone, locale, now, settings.currency, recipient, cards
-            )
-            return await RENDERERS[row.kind](context)
+        settings = self.settings
+        now = self.clock.now()
+        context = Context(
+            session, row, settings.zone, locale, now, settings.currency, recipient, cards
+        )
+        return await RENDERERS[row.kind](context)
 
     async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
         # A chat waiting out its own second holds no place among those in flight.
