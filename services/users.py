@@ -168,4 +168,8 @@ async def get_manager(session: AsyncSession, user_id: int) -> User:
 
 
 def full_name(user: User) -> str:
-    return " ".join(part for part in (user.first_name, user.last_name) if part) or str(user.tg_id)
+    return name_of(user.first_name, user.last_name, user.tg_id)
+
+
+def name_of(first_name: str | None, last_name: str | None, tg_id: int) -> str:
+    return " ".join(part for part in (first_name, last_name) if part) or str(tg_id)
