@@ -97,11 +97,13 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     database = DatabaseMiddleware(sessions, sender.wake)
-    for observer in (dispatcher.message, dispatcher.callback_query):
-        observer.middleware(database)
-        observer.middleware(DomainErrorMiddleware())
+    dispatcher.message.middleware(database)
+    dispatcher.message.middleware(DomainErrorMiddleware())
+    # A button press is answered within its update's session, as every Bot API call is.
+    dispatcher.callback_query.middleware(database)
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(DomainErrorMiddleware())
     dispatcher.include_routers(*get_routers())
     return dispatcher
 

@@ -1,5 +1,6 @@
 """Delivers the outbox: claims due rows with a lease, combines what waits for one chat,
-sends within the budget, and records each result as soon as Telegram answers."""
+sends within the budget, and records the results Telegram answers together as soon as no
+other send is on its way (`bot/delivery_ledger.py`)."""
 
 from __future__ import annotations
 
@@ -134,8 +135,10 @@ class OutboxSender:
     async def deliver_due(self) -> int:
         """One round, waited for: every due row, chats in parallel, each chat in order."""
         by_chat = await self._claim()
-        await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
-        await self._ledger.flush()
+        try:
+            await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
+        finally:
+            await self._ledger.flush()
         return sum(len(rows) for rows in by_chat.values())
 
     async def _claim(self) -> dict[int, list[Outbox]]:
@@ -215,20 +218,25 @@ class OutboxSender:
         await self.budget.chat_ready(chat_id)
         await self._ledger.take()
         try:
+            await self.budget.acquire(chat_id)
+        except BaseException:
+            self._ledger.abandon(went=False)
+            raise
+        self._ledger.going()
+        try:
             outcome = await self._send_now(chat_id, piece)
         except BaseException:
-            self._ledger.give_back()
+            self._ledger.abandon(went=True)
             raise
         if isinstance(outcome, Message):
             await self._ledger.answered(Delivered(chat_id, outcome.message_id, piece))
             return None
-        self._ledger.give_back()
+        await self._ledger.dropped()
         return outcome
 
     async def _send_now(self, chat_id: int, piece: Piece) -> Message | Stop | None:
         """The message sent; else why the chat stops, or None when only this piece is given
-        up."""
-        await self.budget.acquire(chat_id)
+        up. The budget has let it go."""
         try:
             try:
                 sent = await self.bot(piece.method)

@@ -3,10 +3,13 @@ are unrecorded at once.
 
 Recording a send (its message remembered, its rows marked sent) is a transaction; one per send
 was the sender's largest cost under load. Here a send takes a slot before it goes and keeps it
-until it is recorded. Answered sends wait to be recorded until no send is on its way (nothing
-more is about to be answered) or until a send needs a slot and none is free; then all of them
-are recorded in one transaction. A send never waits for another send, only for a slot. A crash
-repeats at most the slots' worth: sends on their way, or answered and not yet recorded."""
+until it is recorded. Answered sends are recorded together as soon as no send is on its way
+(nothing more is about to be answered) or a send waits for a slot. A send never waits for
+another send, only for a slot; a send held back by the rate budget is not on its way. A crash
+repeats at most the slots' worth: sends on their way, or answered and not yet recorded.
+
+A record runs as a task of its own, so a sender stopped meanwhile does not lose it; a batch
+that fails is recorded send by send, so one bad row leaves only itself unrecorded."""
 
 from __future__ import annotations
 
@@ -26,46 +29,81 @@ class Ledger(Generic[Sent]):
         self._slots = slots
         self._taken = 0
         self._on_the_way = 0
+        self._waiting = 0
         self._answered: list[Sent] = []
         self._freed = asyncio.Event()
+        self._writing: set[asyncio.Task[None]] = set()
 
     @property
     def unrecorded(self) -> int:
-        """Sends on their way or answered and not yet recorded."""
+        """Slots taken: sends about to go, on their way, or answered and not yet recorded."""
         return self._taken
 
     async def take(self) -> None:
         """A slot for one send; with none free, what was answered is recorded first."""
-        while self._taken >= self._slots:
-            if self._answered:
-                await self.flush()
-            else:
-                self._freed.clear()
-                await self._freed.wait()
+        self._waiting += 1
+        try:
+            while self._taken >= self._slots:
+                if self._answered:
+                    await self.flush()
+                else:
+                    self._freed.clear()
+                    await self._freed.wait()
+        finally:
+            self._waiting -= 1
         self._taken += 1
-        self._on_the_way += 1
 
-    def give_back(self) -> None:
-        """The send did not go through: nothing to record."""
-        self._on_the_way -= 1
-        self._release(1)
+    def going(self) -> None:
+        """The send leaves now: it is on its way until answered or dropped."""
+        self._on_the_way += 1
 
     async def answered(self, sent: Sent) -> None:
         self._on_the_way -= 1
         self._answered.append(sent)
-        if self._on_the_way == 0:
+        if self._due():
             await self.flush()
 
+    async def dropped(self, went: bool = True) -> None:
+        """The send did not go through (or never left): nothing to record for it."""
+        self.abandon(went)
+        if self._writing:
+            await asyncio.shield(asyncio.gather(*self._writing))
+
+    def abandon(self, went: bool) -> None:
+        """`dropped` for a send stopped by an error: its slot is given back, and what was
+        answered is recorded if it was the last send on its way, without waiting."""
+        if went:
+            self._on_the_way -= 1
+        self._release(1)
+        if self._due():
+            self._start_writing()
+
     async def flush(self) -> None:
-        """Record every answered send now. A failure is logged: the rows keep their lease
-        and are sent again when it runs out."""
+        """Record every answered send now, and wait for the records under way."""
+        self._start_writing()
+        if self._writing:
+            await asyncio.shield(asyncio.gather(*self._writing))
+
+    def _due(self) -> bool:
+        return bool(self._answered) and (self._on_the_way == 0 or self._waiting > 0)
+
+    def _start_writing(self) -> None:
         batch, self._answered = self._answered, []
-        if not batch:
-            return
+        if batch:
+            task = asyncio.create_task(self._write(batch))
+            self._writing.add(task)
+            task.add_done_callback(self._writing.discard)
+
+    async def _write(self, batch: list[Sent]) -> None:
         try:
             await self._record(batch)
         except Exception:
-            log.exception("%s sent messages could not be recorded", len(batch))
+            log.exception("%s sent messages could not be recorded together", len(batch))
+            for sent in batch if len(batch) > 1 else []:
+                try:
+                    await self._record([sent])
+                except Exception:
+                    log.exception("a sent message could not be recorded")
         finally:
             self._release(len(batch))
 

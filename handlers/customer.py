@@ -13,7 +13,7 @@ from bot.callbacks import MenuAction, MenuCb
 from bot.content import content_of
 from bot.customer_writes import CustomerWrites
 from bot.settings import Settings
-from handlers.filters import Customer, Has, NotCommand
+from handlers.filters import AnyCommand, Customer, Has, NotCommand
 from handlers.states import NewRequest
 from services import customers, intake, views
 from services.access import Actor
@@ -169,10 +169,10 @@ async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -
 def router() -> Router:
     router = Router(name="customer")
     router.message.filter(Customer())
-    # Most of what customers send, so looked at first: anything outside a request's flow
-    # that is not a command. Everything below keeps its order.
+    # Most of what customers send, so looked at first: anything outside a request's flow with
+    # no command in its text or caption. Everything else meets the handlers below in order.
     router.message.register(
-        free_message, ~StateFilter(NewRequest), NotCommand(), Has("text", "photo", "document")
+        free_message, ~StateFilter(NewRequest), ~AnyCommand(), Has("text", "photo", "document")
     )
     router.message.register(new_command, Command("new"))
     router.callback_query.register(new_button, MenuCb.filter(F.action == MenuAction.NEW))
@@ -182,4 +182,5 @@ def router() -> Router:
     router.message.register(my_requests_command, Command("requests"))
     router.callback_query.register(my_requests_button, MenuCb.filter(F.action == MenuAction.MINE))
     router.message.register(contact_shared, Has("contact"))
+    router.message.register(free_message, NotCommand(), Has("text", "photo", "document"))
     return router

@@ -28,7 +28,7 @@ class AnyCommand(Filter):
 
     async def __call__(self, event: TelegramObject) -> bool:
         text = getattr(event, "text", None) or getattr(event, "caption", None) or ""
-        return text.startswith("/")
+        return text.lstrip().startswith("/")
 
 
 class Has(Filter):

@@ -10,22 +10,32 @@ from bot.delivery_ledger import Ledger
 
 
 class Book:
-    """Records sends in batches; refuses a batch holding "bad"."""
+    """Records sends in batches; refuses any batch holding "bad"; with `gate`, a record
+    waits for it to open."""
 
     def __init__(self) -> None:
         self.batches: list[list[str]] = []
+        self.gate: asyncio.Event | None = None
 
     async def __call__(self, sent: Sequence[str]) -> None:
-        self.batches.append(list(sent))
+        if self.gate is not None:
+            await self.gate.wait()
         if "bad" in sent:
             raise RuntimeError("database gone")
+        self.batches.append(list(sent))
 
 
 async def send(ledger: Ledger[str], name: str, answer: asyncio.Event) -> None:
-    """A send as the outbox makes one: a slot, Telegram's answer, then the record."""
+    """A send as the outbox makes one: a slot, on its way, Telegram's answer, the record."""
     await ledger.take()
+    ledger.going()
     await answer.wait()
     await ledger.answered(name)
+
+
+async def turns(count: int = 5) -> None:
+    for _ in range(count):
+        await asyncio.sleep(0)
 
 
 async def test_sends_answered_while_others_are_on_their_way_are_recorded_together() -> None:
@@ -33,10 +43,10 @@ async def test_sends_answered_while_others_are_on_their_way_are_recorded_togethe
     ledger = Ledger(book, slots=8)
     answers = {name: asyncio.Event() for name in "abc"}
     tasks = [asyncio.create_task(send(ledger, name, answers[name])) for name in "abc"]
-    await asyncio.sleep(0)
+    await turns()
     for name in "ab":
         answers[name].set()
-        await asyncio.sleep(0)
+        await turns()
     assert book.batches == []  # c is still on its way
     assert ledger.unrecorded == 3
     answers["c"].set()
@@ -45,7 +55,7 @@ async def test_sends_answered_while_others_are_on_their_way_are_recorded_togethe
     assert ledger.unrecorded == 0
 
 
-async def test_a_lone_send_is_recorded_as_soon_as_it_is_answered() -> None:
+async def test_a_lone_send_is_recorded_before_its_sender_goes_on() -> None:
     book = Book()
     ledger = Ledger(book, slots=8)
     answer = asyncio.Event()
@@ -54,22 +64,62 @@ async def test_a_lone_send_is_recorded_as_soon_as_it_is_answered() -> None:
     assert book.batches == [["a"]]
 
 
-async def test_a_send_without_a_free_slot_records_the_answered_ones_first() -> None:
+async def test_a_send_waiting_for_a_slot_has_the_answered_ones_recorded_at_once() -> None:
     book = Book()
     ledger = Ledger(book, slots=2)
-    first, second, third = asyncio.Event(), asyncio.Event(), asyncio.Event()
-    slow = asyncio.create_task(send(ledger, "slow", first))
-    answered = asyncio.create_task(send(ledger, "quick", second))
-    second.set()
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    assert answered.done() and book.batches == []  # answered, waiting to be recorded
-    third.set()
-    await send(ledger, "next", third)  # both slots were taken: "quick" is recorded first
+    slow, quick = asyncio.Event(), asyncio.Event()
+    tasks = [
+        asyncio.create_task(send(ledger, "slow", slow)),
+        asyncio.create_task(send(ledger, "quick", quick)),
+    ]
+    await turns()
+    waiting = asyncio.create_task(ledger.take())  # both slots are taken
+    await turns()
+    assert not waiting.done()
+    quick.set()  # answered while "slow" is still on its way
+    await asyncio.wait_for(waiting, 1)
     assert book.batches == [["quick"]]
-    first.set()
-    await slow
-    assert book.batches == [["quick"], ["next", "slow"]]
+    slow.set()
+    await asyncio.gather(*tasks)
+    assert book.batches == [["quick"], ["slow"]]
+
+
+async def test_a_send_held_back_by_the_budget_is_not_waited_for() -> None:
+    book = Book()
+    ledger = Ledger(book, slots=8)
+    await ledger.take()  # a send waiting out a 429: it has its slot but has not left
+    answer = asyncio.Event()
+    answer.set()
+    await send(ledger, "a", answer)
+    assert book.batches == [["a"]]
+    await ledger.dropped(went=False)
+    assert ledger.unrecorded == 0
+
+
+async def test_when_the_last_send_on_its_way_fails_the_answered_ones_are_recorded() -> None:
+    book = Book()
+    ledger = Ledger(book, slots=8)
+    answered = asyncio.Event()
+    answered.set()
+    await ledger.take()
+    ledger.going()  # this one will fail
+    await send(ledger, "a", answered)
+    assert book.batches == []
+    await ledger.dropped()
+    assert book.batches == [["a"]] and ledger.unrecorded == 0
+
+
+async def test_when_the_last_send_on_its_way_raises_the_answered_ones_are_still_recorded() -> None:
+    book = Book()
+    ledger = Ledger(book, slots=8)
+    answered = asyncio.Event()
+    answered.set()
+    await ledger.take()
+    ledger.going()
+    await send(ledger, "a", answered)
+    ledger.abandon(went=True)  # in an error handler: nothing is awaited there
+    await turns()
+    assert book.batches == [["a"]] and ledger.unrecorded == 0
 
 
 async def test_never_more_than_the_slots_are_unrecorded() -> None:
@@ -79,7 +129,7 @@ async def test_never_more_than_the_slots_are_unrecorded() -> None:
     tasks = [asyncio.create_task(send(ledger, str(i), answers[i])) for i in range(10)]
     seen = []
     for answer in answers:
-        await asyncio.sleep(0)
+        await turns()
         seen.append(ledger.unrecorded)
         answer.set()
     await asyncio.gather(*tasks)
@@ -87,28 +137,35 @@ async def test_never_more_than_the_slots_are_unrecorded() -> None:
     assert sorted(name for batch in book.batches for name in batch) == sorted(map(str, range(10)))
 
 
-async def test_a_send_that_did_not_go_through_gives_its_slot_back() -> None:
+async def test_a_record_under_way_survives_its_sender_being_stopped() -> None:
     book = Book()
-    ledger = Ledger(book, slots=1)
-    await ledger.take()
-    waiting = asyncio.create_task(ledger.take())
-    await asyncio.sleep(0)
-    assert not waiting.done()
-    ledger.give_back()
-    await asyncio.wait_for(waiting, 1)
-    assert ledger.unrecorded == 1 and book.batches == []
+    book.gate = asyncio.Event()
+    ledger = Ledger(book, slots=8)
+    answer = asyncio.Event()
+    answer.set()
+    sender = asyncio.create_task(send(ledger, "a", answer))
+    await turns()
+    sender.cancel()  # the bot stops while "a" is being recorded
+    with pytest.raises(asyncio.CancelledError):
+        await sender
+    book.gate.set()
+    await ledger.flush()  # what the sender's loop does last
+    assert book.batches == [["a"]] and ledger.unrecorded == 0
 
 
-async def test_a_failed_record_is_logged_and_frees_its_slots(
+async def test_one_bad_record_leaves_only_itself_unrecorded(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     book = Book()
-    ledger = Ledger(book, slots=1)
-    answer = asyncio.Event()
-    answer.set()
+    ledger = Ledger(book, slots=8)
+    answers = {name: asyncio.Event() for name in ("a", "bad", "c")}
+    tasks = [asyncio.create_task(send(ledger, name, answer)) for name, answer in answers.items()]
+    await turns()
     with caplog.at_level(logging.ERROR):
-        await send(ledger, "bad", answer)
-    assert "1 sent messages could not be recorded" in caplog.text
+        for answer in answers.values():
+            answer.set()
+        await asyncio.gather(*tasks)
+    assert book.batches == [["a"], ["c"]]
+    assert "3 sent messages could not be recorded together" in caplog.text
+    assert "a sent message could not be recorded" in caplog.text
     assert ledger.unrecorded == 0
-    await send(ledger, "good", answer)
-    assert book.batches == [["bad"], ["good"]]

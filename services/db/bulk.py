@@ -24,8 +24,11 @@ async def insert_all(
     The unit of work inserts rows whose ids the database generates one by one on SQLite: it
     cannot tell which new id belongs to which row of a multi-row INSERT, and asking for the
     rows back in order (`sort_by_parameter_order`) falls back to the same. Here the rows come
-    back in any order and are matched by the `key` columns, which every row must give; rows
-    those columns do not tell apart are inserted in order instead, one by one."""
+    back in any order and are matched by the `key` columns, which every row must give and which
+    must read back exactly as written (ids and texts, not times). When those columns do not
+    tell every row apart, the whole batch is inserted in order, one by one, so new ids keep the
+    order given (a deal's history is read in it). A None is written as NULL, not replaced by
+    the column's default."""
     if not rows:
         return []
     wanted = [tuple(row[column] for column in key) for row in rows]

@@ -151,3 +151,17 @@ async def test_a_customers_plain_message_opens_no_session_a_command_does(tg: Har
     # Nothing was lost on the way: the card waits for Anna.
     [card] = await tg.deliver()
     assert card.chat_id == 200 and card.text.startswith("<b>Request #1</b>")
+
+
+async def test_a_command_in_a_caption_still_reaches_its_handler(tg: Harness) -> None:
+    """Customers' plain messages are matched first; a photo captioned with a command is not
+    one of them, and a caption that is no known command still makes a request."""
+    await make_manager(tg)
+    leyla = person(100, "Leyla")
+    [asked] = await tg.send(leyla, photo="p1", caption="/new")
+    assert asked.text.startswith("What do you need?")
+    await tg.send(leyla, "/cancel")
+    [listed] = await tg.send(leyla, photo="p2", caption="/requests")
+    assert listed.text == "You have no requests yet. Just write here what you need."
+    [confirmed] = await tg.send(leyla, photo="p3", caption="/chairs")
+    assert confirmed.text == "Request #1 received — Anna will contact you."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -44,6 +45,26 @@ async def test_rows_come_back_in_the_order_given_from_one_insert(
     assert [by_id[c.id] for c in stored] == names
 
 
+class Shuffling:
+    """A session whose results come back in the reverse order, as a database may return
+    the rows of a multi-row INSERT."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def scalars(self, statement: Any, params: Any) -> list[Any]:
+        return list(reversed(list(await self.session.scalars(statement, params))))
+
+
+async def test_rows_returned_in_any_order_are_matched_back_by_their_key(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    names = ["Aysel", "Rauf", "Leyla"]
+    rows = [{"name": name, "source": "web", "created_at": clock.now()} for name in names]
+    stored = await insert_all(Shuffling(session), Customer, rows, key=("name",))  # type: ignore[arg-type]
+    assert [c.name for c in stored] == names
+
+
 async def test_rows_the_key_does_not_tell_apart_are_still_stored_in_order(
     session: AsyncSession, clock: ManualClock
 ) -> None:
@@ -53,7 +74,8 @@ async def test_rows_the_key_does_not_tell_apart_are_still_stored_in_order(
     ]
     stored = await insert_all(session, Customer, rows, key=("name",))
     assert [c.source for c in stored] == ["web", "phone", "web", "manual"]
-    assert len({c.id for c in stored}) == 4
+    ids = [c.id for c in stored]
+    assert ids == sorted(set(ids))  # four new ids, in the order given
     assert await insert_all(session, Customer, [], key=("name",)) == []
 
 
