@@ -113,7 +113,7 @@ class OutboxSender:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
-            await self._ledger.flush()
+            await self._ledger.close()
 
     async def _start_due(self) -> None:
         # Under a backlog, claim in steps of a quarter: each claim is a query, and one per
@@ -138,7 +138,7 @@ class OutboxSender:
         try:
             await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
         finally:
-            await self._ledger.flush()
+            await self._ledger.close()
         return sum(len(rows) for rows in by_chat.values())
 
     async def _claim(self) -> dict[int, list[Outbox]]:

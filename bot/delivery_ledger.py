@@ -8,8 +8,8 @@ until it is recorded. Answered sends are recorded together as soon as no send is
 another send, only for a slot; a send held back by the rate budget is not on its way. A crash
 repeats at most the slots' worth: sends on their way, or answered and not yet recorded.
 
-A record runs as a task of its own, so a sender stopped meanwhile does not lose it; a batch
-that fails is recorded send by send, so one bad row leaves only itself unrecorded."""
+A record cut short by the sender stopping is kept for its last flush; a batch that fails is
+recorded send by send, so one bad row leaves only itself unrecorded."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class Ledger(Generic[Sent]):
         self._waiting = 0
         self._answered: list[Sent] = []
         self._freed = asyncio.Event()
-        self._writing: set[asyncio.Task[None]] = set()
+        self._later: set[asyncio.Task[None]] = set()
 
     @property
     def unrecorded(self) -> int:
@@ -65,34 +65,44 @@ class Ledger(Generic[Sent]):
 
     async def dropped(self, went: bool = True) -> None:
         """The send did not go through (or never left): nothing to record for it."""
-        self.abandon(went)
-        if self._writing:
-            await asyncio.shield(asyncio.gather(*self._writing))
+        self._give_back(went)
+        if self._due():
+            await self.flush()
 
     def abandon(self, went: bool) -> None:
-        """`dropped` for a send stopped by an error: its slot is given back, and what was
-        answered is recorded if it was the last send on its way, without waiting."""
-        if went:
-            self._on_the_way -= 1
-        self._release(1)
+        """`dropped` for a send stopped by an error, where nothing is awaited: what was
+        answered is recorded in a task of its own if this was the last send on its way."""
+        self._give_back(went)
         if self._due():
-            self._start_writing()
+            task = asyncio.create_task(self.flush())
+            self._later.add(task)
+            task.add_done_callback(self._later.discard)
 
     async def flush(self) -> None:
-        """Record every answered send now, and wait for the records under way."""
-        self._start_writing()
-        if self._writing:
-            await asyncio.shield(asyncio.gather(*self._writing))
+        """Record every answered send now. Stopped meanwhile (the bot stopping), the batch is
+        kept for the next flush, which `close` makes."""
+        batch, self._answered = self._answered, []
+        if not batch:
+            return
+        try:
+            await self._write(batch)
+        except asyncio.CancelledError:
+            self._answered = batch + self._answered
+            raise
+        self._release(len(batch))
+
+    async def close(self) -> None:
+        """What the sender does last: every answered send recorded."""
+        await asyncio.gather(*self._later, return_exceptions=True)
+        await self.flush()
 
     def _due(self) -> bool:
         return bool(self._answered) and (self._on_the_way == 0 or self._waiting > 0)
 
-    def _start_writing(self) -> None:
-        batch, self._answered = self._answered, []
-        if batch:
-            task = asyncio.create_task(self._write(batch))
-            self._writing.add(task)
-            task.add_done_callback(self._writing.discard)
+    def _give_back(self, went: bool) -> None:
+        if went:
+            self._on_the_way -= 1
+        self._release(1)
 
     async def _write(self, batch: list[Sent]) -> None:
         try:
@@ -104,8 +114,6 @@ class Ledger(Generic[Sent]):
                     await self._record([sent])
                 except Exception:
                     log.exception("a sent message could not be recorded")
-        finally:
-            self._release(len(batch))
 
     def _release(self, count: int) -> None:
         self._taken -= count

@@ -149,7 +149,7 @@ async def test_a_record_under_way_survives_its_sender_being_stopped() -> None:
     with pytest.raises(asyncio.CancelledError):
         await sender
     book.gate.set()
-    await ledger.flush()  # what the sender's loop does last
+    await ledger.close()  # what the sender does last
     assert book.batches == [["a"]] and ledger.unrecorded == 0
 
 
