@@ -133,13 +133,15 @@ class ActorMiddleware(BaseMiddleware):
 
 
 class DomainErrorMiddleware(BaseMiddleware):
-    """A refused or invalid action is undone and answered in the reader's language."""
+    """A refused or invalid action is undone and answered in the reader's language. Any other
+    failure is undone too before it goes on up: a button press is answered on the way out,
+    and that answer must not commit half of what the handler wrote."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        session: AsyncSession | None = data.get("session")
         try:
             return await handler(event, data)
         except DomainError as error:
-            session: AsyncSession | None = data.get("session")
             if session is not None:
                 await session.rollback()
             text = error_text(error)
@@ -150,3 +152,7 @@ class DomainErrorMiddleware(BaseMiddleware):
             elif isinstance(event, Message):
                 await event.answer(text)
             return None
+        except Exception:
+            if session is not None:
+                await session.rollback()
+            raise

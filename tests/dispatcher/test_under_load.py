@@ -13,9 +13,7 @@ from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlalchemy import event, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.middlewares import DatabaseMiddleware
 from services.db.models import ChatMessage, Event, User
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
@@ -112,56 +110,3 @@ async def test_the_model_reading_an_answer_is_built_once_per_method(tg: Harness)
     # it and the next answer builds it anew, a class per call.
     gc.collect()
     assert model() is not None
-
-
-@contextmanager
-def sessions_opened(tg: Harness) -> Iterator[list[int]]:
-    """How many sessions the update middleware opens while the block runs."""
-    [database] = [
-        m for m in tg.app.dispatcher.message.middleware if isinstance(m, DatabaseMiddleware)
-    ]
-    real = database.sessions
-    opened = [0]
-
-    def counting() -> AsyncSession:
-        opened[0] += 1
-        return real()
-
-    database.sessions = counting  # type: ignore[assignment]
-    try:
-        yield opened
-    finally:
-        database.sessions = real
-
-
-async def test_a_customers_plain_message_opens_no_session_a_command_does(tg: Harness) -> None:
-    await make_manager(tg)
-    leyla = person(100, "Leyla")
-    with sessions_opened(tg) as opened:
-        [confirmation] = await tg.send(leyla, "Need chairs")
-        assert opened == [0]
-        [listed] = await tg.send(leyla, "/requests")
-        assert opened == [1]
-        # A refusal with no session to roll back is still answered.
-        [refused] = await tg.send(person(101, "Rauf"), "   ")
-        assert opened == [1]
-    assert confirmation.text == "Request #1 received — Anna will contact you."
-    assert listed.text.startswith("<b>Your requests</b>\n#1 · ")
-    assert refused.text == "Please describe what you need: text, a photo or a document."
-    # Nothing was lost on the way: the card waits for Anna.
-    [card] = await tg.deliver()
-    assert card.chat_id == 200 and card.text.startswith("<b>Request #1</b>")
-
-
-async def test_a_command_in_a_caption_still_reaches_its_handler(tg: Harness) -> None:
-    """Customers' plain messages are matched first; a photo captioned with a command is not
-    one of them, and a caption that is no known command still makes a request."""
-    await make_manager(tg)
-    leyla = person(100, "Leyla")
-    [asked] = await tg.send(leyla, photo="p1", caption="/new")
-    assert asked.text.startswith("What do you need?")
-    await tg.send(leyla, "/cancel")
-    [listed] = await tg.send(leyla, photo="p2", caption="/requests")
-    assert listed.text == "You have no requests yet. Just write here what you need."
-    [confirmed] = await tg.send(leyla, photo="p3", caption="/chairs")
-    assert confirmed.text == "Request #1 received — Anna will contact you."
