@@ -33,14 +33,24 @@ async def send(ledger: Ledger[str], name: str, answer: asyncio.Event) -> None:
     await ledger.answered(name)
 
 
+def opened(slots: int = 8) -> tuple[Book, Ledger[str]]:
+    book = Book()
+    return book, Ledger(book, slots=slots)
+
+
+def answered_at_once() -> asyncio.Event:
+    answer = asyncio.Event()
+    answer.set()
+    return answer
+
+
 async def turns(count: int = 5) -> None:
     for _ in range(count):
         await asyncio.sleep(0)
 
 
 async def test_sends_answered_while_others_are_on_their_way_are_recorded_together() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
+    book, ledger = opened()
     answers = {name: asyncio.Event() for name in "abc"}
     tasks = [asyncio.create_task(send(ledger, name, answers[name])) for name in "abc"]
     await turns()
@@ -56,17 +66,14 @@ async def test_sends_answered_while_others_are_on_their_way_are_recorded_togethe
 
 
 async def test_a_lone_send_is_recorded_before_its_sender_goes_on() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
-    answer = asyncio.Event()
-    answer.set()
+    book, ledger = opened()
+    answer = answered_at_once()
     await send(ledger, "a", answer)
     assert book.batches == [["a"]]
 
 
 async def test_a_send_waiting_for_a_slot_has_the_answered_ones_recorded_at_once() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=2)
+    book, ledger = opened(2)
     slow, quick = asyncio.Event(), asyncio.Event()
     tasks = [
         asyncio.create_task(send(ledger, "slow", slow)),
@@ -85,11 +92,9 @@ async def test_a_send_waiting_for_a_slot_has_the_answered_ones_recorded_at_once(
 
 
 async def test_a_send_held_back_by_the_budget_is_not_waited_for() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
+    book, ledger = opened()
     await ledger.take()  # a send waiting out a 429: it has its slot but has not left
-    answer = asyncio.Event()
-    answer.set()
+    answer = answered_at_once()
     await send(ledger, "a", answer)
     assert book.batches == [["a"]]
     await ledger.dropped(went=False)
@@ -97,10 +102,8 @@ async def test_a_send_held_back_by_the_budget_is_not_waited_for() -> None:
 
 
 async def test_when_the_last_send_on_its_way_fails_the_answered_ones_are_recorded() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
-    answered = asyncio.Event()
-    answered.set()
+    book, ledger = opened()
+    answered = answered_at_once()
     await ledger.take()
     ledger.going()  # this one will fail
     await send(ledger, "a", answered)
@@ -110,10 +113,8 @@ async def test_when_the_last_send_on_its_way_fails_the_answered_ones_are_recorde
 
 
 async def test_when_the_last_send_on_its_way_raises_the_answered_ones_are_still_recorded() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
-    answered = asyncio.Event()
-    answered.set()
+    book, ledger = opened()
+    answered = answered_at_once()
     await ledger.take()
     ledger.going()
     await send(ledger, "a", answered)
@@ -123,8 +124,7 @@ async def test_when_the_last_send_on_its_way_raises_the_answered_ones_are_still_
 
 
 async def test_never_more_than_the_slots_are_unrecorded() -> None:
-    book = Book()
-    ledger = Ledger(book, slots=3)
+    book, ledger = opened(3)
     answers = [asyncio.Event() for _ in range(10)]
     tasks = [asyncio.create_task(send(ledger, str(i), answers[i])) for i in range(10)]
     seen = []
@@ -138,11 +138,9 @@ async def test_never_more_than_the_slots_are_unrecorded() -> None:
 
 
 async def test_a_record_under_way_survives_its_sender_being_stopped() -> None:
-    book = Book()
+    book, ledger = opened()
     book.gate = asyncio.Event()
-    ledger = Ledger(book, slots=8)
-    answer = asyncio.Event()
-    answer.set()
+    answer = answered_at_once()
     sender = asyncio.create_task(send(ledger, "a", answer))
     await turns()
     sender.cancel()  # the bot stops while "a" is being recorded
@@ -156,8 +154,7 @@ async def test_a_record_under_way_survives_its_sender_being_stopped() -> None:
 async def test_one_bad_record_leaves_only_itself_unrecorded(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    book = Book()
-    ledger = Ledger(book, slots=8)
+    book, ledger = opened()
     answers = {name: asyncio.Event() for name in ("a", "bad", "c")}
     tasks = [asyncio.create_task(send(ledger, name, answer)) for name, answer in answers.items()]
     await turns()
