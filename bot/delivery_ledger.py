@@ -105,15 +105,17 @@ class Ledger(Generic[Sent]):
         self._release(1)
 
     async def _write(self, batch: list[Sent]) -> None:
-        try:
-            await self._record(batch)
-        except Exception:
-            log.exception("%s sent messages could not be recorded together", len(batch))
-            for sent in batch if len(batch) > 1 else []:
-                try:
-                    await self._record([sent])
-                except Exception:
-                    log.exception("a sent message could not be recorded")
+        if len(batch) > 1:
+            try:
+                await self._record(batch)
+                return
+            except Exception:
+                log.exception("%s sent messages could not be recorded together", len(batch))
+        for sent in batch:
+            try:
+                await self._record([sent])
+            except Exception:
+                log.exception("a sent message could not be recorded")
 
     def _release(self, count: int) -> None:
         self._taken -= count

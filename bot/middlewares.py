@@ -44,7 +44,7 @@ class DatabaseMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
-            if not _takes_session(data.get("handler")):
+            if not _takes_session(data["handler"]):
                 return await handler(event, data)
             async with self.sessions() as session:
                 data["session"] = session
@@ -57,8 +57,8 @@ class DatabaseMiddleware(BaseMiddleware):
             self.wake()
 
 
-def _takes_session(handler: HandlerObject | None) -> bool:
-    return handler is None or handler.varkw or "session" in handler.params
+def _takes_session(handler: HandlerObject) -> bool:
+    return handler.varkw or "session" in handler.params
 
 
 class ReleaseDatabaseMiddleware(BaseRequestMiddleware):

@@ -40,6 +40,10 @@ class Content:
         return Content(text, self.attachments + other.attachments)
 
 
+# What tells a message's rows apart among those written together.
+_KEY = ("deal_id", "kind", "file_id", "text")
+
+
 async def store(
     session: AsyncSession,
     deal_id: int,
@@ -62,10 +66,6 @@ async def store_all(
         await insert_all(session, Message, [row for rows in messages for row in rows], _KEY)
     )
     return [[next(stored) for _ in rows] for rows in messages]
-
-
-# What tells a message's rows apart among those written together.
-_KEY = ("deal_id", "kind", "file_id", "text")
 
 
 def message_rows(

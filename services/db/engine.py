@@ -16,7 +16,8 @@ from services.db.sqlite_inline import CONNECT_ARGS, DRIVER
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
-        database = make_url(url).database or ":memory:"
+        parsed = make_url(url)
+        database = parsed.database or ":memory:"
         in_file = database != ":memory:"
         if in_file:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -25,7 +26,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # (A database in memory keeps its one connection for good.)
         pooling = {"pool_size": 1, "max_overflow": 0} if in_file else {}
         engine = create_async_engine(
-            make_url(url).set(drivername=DRIVER), connect_args=CONNECT_ARGS, **pooling, **kwargs
+            parsed.set(drivername=DRIVER), connect_args=CONNECT_ARGS, **pooling, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
