@@ -50,6 +50,8 @@ class Formatted:
 
 
 def utf16_len(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -169,7 +171,11 @@ def to_html(formatted: Formatted) -> str:
     out: list[str] = []
     stack: list[tuple[int, Entity]] = []
     pending = 0
-    for position in range(len(text) + 1):
+    written = 0
+    # Tags open and close only where a span starts or ends; the text between goes at once.
+    for position in sorted({start for start, _, _ in spans} | {end for _, end, _ in spans}):
+        out.append(html.escape(text[written:position], quote=False))
+        written = position
         while any(item[0] == position for item in stack):
             reopen: list[tuple[int, Entity]] = []
             while stack[-1][0] != position:
@@ -185,6 +191,5 @@ def to_html(formatted: Formatted) -> str:
             if end > start:
                 stack.append((end, entity))
                 out.append(_open_tag(entity))
-        if position < len(text):
-            out.append(html.escape(text[position], quote=False))
+    out.append(html.escape(text[written:], quote=False))
     return "".join(out)
