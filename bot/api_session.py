@@ -31,6 +31,18 @@ class JsonSession(AiohttpSession):
         # timeout anew were a tenth of a call's own time.
         self._urls: dict[tuple[str, str], URL] = {}
         self._timeouts: dict[float, ClientTimeout] = {}
+        self._responses: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
+
+    def _response(self, method: TelegramMethod[TelegramType]) -> type[Response[TelegramType]]:
+        """The model an answer is read through, `Response[<the method's result type>]`: a
+        pydantic generic class that pydantic keeps only while something else refers to it.
+        Nothing else does, so after each garbage collection the next call built it anew, a
+        large share of the bot's time under load. Here each is held for the session's life."""
+        kind = type(method)
+        model = self._responses.get(kind)
+        if model is None:
+            model = self._responses[kind] = Response[method.__returning__]  # type: ignore[name-defined]
+        return model
 
     def _url(self, bot: Bot, method: TelegramMethod[Any]) -> URL:
         key = (bot.token, method.__api_method__)
@@ -61,6 +73,7 @@ class JsonSession(AiohttpSession):
     ) -> TelegramType:
         fields = self.json_fields(bot, method)
         if fields is None:
+            self._response(method)  # held for aiogram's reading of the answer
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
         try:
@@ -91,13 +104,13 @@ class JsonSession(AiohttpSession):
         sent (the same object, bound to the bot) instead of reading a copy: its buttons were
         most of the time taken to read a card's answer. Anything else, errors included, is
         read and checked by aiogram."""
+        model = self._response(method)
         markup = getattr(method, "reply_markup", None)
         if status == HTTPStatus.OK and isinstance(markup, InlineKeyboardMarkup):
             data = self._object(content)
             result = data.get("result") if data and data.get("ok") is True else None
             if isinstance(result, dict) and result.get("reply_markup") == fields["reply_markup"]:
                 result["reply_markup"] = markup.as_(bot)
-                model = Response[method.__returning__]  # type: ignore[name-defined]
                 try:
                     return cast(
                         TelegramType, model.model_validate(data, context={"bot": bot}).result

@@ -31,7 +31,6 @@ from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
     DomainErrorMiddleware,
-    KeepResponseModels,
     ReleaseDatabaseMiddleware,
 )
 from bot.settings import Settings
@@ -116,7 +115,6 @@ def build_app(
     sessions = session_factory(engine)
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
-    bot.session.middleware(KeepResponseModels())
     bot.session.middleware(ReleaseDatabaseMiddleware())
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)

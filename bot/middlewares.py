@@ -77,27 +77,6 @@ class ReleaseDatabaseMiddleware(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-class KeepResponseModels(BaseRequestMiddleware):
-    """aiogram reads every answer through `Response[<the method's result type>]`, a pydantic
-    generic model that pydantic keeps only while something else refers to it. Nothing does, so
-    after each garbage collection the next call built its model class anew, a large share of
-    the bot's time under load. Here each method's model is held for the life of the process."""
-
-    def __init__(self) -> None:
-        self._models: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        kind = type(method)
-        if kind not in self._models:
-            self._models[kind] = Response[method.__returning__]  # type: ignore[name-defined]
-        return await make_request(bot, method)
-
-
 class ActorMiddleware(BaseMiddleware):
     """Loads (or creates) the account behind the update and who it acts as. Updates handled
     together are looked up together, in one transaction of their own."""

@@ -3,7 +3,9 @@ carried; uploads still go as a multipart form; a keyboard echoed unchanged is no
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +17,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import (
     BanChatMember,
     EditMessageText,
+    Response,
     SendDocument,
     SendMessage,
     TelegramMethod,
@@ -154,3 +157,20 @@ def test_an_error_is_aiograms_error(status: int) -> None:
         session.check_response(bot, card, status, refusal)
     assert type(ours.value) is type(aiograms.value)
     assert status == 200 or isinstance(ours.value, TelegramBadRequest)
+
+
+def test_the_model_reading_an_answer_is_held_by_the_session() -> None:
+    session = JsonSession()
+    bot = Bot("42:TEST", session=session)
+    confirmation = SendMessage(chat_id=1000, text="Request #12 received")
+    fields = session.json_fields(bot, confirmation)
+    assert fields is not None
+    result = json.loads(answer({}))["result"]
+    del result["reply_markup"]
+    content = json.dumps({"ok": True, "result": result})
+    assert session.answer_of(bot, confirmation, fields, 200, content).text == "Request #12"
+    model = weakref.ref(Response[SendMessage.__returning__])  # type: ignore[name-defined]
+    # pydantic holds such a model only weakly: unless the session keeps it, a collection drops
+    # it and the next answer builds it anew, a class per call.
+    gc.collect()
+    assert model() is not None
