@@ -13,7 +13,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
 from aiogram.methods import (
     BanChatMember,
     EditMessageText,
@@ -174,3 +174,44 @@ def test_the_model_reading_an_answer_is_held_by_the_session() -> None:
     # it and the next answer builds it anew, a class per call.
     gc.collect()
     assert model() is not None
+
+
+async def test_a_send_for_its_id_goes_through_the_middlewares_and_is_refused_as_any() -> None:
+    async with start_emulator() as running:
+        emulator = running.emulator
+        manager = emulator.user(1000, "Manager")
+        manager.send_text("/start")
+        session = JsonSession(api=running.api_server)
+        bot = Bot(emulator.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        seen: list[str] = []
+
+        async def watch(make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+            seen.append(method.__api_method__)
+            return await make_request(bot, method)
+
+        session.middleware(watch)
+        card = SendMessage(chat_id=1000, text="<b>Request #12</b>", reply_markup=KEYBOARD)
+        upload = SendDocument(chat_id=1000, document=BufferedInputFile(b"a;b\n", "deals.csv"))
+        try:
+            card_id = await session.sent_id(bot, card)
+            upload_id = await session.sent_id(bot, upload)
+            with pytest.raises(TelegramBadRequest, match="chat not found"):
+                await session.sent_id(bot, SendMessage(chat_id=404, text="Hello"))
+        finally:
+            await session.close()
+        stored = manager.chat.messages
+        assert stored[card_id].outgoing and stored[card_id].text == "Request #12"
+        assert stored[upload_id].outgoing and stored[upload_id].document is not None
+        assert stored[upload_id].document["file_name"] == "deals.csv"
+        assert seen == ["sendMessage", "sendDocument", "sendMessage"]
+
+
+async def test_an_answer_without_an_id_is_read_by_aiogram() -> None:
+    session, bot, card, _ = card_call()
+
+    async def post(*_: Any) -> tuple[int, str]:
+        return 200, json.dumps({"ok": True, "result": {"text": "Request #12"}})
+
+    session._post = post  # type: ignore[method-assign]
+    with pytest.raises(ClientDecodeError):
+        await session.sent_id(bot, card)
