@@ -14,7 +14,7 @@ from typing import Any, cast
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
-from aiogram.exceptions import TelegramNetworkError
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, InputFile, Message
@@ -85,7 +85,11 @@ class JsonSession(AiohttpSession):
         """The id of the message a send made, through the session's middlewares as any call.
         The outbox keeps nothing else of Telegram's answer, so the message is not read into
         models: reading a card's answer was a tenth of the bot's time under load. A refusal
-        is aiogram's error, as for any call."""
+        is aiogram's error, as for any call; so is an answer that holds no message. An answer
+        with an id is taken even if something else in it is amiss: the message was sent, and
+        sending it again would repeat it.
+
+        Request middlewares receive the id, not a message, as the result of such a call."""
         # The middlewares hand on whatever the call returns: here the id.
         inner = cast(NextRequestMiddlewareType[Any], self._sent_id)
         call = self.middleware.wrap_middlewares(inner, timeout=timeout)
@@ -97,7 +101,8 @@ class JsonSession(AiohttpSession):
         fields = self.json_fields(bot, method)
         if fields is None:
             self._response(method)
-            return (await super().make_request(bot, method, timeout)).message_id
+            sent = await super().make_request(bot, method, timeout)
+            return _id_of(sent, None)
         status, content = await self._post(bot, method, fields, timeout)
         if status == HTTPStatus.OK:
             data = self._object(content)
@@ -107,7 +112,7 @@ class JsonSession(AiohttpSession):
                 return message_id
         self._response(method)
         answer = self.check_response(bot=bot, method=method, status_code=status, content=content)
-        return cast(Message, answer.result).message_id
+        return _id_of(answer.result, content)
 
     async def _post(
         self, bot: Bot, method: TelegramMethod[Any], fields: dict[str, Any], timeout: int | None
@@ -163,3 +168,9 @@ class JsonSession(AiohttpSession):
         except ValueError:
             return None
         return data if isinstance(data, dict) else None
+
+
+def _id_of(sent: Message | None, content: str | None) -> int:
+    if sent is None:
+        raise ClientDecodeError("Telegram's answer holds no message", ValueError(content), content)
+    return sent.message_id

@@ -43,9 +43,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 30
 # Sends on their way or answered and not yet recorded, at once. A crash repeats at most these:
 # about a second of sending at Telegram's limit for a bot (30 a second), so sending never runs
-# far ahead of recording. Every chat being served holds one of them while its send is on its
-# way; the rest are what is recorded together. With 8, five busy chats left room for records
-# of two or three sends, and recording took a seventh of the bot's time under load.
+# far ahead of recording. Every chat being served holds one of them while its send waits for
+# the budget or is on its way; the rest are what is recorded together. With 8, five busy
+# chats left room for records of two or three sends, and recording took a seventh of the
+# bot's time under load.
 IN_FLIGHT = 32
 RENDERING = 4
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)

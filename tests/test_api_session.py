@@ -13,7 +13,12 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramRetryAfter,
+)
 from aiogram.methods import (
     BanChatMember,
     EditMessageText,
@@ -169,7 +174,7 @@ def test_the_model_reading_an_answer_is_held_by_the_session() -> None:
     del result["reply_markup"]
     content = json.dumps({"ok": True, "result": result})
     assert session.answer_of(bot, confirmation, fields, 200, content).text == "Request #12"
-    model = weakref.ref(Response[SendMessage.__returning__])  # type: ignore[name-defined]
+    model = weakref.ref(Response[SendMessage.__returning__])  # type: ignore[valid-type]
     # pydantic holds such a model only weakly: unless the session keeps it, a collection drops
     # it and the next answer builds it anew, a class per call.
     gc.collect()
@@ -201,17 +206,50 @@ async def test_a_send_for_its_id_goes_through_the_middlewares_and_is_refused_as_
             await session.close()
         stored = manager.chat.messages
         assert stored[card_id].outgoing and stored[card_id].text == "Request #12"
-        assert stored[upload_id].outgoing and stored[upload_id].document is not None
-        assert stored[upload_id].document["file_name"] == "deals.csv"
+        document = stored[upload_id].document
+        assert stored[upload_id].outgoing and document is not None
+        assert document["file_name"] == "deals.csv"
         assert seen == ["sendMessage", "sendDocument", "sendMessage"]
 
 
-async def test_an_answer_without_an_id_is_read_by_aiogram() -> None:
-    session, bot, card, _ = card_call()
+def answering(session: JsonSession, status: int, body: dict[str, Any]) -> None:
+    """The session's next posts get this answer instead of going out."""
 
     async def post(*_: Any) -> tuple[int, str]:
-        return 200, json.dumps({"ok": True, "result": {"text": "Request #12"}})
+        return status, json.dumps(body)
 
-    session._post = post  # type: ignore[method-assign]
+    session._post = post  # type: ignore[assignment]
+
+
+async def test_a_send_for_its_id_reads_only_the_id() -> None:
+    session, bot, card, _ = card_call()
+    # Not a message aiogram would read (no date, no chat), yet the message was sent.
+    answering(session, 200, {"ok": True, "result": {"message_id": 9}})
+    assert await session.sent_id(bot, card) == 9
+
+
+@pytest.mark.parametrize(
+    "result", [{"text": "Request #12"}, {"message_id": True}, None], ids=["no id", "bool", "none"]
+)
+async def test_an_answer_without_an_id_is_an_error(result: dict[str, Any] | None) -> None:
+    session, bot, card, _ = card_call()
+    answering(session, 200, {"ok": True} if result is None else {"ok": True, "result": result})
     with pytest.raises(ClientDecodeError):
         await session.sent_id(bot, card)
+
+
+async def test_a_refused_send_for_its_id_is_aiograms_error() -> None:
+    session, bot, card, _ = card_call()
+    answering(
+        session,
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 7",
+            "parameters": {"retry_after": 7},
+        },
+    )
+    with pytest.raises(TelegramRetryAfter) as refused:
+        await session.sent_id(bot, card)
+    assert refused.value.retry_after == 7

@@ -78,8 +78,9 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
 async def test_each_card_is_remembered_before_the_next_message_to_its_chat(tg: Harness) -> None:
     """A card is remembered as soon as no other send is on its way: a manager may reply to a
     card the moment it arrives, and the reply finds its request only if the card is
-    remembered. (In a burst to many chats, answered cards wait for the sends still on their
-    way, never more than IN_FLIGHT of them: milliseconds, where a reply takes seconds.)"""
+    remembered. (While sends to other chats keep going, answered cards wait until no send is
+    on its way or every slot is taken: at most IN_FLIGHT sends, about a second at Telegram's
+    pace, where typing a reply takes longer.)"""
     await make_manager(tg)
     await requests_from(tg, 3)
     remembered: list[int | None] = []
