@@ -84,7 +84,7 @@ class Emulator:
         self.validator = Validator(self.spec)
         self.changes = Changes()
         self.bus = EventBus()
-        self.updates = UpdateQueue(self.changes)
+        self.updates = UpdateQueue(self.changes, clock)
         self.webhook = WebhookDelivery(self.updates, self.changes, wall_clock)
         self.limiter = RateLimiter(self.limits, clock)
         self.files = FileStore()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .errors import conflict
@@ -11,11 +12,16 @@ OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction
 TERMINATED = (
     "terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+# Telegram keeps an update for the bot at most a day, however it is to be delivered.
+KEPT_FOR = 24 * 60 * 60.0
 
 
 class UpdateQueue:
-    def __init__(self, changes: Changes) -> None:
+    def __init__(self, changes: Changes, clock: Callable[[], float]) -> None:
         self._changes = changes
+        self._clock = clock
+        # When each pending update came, by update_id.
+        self._born: dict[int, float] = {}
         self.pending: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.allowed: frozenset[str] | None = None
@@ -25,6 +31,7 @@ class UpdateQueue:
 
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": self.next_update_id, kind: payload}
+        self._born[self.next_update_id] = self._clock()
         self.next_update_id += 1
         self.pending.append(update)
         self._changes.notify()
@@ -42,21 +49,43 @@ class UpdateQueue:
 
     def confirm(self, offset: int) -> None:
         if offset < 0:
-            self.pending = self.pending[offset:]
+            self._keep(self.pending[offset:])
         elif offset > 0:
-            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+            self._keep([u for u in self.pending if u["update_id"] >= offset])
+
+    def take(self, update_id: int) -> None:
+        """One update delivered (to a webhook), whatever came before or after it."""
+        self._keep([u for u in self.pending if u["update_id"] != update_id])
+
+    def holds(self, update_id: int) -> bool:
+        """Whether the update is still to be delivered: not taken, nor kept too long."""
+        return any(u["update_id"] == update_id for u in self.available())
 
     def drop_all(self) -> None:
-        self.pending.clear()
+        self._keep([])
+
+    def _keep(self, updates: list[dict[str, Any]]) -> None:
+        self.pending = updates
+        kept = {u["update_id"] for u in updates}
+        self._born = {i: born for i, born in self._born.items() if i in kept}
+
+    def available(self) -> list[dict[str, Any]]:
+        """The updates the bot wants, oldest first; one older than a day is dropped."""
+        oldest = self._clock() - KEPT_FOR
+        if any(
+            not self.is_allowed(u) or self._born[u["update_id"]] < oldest for u in self.pending
+        ):
+            self._keep(
+                [
+                    u
+                    for u in self.pending
+                    if self.is_allowed(u) and self._born[u["update_id"]] >= oldest
+                ]
+            )
+        return self.pending
 
     def _available(self, limit: int) -> list[dict[str, Any]]:
-        self.pending = [u for u in self.pending if self.is_allowed(u)]
-        return self.pending[:limit]
-
-    def first(self) -> dict[str, Any] | None:
-        """The oldest update the bot wants, next in line for its webhook."""
-        available = self._available(1)
-        return available[0] if available else None
+        return self.available()[:limit]
 
     async def get(self, offset: int, limit: int, timeout: float) -> list[dict[str, Any]]:
         """Long poll like Telegram; an overlapping newer poll terminates this one with 409."""

@@ -1,11 +1,13 @@
-"""Webhook delivery as Telegram does it: while a webhook is set, each update is POSTed to it in
-order, and one not answered with 2xx is sent again after a short pause until it is taken."""
+"""Webhook delivery as Telegram does it: while a webhook is set, updates are POSTed to it, up to
+its max_connections at once, and one not answered with 2xx is sent again after a short pause,
+until it is taken or has been kept a day (then it is dropped, as Telegram drops it). Updates
+about one chat go one at a time, in order."""
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,15 +84,56 @@ class WebhookDelivery:
     async def _push(self, webhook: Webhook) -> None:
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
         timeout = aiohttp.ClientTimeout(total=ANSWER_TIMEOUT)
-        async with aiohttp.ClientSession(timeout=timeout, headers=headers) as client:
-            while True:
-                update = await self._changes.until(self._updates.first, math.inf)
-                delay = FIRST_RETRY
-                while not await self._post(client, webhook.url, update):
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, LAST_RETRY)
-                self._updates.confirm(update["update_id"] + 1)
+        going: dict[int, asyncio.Task[None]] = {}
+        busy: set[Hashable] = set()
+
+        def startable() -> list[dict[str, Any]] | None:
+            ready: list[dict[str, Any]] = []
+            held = set(busy)
+            for update in self._updates.available():
+                if len(going) + len(ready) >= webhook.max_connections:
+                    break
+                chat = _chat_of(update)
+                if update["update_id"] not in going and chat not in held:
+                    ready.append(update)
+                # A later update about a chat waits for every earlier one about it.
+                held.add(chat)
+            return ready or None
+
+        def finished(update_id: int, chat: Hashable) -> Callable[[asyncio.Task[None]], None]:
+            def done(_: asyncio.Task[None]) -> None:
+                going.pop(update_id, None)
+                busy.discard(chat)
                 self._changes.notify()
+
+            return done
+
+        async with aiohttp.ClientSession(timeout=timeout, headers=headers) as client:
+            try:
+                while True:
+                    for update in await self._changes.until(startable, math.inf):
+                        update_id, chat = update["update_id"], _chat_of(update)
+                        busy.add(chat)
+                        task = asyncio.create_task(self._deliver(client, webhook.url, update))
+                        task.add_done_callback(finished(update_id, chat))
+                        going[update_id] = task
+            finally:
+                for task in going.values():
+                    task.cancel()
+                await asyncio.gather(*going.values(), return_exceptions=True)
+
+    async def _deliver(
+        self, client: aiohttp.ClientSession, url: str, update: dict[str, Any]
+    ) -> None:
+        update_id = update["update_id"]
+        delay = FIRST_RETRY
+        while not await self._post(client, url, update):
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LAST_RETRY)
+            if not self._updates.holds(update_id):
+                return  # kept a day without being taken: dropped
+        self._updates.take(update_id)
+        self._changes.notify()
 
     async def _post(self, client: aiohttp.ClientSession, url: str, update: dict[str, Any]) -> bool:
         target = self._target(url)
@@ -111,6 +154,21 @@ class WebhookDelivery:
         self.last_error = (int(self._wall_clock()), error)
         self._changes.notify()
         return False
+
+
+def _chat_of(update: dict[str, Any]) -> Hashable:
+    """What an update is about, for keeping its order: the chat, else the user; an update
+    about neither goes on its own."""
+    payload = next(value for key, value in update.items() if key != "update_id")
+    if isinstance(payload, dict):
+        message = payload.get("message")
+        chat = payload.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+        if isinstance(chat, dict) and "id" in chat:
+            return ("chat", chat["id"])
+        sender = payload.get("from") or payload.get("user")
+        if isinstance(sender, dict) and "id" in sender:
+            return ("user", sender["id"])
+    return ("update", update["update_id"])
 
 
 def _origin(url: str) -> str:

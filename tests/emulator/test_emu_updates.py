@@ -9,8 +9,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
 
 from bot.emulator import Emulator
+from bot.emulator.updates import KEPT_FOR
 
-from .conftest import png
+from .conftest import FakeClock, png
 
 
 async def test_offset_confirms_and_limit_caps(bot: Bot, emulator: Emulator) -> None:
@@ -88,3 +89,15 @@ async def test_user_actions_produce_updates(bot: Bot, emulator: Emulator) -> Non
     assert contact.message.contact.user_id == 101
     assert text.message is not None and text.message.text == "typo"
     assert edited.edited_message is not None and edited.edited_message.text == "fixed"
+
+
+async def test_an_update_is_kept_a_day_at_most(
+    bot: Bot, emulator: Emulator, clock: FakeClock
+) -> None:
+    user = emulator.user(101, "Ann")
+    user.send_text("old")
+    clock.advance(60)
+    user.send_text("new")
+    clock.advance(KEPT_FOR - 30)
+    updates = await bot.get_updates(timeout=0)
+    assert [u.message.text for u in updates if u.message] == ["new"]

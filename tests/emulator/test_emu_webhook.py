@@ -14,24 +14,26 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.emulator import Emulator
+from bot.emulator.updates import KEPT_FOR
 
-from .conftest import WALL_START, RawApi
+from .conftest import WALL_START, FakeClock, RawApi
 
 HOOK = "https://crm.example.test/telegram/hook"
 
 
 @dataclass
 class Receiver:
-    """A bot's webhook endpoint that refuses the first `failures` posts with 500."""
+    """A bot's webhook endpoint that refuses the first `failures` posts, and every post of the
+    text `refusing`, with 500."""
 
     failures: int = 0
+    refusing: str | None = None
     posts: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.posts.append(
-            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
-        )
-        if len(self.posts) <= self.failures:
+        update = await request.json()
+        self.posts.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), update))
+        if len(self.posts) <= self.failures or update["message"]["text"] == self.refusing:
             return web.Response(status=500)
         return web.json_response({})
 
@@ -128,3 +130,70 @@ async def test_descriptions_say_what_changed_and_an_empty_url_deletes(raw: RawAp
     assert await set_webhook(HOOK) == "Webhook is already set"
     assert await set_webhook("") == "Webhook was deleted"
     assert await set_webhook("") == "Webhook is already deleted"
+
+
+@dataclass
+class Gate:
+    """A webhook endpoint that holds every post until opened, noting which are in flight."""
+
+    emulator: Emulator
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    going: list[str] = field(default_factory=list)
+    most: int = 0
+    taken: list[str] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        text = (await request.json())["message"]["text"]
+        self.going.append(text)
+        self.most = max(self.most, len(self.going))
+        self.emulator.changes.notify()
+        await self.opened.wait()
+        self.going.remove(text)
+        self.taken.append(text)
+        return web.json_response({})
+
+
+async def test_up_to_max_connections_go_at_once_and_one_chat_waits_its_turn(
+    bot: Bot, emulator: Emulator
+) -> None:
+    gate = Gate(emulator)
+    app = web.Application()
+    app.router.add_post("/telegram/hook", gate.handle)
+    async with TestServer(app, host="127.0.0.1") as server:
+        emulator.webhook.route("https://crm.example.test", str(server.make_url("")))
+        assert await bot.set_webhook(HOOK, max_connections=2)
+        ann, bob, cem = (
+            emulator.user(i, name) for i, name in ((1, "Ann"), (2, "Bob"), (3, "Cem"))
+        )
+        for text in ("a1", "a2"):
+            ann.send_text(text)
+        for user, text in ((bob, "b1"), (cem, "c1"), (bob, "b2")):
+            user.send_text(text)
+        await emulator.wait_for(lambda: len(gate.going) == 2)
+        # Ann's second waits for her first, though it came before Bob's.
+        assert sorted(gate.going) == ["a1", "b1"]
+        gate.opened.set()
+        await emulator.wait_for(lambda: not emulator.updates.pending and len(gate.taken) == 5)
+    assert gate.most == 2
+    assert [t for t in gate.taken if t[0] == "a"] == ["a1", "a2"]
+    assert [t for t in gate.taken if t[0] == "b"] == ["b1", "b2"]
+
+
+async def test_an_update_refused_for_a_day_is_dropped_and_the_next_goes(
+    bot: Bot, emulator: Emulator, receiver: Receiver, clock: FakeClock
+) -> None:
+    receiver.refusing = "one"
+    assert await bot.set_webhook(HOOK)
+    user = emulator.user(101, "Ann")
+    user.send_text("one")
+    await emulator.wait_for(lambda: len(receiver.posts) == 2)
+    clock.advance(60)
+    user.send_text("two")
+    assert (await bot.get_webhook_info()).pending_update_count == 2
+    clock.advance(KEPT_FOR - 30)
+    await emulator.wait_for(lambda: not emulator.updates.pending)
+    # "one" was refused until it was a day old, then dropped; "two", a minute younger, went
+    # after it, once.
+    texts = receiver.texts()
+    assert texts[-1] == "two" and texts.count("two") == 1 and texts.count("one") >= 2
+    assert (await bot.get_webhook_info()).pending_update_count == 0
