@@ -76,6 +76,16 @@ LABELS: dict[str, LazyProxy] = {
     "ok": __("OK"),
     "copied": __("Copied to the clipboard"),
     "button_does_nothing": __("This kind of button does nothing in the sandbox"),
+    # A failed action, with the server's reason as {error}.
+    "send_failed": __("Could not send: {error}"),
+    "start_failed": __("Could not start the bot: {error}"),
+    "block_failed": __("Could not block the bot: {error}"),
+    "unblock_failed": __("Could not unblock the bot: {error}"),
+    "press_failed": __("Could not press the button: {error}"),
+    "jump_failed": __("Could not move the clock: {error}"),
+    "add_failed": __("Could not add the customer: {error}"),
+    "call_failed": __("Could not report the missed call: {error}"),
+    "lead_failed": __("Could not send the website lead: {error}"),
 }
 
 

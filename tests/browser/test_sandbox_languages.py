@@ -7,20 +7,13 @@ from babel.dates import format_date
 from playwright.async_api import Browser, expect
 
 from bot.sandbox.sandbox import Sandbox
-from tests.browser.test_sandbox_flow import phone
+from tests.browser.test_sandbox_flow import phone, ready_page
 
 
 async def test_russian_browser_then_azerbaijani_by_the_switch(
     sandbox: Sandbox, browser: Browser
 ) -> None:
-    expect.set_options(timeout=10_000)
-    context = await browser.new_context(locale="ru-RU", viewport={"width": 1600, "height": 900})
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        await page.goto(sandbox.url)
-        await expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    async with ready_page(sandbox, browser, "ru-RU") as page:
         today = sandbox.clock.now().astimezone(sandbox.app.settings.zone).date()
         kamran, leyla = phone(page, "Kamran"), phone(page, "Leyla")
         missed_call = page.locator("#call-form button")
@@ -58,6 +51,3 @@ async def test_russian_browser_then_azerbaijani_by_the_switch(
         await page.reload()
         await expect(page.locator("body")).to_have_attribute("data-ready", "true")
         await expect(missed_call).to_have_text("📞 Buraxılmış zəng")
-        assert errors == []
-    finally:
-        await context.close()

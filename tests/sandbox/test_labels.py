@@ -12,9 +12,11 @@ from bot.sandbox.sandbox import Sandbox
 from tests.sandbox.conftest import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]
-# data-label="key", data-label-title="key", label(node, "key"[, "title"]), t("key")
+# data-label="key", data-label-title="key", label(node, "key"[, "title"]), t("key"), and the
+# sentence of a failed action, "what_failed"
 USED_KEY = re.compile(
     r'data-label(?:-\w+)?="(\w+)"|\blabel\((?:[^()]|\([^()]*\))*?, "(\w+)"|\bt\("(\w+)"'
+    r'|"(\w+_failed)"'
 )
 
 
@@ -71,7 +73,7 @@ def test_every_word_the_page_names_has_a_label() -> None:
     for path in STATIC.glob("*.[jh]*"):
         for match in USED_KEY.finditer(path.read_text()):
             named.add(next(group for group in match.groups() if group))
-    assert {"title", "missed_call", "start", "share_phone"} <= named
+    assert {"title", "missed_call", "start", "share_phone", "send_failed", "jump_failed"} <= named
     assert sorted(named - set(LABELS)) == []
 
 

@@ -3,7 +3,7 @@
 
 import { EVENTS_URL, sandbox } from "./api.js";
 import { pageFormat, reformat } from "./formats.js";
-import { label, loadLanguage, t, unlabelled } from "./labels.js";
+import { label, loadLanguage, slot, t, unlabelled } from "./labels.js";
 import { Phone } from "./phone.js";
 import { deepLink, el } from "./render.js";
 
@@ -214,54 +214,57 @@ class App {
     for (const [id, seconds, done] of jumps) {
       const button = document.getElementById(id);
       button.addEventListener("click", () =>
-        this.busy(button, async () => {
+        this.busy(button, "jump_failed", async () => {
           const result = await sandbox.post("clock", { seconds });
           this.setNow(result.now);
           label(document.getElementById("clock-result"), done).classList.remove("failed");
         }),
       );
     }
-    this.bindForm("add-form", async (data) => {
+    this.bindForm("add-form", "add_failed", async (data) => {
       const person = await sandbox.post("people", data);
       this.shown.set(person.id, true);
       await this.refresh();
       this.reveal(person.id);
     });
-    this.bindForm("call-form", async (data) => {
+    this.bindForm("call-form", "call_failed", async (data) => {
       const result = await sandbox.post("calls", data);
       this.note("world-result", result.summary);
     });
-    this.bindForm("lead-form", async (data) => {
+    this.bindForm("lead-form", "lead_failed", async (data) => {
       const result = await sandbox.post("leads", data);
       this.note("world-result", result.summary);
     });
   }
 
-  bindForm(id, submit) {
+  bindForm(id, failed, submit) {
     const form = document.getElementById(id);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const data = Object.fromEntries(new FormData(form).entries());
-      this.busy(form.querySelector("button"), async () => {
+      this.busy(form.querySelector("button"), failed, async () => {
         await submit(data);
         form.reset();
       });
     });
   }
 
-  async busy(button, work) {
+  // The word failed, with the server's reason in its {error}, shows if work fails.
+  async busy(button, failed, work) {
     button.disabled = true;
     try {
       await work();
     } catch (error) {
-      this.note(button.closest("section").querySelector(".result").id, error.message, true);
+      const result = button.closest("section").querySelector(".result");
+      result.replaceChildren(slot("error", el("span", "", error.message)));
+      label(result, failed).classList.add("failed");
     } finally {
       button.disabled = false;
     }
   }
 
-  note(id, text, failed = false) {
-    unlabelled(document.getElementById(id), text).classList.toggle("failed", failed);
+  note(id, text) {
+    unlabelled(document.getElementById(id), text).classList.remove("failed");
   }
 
   // Another language redraws the page's own words, dates and sizes; chats and people stay.

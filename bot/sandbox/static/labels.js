@@ -5,13 +5,38 @@ import { sandbox } from "./api.js";
 
 const CHOSEN = "axin-sandbox-locale";
 const ATTRIBUTES = ["placeholder", "title", "alt"];
+const DEFAULT_LOCALE = "en";
+// The words the page needs when its words could not be loaded, as the catalogues translate them.
+const WITHOUT_WORDS = {
+  en: { did_not_start: "The sandbox did not start: {error}" },
+  az: { did_not_start: "Sınaq mühiti başlamadı: {error}" },
+  ru: { did_not_start: "Песочница не запустилась: {error}" },
+};
 let words = {};
 
 // The word for key with {name} placeholders filled from args; before the words arrive (or if
-// they never do), the key and the args.
+// they never do), the page's own sentence for key in the reader's language, else the key and
+// the args.
 export function t(key, args = {}) {
-  const text = words[key] ?? [key, ...Object.keys(args).map((name) => `{${name}}`)].join(" ");
+  const text =
+    words[key] ??
+    WITHOUT_WORDS[readerLocale()][key] ??
+    [key, ...Object.keys(args).map((name) => `{${name}}`)].join(" ");
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
+}
+
+// The language picked on this page before, else the browser's most wanted language the page
+// speaks, else English: the server's choice, made without the server.
+function readerLocale() {
+  const wanted = (navigator.languages ?? [navigator.language]).map(
+    (tag) => String(tag).split("-")[0].toLowerCase(),
+  );
+  try {
+    wanted.unshift(localStorage.getItem(CHOSEN));
+  } catch {
+    // Storage is turned off in this browser, so nothing was picked here before.
+  }
+  return wanted.find((locale) => Object.hasOwn(WITHOUT_WORDS, locale)) ?? DEFAULT_LOCALE;
 }
 
 // node shows the word key, as its text or in one of its attributes. Children marked with

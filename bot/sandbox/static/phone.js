@@ -10,6 +10,8 @@ import { bubbleContent, el } from "./render.js";
 const ACTIONS = new Set([
   "typing", "upload_photo", "upload_document", "find_location", "choose_sticker",
 ]);
+// What a person's failed action says; any other action is something sent.
+const FAILED = { start: "start_failed", block: "block_failed", unblock: "unblock_failed" };
 
 export class Phone {
   constructor(app, person) {
@@ -159,7 +161,7 @@ export class Phone {
       try {
         await this.api.post("press", { button: button.callback_data, message_id: messageId, timeout: 15 });
       } catch (error) {
-        this.showToast(error.message);
+        this.showToast(t("press_failed", { error: error.message }));
       } finally {
         item.classList.remove("pressed");
       }
@@ -191,13 +193,14 @@ export class Phone {
     }
   }
 
-  // Acting as this person; the bot's answers arrive through the event stream.
+  // Acting as this person; the bot's answers arrive through the event stream. A failure shows
+  // in the page's words, the server's reason after them.
   async act(action, body) {
     try {
       await this.api.post(action, body);
       return true;
     } catch (error) {
-      this.showToast(error.message);
+      this.showToast(t(FAILED[action] ?? "send_failed", { error: error.message }));
       return false;
     }
   }
