@@ -74,7 +74,6 @@ class JsonSession(AiohttpSession):
     ) -> TelegramType:
         fields = self.json_fields(bot, method)
         if fields is None:
-            self._response(method)  # held for aiogram's reading of the answer
             return await super().make_request(bot, method, timeout)
         status, content = await self._post(bot, method, fields, timeout)
         return self.answer_of(bot, method, fields, status, content)
@@ -100,17 +99,13 @@ class JsonSession(AiohttpSession):
     ) -> int:
         fields = self.json_fields(bot, method)
         if fields is None:
-            self._response(method)
             sent = await super().make_request(bot, method, timeout)
             return _id_of(sent, None)
         status, content = await self._post(bot, method, fields, timeout)
-        if status == HTTPStatus.OK:
-            data = self._object(content)
-            result = data.get("result") if data and data.get("ok") is True else None
-            message_id = result.get("message_id") if isinstance(result, dict) else None
-            if isinstance(message_id, int) and not isinstance(message_id, bool):
-                return message_id
-        self._response(method)
+        result = self._ok_result(status, content)
+        message_id = result.get("message_id") if result is not None else None
+        if isinstance(message_id, int) and not isinstance(message_id, bool):
+            return message_id
         answer = self.check_response(bot=bot, method=method, status_code=status, content=content)
         return _id_of(answer.result, content)
 
@@ -146,28 +141,42 @@ class JsonSession(AiohttpSession):
         sent (the same object, bound to the bot) instead of reading a copy: its buttons were
         most of the time taken to read a card's answer. Anything else, errors included, is
         read and checked by aiogram."""
-        model = self._response(method)
         markup = getattr(method, "reply_markup", None)
-        if status == HTTPStatus.OK and isinstance(markup, InlineKeyboardMarkup):
-            data = self._object(content)
-            result = data.get("result") if data and data.get("ok") is True else None
-            if isinstance(result, dict) and result.get("reply_markup") == fields["reply_markup"]:
+        if isinstance(markup, InlineKeyboardMarkup):
+            result = self._ok_result(status, content)
+            if result is not None and result.get("reply_markup") == fields["reply_markup"]:
                 result["reply_markup"] = markup.as_(bot)
+                model = self._response(method)
                 try:
-                    return cast(
-                        TelegramType, model.model_validate(data, context={"bot": bot}).result
+                    read = model.model_validate(
+                        {"ok": True, "result": result}, context={"bot": bot}
                     )
+                    return cast(TelegramType, read.result)
                 except ValidationError:
                     pass  # read again below, where aiogram says what is wrong with it
         answer = self.check_response(bot=bot, method=method, status_code=status, content=content)
         return cast(TelegramType, answer.result)
 
-    def _object(self, content: str) -> dict[str, Any] | None:
+    def check_response(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        status_code: int,
+        content: str,
+    ) -> Response[TelegramType]:
+        self._response(method)  # held before aiogram reads the answer through it
+        return super().check_response(bot, method, status_code, content)
+
+    def _ok_result(self, status: int, content: str) -> dict[str, Any] | None:
+        """The result of an answer that says the call succeeded, when it is an object."""
+        if status != HTTPStatus.OK:
+            return None
         try:
             data = self.json_loads(content)
         except ValueError:
             return None
-        return data if isinstance(data, dict) else None
+        result = data.get("result") if isinstance(data, dict) and data.get("ok") is True else None
+        return result if isinstance(result, dict) else None
 
 
 def _id_of(sent: Message | None, content: str | None) -> int:

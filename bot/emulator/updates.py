@@ -72,16 +72,12 @@ class UpdateQueue:
     def available(self) -> list[dict[str, Any]]:
         """The updates the bot wants, oldest first; one older than a day is dropped."""
         oldest = self._clock() - KEPT_FOR
-        if any(
-            not self.is_allowed(u) or self._born[u["update_id"]] < oldest for u in self.pending
-        ):
-            self._keep(
-                [
-                    u
-                    for u in self.pending
-                    if self.is_allowed(u) and self._born[u["update_id"]] >= oldest
-                ]
-            )
+
+        def wanted(update: dict[str, Any]) -> bool:
+            return self.is_allowed(update) and self._born[update["update_id"]] >= oldest
+
+        if not all(wanted(u) for u in self.pending):
+            self._keep([u for u in self.pending if wanted(u)])
         return self.pending
 
     def _available(self, limit: int) -> list[dict[str, Any]]:

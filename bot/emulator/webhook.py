@@ -87,15 +87,16 @@ class WebhookDelivery:
         going: dict[int, asyncio.Task[None]] = {}
         busy: set[Hashable] = set()
 
-        def startable() -> list[dict[str, Any]] | None:
-            ready: list[dict[str, Any]] = []
+        def startable() -> list[tuple[dict[str, Any], Hashable]] | None:
+            """The updates that may go now, each with what it is about."""
+            ready: list[tuple[dict[str, Any], Hashable]] = []
             held = set(busy)
             for update in self._updates.available():
                 if len(going) + len(ready) >= webhook.max_connections:
                     break
                 chat = _chat_of(update)
                 if update["update_id"] not in going and chat not in held:
-                    ready.append(update)
+                    ready.append((update, chat))
                 # A later update about a chat waits for every earlier one about it.
                 held.add(chat)
             return ready or None
@@ -111,8 +112,8 @@ class WebhookDelivery:
         async with aiohttp.ClientSession(timeout=timeout, headers=headers) as client:
             try:
                 while True:
-                    for update in await self._changes.until(startable, math.inf):
-                        update_id, chat = update["update_id"], _chat_of(update)
+                    for update, chat in await self._changes.until(startable, math.inf):
+                        update_id = update["update_id"]
                         busy.add(chat)
                         task = asyncio.create_task(self._deliver(client, webhook.url, update))
                         task.add_done_callback(finished(update_id, chat))
