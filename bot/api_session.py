@@ -8,9 +8,11 @@ go as a multipart form."""
 
 from __future__ import annotations
 
+import ssl
 from http import HTTPStatus
 from typing import Any, cast
 
+import certifi
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
@@ -18,20 +20,22 @@ from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, InputFile, Message
-from aiohttp import ClientError, ClientTimeout
 from pydantic import ValidationError
 from yarl import URL
 
-JSON_HEADERS = {"Content-Type": "application/json"}
+from bot.api_transport import Origin, Transport
 
 
 class JsonSession(AiohttpSession):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Built once per method and per timeout: parsing the address and building the
-        # timeout anew were a tenth of a call's own time.
-        self._urls: dict[tuple[str, str], URL] = {}
-        self._timeouts: dict[float, ClientTimeout] = {}
+    def __init__(
+        self, *, limit: int = 100, tls: ssl.SSLContext | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(limit=limit, **kwargs)
+        self._limit = limit
+        self._tls = tls or ssl.create_default_context(cafile=certifi.where())
+        self._transports: dict[Origin, Transport] = {}
+        # Worked out once per method: parsing the address anew was a tenth of a call's time.
+        self._targets: dict[tuple[str, str], tuple[Transport, bytes]] = {}
         self._responses: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
 
     def _response(self, method: TelegramMethod[TelegramType]) -> type[Response[TelegramType]]:
@@ -45,18 +49,20 @@ class JsonSession(AiohttpSession):
             model = self._responses[kind] = Response[method.__returning__]  # type: ignore[name-defined]
         return model
 
-    def _url(self, bot: Bot, method: TelegramMethod[Any]) -> URL:
+    def _target(self, bot: Bot, method: TelegramMethod[Any]) -> tuple[Transport, bytes]:
+        """The connections a call goes on and the path it is posted to."""
         key = (bot.token, method.__api_method__)
-        url = self._urls.get(key)
-        if url is None:
-            url = self._urls[key] = URL(self.api.api_url(token=bot.token, method=key[1]))
-        return url
-
-    def _timeout(self, timeout: float | None) -> ClientTimeout:
-        total = self.timeout if timeout is None else timeout
-        if total not in self._timeouts:
-            self._timeouts[total] = ClientTimeout(total=total)
-        return self._timeouts[total]
+        target = self._targets.get(key)
+        if target is None:
+            url = URL(self.api.api_url(token=bot.token, method=key[1]))
+            if url.scheme not in ("http", "https") or url.host is None or url.port is None:
+                raise ValueError(f"not an HTTP address of a Bot API server: {url.scheme}://")
+            origin = Origin(url.scheme, url.host, url.port)
+            transport = self._transports.get(origin)
+            if transport is None:
+                transport = self._transports[origin] = Transport(origin, self._limit, self._tls)
+            target = self._targets[key] = (transport, url.raw_path_qs.encode())
+        return target
 
     def json_fields(self, bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any] | None:
         """The call's parameters as JSON values, or None when it uploads a file."""
@@ -113,20 +119,25 @@ class JsonSession(AiohttpSession):
         self, bot: Bot, method: TelegramMethod[Any], fields: dict[str, Any], timeout: int | None
     ) -> tuple[int, str]:
         """The call as one JSON body: the answer's status and text."""
-        session = await self.create_session()
+        transport, path = self._target(bot, method)
+        body = self.json_dumps(fields).encode()
         try:
-            async with session.post(
-                self._url(bot, method),
-                data=self.json_dumps(fields).encode(),
-                headers=JSON_HEADERS,
-                timeout=self._timeout(timeout),
-            ) as resp:
-                # The Bot API answers in UTF-8 JSON: no need to guess the encoding.
-                return resp.status, (await resp.read()).decode()
+            status, content = await transport.post(
+                path, body, self.timeout if timeout is None else timeout
+            )
         except TimeoutError as e:
             raise TelegramNetworkError(method=method, message="Request timeout error") from e
-        except ClientError as e:
+        except OSError as e:
             raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
+        # The Bot API answers in UTF-8 JSON: no need to guess the encoding.
+        return status, content.decode()
+
+    async def close(self) -> None:
+        for transport in self._transports.values():
+            transport.close()
+        self._transports.clear()
+        self._targets.clear()
+        await super().close()
 
     def answer_of(
         self,
