@@ -190,6 +190,15 @@ class JsonSession(AiohttpSession):
         return result if isinstance(result, dict) else None
 
 
+async def send_for_id(bot: Bot, method: TelegramMethod[Message]) -> int:
+    """The id of the message a send made: the bot's own session reads nothing else of the
+    answer; another session (a test's) answers with the whole message."""
+    session = bot.session
+    if isinstance(session, JsonSession):
+        return await session.sent_id(bot, method)
+    return (await bot(method)).message_id
+
+
 def _id_of(sent: Message | None, content: str | None) -> int:
     if sent is None:
         raise ClientDecodeError("Telegram's answer holds no message", ValueError(content), content)

@@ -20,12 +20,10 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.methods import TelegramMethod
-from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.api_session import JsonSession
+from bot.api_session import send_for_id
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
@@ -245,7 +243,7 @@ class OutboxSender:
         is given up. The budget has let it go."""
         try:
             try:
-                sent = await self._post(piece.method)
+                sent = await send_for_id(self.bot, piece.method)
             finally:
                 self.budget.ended(chat_id)
         except TelegramRetryAfter as error:
@@ -264,14 +262,6 @@ class OutboxSender:
         except Exception as error:
             return await self._backoff(piece, error)
         return sent
-
-    async def _post(self, method: TelegramMethod[Message]) -> int:
-        """The id of the message sent: the bot's own session reads nothing else of the answer;
-        another session (a test's) answers with the whole message."""
-        session = self.bot.session
-        if isinstance(session, JsonSession):
-            return await session.sent_id(self.bot, method)
-        return (await self.bot(method)).message_id
 
     async def _record(self, delivered: Sequence[Delivered]) -> None:
         """Answered sends, recorded in one transaction."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, render
+from bot.api_session import send_for_id
 from bot.callbacks import MenuAction, MenuCb
 from bot.content import content_of
 from bot.customer_writes import CustomerWrites
@@ -55,6 +56,7 @@ def _load(data: dict[str, object]) -> Content:
 
 async def described(
     message: Message,
+    bot: Bot,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
@@ -65,7 +67,7 @@ async def described(
         raise InvalidInput("empty_request")
     if await customers.known_phone(session, actor.user_id):
         await state.clear()
-        await _submit(message, session, actor, clock, content, None)
+        await _submit(message, bot, session, actor, clock, content, None)
         return
     await state.set_state(NewRequest.phone)
     await state.update_data(_dump(content))
@@ -86,6 +88,7 @@ async def more_files(message: Message, state: FSMContext) -> None:
 
 async def phone_given(
     message: Message,
+    bot: Bot,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
@@ -99,7 +102,7 @@ async def phone_given(
         phone = normalize_phone(message.text or "", settings.phone_region)
     content = _load(await state.get_data())
     await state.clear()
-    await _submit(message, session, actor, clock, content, phone)
+    await _submit(message, bot, session, actor, clock, content, phone)
 
 
 def _plus(number: str) -> str:
@@ -108,6 +111,7 @@ def _plus(number: str) -> str:
 
 async def _submit(
     message: Message,
+    bot: Bot,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
@@ -115,17 +119,19 @@ async def _submit(
     phone: str | None,
 ) -> None:
     submitted = await intake.submit_request(session, actor, content, phone, clock.now())
-    await _confirm(message, submitted.deal_id, submitted.manager_name)
+    await _confirm(message, bot, submitted.deal_id, submitted.manager_name)
 
 
-async def _confirm(message: Message, deal_id: int, manager_name: str | None) -> None:
+async def _confirm(message: Message, bot: Bot, deal_id: int, manager_name: str | None) -> None:
+    """The customer's confirmation: sent as any answer, but only its id is read back, as
+    nothing else of it is used (this is the message the bot sends most)."""
     if manager_name:
         text = _("Request #{number} received — {manager} will contact you.").format(
             number=deal_id, manager=manager_name
         )
     else:
         text = _("Request #{number} received — we will contact you soon.").format(number=deal_id)
-    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+    await send_for_id(bot, message.answer(text, reply_markup=ReplyKeyboardRemove()))
 
 
 async def my_requests_command(
@@ -159,11 +165,11 @@ async def contact_shared(
     await message.answer(_("Thanks, we saved your number."), reply_markup=ReplyKeyboardRemove())
 
 
-async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -> None:
+async def free_message(message: Message, bot: Bot, actor: Actor, writes: CustomerWrites) -> None:
     """Writing with no flow open: to the open request's manager, or a new request."""
     written = await writes(Request(actor, content_of(message)))
     if written.opened:
-        await _confirm(message, written.deal_id, written.manager_name)
+        await _confirm(message, bot, written.deal_id, written.manager_name)
 
 
 def router() -> Router:
