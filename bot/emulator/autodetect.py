@@ -6,13 +6,23 @@ import re
 
 from .entities import Formatted, sort_entities, utf16_len
 
+# Each with the characters a text must hold one of for it to match: a text holding none of
+# them is not searched.
 _PATTERNS = (
-    ("bot_command", re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?\b")),
-    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
-    ("url", re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
-    ("mention", re.compile(r"(?<![\w@/.])@[A-Za-z0-9_]{4,32}\b")),
-    ("hashtag", re.compile(r"(?<![\w#&])#\w{1,256}")),
-    ("cashtag", re.compile(r"(?<![\w$])\$[A-Z]{3,8}\b")),
+    (
+        "bot_command",
+        ("/",),
+        re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?\b"),
+    ),
+    (
+        "email",
+        ("@",),
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    ),
+    ("url", (":", "."), re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
+    ("mention", ("@",), re.compile(r"(?<![\w@/.])@[A-Za-z0-9_]{4,32}\b")),
+    ("hashtag", ("#",), re.compile(r"(?<![\w#&])#\w{1,256}")),
+    ("cashtag", ("$",), re.compile(r"(?<![\w$])\$[A-Z]{3,8}\b")),
 )
 _TRAILING = ".,;:!?)]}'\""
 # A detected entity never lands inside these ones, as in tdlib.
@@ -23,7 +33,9 @@ _EXCLUSIVE = frozenset(
 
 def _spans(text: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, needed, pattern in _PATTERNS:
+        if not any(char in text for char in needed):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if kind == "url":

@@ -55,15 +55,18 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def utf16_to_index(text: str) -> dict[int, int]:
-    """Map every UTF-16 boundary offset to the matching code point index."""
-    mapping: dict[int, int] = {}
-    units = 0
-    for index, char in enumerate(text):
-        mapping[units] = index
-        units += 2 if ord(char) > 0xFFFF else 1
-    mapping[units] = len(text)
-    return mapping
+def utf16_index(text: str, units: int, default: int) -> int:
+    """The code point index of a UTF-16 offset into text; `default` where the offset is not
+    a boundary between characters (inside a surrogate pair, or past the end)."""
+    if text.isascii():
+        return units if 0 <= units <= len(text) else default
+    encoded = text.encode("utf-16-le")
+    if not 0 <= units * 2 <= len(encoded):
+        return default
+    try:
+        return len(encoded[: units * 2].decode("utf-16-le"))
+    except UnicodeDecodeError:
+        return default
 
 
 def sort_entities(entities: list[Entity]) -> list[Entity]:
@@ -162,9 +165,12 @@ def _close_tag(entity: Entity) -> str:
 def to_html(formatted: Formatted) -> str:
     """Render text and entities back into Telegram-flavoured HTML for display."""
     text = formatted.text
-    index_of = utf16_to_index(text)
     spans = [
-        (index_of.get(e["offset"], 0), index_of.get(e["offset"] + e["length"], len(text)), e)
+        (
+            utf16_index(text, e["offset"], 0),
+            utf16_index(text, e["offset"] + e["length"], len(text)),
+            e,
+        )
         for e in sort_entities(formatted.entities)
         if _open_tag(e)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .entities import Entity, Formatted, utf16_len
@@ -25,6 +26,7 @@ _SIMPLE = {
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPACES = " \t\n\r\f\v"
+_SPECIAL = re.compile("[&<]")
 
 
 class ParseError(Exception):
@@ -101,8 +103,11 @@ class _Parser:
                     i = decoded[1]
                     continue
             if c != "<":
-                self.emit(c)
-                i += 1
+                # Plain text up to the next tag or entity goes out at once.
+                end = _SPECIAL.search(self.src, i + 1)
+                stop = end.start() if end else len(self.src)
+                self.emit(self.src[i:stop])
+                i = stop
                 continue
             i = self.end_tag(i) if self.char(i + 1) == "/" else self.start_tag(i)
         if self.stack:

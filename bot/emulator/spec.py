@@ -5,6 +5,7 @@ api.json is copied verbatim from PaulSonOfLars/telegram-bot-api-spec (MIT), Bot 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ class TypeSpec:
     fields: tuple[Field, ...]
     subtypes: tuple[str, ...]
     discriminator: tuple[str, str] | None
+    required: frozenset[str] = dataclasses.field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        required = frozenset(f.name for f in self.fields if f.required)
+        object.__setattr__(self, "required", required)
 
 
 def _fields(raw: list[dict[str, Any]]) -> tuple[Field, ...]:
@@ -65,6 +71,7 @@ class ApiSpec:
             )
             self._by_lower[name.lower()] = name
         self.types: dict[str, TypeSpec] = {}
+        self._objects: dict[tuple[str, ...], tuple[str, ...]] = {}
         for name, raw in data["types"].items():
             raw_fields = raw.get("fields", [])
             fields = _fields(raw_fields)
@@ -74,6 +81,14 @@ class ApiSpec:
                 tuple(raw.get("subtypes") or ()),
                 _discriminator(fields, raw_fields),
             )
+
+    def objects_in(self, types: tuple[str, ...]) -> tuple[str, ...]:
+        """Which of a field's types are objects (not InputFile), worked out once per field."""
+        found = self._objects.get(types)
+        if found is None:
+            found = tuple(t for t in types if t in self.types and t != "InputFile")
+            self._objects[types] = found
+        return found
 
     def method(self, name: str) -> Method | None:
         canonical = self._by_lower.get(name.lower())

@@ -78,7 +78,7 @@ class _Conversion:
     ) -> Any:
         if "InputFile" in types and isinstance(value, str) and value.startswith("attach://"):
             return self.scalar("InputFile", value, owner, field)
-        objects = [t for t in types if t in self.spec.types and t != "InputFile"]
+        objects = self.spec.objects_in(types)
         if len(types) > 1 and len(objects) == len(types):
             return self.pick_object(objects, value, owner, field, top)
         first_error: ApiError | None = None
@@ -91,7 +91,7 @@ class _Conversion:
         raise first_error
 
     def pick_object(
-        self, candidates: list[str], value: Any, owner: str | None, field: str, top: bool
+        self, candidates: tuple[str, ...], value: Any, owner: str | None, field: str, top: bool
     ) -> Any:
         value = self.decode(value, field, top)
         if not isinstance(value, dict):
@@ -99,8 +99,8 @@ class _Conversion:
                 raise bad_request("object expected as reply markup")
             raise self.fail(owner, field, candidates[0])
         for name in candidates:
-            required = [f.name for f in self.spec.types[name].fields if f.required]
-            if required and all(key in value for key in required):
+            required = self.spec.types[name].required
+            if required and required.issubset(value):
                 return self.obj(name, value, owner, field, False)
         name = _HUMAN_FIELDS.get(field, field.replace("_", " "))
         raise bad_request(f"can't parse {name} JSON object")
