@@ -30,6 +30,8 @@ class JsonSession(AiohttpSession):
     def __init__(
         self, *, limit: int = 100, tls: ssl.SSLContext | None = None, **kwargs: Any
     ) -> None:
+        if kwargs.get("proxy") is not None:
+            raise ValueError("the bot's own connections to the Bot API do not go through a proxy")
         super().__init__(limit=limit, **kwargs)
         self._limit = limit
         self._tls = tls or ssl.create_default_context(cafile=certifi.where())
@@ -55,9 +57,7 @@ class JsonSession(AiohttpSession):
         target = self._targets.get(key)
         if target is None:
             url = URL(self.api.api_url(token=bot.token, method=key[1]))
-            if url.scheme not in ("http", "https") or url.host is None or url.port is None:
-                raise ValueError(f"not an HTTP address of a Bot API server: {url.scheme}://")
-            origin = Origin(url.scheme, url.host, url.port)
+            origin = Origin.of(url)
             transport = self._transports.get(origin)
             if transport is None:
                 transport = self._transports[origin] = Transport(origin, self._limit, self._tls)
@@ -133,11 +133,15 @@ class JsonSession(AiohttpSession):
         return status, content.decode()
 
     async def close(self) -> None:
+        self.close_connections()
+        await super().close()
+
+    def close_connections(self) -> None:
+        """Closes the connections calls go on; aiohttp's, for uploads, are closed by close()."""
         for transport in self._transports.values():
             transport.close()
         self._transports.clear()
         self._targets.clear()
-        await super().close()
 
     def answer_of(
         self,

@@ -33,6 +33,7 @@ class FakeClock:
 class QuickCloseSession(JsonSession):
     # The base class waits 250 ms for TLS shutdown; the emulator speaks plain HTTP.
     async def close(self) -> None:
+        self.close_connections()
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
