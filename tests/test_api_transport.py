@@ -139,7 +139,14 @@ def test_the_host_header_is_the_address_as_http_writes_it() -> None:
         Origin.of(URL("ftp://example.com/x"))
 
 
-async def test_no_more_than_the_limit_of_connections_are_open_at_once() -> None:
+@pytest.mark.parametrize(
+    ("limit", "timeout", "calls", "most_open"),
+    [(2, 5, 5, 2), (0, 0, 3, 3)],
+    ids=["the limit", "0 is no limit and no timeout, as for aiohttp"],
+)
+async def test_no_more_than_the_limit_of_connections_are_open_at_once(
+    limit: int, timeout: float, calls: int, most_open: int
+) -> None:
     release = asyncio.Event()
 
     async def slow(_: Server, writer: asyncio.StreamWriter, __: bytes) -> bool:
@@ -148,18 +155,28 @@ async def test_no_more_than_the_limit_of_connections_are_open_at_once() -> None:
         return True
 
     server = Server(slow)
-    async with connected(server, limit=2) as transport:
-        calls = [asyncio.create_task(transport.post(b"/x", b"{}", 5)) for _ in range(5)]
-        await settle(lambda: len(server.requests) == 2)
+    async with connected(server, limit=limit) as transport:
+        posts = [asyncio.create_task(transport.post(b"/x", b"{}", timeout)) for _ in range(calls)]
+        await settle(lambda: len(server.requests) == most_open)
         release.set()
-        assert await asyncio.gather(*calls) == [(200, OK)] * 5
-    assert server.most_open == 2
-    assert server.accepted == 2
+        assert await asyncio.gather(*posts) == [(200, OK)] * calls
+    assert server.most_open == most_open
+    assert server.accepted == most_open
 
 
-async def test_an_answer_that_closes_the_connection_is_read_and_the_next_call_reconnects() -> None:
+@pytest.mark.parametrize(
+    "last",
+    [
+        answer(OK, "Connection: close"),
+        b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + OK,
+    ],
+    ids=["with its length", "without: it ends with the connection"],
+)
+async def test_an_answer_that_closes_the_connection_is_read_and_the_next_call_reconnects(
+    last: bytes,
+) -> None:
     async def closing(_: Server, writer: asyncio.StreamWriter, __: bytes) -> bool:
-        writer.write(answer(OK, "Connection: close"))
+        writer.write(last)
         return False
 
     server = Server(closing)
@@ -336,18 +353,6 @@ async def test_a_server_switching_protocols_fails_the_call() -> None:
         await settle(lambda: server.closed_by_client == 1)
 
 
-async def test_an_answer_without_length_ends_with_its_connection() -> None:
-    async def unframed(_: Server, writer: asyncio.StreamWriter, __: bytes) -> bool:
-        writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + OK)
-        return False
-
-    server = Server(unframed)
-    async with connected(server) as transport:
-        assert await transport.post(b"/x", b"{}", 5) == (200, OK)
-        assert await transport.post(b"/x", b"{}", 5) == (200, OK)
-    assert server.accepted == 2
-
-
 async def test_a_cancelled_call_closes_its_connection_and_frees_its_place() -> None:
     async def hold_first(server: Server, writer: asyncio.StreamWriter, __: bytes) -> bool:
         if len(server.requests) > 1:
@@ -381,23 +386,6 @@ async def test_closing_ends_the_calls_on_their_way_and_those_waiting_for_a_place
         await settle(lambda: server.closed_by_client == 1)
         assert transport.connections == set()
     assert server.accepted == 1
-
-
-async def test_no_limit_and_no_timeout_are_zero_as_for_aiohttp() -> None:
-    release = asyncio.Event()
-
-    async def slow(_: Server, writer: asyncio.StreamWriter, __: bytes) -> bool:
-        await release.wait()
-        writer.write(answer())
-        return True
-
-    server = Server(slow)
-    async with connected(server, limit=0) as transport:
-        calls = [asyncio.create_task(transport.post(b"/x", b"{}", 0)) for _ in range(3)]
-        await settle(lambda: len(server.requests) == 3)
-        release.set()
-        assert await asyncio.gather(*calls) == [(200, OK)] * 3
-    assert server.most_open == 3
 
 
 async def shut_down(listening: asyncio.Server) -> None:
