@@ -34,7 +34,7 @@ class JsonSession(AiohttpSession):
             raise ValueError("the bot's own connections to the Bot API do not go through a proxy")
         super().__init__(limit=limit, **kwargs)
         self._limit = limit
-        self._tls = tls or ssl.create_default_context(cafile=certifi.where())
+        self._tls = tls  # for HTTPS; certifi's store, as aiogram's, made when first needed
         self._transports: dict[Origin, Transport] = {}
         # Worked out once per method: parsing the address anew was a tenth of a call's time.
         self._targets: dict[tuple[str, str], tuple[Transport, bytes]] = {}
@@ -60,6 +60,8 @@ class JsonSession(AiohttpSession):
             origin = Origin.of(url)
             transport = self._transports.get(origin)
             if transport is None:
+                if origin.scheme == "https" and self._tls is None:
+                    self._tls = ssl.create_default_context(cafile=certifi.where())
                 transport = self._transports[origin] = Transport(origin, self._limit, self._tls)
             target = self._targets[key] = (transport, url.raw_path_qs.encode())
         return target

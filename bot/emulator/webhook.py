@@ -95,7 +95,7 @@ class WebhookDelivery:
                 if len(going) + len(ready) >= webhook.max_connections:
                     break
                 chat = _chat_of(update)
-                if update["update_id"] not in going and chat not in held:
+                if chat not in held:  # one on its way holds its chat
                     ready.append((update, chat))
                 # A later update about a chat waits for every earlier one about it.
                 held.add(chat)
