@@ -11,22 +11,21 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from services.db.sqlite_inline import CONNECT_ARGS, DRIVER
+BUSY_TIMEOUT = 5.0
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
-        parsed = make_url(url)
-        database = parsed.database or ":memory:"
-        in_file = database != ":memory:"
-        if in_file:
+        database = make_url(url).database or ":memory:"
+        pooling: dict[str, Any] = {}
+        if database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        # One connection: SQLite has one writer anyway, and queueing for the connection in
-        # Python is far cheaper than SQLite's sleeping busy handler under concurrent updates.
-        # (A database in memory keeps its one connection for good.)
-        pooling = {"pool_size": 1, "max_overflow": 0} if in_file else {}
+            # One connection: SQLite has one writer anyway, and waiting for the connection in
+            # the pool is far cheaper than SQLite's sleeping busy handler under concurrent
+            # updates. (aiosqlite keeps a database in memory on one connection by itself.)
+            pooling = {"pool_size": 1, "max_overflow": 0}
         engine = create_async_engine(
-            parsed.set(drivername=DRIVER), connect_args=CONNECT_ARGS, **pooling, **kwargs
+            url, connect_args={"timeout": BUSY_TIMEOUT}, **pooling, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
