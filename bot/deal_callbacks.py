@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import Number
+
 
 class CardAction(StrEnum):
     CARD = "c"
@@ -26,9 +28,9 @@ class CardCb(CallbackData, prefix="dk"):
     """`version` is the deal version the card showed; `arg` is a stage, person, reason or page."""
 
     action: CardAction
-    deal_id: int
-    version: int
-    arg: int = 0
+    deal_id: Number
+    version: Number
+    arg: Number = 0
 
 
 class ListAction(StrEnum):
@@ -38,13 +40,13 @@ class ListAction(StrEnum):
 
 class DealListCb(CallbackData, prefix="dq"):
     action: ListAction
-    page: int
-    stage_id: int
+    page: Number
+    stage_id: Number
     idle: bool
 
 
 class DealOpenCb(CallbackData, prefix="do"):
-    deal_id: int
+    deal_id: Number
 
 
 class StageAction(StrEnum):
@@ -63,5 +65,5 @@ class StageCb(CallbackData, prefix="sg"):
     """`arg` is the language index for RENAME and the target stage for MOVE_TO."""
 
     action: StageAction
-    stage_id: int = 0
-    arg: int = 0
+    stage_id: Number = 0
+    arg: Number = 0

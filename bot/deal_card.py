@@ -15,7 +15,7 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 from babel.numbers import format_currency
 
-from bot.callbacks import DealAction, DealCb, data_button, packed
+from bot.callbacks import DealAction, DealCb
 from bot.deal_callbacks import CardAction, CardCb
 from bot.followup_buttons import contract_button, remind_button
 from bot.render import source_name, stage_name, when
@@ -159,7 +159,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
 
 
 def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> InlineKeyboardButton:
-    return data_button(text, packed(CardCb, action, card.deal_id, card.version, arg))
+    data = CardCb(action=action, deal_id=card.deal_id, version=card.version, arg=arg)
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 def back(card: Versioned) -> list[InlineKeyboardButton]:
@@ -172,10 +173,10 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
         return None
     first = []
     if card.taken_at is None and card.closed_at is None:
-        take = packed(DealCb, DealAction.TAKE, card.deal_id)
-        first.append(data_button(_("✅ Take"), take))
-    reply = packed(DealCb, DealAction.REPLY, card.deal_id)
-    first.append(data_button(_("↩️ Reply"), reply))
+        take = DealCb(action=DealAction.TAKE, deal_id=card.deal_id)
+        first.append(InlineKeyboardButton(text=_("✅ Take"), callback_data=take.pack()))
+    reply = DealCb(action=DealAction.REPLY, deal_id=card.deal_id)
+    first.append(InlineKeyboardButton(text=_("↩️ Reply"), callback_data=reply.pack()))
     rows = [first]
     if card.closed_at is not None:
         rows.append(

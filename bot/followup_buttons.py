@@ -5,16 +5,15 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import data_button, packed
 from bot.followup_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
 from services.moments import Preset
 
 
 def remind_button(deal_id: int) -> InlineKeyboardButton:
-    data = packed(RemindCb, RemindAction.MENU, deal_id, Preset.HOUR)
-    return data_button(_("⏰ Remind"), data)
+    data = RemindCb(action=RemindAction.MENU, deal_id=deal_id, preset=Preset.HOUR)
+    return InlineKeyboardButton(text=_("⏰ Remind"), callback_data=data.pack())
 
 
 def contract_button(deal_id: int) -> InlineKeyboardButton:
-    data = packed(ContractCb, ContractAction.EDIT, deal_id)
-    return data_button(_("📄 Contract"), data)
+    data = ContractCb(action=ContractAction.EDIT, ref=deal_id)
+    return InlineKeyboardButton(text=_("📄 Contract"), callback_data=data.pack())

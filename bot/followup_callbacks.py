@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import Number
 from services.moments import Preset
 
 
@@ -19,7 +20,7 @@ class RemindCb(CallbackData, prefix="rm"):
     """Remind on a deal card: the choice of moments, one of them, or a typed one."""
 
     action: RemindAction
-    deal_id: int
+    deal_id: Number
     preset: Preset = Preset.HOUR
 
 
@@ -31,7 +32,7 @@ class TaskAction(StrEnum):
 
 class TaskCb(CallbackData, prefix="tk"):
     action: TaskAction
-    task_id: int
+    task_id: Number
     preset: Preset = Preset.FIFTEEN_MINUTES
 
 
@@ -46,7 +47,7 @@ class ContractCb(CallbackData, prefix="ct"):
     """EDIT carries a deal id (the card's button); the others a contract id."""
 
     action: ContractAction
-    ref: int
+    ref: Number
 
 
 class TokenAction(StrEnum):
@@ -56,4 +57,4 @@ class TokenAction(StrEnum):
 
 class TokenCb(CallbackData, prefix="ak"):
     action: TokenAction
-    token_id: int = 0
+    token_id: Number = 0

@@ -10,9 +10,8 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 from bot import callbacks, deal_callbacks
+from services.ids import MAX_ID
 
-# Every id and version packed into these buttons is an Integer (32-bit) column.
-MAX_ID = 2**31 - 1
 LIMIT = 64
 
 
@@ -35,7 +34,7 @@ def widest(cls: type[CallbackData]) -> list[CallbackData]:
             values[name] = [True]
         else:
             assert kind is int, (cls, name, kind)
-            values[name] = [MAX_ID, -MAX_ID]
+            values[name] = [MAX_ID, 0]
     instances = [{}]
     for name, options in values.items():
         instances = [{**partial, name: option} for partial in instances for option in options]
