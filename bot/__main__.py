@@ -24,6 +24,15 @@ async def _migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _settings_problems(error: ValidationError) -> str:
+    """What is wrong with the settings, without the values given: they may hold secrets."""
+    problems = [
+        f"{'.'.join(str(part) for part in e['loc']).upper() or 'settings'}: {e['msg']}"
+        for e in error.errors(include_url=False, include_input=False)
+    ]
+    return "Invalid settings: " + "; ".join(problems)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"Invalid settings: {error}", file=sys.stderr)
+        print(_settings_problems(error), file=sys.stderr)
         return 2
     if args.command == "migrate":
         asyncio.run(_migrate(settings))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
@@ -21,7 +22,6 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
-from bot.api_session import JsonSession
 from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.http.server import start_http
@@ -65,7 +65,11 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if session is None:
-        session = JsonSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        proxy = settings.telegram_proxy
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.telegram_api_url),
+            proxy=proxy.get_secret_value() if proxy else None,
+        )
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

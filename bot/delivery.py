@@ -23,7 +23,6 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.api_session import send_for_id
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
@@ -243,7 +242,7 @@ class OutboxSender:
         is given up. The budget has let it go."""
         try:
             try:
-                sent = await send_for_id(self.bot, piece.method)
+                sent = (await self.bot(piece.method)).message_id
             finally:
                 self.budget.ended(chat_id)
         except TelegramRetryAfter as error:

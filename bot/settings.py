@@ -20,6 +20,7 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_PORTS = (443, 80, 88, 8443)
+PROXY_SCHEMES = ("socks5", "socks4", "http")
 
 
 def parse_duration(value: object) -> timedelta:
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # socks5://user:password@host:1080, socks4://… or http://…; credentials stay secret.
+    telegram_proxy: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///./data/axin.db"
     redis_url: str | None = None
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -137,6 +140,16 @@ class Settings(BaseSettings):
         path = url.path or "/"
         if path == "/healthz" or path.startswith("/api/"):
             raise ValueError(f"the path {path!r} is taken by the HTTP API")
+        return value
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        url = urlparse(value.get_secret_value())
+        if url.scheme not in PROXY_SCHEMES or not url.hostname:
+            raise ValueError("write the proxy as socks5://host:port, socks4://… or http://…")
         return value
 
     @field_validator("webhook_secret")

@@ -9,7 +9,6 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, render
-from bot.api_session import send_for_id
 from bot.callbacks import MenuAction, MenuCb
 from bot.content import content_of
 from bot.customer_writes import CustomerWrites
@@ -123,15 +122,13 @@ async def _submit(
 
 
 async def _confirm(message: Message, bot: Bot, deal_id: int, manager_name: str | None) -> None:
-    """The customer's confirmation: sent as any answer, but only its id is read back, as
-    nothing else of it is used (this is the message the bot sends most)."""
     if manager_name:
         text = _("Request #{number} received — {manager} will contact you.").format(
             number=deal_id, manager=manager_name
         )
     else:
         text = _("Request #{number} received — we will contact you soon.").format(number=deal_id)
-    await send_for_id(bot, message.answer(text, reply_markup=ReplyKeyboardRemove()))
+    await message.answer(text, reply_markup=ReplyKeyboardRemove())
 
 
 async def my_requests_command(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from aiogram.client.session.aiohttp import AiohttpSession
 from pydantic import ValidationError
 
 from bot.__main__ import main
+from bot.app import create_bot
 from bot.settings import Settings
 
 HOOK = "https://crm.example.com/telegram/hook"
@@ -17,7 +19,7 @@ HOOK = "https://crm.example.com/telegram/hook"
 def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     """No .env file and none of the bot's settings in the environment."""
     monkeypatch.chdir(tmp_path)
-    for name in ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "DATABASE_URL"):
+    for name in ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "DATABASE_URL", "TELEGRAM_PROXY"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -70,3 +72,25 @@ def test_a_good_webhook_setting_is_kept() -> None:
     assert settings.webhook_url == HOOK
     assert settings.webhook_secret is not None
     assert settings.webhook_secret.get_secret_value() == "A-z_09"
+
+
+def test_bot_api_calls_go_through_the_proxy_named() -> None:
+    proxy = "socks5://crm:hunter2@127.0.0.1:1080"
+    settings = Settings(_env_file=None, bot_token="123456:TEST", telegram_proxy=proxy)
+    session = create_bot(settings).session
+    assert isinstance(session, AiohttpSession)
+    assert session.proxy == proxy
+    assert "hunter2" not in repr(settings)
+    assert create_bot(Settings(_env_file=None, bot_token="123456:TEST")).session.proxy is None
+
+
+def test_a_bad_proxy_is_named_without_its_password(
+    bare_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare_env.setenv("BOT_TOKEN", "123456:TEST")
+    bare_env.setenv("TELEGRAM_PROXY", "ftp://crm:hunter2@proxy.example.com:21")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Invalid settings: TELEGRAM_PROXY: ")
+    assert "socks5://" in err
+    assert "hunter2" not in err

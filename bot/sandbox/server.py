@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 from pydantic import SecretStr
 
 from bot import migrate
-from bot.api_session import JsonSession
 from bot.app import build_app, prepare
 from bot.emulator import Emulator
 from bot.jobs import SWEEPS, Sweep, create_scheduler
@@ -75,7 +75,8 @@ async def start_sandbox(
         emulator = Emulator(wall_clock=lambda: clock.now().timestamp())
         api_url = url_of(private) + EMULATOR_PREFIX
         settings = sandbox_settings(base, emulator, api_url, database_url)
-        session = JsonSession(api=TelegramAPIServer.from_base(api_url))
+        # The emulator is on this machine: no proxy a .env may name.
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
         app = build_app(settings, clock, session)
         sandbox = Sandbox(emulator, Roster(emulator), clock, app, sweeps, url_of(public))
         runner = web.AppRunner(create_web_app(sandbox), shutdown_timeout=1.0, access_log=None)

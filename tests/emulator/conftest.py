@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 
-from bot.api_session import JsonSession
 from bot.emulator import Emulator, RunningEmulator, start_emulator
 
 WALL_START = 1_767_225_600.0
@@ -30,10 +30,9 @@ class FakeClock:
         self.now += seconds
 
 
-class QuickCloseSession(JsonSession):
+class QuickCloseSession(AiohttpSession):
     # The base class waits 250 ms for TLS shutdown; the emulator speaks plain HTTP.
     async def close(self) -> None:
-        self.close_connections()
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
