@@ -46,7 +46,10 @@ class Customer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(256), default="")
+    # A number that identifies the customer: shared from their own Telegram account, or the
+    # number a phone call or web form came from. A number someone typed is kept on the deal.
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -75,6 +78,10 @@ class Deal(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))
+    # What the website form said of where the lead came from ("instagram", a landing page).
+    source_detail: Mapped[str | None] = mapped_column(String(64))
+    # The number given with this request; it proves nothing about who gave it.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
@@ -150,6 +157,8 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # 0 answers a person's own action (a customer's confirmation); 1 tells someone else.
+    priority: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from services.db import followup_models, models
+from services.db import conversations, followup_models, inbox, models
 from services.db.base import Base
 from services.reports import models as report_models
 
 metadata = Base.metadata
 
-__all__ = ["followup_models", "metadata", "models", "report_models"]
+__all__ = [
+    "conversations",
+    "followup_models",
+    "inbox",
+    "metadata",
+    "models",
+    "report_models",
+]
