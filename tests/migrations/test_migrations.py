@@ -21,11 +21,14 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 @pytest.fixture
 async def empty_engine(tmp_path: Path) -> AsyncEngine:
     if PG_URL:
-        engine = create_engine(PG_URL.rsplit("/", 1)[0] + "/axin_migrations_test")
+        # Named after the test database, so runs against different databases keep apart.
+        server, name = PG_URL.rsplit("/", 1)
+        scratch = f"{name}_migrations"
+        engine = create_engine(f"{server}/{scratch}")
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         async with admin.connect() as conn:
-            await conn.execute(text("DROP DATABASE IF EXISTS axin_migrations_test"))
-            await conn.execute(text("CREATE DATABASE axin_migrations_test"))
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+            await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
         await admin.dispose()
         return engine
     return create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
