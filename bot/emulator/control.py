@@ -88,6 +88,7 @@ class Control:
         return {
             "bot": self.emu.bot_user(),
             "limits": vars_of(self.emu.limits),
+            "privacy_mode": self.emu.privacy_mode,
             "users": [
                 {"user": u.to_user(), "blocked": u.blocked, "started": u.started}
                 for u in self.emu.users.values()
