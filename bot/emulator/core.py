@@ -276,13 +276,14 @@ class Emulator:
             if handler is None:
                 raise bad_request(f"method {name} is not supported by the emulator")
             limited = counts_towards_limits(name)
+            in_group = limited and self._in_group(chat_id)
             if limited:
-                self._enforce_limits(name, chat_id)
+                self._enforce_limits(name, chat_id, in_group)
             result = handler(self, params)
             if inspect.isawaitable(result):
                 result = await result
             if limited:
-                self.limiter.record(chat_id)
+                self.limiter.record(chat_id, in_group)
         except ApiError as error:
             self.journal.record(
                 name, arrived, chat_id, params, error.status, error.description, None
@@ -291,8 +292,13 @@ class Emulator:
         self.journal.record(name, arrived, chat_id, params, 200, None, result)
         return result
 
-    def _enforce_limits(self, method: str, chat_id: int | None) -> None:
-        refusal = self.limiter.check(chat_id)
+    def _in_group(self, chat_id: int | None) -> bool:
+        """Whether the chat is a group or supergroup, where a per-minute limit applies too."""
+        group = self.groups.get(chat_id) if chat_id is not None else None
+        return group is not None and group.kind != "channel"
+
+    def _enforce_limits(self, method: str, chat_id: int | None, in_group: bool) -> None:
+        refusal = self.limiter.check(chat_id, in_group)
         if refusal is not None:
             retry_after, scope = refusal
             self.journal.refused(
