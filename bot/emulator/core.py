@@ -65,6 +65,7 @@ class Emulator:
         wall_clock: Callable[[], float] = time.time,
         callback_query_timeout: float = 15.0,
         privacy_mode: bool = True,
+        latency: float = 0.0,
         spec_path: Path = SPEC_PATH,
     ) -> None:
         if token is None:
@@ -86,6 +87,7 @@ class Emulator:
         # Telegram's default for a bot: in groups it sees commands, replies to it and service
         # messages, unless it is an administrator there.
         self.privacy_mode = privacy_mode
+        self.latency = latency
         self.spec = ApiSpec(spec_path)
         self.validator = Validator(self.spec)
         self.changes = Changes()
@@ -103,6 +105,18 @@ class Emulator:
         self.journal = Journal(self.changes)
         self.requests: list[RequestRecord] = self.journal.requests
         self.rate_limited: list[RateLimitRecord] = self.journal.rate_limited
+
+    @property
+    def latency(self) -> float:
+        """Seconds a Bot API call spends on the network, there and back (the HTTP server waits
+        half before handling it and half before answering)."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        if not seconds >= 0:
+            raise ValueError("latency must be zero or more seconds")
+        self._latency = float(seconds)
 
     def bot_user(self) -> dict[str, Any]:
         return {
