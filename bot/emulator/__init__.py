@@ -5,6 +5,7 @@ from __future__ import annotations
 from .core import DEFAULT_TOKEN, Emulator
 from .errors import ApiError, EmulatorUsageError
 from .events import Subscription
+from .groups import EmulatedGroup
 from .models import (
     CallbackAnswer,
     CallbackRecord,
@@ -24,6 +25,7 @@ __all__ = [
     "ApiError",
     "CallbackAnswer",
     "CallbackRecord",
+    "EmulatedGroup",
     "EmulatedUser",
     "Emulator",
     "EmulatorUsageError",

@@ -59,10 +59,10 @@ def reply_target(emu: Emulator, chat: ChatState, params: dict[str, Any]) -> Stor
         }
     if reply is None:
         return None
-    target_chat = reply.get("chat_id", chat.user.id)
+    target_chat = reply.get("chat_id", chat.id)
     target = None
-    if target_chat == chat.user.id:
-        target = emu.find_message(chat.user.id, reply["message_id"])
+    if target_chat == chat.id:
+        target = emu.find_message(chat.id, reply["message_id"])
     if target is None and not reply.get("allow_sending_without_reply"):
         raise bad_request("message to be replied not found")
     return target

@@ -88,6 +88,8 @@ class Control:
         return {
             "bot": self.emu.bot_user(),
             "limits": vars_of(self.emu.limits),
+            "latency": self.emu.latency,
+            "privacy_mode": self.emu.privacy_mode,
             "users": [
                 {"user": u.to_user(), "blocked": u.blocked, "started": u.started}
                 for u in self.emu.users.values()
@@ -196,6 +198,13 @@ class Control:
                 setattr(current, name, getattr(wanted, name))
         return vars_of(self.emu.limits)
 
+    async def latency(self, request: web.Request) -> Any:
+        """The network's round trip for Bot API calls, in seconds; the control API has none."""
+        if request.method == "POST":
+            body = await _body(request)
+            self.emu.latency = float(body.get("latency", self.emu.latency))
+        return {"latency": self.emu.latency}
+
     async def commands(self, request: web.Request) -> Any:
         scope = request.query.get("scope")
         return self.emu.commands(
@@ -260,6 +269,8 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> None:
         ("GET", "/_emulator/rate_limited", control.rate_limited),
         ("GET", "/_emulator/limits", control.limits),
         ("POST", "/_emulator/limits", control.limits),
+        ("GET", "/_emulator/latency", control.latency),
+        ("POST", "/_emulator/latency", control.latency),
         ("GET", "/_emulator/commands", control.commands),
     ]
     for method, path, action in routes:

@@ -20,6 +20,7 @@ from .errors import (
 )
 from .events import Changes, EventBus
 from .formatting import format_text
+from .groups import GROUP_KINDS, Access, EmulatedGroup, check_access
 from .journal import Journal
 from .media import FileStore
 from .methods_bot import HANDLERS as BOT_HANDLERS
@@ -31,6 +32,7 @@ from .models import (
     CallbackRecord,
     ChatState,
     EmuUser,
+    Group,
     Limits,
     RateLimitRecord,
     RequestRecord,
@@ -62,6 +64,8 @@ class Emulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         callback_query_timeout: float = 15.0,
+        privacy_mode: bool = True,
+        latency: float = 0.0,
         spec_path: Path = SPEC_PATH,
     ) -> None:
         if token is None:
@@ -80,6 +84,10 @@ class Emulator:
         self.clock = clock
         self.wall_clock = wall_clock
         self.callback_query_timeout = callback_query_timeout
+        # Telegram's default for a bot: in groups it sees commands, replies to it and service
+        # messages, unless it is an administrator there.
+        self.privacy_mode = privacy_mode
+        self.latency = latency
         self.spec = ApiSpec(spec_path)
         self.validator = Validator(self.spec)
         self.changes = Changes()
@@ -90,11 +98,25 @@ class Emulator:
         self.files = FileStore()
         self.settings = BotSettings()
         self.users: dict[int, EmuUser] = {}
+        self.groups: dict[int, Group] = {}
+        # Private chats by user id, groups, supergroups and channels by their negative id.
         self.chats: dict[int, ChatState] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.journal = Journal(self.changes)
         self.requests: list[RequestRecord] = self.journal.requests
         self.rate_limited: list[RateLimitRecord] = self.journal.rate_limited
+
+    @property
+    def latency(self) -> float:
+        """Seconds a Bot API call spends on the network, there and back (the HTTP server waits
+        half before handling it and half before answering)."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        if not seconds >= 0:
+            raise ValueError("latency must be zero or more seconds")
+        self._latency = float(seconds)
 
     def bot_user(self) -> dict[str, Any]:
         return {
@@ -141,16 +163,40 @@ class Emulator:
             self.chats[user.id] = chat
         return chat
 
-    def chat_for_bot(self, chat_id: int | str, sending: bool = True) -> ChatState:
-        """The chat a bot call targets, with Telegram's errors for unknown or blocked users."""
+    def group(
+        self, chat_id: int, title: str | None = None, *, kind: str = "group"
+    ) -> EmulatedGroup:
+        """Create a group, supergroup or channel (the bot not in it yet), or get it; returns a
+        handle that acts in it."""
+        group = self.groups.get(chat_id)
+        if group is None:
+            if chat_id >= 0:
+                raise EmulatorUsageError("a group, supergroup or channel has a negative id")
+            if kind not in GROUP_KINDS:
+                raise EmulatorUsageError(f"kind must be one of {', '.join(GROUP_KINDS)}")
+            group = Group(chat_id, title or f"Chat {chat_id}", kind)
+            self.groups[chat_id] = group
+            self.chats[chat_id] = ChatState(group, str(-secrets.randbits(62)))
+            self.publish("group", chat_id, {"chat": group.to_chat(), "bot_status": "left"})
+        elif kind != group.kind:
+            raise EmulatorUsageError(f"chat {chat_id} is a {group.kind}, not a {kind}")
+        return EmulatedGroup(self, group)
+
+    def chat_for_bot(self, chat_id: int | str, access: Access = "write") -> ChatState:
+        """The chat a bot call reads, edits in or writes to, with Telegram's errors for unknown
+        or blocked users and for groups the bot is not in."""
+        group = self.groups.get(chat_id) if isinstance(chat_id, int) else None
+        if group is not None:
+            check_access(group, access)
+            return self.chats[group.id]
         user = self.users.get(chat_id) if isinstance(chat_id, int) else None
         if user is None:
             raise bad_request("chat not found")
         if not user.started:
-            if sending:
+            if access == "write":
                 raise forbidden("bot can't initiate conversation with a user")
             raise bad_request("chat not found")
-        if sending and user.blocked:
+        if access == "write" and user.blocked:
             raise forbidden("bot was blocked by the user")
         return self.chat_of(user)
 
@@ -179,18 +225,32 @@ class Emulator:
         return None if message is None or message.deleted else message
 
     def messages(self, chat_id: int) -> list[StoredMessage]:
-        """Current state of a private chat with the bot, both directions, oldest first."""
+        """Current state of a chat with the bot, everyone's messages, oldest first."""
         chat = self.chats.get(chat_id)
         return [m for m in chat.messages.values() if not m.deleted] if chat else []
 
-    def add_message(self, chat: ChatState, outgoing: bool, **content: Any) -> StoredMessage:
-        sender = self.bot_user() if outgoing else chat.user.to_user()
+    def add_message(
+        self,
+        chat: ChatState,
+        outgoing: bool,
+        sender: dict[str, Any] | None = None,
+        **content: Any,
+    ) -> StoredMessage:
+        """Store a message; its sender is the bot's if outgoing, else by default the user's of
+        a private chat. A channel signs every post itself."""
+        peer = chat.peer
+        if isinstance(peer, Group) and peer.kind == "channel":
+            sender, content["sender_chat"] = None, peer.to_chat()
+        elif outgoing:
+            sender = self.bot_user()
+        elif sender is None and isinstance(peer, EmuUser):
+            sender = peer.to_user()
         message = StoredMessage(
-            chat.next_message_id, chat.user.to_chat(), sender, outgoing, self.now(), **content
+            chat.next_message_id, peer.to_chat(), sender, outgoing, self.now(), **content
         )
         chat.next_message_id += 1
         chat.messages[message.message_id] = message
-        self.publish("message", chat.user.id, message.view())
+        self.publish("message", chat.id, message.view())
         return message
 
     def make_uneditable(self, chat_id: int, message_id: int) -> None:
@@ -230,13 +290,14 @@ class Emulator:
             if handler is None:
                 raise bad_request(f"method {name} is not supported by the emulator")
             limited = counts_towards_limits(name)
+            in_group = limited and self._in_group(chat_id)
             if limited:
-                self._enforce_limits(name, chat_id)
+                self._enforce_limits(name, chat_id, in_group)
             result = handler(self, params)
             if inspect.isawaitable(result):
                 result = await result
             if limited:
-                self.limiter.record(chat_id)
+                self.limiter.record(chat_id, in_group)
         except ApiError as error:
             self.journal.record(
                 name, arrived, chat_id, params, error.status, error.description, None
@@ -245,8 +306,13 @@ class Emulator:
         self.journal.record(name, arrived, chat_id, params, 200, None, result)
         return result
 
-    def _enforce_limits(self, method: str, chat_id: int | None) -> None:
-        refusal = self.limiter.check(chat_id)
+    def _in_group(self, chat_id: int | None) -> bool:
+        """Whether the chat is a group or supergroup, where a per-minute limit applies too."""
+        group = self.groups.get(chat_id) if chat_id is not None else None
+        return group is not None and group.kind != "channel"
+
+    def _enforce_limits(self, method: str, chat_id: int | None, in_group: bool) -> None:
+        refusal = self.limiter.check(chat_id, in_group)
         if refusal is not None:
             retry_after, scope = refusal
             self.journal.refused(

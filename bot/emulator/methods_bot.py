@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import bad_request, conflict
-from .models import Described
+from .groups import bot_out, full_info
+from .models import GIFT_TYPES, Described, Group
 from .webhook import Webhook
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def get_me(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return {
         **emu.bot_user(),
         "can_join_groups": True,
-        "can_read_all_group_messages": False,
+        "can_read_all_group_messages": not emu.privacy_mode,
         "supports_inline_queries": False,
         "can_connect_to_business": False,
         "has_main_web_app": False,
@@ -108,7 +109,7 @@ def get_webhook_info(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
 def _command_key(emu: Emulator, params: dict[str, Any]) -> tuple[str, str]:
     scope = params.get("scope")
     if scope is not None and isinstance(scope.get("chat_id"), int | str):
-        emu.chat_for_bot(scope["chat_id"], sending=False)
+        emu.chat_for_bot(scope["chat_id"], "read")
     language = params.get("language_code", "")
     if language and not _LANGUAGE.fullmatch(language):
         raise bad_request("invalid language code specified")
@@ -139,7 +140,7 @@ def delete_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
 def set_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> bool:
     button = params.get("menu_button", {"type": "default"})
     if "chat_id" in params:
-        emu.chat_for_bot(params["chat_id"], sending=False).menu_button = button
+        emu.chat_for_bot(params["chat_id"], "read").menu_button = button
     else:
         emu.settings.menu_button = button
     return True
@@ -147,26 +148,32 @@ def set_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> bool:
 
 def get_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     if "chat_id" in params:
-        chat = emu.chat_for_bot(params["chat_id"], sending=False)
+        chat = emu.chat_for_bot(params["chat_id"], "read")
         if chat.menu_button is not None:
             return chat.menu_button
     return emu.settings.menu_button or {"type": "default"}
 
 
 def get_chat(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
-    user = emu.chat_for_bot(params["chat_id"], sending=False).user
+    peer = emu.chat_for_bot(params["chat_id"], "read").peer
+    if isinstance(peer, Group):
+        return full_info(peer)
     return {
-        **user.to_chat(),
-        "accent_color_id": user.id % 7,
+        **peer.to_chat(),
+        "accent_color_id": peer.id % 7,
         "max_reaction_count": 11,
-        "accepted_gift_types": {
-            "unlimited_gifts": True,
-            "limited_gifts": True,
-            "unique_gifts": True,
-            "premium_subscription": True,
-            "gifts_from_channels": True,
-        },
+        "accepted_gift_types": dict.fromkeys(GIFT_TYPES, True),
     }
+
+
+def leave_chat(emu: Emulator, params: dict[str, Any]) -> bool:
+    peer = emu.chat_for_bot(params["chat_id"], "read").peer
+    if not isinstance(peer, Group):
+        raise bad_request("can't leave private chats")
+    # Leaving a basic group the bot is already out of succeeds, and changes nothing.
+    if peer.has_bot:
+        bot_out(emu, peer, "left", emu.bot_user())
+    return True
 
 
 def get_file(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
@@ -217,6 +224,7 @@ HANDLERS: dict[str, Callable[[Emulator, dict[str, Any]], Any]] = {
     "setChatMenuButton": set_chat_menu_button,
     "getChatMenuButton": get_chat_menu_button,
     "getChat": get_chat,
+    "leaveChat": leave_chat,
     "getFile": get_file,
     "setMyName": _text_setter("name"),
     "getMyName": _text_getter("name"),

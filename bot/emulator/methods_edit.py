@@ -23,8 +23,8 @@ def _target(emu: Emulator, params: dict[str, Any], verb: str = "edit") -> Stored
         raise bad_request("chat_id is empty")
     if "message_id" not in params:
         raise bad_request("message identifier is not specified")
-    chat = emu.chat_for_bot(params["chat_id"], sending=False)
-    message = emu.find_message(chat.user.id, params["message_id"])
+    chat = emu.chat_for_bot(params["chat_id"], "edit")
+    message = emu.find_message(chat.id, params["message_id"])
     if message is None:
         raise bad_request(f"message to {verb} not found")
     return message

@@ -67,10 +67,8 @@ def send_document(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _source(emu: Emulator, params: dict[str, Any], verb: str) -> StoredMessage:
-    source_chat = params["from_chat_id"]
-    if not isinstance(source_chat, int) or source_chat not in emu.chats:
-        raise bad_request("chat not found")
-    found = emu.find_message(source_chat, params["message_id"])
+    source_chat = emu.chat_for_bot(params["from_chat_id"], "read")
+    found = emu.find_message(source_chat.id, params["message_id"])
     if found is None:
         raise bad_request(f"message to {verb} not found")
     return found
@@ -97,6 +95,18 @@ def copy_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return {"message_id": _deliver(emu, chat, params, content).message_id}
 
 
+def _origin(source: StoredMessage) -> dict[str, Any]:
+    """Where a forwarded message first came from: its sender, or the channel that posted it."""
+    if source.sender_chat is not None:
+        return {
+            "type": "channel",
+            "chat": source.sender_chat,
+            "message_id": source.message_id,
+            "date": source.date,
+        }
+    return {"type": "user", "sender_user": source.sender, "date": source.date}
+
+
 def forward_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     source = _source(emu, params, "forward")
     chat = emu.chat_for_bot(params["chat_id"])
@@ -115,8 +125,7 @@ def forward_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
         html=source.html,
         source_html=source.source_html,
         reply_markup=source.reply_markup if source.inline_keyboard else None,
-        forward_origin=source.forward_origin
-        or {"type": "user", "sender_user": source.sender, "date": source.date},
+        forward_origin=source.forward_origin or _origin(source),
         protected=bool(params.get("protect_content")),
     )
     return message.to_telegram()
@@ -126,7 +135,7 @@ def send_chat_action(emu: Emulator, params: dict[str, Any]) -> bool:
     chat = emu.chat_for_bot(params["chat_id"])
     if params["action"] not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
-    emu.publish("chat_action", chat.user.id, {"action": params["action"]})
+    emu.publish("chat_action", chat.id, {"action": params["action"]})
     return True
 
 

@@ -50,13 +50,50 @@ class EmuUser:
         return data
 
 
+GIFT_TYPES = (
+    "unlimited_gifts",
+    "limited_gifts",
+    "unique_gifts",
+    "premium_subscription",
+    "gifts_from_channels",
+)
+
+
+@dataclass(slots=True)
+class Group:
+    """A group, supergroup or channel: who is in it and where the bot stands in it."""
+
+    id: int
+    title: str
+    kind: str
+    members: set[int] = field(default_factory=set)
+    # left, member, administrator or kicked, as ChatMember.status says it.
+    bot_status: str = "left"
+    # A chat the bot was never in is unknown to it: "chat not found".
+    known: bool = False
+
+    @property
+    def has_bot(self) -> bool:
+        return self.bot_status in ("member", "administrator")
+
+    def to_chat(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "type": self.kind}
+        if self.kind == "group":
+            # The Bot API server adds these to every basic group, though the spec lists
+            # neither; nothing is restricted in an emulated group, so all are administrators.
+            data["all_members_are_administrators"] = True
+            data["accepted_gift_types"] = dict.fromkeys(GIFT_TYPES, False)
+        return data
+
+
 @dataclass(slots=True)
 class StoredMessage:
-    """A message in a private chat, in its current state (after edits)."""
+    """A message in a chat, in its current state (after edits)."""
 
     message_id: int
     chat: dict[str, Any]
-    sender: dict[str, Any]
+    # None in a channel, where a post is signed by the channel (sender_chat).
+    sender: dict[str, Any] | None
     outgoing: bool
     date: int
     text: str | None = None
@@ -69,6 +106,9 @@ class StoredMessage:
     reply_markup: dict[str, Any] | None = None
     reply_to: StoredMessage | None = None
     forward_origin: dict[str, Any] | None = None
+    sender_chat: dict[str, Any] | None = None
+    new_chat_members: list[dict[str, Any]] | None = None
+    left_chat_member: dict[str, Any] | None = None
     protected: bool = False
     edit_date: int | None = None
     html: str | None = None
@@ -81,6 +121,10 @@ class StoredMessage:
         return int(self.chat["id"])
 
     @property
+    def is_service(self) -> bool:
+        return self.new_chat_members is not None or self.left_chat_member is not None
+
+    @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]] | None:
         if self.reply_markup is None:
             return None
@@ -89,12 +133,12 @@ class StoredMessage:
 
     def to_telegram(self, with_reply: bool = True) -> dict[str, Any]:
         """The Message object exactly as the Bot API would serialise it."""
-        data: dict[str, Any] = {
-            "message_id": self.message_id,
-            "from": self.sender,
-            "chat": self.chat,
-            "date": self.date,
-        }
+        data: dict[str, Any] = {"message_id": self.message_id}
+        if self.sender is not None:
+            data["from"] = self.sender
+        if self.sender_chat is not None:
+            data["sender_chat"] = self.sender_chat
+        data["chat"], data["date"] = self.chat, self.date
         if self.forward_origin is not None:
             data["forward_origin"] = self.forward_origin
         if self.reply_to is not None and with_reply:
@@ -117,6 +161,12 @@ class StoredMessage:
                 data["caption_entities"] = self.caption_entities
         if self.contact is not None:
             data["contact"] = self.contact
+        # The Bot API server still sends the old one-member fields beside the documented ones.
+        if self.new_chat_members is not None:
+            data["new_chat_participant"] = data["new_chat_member"] = self.new_chat_members[0]
+            data["new_chat_members"] = self.new_chat_members
+        if self.left_chat_member is not None:
+            data["left_chat_participant"] = data["left_chat_member"] = self.left_chat_member
         if self.inline_keyboard is not None:
             data["reply_markup"] = {"inline_keyboard": self.inline_keyboard}
         return data
@@ -136,14 +186,18 @@ class StoredMessage:
 
 @dataclass(slots=True)
 class ChatState:
-    """A private chat between one user and the bot."""
+    """A chat with the bot: a private chat with one user, or a group, supergroup or channel."""
 
-    user: EmuUser
+    peer: EmuUser | Group
     chat_instance: str
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
     keyboard: dict[str, Any] | None = None
     menu_button: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> int:
+        return self.peer.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mimetypes
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -17,6 +19,8 @@ from .validation import Upload
 
 EMULATOR_KEY = web.AppKey("emulator", Emulator)
 MAX_BODY = 55 * 1024 * 1024
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 dumps = partial(json.dumps, ensure_ascii=False, default=repr)
 
@@ -92,6 +96,24 @@ async def download(request: web.Request) -> web.Response:
     return web.Response(body=stored.data, content_type=content_type)
 
 
+def over_network(handler: Handler) -> Handler:
+    """A route of Telegram's as the bot reaches it across a network: half the emulator's
+    latency passes before the call arrives (and is handled, and counted by the flood limits),
+    half before its answer is back. Real time, not the emulator's clock: the network is not
+    the emulator's to speed up."""
+
+    async def delayed(request: web.Request) -> web.Response:
+        emulator = request.app[EMULATOR_KEY]
+        if emulator.latency:
+            await asyncio.sleep(emulator.latency / 2)
+        response = await handler(request)
+        if emulator.latency:
+            await asyncio.sleep(emulator.latency / 2)
+        return response
+
+    return delayed
+
+
 async def unknown_route(request: web.Request) -> web.Response:
     error = not_found()
     return api_response(error.payload(), error.status)
@@ -110,8 +132,8 @@ def create_app(emulator: Emulator) -> web.Application:
 
     app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
-    app.router.add_route("*", "/bot{token}/{method}", bot_api)
-    app.router.add_get("/file/bot{token}/{path:.+}", download)
+    app.router.add_route("*", "/bot{token}/{method}", over_network(bot_api))
+    app.router.add_get("/file/bot{token}/{path:.+}", over_network(download))
     add_control_routes(app, emulator)
     app.router.add_route("*", "/{tail:.*}", unknown_route)
     return app

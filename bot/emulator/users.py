@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .entities import to_html
 from .errors import ApiError, EmulatorUsageError
+from .handle import ChatHandle
 from .models import CallbackAnswer, CallbackRecord, ChatState, EmuUser, StoredMessage
 from .validation import Upload
 
@@ -34,11 +35,11 @@ def member_update(bot: dict[str, Any], user: EmuUser, date: int) -> dict[str, An
     }
 
 
-class EmulatedUser:
+class EmulatedUser(ChatHandle):
     """Handle for one user in a private chat with the bot."""
 
     def __init__(self, emulator: Emulator, user: EmuUser) -> None:
-        self.emulator = emulator
+        super().__init__(emulator, user.id)
         self.user = user
 
     @property
@@ -80,20 +81,7 @@ class EmulatedUser:
 
     def send_text(self, text: str, *, reply_to: int | None = None) -> StoredMessage:
         """The user types text (optionally replying to a message in the chat)."""
-        formatted = self.emulator.format(text, None, None)[0]
-        if not formatted.text:
-            raise EmulatorUsageError("Telegram clients do not send empty messages")
-        target = None
-        if reply_to is not None:
-            target = self.emulator.find_message(self.id, reply_to)
-            if target is None:
-                raise EmulatorUsageError(f"no message {reply_to} to reply to")
-        return self._incoming(
-            text=formatted.text,
-            entities=formatted.entities,
-            html=to_html(formatted),
-            reply_to=target,
-        )
+        return self._incoming(**self._typed(text, reply_to))
 
     def start(self, payload: str | None = None) -> StoredMessage:
         """Open the bot via t.me/<bot>?start=<payload> (or plain /start)."""
@@ -203,35 +191,6 @@ class EmulatedUser:
         if button.get("request_contact"):
             return self.share_contact()
         return self.send_text(text)
-
-    def messages(self) -> list[StoredMessage]:
-        return self.emulator.messages(self.id)
-
-    def bot_messages(self) -> list[StoredMessage]:
-        return [m for m in self.messages() if m.outgoing]
-
-    def last_bot_message(self) -> StoredMessage | None:
-        sent = self.bot_messages()
-        return sent[-1] if sent else None
-
-    async def wait_for_bot_message(
-        self,
-        *,
-        after: int | None = None,
-        predicate: Callable[[StoredMessage], bool] | None = None,
-        timeout: float = 5.0,
-    ) -> StoredMessage:
-        """First bot message newer than `after` (default: the user's latest message)."""
-        own = [m.message_id for m in self.messages() if not m.outgoing]
-        threshold = after if after is not None else (own[-1] if own else 0)
-
-        def find() -> StoredMessage | None:
-            for message in self.bot_messages():
-                if message.message_id > threshold and (predicate is None or predicate(message)):
-                    return message
-            return None
-
-        return await self.emulator.wait_for(find, timeout)
 
     def block(self) -> None:
         self.emulator.block(self.id)

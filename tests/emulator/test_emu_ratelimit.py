@@ -80,3 +80,27 @@ def test_retry_after_is_whole_seconds_until_the_window_frees() -> None:
     with pytest.raises(ValueError, match="at least one call per second"):
         Limits(enabled=True, per_chat_per_second=0)
     assert RateLimiter(Limits(), clock).check(1) is None
+
+
+async def test_a_group_takes_twenty_messages_a_minute(
+    bot: Bot, emulator: Emulator, clock: FakeClock, users: list[int]
+) -> None:
+    group = emulator.group(-1001, "Sales", kind="supergroup")
+    channel = emulator.group(-1002, "News", kind="channel")
+    for chat in (group, channel):
+        chat.add_member(101)
+        chat.add_bot(by=101, admin=True)
+    for _ in range(20):
+        await bot.send_message(-1001, "news")
+        await bot.send_message(-1002, "news")
+        clock.advance(1.5)
+    # 30 s after the first: a second has passed for the chat, not the minute for the group.
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(-1001, "one too many")
+    assert caught.value.retry_after == 30
+    assert [(r.chat_id, r.scope) for r in emulator.rate_limited] == [(-1001, "group")]
+    # A channel has no such limit, nor a private chat.
+    await bot.send_message(-1002, "news")
+    await bot.send_message(101, "hello")
+    clock.advance(caught.value.retry_after)
+    await bot.send_message(-1001, "on time")

@@ -101,3 +101,30 @@ async def test_an_update_is_kept_a_day_at_most(
     clock.advance(KEPT_FOR - 30)
     updates = await bot.get_updates(timeout=0)
     assert [u.message.text for u in updates if u.message] == ["new"]
+
+
+async def test_group_and_channel_updates_follow_allowed_updates(
+    bot: Bot, emulator: Emulator
+) -> None:
+    emulator.user(101, "Ann")
+    group = emulator.group(-1001, "Sales", kind="supergroup")
+    channel = emulator.group(-1002, "News", kind="channel")
+    for chat in (group, channel):
+        chat.add_member(101)
+    group.add_bot(by=101)
+    channel.add_bot(by=101, admin=True)
+    group.send_text(101, "/deals")
+    channel.post("Price list")
+    wanted = await bot.get_updates(allowed_updates=["my_chat_member", "channel_post"])
+    members = [u.my_chat_member for u in wanted if u.my_chat_member]
+    assert [(m.chat.type, m.new_chat_member.status) for m in members] == [
+        ("supergroup", "member"),
+        ("channel", "administrator"),
+    ]
+    assert [u.channel_post.text for u in wanted if u.channel_post] == ["Price list"]
+    assert not any(u.message for u in wanted)
+    group.send_text(101, "/help")
+    channel.post("Later news")
+    rest = await bot.get_updates(offset=wanted[-1].update_id + 1, allowed_updates=["message"])
+    assert [(u.message.chat.id, u.message.text) for u in rest if u.message] == [(-1001, "/help")]
+    assert len(rest) == 1
