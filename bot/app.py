@@ -22,6 +22,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
+from bot.budget import BudgetMiddleware, SendBudget
 from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.http.server import start_http
@@ -58,6 +59,7 @@ class App:
     i18n: I18n
     bot: Bot
     dispatcher: Dispatcher
+    budget: SendBudget
     sender: OutboxSender
 
 
@@ -112,17 +114,23 @@ def create_dispatcher(
 
 
 def build_app(
-    settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    session: BaseSession | None = None,
+    budget: SendBudget | None = None,
 ) -> App:
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
+    budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+    # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
-    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n)
+    bot.session.middleware(BudgetMiddleware(budget))
+    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
-    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, sender)
+    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender)
 
 
 async def prepare(app: App) -> None:

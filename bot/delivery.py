@@ -18,15 +18,15 @@ from aiogram.exceptions import (
     TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNotFound,
-    TelegramRetryAfter,
 )
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.budget import SendBudget, sending_as
 from bot.delivery_ledger import Ledger
-from bot.delivery_merge import Piece, combine
+from bot.delivery_merge import Piece, Rendered, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
-from bot.ratelimit import SendBudget
+from bot.pacing import Priority
 from bot.settings import Settings
 from services import outbox, unreachable
 from services.access import locale_of
@@ -64,6 +64,19 @@ class Stop:
     error: str
 
 
+class _Departure:
+    """A send is on its way from when the budget first lets it leave until it is answered."""
+
+    def __init__(self, ledger: Ledger[Delivered]) -> None:
+        self.ledger = ledger
+        self.gone = False
+
+    def __call__(self) -> None:
+        if not self.gone:
+            self.gone = True
+            self.ledger.going()
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -73,7 +86,7 @@ class OutboxSender:
         clock: Clock,
         settings: Settings,
         i18n: I18n,
-        budget: SendBudget | None = None,
+        budget: SendBudget,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -81,7 +94,9 @@ class OutboxSender:
         self.clock = clock
         self.settings = settings
         self.i18n = i18n
-        self.budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+        # Sends keep the budget through the bot's request middleware; the sender only waits
+        # for a chat's turn before it takes a slot among those in flight.
+        self.budget = budget
         # What fits in a lease: at the budget's pace every claimed row is sent before the
         # lease runs out, so no other worker takes it while it is still on its way.
         self.lease = settings.outbox_lease
@@ -180,7 +195,7 @@ class OutboxSender:
     async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
         """Render every row in the recipient's language; a row with nothing left to say
         (its deal gone) is dropped. No database connection is held while sending."""
-        rendered: list[tuple[int, str, list[Outgoing]]] = []
+        rendered: list[Rendered] = []
         async with self.sessions() as session:
             user = await user_by_tg(session, chat_id)
             default = self.settings.default_locale
@@ -194,7 +209,7 @@ class OutboxSender:
                     except NotFound:
                         outgoing = []
                     if outgoing:
-                        rendered.append((row.id, row.kind, outgoing))
+                        rendered.append((row.id, row.kind, Priority(row.priority), outgoing))
                     else:
                         now = self.clock.now()
                         await outbox.give_up(session, row.id, now, "nothing to send")
@@ -220,34 +235,26 @@ class OutboxSender:
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
         await self._ledger.take()
+        departure = _Departure(self._ledger)
         try:
-            await self.budget.acquire(chat_id)
+            outcome = await self._send_now(chat_id, piece, departure)
         except BaseException:
-            self._ledger.abandon(went=False)
-            raise
-        self._ledger.going()
-        try:
-            outcome = await self._send_now(chat_id, piece)
-        except BaseException:
-            self._ledger.abandon(went=True)
+            self._ledger.abandon(went=departure.gone)
             raise
         if isinstance(outcome, int):
             await self._ledger.answered(Delivered(chat_id, outcome, piece))
             return None
-        await self._ledger.dropped()
+        await self._ledger.dropped(went=departure.gone)
         return outcome
 
-    async def _send_now(self, chat_id: int, piece: Piece) -> int | Stop | None:
+    async def _send_now(
+        self, chat_id: int, piece: Piece, departure: _Departure
+    ) -> int | Stop | None:
         """The id of the message sent; else why the chat stops, or None when only this piece
-        is given up. The budget has let it go."""
+        is given up. A 429 is waited out and the send made again on the way."""
         try:
-            try:
+            with sending_as(piece.priority, departure):
                 sent = (await self.bot(piece.method)).message_id
-            finally:
-                self.budget.ended(chat_id)
-        except TelegramRetryAfter as error:
-            self.budget.pause(error.retry_after)
-            return Stop(self.clock.now() + timedelta(seconds=error.retry_after), str(error))
         except TelegramForbiddenError as error:
             async with self.sessions() as session:
                 await unreachable.chat_blocked(session, chat_id, self.clock.now())

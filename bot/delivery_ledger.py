@@ -4,9 +4,11 @@ are unrecorded at once.
 Recording a send (its message remembered, its rows marked sent) is a transaction; one per send
 was the sender's largest cost under load. Here a send takes a slot before it goes and keeps it
 until it is recorded. Answered sends are recorded together as soon as no send is on its way
-(nothing more is about to be answered) or a send waits for a slot. A send never waits for
-another send, only for a slot; a send held back by the rate budget is not on its way. A crash
-repeats at most the slots' worth: sends on their way, or answered and not yet recorded.
+(nothing more is about to be answered), a send waits for a slot, or the first of them was
+answered `max_wait` ago (sends overlapping without a gap would otherwise keep them waiting). A
+send never waits for another send, only for a slot; a send held back by the rate budget is not
+on its way. A crash repeats at most the slots' worth: sends on their way, or answered and not
+yet recorded.
 
 A record cut short by the sender stopping is kept for its last flush; a batch that fails is
 recorded send by send, so one bad row leaves only itself unrecorded."""
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -23,10 +26,22 @@ log = logging.getLogger(__name__)
 Sent = TypeVar("Sent")
 
 
+MAX_WAIT = 1.0
+
+
 class Ledger(Generic[Sent]):
-    def __init__(self, record: Callable[[Sequence[Sent]], Awaitable[None]], slots: int) -> None:
+    def __init__(
+        self,
+        record: Callable[[Sequence[Sent]], Awaitable[None]],
+        slots: int,
+        max_wait: float = MAX_WAIT,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._record = record
         self._slots = slots
+        self._max_wait = max_wait
+        self._monotonic = monotonic
+        self._first_answered = 0.0
         self._taken = 0
         self._on_the_way = 0
         self._waiting = 0
@@ -59,6 +74,8 @@ class Ledger(Generic[Sent]):
 
     async def answered(self, sent: Sent) -> None:
         self._on_the_way -= 1
+        if not self._answered:
+            self._first_answered = self._monotonic()
         self._answered.append(sent)
         if self._due():
             await self.flush()
@@ -97,7 +114,11 @@ class Ledger(Generic[Sent]):
         await self.flush()
 
     def _due(self) -> bool:
-        return bool(self._answered) and (self._on_the_way == 0 or self._waiting > 0)
+        return bool(self._answered) and (
+            self._on_the_way == 0
+            or self._waiting > 0
+            or self._monotonic() - self._first_answered >= self._max_wait
+        )
 
     def _give_back(self, went: bool) -> None:
         if went:

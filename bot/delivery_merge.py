@@ -10,6 +10,7 @@ from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import Message
 
 from bot.notifications import Outgoing
+from bot.pacing import Priority
 
 TEXT_LIMIT = 4096
 SEPARATOR = "\n\n"
@@ -21,6 +22,7 @@ class Piece:
 
     method: TelegramMethod[Message]
     kind: str
+    priority: Priority = Priority.NOTICE
     deal_ids: set[int | None] = field(default_factory=set)
     done: list[int] = field(default_factory=list)
 
@@ -40,11 +42,14 @@ def mergeable(method: TelegramMethod[Message]) -> bool:
     )
 
 
-def combine(rendered: list[tuple[int, str, list[Outgoing]]]) -> list[Piece]:
-    """Rows in order (id, kind, what it renders to: at least one call) → the calls to make,
-    in the same order."""
+Rendered = tuple[int, str, Priority, list[Outgoing]]
+
+
+def combine(rendered: list[Rendered]) -> list[Piece]:
+    """Rows in order (id, kind, priority, what it renders to: at least one call) → the calls
+    to make, in the same order; a call carrying several rows goes at the first's priority."""
     pieces: list[Piece] = []
-    for row_id, kind, outgoing in rendered:
+    for row_id, kind, priority, outgoing in rendered:
         for item in outgoing:
             last = pieces[-1] if pieces else None
             if last is not None and _fits(last.method, item.method):
@@ -54,8 +59,9 @@ def combine(rendered: list[tuple[int, str, list[Outgoing]]]) -> list[Piece]:
                     update={"text": last.method.text + SEPARATOR + item.method.text}
                 )
                 last.deal_ids.add(item.deal_id)
+                last.priority = min(last.priority, priority)
             else:
-                pieces.append(Piece(item.method, kind, {item.deal_id}))
+                pieces.append(Piece(item.method, kind, priority, {item.deal_id}))
         pieces[-1].done.append(row_id)
     return pieces
 

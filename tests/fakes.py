@@ -13,6 +13,9 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, MessageId, User
 
+from bot.budget import SendBudget
+from bot.pacing import UNLIMITED, Priority, Ticket
+
 BOT_USER = User(id=42, is_bot=True, first_name="Axın", username="axin_bot")
 
 
@@ -61,3 +64,23 @@ class RecordingSession(BaseSession):
 
     async def close(self) -> None:
         return None
+
+
+class GrantingBudget(SendBudget):
+    """Lets every send go at once and writes down what the budget was asked and told; a pause
+    is noted, not waited out (the test's time is its own)."""
+
+    def __init__(self) -> None:
+        super().__init__(UNLIMITED, UNLIMITED)
+        self.log: list[str] = []
+
+    async def acquire(self, chat_id: int, priority: Priority) -> Ticket:
+        self.log.append(f"acquire {chat_id}")
+        return await super().acquire(chat_id, priority)
+
+    def ended(self, ticket: Ticket, answered: bool = True) -> None:
+        self.log.append("ended" if answered else "failed")
+        super().ended(ticket, answered)
+
+    def pause(self, seconds: float) -> None:
+        self.log.append(f"pause {seconds:g}")

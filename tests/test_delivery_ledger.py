@@ -166,3 +166,22 @@ async def test_one_bad_record_leaves_only_itself_unrecorded(
     assert "3 sent messages could not be recorded together" in caplog.text
     assert "a sent message could not be recorded" in caplog.text
     assert ledger.unrecorded == 0
+
+
+async def test_answered_sends_wait_at_most_max_wait_while_others_keep_overlapping() -> None:
+    """Sends spaced closer than their round trip are never all answered at once; what was
+    answered is recorded once the first of it has waited a second."""
+    now = [0.0]
+    book = Book()
+    ledger: Ledger[str] = Ledger(book, slots=8, max_wait=1.0, monotonic=lambda: now[0])
+    answers = {name: asyncio.Event() for name in "abcd"}
+    tasks = [asyncio.create_task(send(ledger, name, answers[name])) for name in "abcd"]
+    await turns()
+    for name, at in (("a", 0.0), ("b", 0.5), ("c", 1.0)):
+        now[0] = at
+        answers[name].set()
+        await turns()
+    assert book.batches == [["a", "b", "c"]]  # d was still on its way
+    answers["d"].set()
+    await asyncio.gather(*tasks)
+    assert book.batches == [["a", "b", "c"], ["d"]]

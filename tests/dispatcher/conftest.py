@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from bot.ratelimit import SendBudget
+from bot.pacing import UNLIMITED
 from bot.settings import Settings
 from services.clock import ManualClock
 from services.users import ensure_owners
@@ -23,6 +23,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "owner_ids": [OWNER_ID],
         "timezone": "Asia/Baku",
+        # Telegram's limits are the end-to-end tests' concern; here every send goes at once.
+        "send_rate_global": UNLIMITED,
+        "send_rate_per_chat": UNLIMITED,
     }
     return Settings(_env_file=None, **(values | overrides))
 
@@ -37,7 +40,6 @@ async def tg(database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
 async def harness(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
     recorder = RecordingSession()
     app = build_app(settings, clock=clock, session=recorder)
-    app.sender.budget = SendBudget(1e9, 1e9)
     async with app.sessions() as session:
         await ensure_owners(session, settings.owner_ids, clock.now())
     await app.bot.me()  # polling starts with getMe too; later calls use the cached answer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -22,33 +21,17 @@ from sqlalchemy import select
 from bot.app import build_app
 from bot.delivery_merge import TEXT_LIMIT, combine
 from bot.notifications import Outgoing
-from bot.ratelimit import SendBudget
+from bot.pacing import Priority
 from services import outbox
 from services.clock import ManualClock
 from services.db.models import Deal, Outbox, User
 from services.users import ensure_owners
 from tests.dispatcher.conftest import OWNER_ID, make_settings
-from tests.fakes import RecordingSession
+from tests.fakes import GrantingBudget, RecordingSession
 from tests.followup.seed import deal_for
 from tests.harness import Harness, person
 
 ANNA, BAKO, LEYLA = 200, 201, 100
-
-
-class FakeTime:
-    """A monotonic clock that moves only when the budget sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        await asyncio.sleep(0)  # others may run meanwhile, as in a real sleep
-        self.now += seconds
 
 
 class FlakySession(RecordingSession):
@@ -71,8 +54,7 @@ class FlakySession(RecordingSession):
 async def tgf(database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
     recorder = FlakySession()
     settings = make_settings(database_url)
-    app = build_app(settings, clock=clock, session=recorder)
-    app.sender.budget = SendBudget(1e9, 1e9)
+    app = build_app(settings, clock=clock, session=recorder, budget=GrantingBudget())
     async with app.sessions() as session:
         await ensure_owners(session, settings.owner_ids, clock.now())
     yield Harness(app, recorder)
@@ -146,36 +128,38 @@ def test_long_texts_are_not_joined_past_the_limit() -> None:
     long = "x" * 3000
     pieces = combine(
         [
-            (1, "k", [Outgoing(SendMessage(chat_id=1, text=long))]),
-            (2, "k", [Outgoing(SendMessage(chat_id=1, text=long))]),
-            (3, "k", [Outgoing(SendMessage(chat_id=1, text="short"))]),
+            (1, "k", Priority.NOTICE, [Outgoing(SendMessage(chat_id=1, text=long))]),
+            (2, "k", Priority.NOTICE, [Outgoing(SendMessage(chat_id=1, text=long))]),
+            (3, "k", Priority.ANSWER, [Outgoing(SendMessage(chat_id=1, text="short"))]),
         ]
     )
     assert [len(p.method.text) for p in pieces] == [3000, 3007]  # type: ignore[attr-defined]
     assert [p.done for p in pieces] == [[1], [2, 3]]
+    # A message carrying an answer goes as one.
+    assert [p.priority for p in pieces] == [Priority.NOTICE, Priority.ANSWER]
     assert all(len(p.method.text) <= TEXT_LIMIT for p in pieces)  # type: ignore[attr-defined]
 
 
-async def test_retry_after_is_obeyed_exactly_and_later_rows_wait_too(tgf: Harness) -> None:
+async def test_a_429_is_waited_out_exactly_and_the_send_made_again(tgf: Harness) -> None:
     await queue(tgf, LEYLA, "access_revoked", {}, "a")
     flaky = tgf.recorder
     assert isinstance(flaky, FlakySession)
     flaky.errors.append(
         TelegramRetryAfter(SendMessage(chat_id=LEYLA, text="x"), "Too Many Requests", 7)
     )
-    time = FakeTime()
-    tgf.app.sender.budget = SendBudget(1e9, 1e9, time.monotonic, time.sleep)
-    [refused] = await tgf.deliver()
+    refused, again = await tgf.deliver()
+    assert again == refused
+    budget = tgf.app.budget
+    assert isinstance(budget, GrantingBudget)
+    assert budget.log == [
+        f"acquire {LEYLA}",
+        "ended",
+        "pause 7",  # nothing at all is sent before retry_after has passed
+        f"acquire {LEYLA}",
+        "ended",
+    ]
     [row] = await rows(tgf)
-    assert (row.sent_at, row.next_attempt_at) == (None, tgf.app.clock.now() + timedelta(seconds=7))
-    clock = manual(tgf)
-    clock.advance(timedelta(seconds=6))
-    assert await tgf.deliver() == []
-    clock.advance(timedelta(seconds=1))
-    [again] = await tgf.deliver()
-    assert again.text == refused.text
-    assert time.slept == [7.0]  # the budget held every send back for exactly retry_after
-    assert (await rows(tgf))[0].sent_at is not None
+    assert (row.sent_at, row.attempts, row.last_error) == (tgf.app.clock.now(), 1, None)
 
 
 async def test_server_and_network_errors_back_off_then_succeed(tgf: Harness) -> None:

@@ -1,0 +1,200 @@
+"""The send budget on the event loop's clock, and the request middleware through which every
+message the bot sends or edits keeps it: direct answers and the outbox alike. A 429 is waited
+out for exactly its retry_after, then the call is made again (Telegram did not act on it)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from bot.pacing import Pacing, Priority, Ticket
+
+log = logging.getLogger(__name__)
+
+# A press whose redraw waits longer than this for the budget is answered first.
+PROMPT = 0.5
+FORGET_IDLE_OVER = 10_000
+
+_priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.ANSWER)
+# Told each time the budget lets the call leave.
+_departing: ContextVar[Callable[[], None] | None] = ContextVar("departing", default=None)
+# Answers the button press being handled now, if it is not answered yet.
+pending_press: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
+    "pending_press", default=None
+)
+
+
+@contextmanager
+def sending_as(
+    priority: Priority, on_departure: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Sends made inside go at this priority (by default, as the answer to an update);
+    `on_departure` is called each time one leaves, after waiting for the budget."""
+    tokens = _priority.set(priority), _departing.set(on_departure)
+    try:
+        yield
+    finally:
+        _priority.reset(tokens[0])
+        _departing.reset(tokens[1])
+
+
+class SendBudget:
+    def __init__(self, per_second: float, per_chat_per_second: float) -> None:
+        self.pacing = Pacing(per_second, per_chat_per_second)
+        self._granting: dict[Ticket, asyncio.Future[None]] = {}
+        self._ended: dict[int, asyncio.Event] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def acquire(self, chat_id: int, priority: Priority) -> Ticket:
+        """Wait for the chat's turn and an overall slot; `ended` must follow."""
+        ticket = self.pacing.want(chat_id, priority)
+        granted = asyncio.get_running_loop().create_future()
+        self._granting[ticket] = granted
+        self._poll()
+        try:
+            await granted
+        except asyncio.CancelledError:
+            self._granting.pop(ticket, None)
+            self.pacing.drop(ticket)
+            self._poll()
+            raise
+        return ticket
+
+    def ended(self, ticket: Ticket, answered: bool = True) -> None:
+        """The send was answered by Telegram (`answered`), or failed on the way."""
+        self.pacing.ended(ticket, self._now(), answered)
+        event = self._ended.pop(ticket.chat_id, None)
+        if event is not None:
+            event.set()
+        self._poll()
+
+    def release(self, ticket: Ticket) -> None:
+        """A slot granted and not used."""
+        self.pacing.drop(ticket)
+        self._poll()
+
+    def pause(self, seconds: float) -> None:
+        self.pacing.pause(self._now() + seconds)
+        self._poll()
+
+    async def chat_ready(self, chat_id: int) -> None:
+        """Wait until the chat could send again, without taking a place in the queue."""
+        while True:
+            free_at = self.pacing.chat_free_at(chat_id)
+            if free_at is None:
+                await self._ended.setdefault(chat_id, asyncio.Event()).wait()
+                continue
+            wait = free_at - self._now()
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _poll(self) -> None:
+        granted, wake = self.pacing.grant(self._now())
+        unused = False
+        for ticket in granted:
+            waiter = self._granting.pop(ticket, None)
+            if waiter is None or waiter.done():  # given up as it was granted
+                self.pacing.drop(ticket)
+                unused = True
+            else:
+                waiter.set_result(None)
+        if unused:
+            self._poll()
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if wake is not None:
+            self._timer = asyncio.get_running_loop().call_at(wake, self._poll)
+        if self.pacing.chats > FORGET_IDLE_OVER:
+            self.pacing.forget_idle(self._now())
+
+
+# Calls that send or edit a message count towards Telegram's limits; a chat action does not.
+_FORWARDS = ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
+
+
+def limited_chat(method: TelegramMethod[Any]) -> int | None:
+    """The chat whose budget the call spends, or None when it spends none."""
+    name = method.__api_method__
+    if name == "sendChatAction":
+        return None
+    if not name.startswith(("send", "edit")) and name not in _FORWARDS:
+        return None
+    chat_id = getattr(method, "chat_id", None)
+    return chat_id if isinstance(chat_id, int) else None
+
+
+class BudgetMiddleware(BaseRequestMiddleware):
+    def __init__(self, budget: SendBudget) -> None:
+        self.budget = budget
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        chat_id = limited_chat(method)
+        if chat_id is None:
+            return await make_request(bot, method)
+        departing = _departing.get()
+        while True:
+            ticket = await self._acquire(chat_id)
+            if departing is not None:
+                departing()
+            try:
+                response = await make_request(bot, method)
+            except TelegramRetryAfter as flood:
+                self.budget.ended(ticket)
+                self.budget.pause(flood.retry_after)
+                log.warning(
+                    "Telegram asked to wait %s s; %s is made again then",
+                    flood.retry_after,
+                    method.__api_method__,
+                )
+                continue
+            except TelegramAPIError:
+                self.budget.ended(ticket)
+                raise
+            except BaseException:
+                self.budget.ended(ticket, answered=False)
+                raise
+            self.budget.ended(ticket)
+            return response
+
+    async def _acquire(self, chat_id: int) -> Ticket:
+        """The budget's slot; a press waiting on it is answered meanwhile, so the person is
+        not left looking at a spinner."""
+        priority = _priority.get()
+        press = pending_press.get()
+        if press is None:
+            return await self.budget.acquire(chat_id, priority)
+        acquiring = asyncio.ensure_future(self.budget.acquire(chat_id, priority))
+        try:
+            done, _ = await asyncio.wait({acquiring}, timeout=PROMPT)
+            if not done:
+                await press()
+        except BaseException:
+            if acquiring.done() and not acquiring.cancelled() and not acquiring.exception():
+                self.budget.release(acquiring.result())
+            acquiring.cancel()
+            raise
+        return await acquiring
