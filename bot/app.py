@@ -17,7 +17,6 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,6 +31,7 @@ from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
     DomainErrorMiddleware,
+    PromptCallbackAnswer,
     ReleaseDatabaseMiddleware,
 )
 from bot.settings import Settings
@@ -107,7 +107,7 @@ def create_dispatcher(
     dispatcher.message.middleware(DomainErrorMiddleware())
     # A button press is answered within its update's session, as every Bot API call is.
     dispatcher.callback_query.middleware(database)
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(PromptCallbackAnswer())
     dispatcher.callback_query.middleware(DomainErrorMiddleware())
     dispatcher.include_routers(*get_routers())
     return dispatcher

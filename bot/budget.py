@@ -143,6 +143,8 @@ def limited_chat(method: TelegramMethod[Any]) -> int | None:
 
 
 class BudgetMiddleware(BaseRequestMiddleware):
+    prompt = PROMPT
+
     def __init__(self, budget: SendBudget) -> None:
         self.budget = budget
 
@@ -189,7 +191,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
             return await self.budget.acquire(chat_id, priority)
         acquiring = asyncio.ensure_future(self.budget.acquire(chat_id, priority))
         try:
-            done, _ = await asyncio.wait({acquiring}, timeout=PROMPT)
+            done, _ = await asyncio.wait({acquiring}, timeout=self.prompt)
             if not done:
                 await press()
         except BaseException:

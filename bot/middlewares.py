@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -10,12 +11,14 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.budget import pending_press
 from bot.coalesce import Coalescer
 from bot.errors import error_text
 from bot.settings import Settings
@@ -25,6 +28,7 @@ from services.errors import DomainError
 from services.users import TelegramProfile, sync_users
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
 
 
 _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
@@ -135,3 +139,33 @@ class DomainErrorMiddleware(BaseMiddleware):
             if session is not None:
                 await session.rollback()
             raise
+
+
+class PromptCallbackAnswer(CallbackAnswerMiddleware):
+    """aiogram's answer to a button press, given once the handler is done; but when what the
+    handler sends or edits must wait for the send budget, the press is answered then, with
+    what the handler has said so far, so nobody looks at a spinner while the chat waits."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+
+        async def handled(query: TelegramObject, data: dict[str, Any]) -> Any:
+            answer: CallbackAnswer = data["callback_answer"]
+
+            async def now() -> None:
+                if answer.disabled or answer.answered:
+                    return
+                answer.disable()
+                try:
+                    await self.answer(event, answer)
+                except TelegramAPIError as error:
+                    log.warning("a press could not be answered: %s", error.message)
+
+            token = pending_press.set(now)
+            try:
+                return await handler(query, data)
+            finally:
+                pending_press.reset(token)
+
+        return await super().__call__(handled, event, data)
