@@ -16,16 +16,17 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
 from bot.budget import BudgetMiddleware, SendBudget
+from bot.conversations import DatabaseStorage
 from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.http.server import start_http
 from bot.i18n import ActorI18nMiddleware, create_i18n
+from bot.inbox import UpdateInbox
 from bot.jobs import create_scheduler
 from bot.middlewares import (
     ActorMiddleware,
@@ -34,6 +35,7 @@ from bot.middlewares import (
     PromptCallbackAnswer,
     ReleaseDatabaseMiddleware,
 )
+from bot.polling import poll
 from bot.settings import Settings
 from bot.webhook import register_webhook
 from handlers import get_routers
@@ -46,6 +48,8 @@ from services.db.models import User
 log = logging.getLogger(__name__)
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Seconds the updates being handled get to finish when the bot stops.
+STOP_GRACE = 10.0
 # Net new container objects between collections of the youngest generation.
 YOUNG_OBJECTS = 50_000
 
@@ -61,6 +65,7 @@ class App:
     dispatcher: Dispatcher
     budget: SendBudget
     sender: OutboxSender
+    inbox: UpdateInbox
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -79,12 +84,14 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
-def create_storage(settings: Settings) -> BaseStorage:
+def create_storage(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> BaseStorage:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
         return RedisStorage.from_url(settings.redis_url)
-    return MemoryStorage()
+    return DatabaseStorage(sessions, clock)
 
 
 def create_dispatcher(
@@ -95,7 +102,7 @@ def create_dispatcher(
     sender: OutboxSender,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
-        storage=create_storage(settings),
+        storage=create_storage(settings, sessions, clock),
         settings=settings,
         clock=clock,
         writes=customer_writes(sessions, clock),
@@ -130,7 +137,8 @@ def build_app(
     bot.session.middleware(BudgetMiddleware(budget))
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
-    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender)
+    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease)
+    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates)
 
 
 async def prepare(app: App) -> None:
@@ -162,22 +170,37 @@ async def run(app: App) -> None:
     scheduler.start()
     http = await start_http(app)
     try:
-        if app.settings.webhook_url:
-            async with _stop_signals() as stop:
-                await register_webhook(app)
-                await stop.wait()
-        else:
-            # Telegram refuses getUpdates while a webhook is set, say from an earlier run.
-            await app.bot.delete_webhook()
-            await app.dispatcher.start_polling(app.bot, close_bot_session=False)
+        async with _stop_signals() as stop:
+            await app.inbox.pick_up()
+            await _serve_updates(app, stop)
     finally:
         await http.cleanup()
+        await app.inbox.close(STOP_GRACE)
         scheduler.shutdown(wait=False)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sender
         await app.bot.session.close()
         await app.engine.dispose()
+
+
+async def _serve_updates(app: App, stop: asyncio.Event) -> None:
+    """Until `stop`: the webhook route takes updates (see `create_http_app`), or this polls."""
+    allowed = app.dispatcher.resolve_used_update_types()
+    settings = app.settings
+    if settings.webhook_url and settings.webhook_secret:
+        await register_webhook(app.bot, settings.webhook_url, settings.webhook_secret, allowed)
+        await stop.wait()
+        return
+    # Telegram refuses getUpdates while a webhook is set, say from an earlier run.
+    await app.bot.delete_webhook()
+    polling = asyncio.create_task(poll(app.bot, app.inbox, allowed))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (polling, stopping):
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling  # raises what stopped it, if not the stop
 
 
 def _settle_heap() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
-from services import conversation
+from services import conversation, inbox
 from services.clock import Clock
 from services.conversation import Written
 from services.intake import Request
@@ -18,6 +18,7 @@ CustomerWrites = Coalescer[Request, Written]
 def customer_writes(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> CustomerWrites:
     async def write(requests: Sequence[Request]) -> Sequence[Written | Exception]:
         async with sessions() as session:
+            inbox.carry(session, [r.update for r in requests if r.update is not None])
             return await conversation.customers_write(session, requests, clock.now())
 
     return Coalescer(write)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import digests, followup_jobs
+from services import inbox
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -23,7 +24,23 @@ class Sweep:
     run: Callable[[App], Awaitable[object]]
 
 
+# Telegram repeats no update after a day; the inbox keeps handled ones a day more.
+INBOX_KEPT = timedelta(days=2)
+
+
+async def pick_up_updates(app: App) -> None:
+    """Updates a stopped or crashed worker left unhandled, once its hold has run out."""
+    await app.inbox.pick_up()
+
+
+async def prune_inbox(app: App) -> None:
+    async with app.sessions() as session:
+        await inbox.prune(session, app.clock.now() - INBOX_KEPT)
+
+
 SWEEPS: list[Sweep] = []
+SWEEPS.append(Sweep("inbox", 10, pick_up_updates))
+SWEEPS.append(Sweep("inbox_prune", 3600, prune_inbox))
 SWEEPS.append(Sweep("digests", digests.SWEEP_SECONDS, digests.send_digests))
 SWEEPS.append(Sweep("due_tasks", followup_jobs.DUE_SECONDS, followup_jobs.due_tasks))
 SWEEPS.append(Sweep("overdue_tasks", followup_jobs.OVERDUE_SECONDS, followup_jobs.overdue_tasks))

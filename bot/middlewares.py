@@ -22,6 +22,7 @@ from bot.budget import pending_press
 from bot.coalesce import Coalescer
 from bot.errors import error_text
 from bot.settings import Settings
+from services import inbox
 from services.access import Actor, actor_of
 from services.clock import Clock
 from services.errors import DomainError
@@ -31,7 +32,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 
 
-_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+# The unit of work of the update being handled, for the conversation storage to write in.
+current_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -52,11 +54,17 @@ class DatabaseMiddleware(BaseMiddleware):
                 return await handler(event, data)
             async with self.sessions() as session:
                 data["session"] = session
-                token = _update_session.set(session)
+                handling = inbox.current.get()
+                if handling is not None:
+                    inbox.carry(session, [handling])
+                token = current_session.set(session)
                 try:
-                    return await handler(event, data)
+                    result = await handler(event, data)
+                    # What the handler left uncommitted (its conversation step) is kept.
+                    await session.commit()
+                    return result
                 finally:
-                    _update_session.reset(token)
+                    current_session.reset(token)
         finally:
             self.wake()
 
@@ -75,7 +83,7 @@ class ReleaseDatabaseMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        session = _update_session.get()
+        session = current_session.get()
         if session is not None and session.in_transaction():
             await session.commit()
         return await make_request(bot, method)

@@ -9,7 +9,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,6 +65,19 @@ async def _deal_card(ctx: Context) -> list[Outgoing]:
         reply_markup=card_keyboard(card, reader),
     )
     return [Outgoing(method, card.deal_id)]
+
+
+async def _confirmation(ctx: Context) -> list[Outgoing]:
+    number, manager = ctx.row.payload["deal_id"], ctx.row.payload.get("manager")
+    if manager:
+        text = _("Request #{number} received — {manager} will contact you.").format(
+            number=number, manager=escape(manager)
+        )
+    else:
+        text = _("Request #{number} received — we will contact you soon.").format(number=number)
+    # The phone number's keyboard, if the request asked for one, is done with.
+    method = SendMessage(chat_id=ctx.row.chat_id, text=text, reply_markup=ReplyKeyboardRemove())
+    return [Outgoing(method, number)]
 
 
 async def _stage_notice(ctx: Context) -> list[Outgoing]:
@@ -163,6 +176,7 @@ async def _followup(ctx: Context) -> list[Outgoing]:
 
 
 RENDERERS: dict[str, Renderer] = {
+    "confirmation": _confirmation,
     "deal_card": _deal_card,
     "deal_media": _deal_media,
     "relay_in": _relay_in,

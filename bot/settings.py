@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     task_overdue_escalation: Duration = timedelta(hours=24)
     # How long a sender holds the notifications it took; after a crash they go out again then.
     outbox_lease: Duration = timedelta(seconds=60)
+    # How long a worker holds the updates it received; after a crash they are handled then.
+    inbox_lease: Duration = timedelta(seconds=30)
     # Days before a contract's end when its manager is reminded, at 10:00 company time.
     renewal_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7, 1])
     send_rate_global: float = 30.0
@@ -94,6 +96,7 @@ class Settings(BaseSettings):
         "missed_call_callback_after",
         "task_overdue_escalation",
         "outbox_lease",
+        "inbox_lease",
         mode="before",
     )
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -15,7 +15,7 @@ from bot.customer_writes import CustomerWrites
 from bot.settings import Settings
 from handlers.filters import AnyCommand, Customer, Has, NotCommand
 from handlers.states import NewRequest
-from services import customers, intake, views
+from services import customers, inbox, intake, views
 from services.access import Actor
 from services.clock import Clock
 from services.content import Attachment, Content
@@ -55,7 +55,6 @@ def _load(data: dict[str, object]) -> Content:
 
 async def described(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
@@ -66,7 +65,7 @@ async def described(
         raise InvalidInput("empty_request")
     if await customers.known_phone(session, actor.user_id):
         await state.clear()
-        await _submit(message, bot, session, actor, clock, content, None)
+        await intake.submit_request(session, actor, content, None, clock.now())
         return
     await state.set_state(NewRequest.phone)
     await state.update_data(_dump(content))
@@ -87,7 +86,6 @@ async def more_files(message: Message, state: FSMContext) -> None:
 
 async def phone_given(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
@@ -101,34 +99,11 @@ async def phone_given(
         phone = normalize_phone(message.text or "", settings.phone_region)
     content = _load(await state.get_data())
     await state.clear()
-    await _submit(message, bot, session, actor, clock, content, phone)
+    await intake.submit_request(session, actor, content, phone, clock.now())
 
 
 def _plus(number: str) -> str:
     return number if number.startswith("+") else "+" + number
-
-
-async def _submit(
-    message: Message,
-    bot: Bot,
-    session: AsyncSession,
-    actor: Actor,
-    clock: Clock,
-    content: Content,
-    phone: str | None,
-) -> None:
-    submitted = await intake.submit_request(session, actor, content, phone, clock.now())
-    await _confirm(message, bot, submitted.deal_id, submitted.manager_name)
-
-
-async def _confirm(message: Message, bot: Bot, deal_id: int, manager_name: str | None) -> None:
-    if manager_name:
-        text = _("Request #{number} received — {manager} will contact you.").format(
-            number=deal_id, manager=manager_name
-        )
-    else:
-        text = _("Request #{number} received — we will contact you soon.").format(number=deal_id)
-    await message.answer(text, reply_markup=ReplyKeyboardRemove())
 
 
 async def my_requests_command(
@@ -162,11 +137,10 @@ async def contact_shared(
     await message.answer(_("Thanks, we saved your number."), reply_markup=ReplyKeyboardRemove())
 
 
-async def free_message(message: Message, bot: Bot, actor: Actor, writes: CustomerWrites) -> None:
-    """Writing with no flow open: to the open request's manager, or a new request."""
-    written = await writes(Request(actor, content_of(message)))
-    if written.opened:
-        await _confirm(message, bot, written.deal_id, written.manager_name)
+async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -> None:
+    """Writing with no flow open: to the open request's manager, or a new request (whose
+    confirmation is queued with it)."""
+    await writes(Request(actor, content_of(message), update=inbox.current.get()))
 
 
 def router() -> Router:

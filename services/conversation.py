@@ -15,7 +15,7 @@ from services.access import Actor, require_deal
 from services.content import Content, message_rows, store, store_all
 from services.db.models import Customer, Deal, Message, User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
-from services.intake import Request, announcement, open_requests
+from services.intake import Request, announcement, confirmation, open_requests
 from services.users import by_ids
 
 # Each customer's open deal, the latest first: the first row per customer is theirs.
@@ -69,6 +69,7 @@ async def customers_write(
     queued = []
     for index in sorted(news.keys() | relayed.keys()):
         if index in news:
+            queued.append(confirmation(writes[index].actor, news[index], now))
             queued += announcement(news[index], now)
         else:
             manager, messages = relayed[index]

@@ -17,6 +17,7 @@ from services.customers import customers_for_users
 from services.db.bulk import insert_all
 from services.db.models import Customer, Deal, Event, Message, Outbox, Stage, User
 from services.errors import InvalidInput
+from services.inbox import Handling
 from services.users import by_ids
 
 TITLE_LENGTH = 200
@@ -28,6 +29,8 @@ class Request:
     actor: Actor
     content: Content
     phone: str | None = None
+    # The update that carried it, marked handled with the request's change.
+    update: Handling | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ async def submit_request(
     now: datetime,
 ) -> Submitted:
     [opened] = await open_requests(session, [Request(actor, content, phone)], now)
-    await outbox.enqueue_all(session, announcement(opened, now))
+    queued = [confirmation(actor, opened, now), *announcement(opened, now)]
+    await outbox.enqueue_all(session, queued)
     await session.commit()
     manager = opened.manager
     return Submitted(opened.deal.id, manager.first_name if manager else None)
@@ -81,6 +85,20 @@ async def open_requests(
         ],
     )
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
+
+
+def confirmation(customer: Actor, opened: Opened, now: datetime) -> outbox.QueuedRow:
+    """What tells the customer their request is in, and who will answer: queued with the
+    request, so a crash in between cannot leave one without the other."""
+    manager = opened.manager
+    return outbox.queued(
+        chat_id=customer.tg_id,
+        kind="confirmation",
+        payload={"deal_id": opened.deal.id, "manager": manager.first_name if manager else None},
+        dedupe_key=f"confirmation:{opened.deal.id}",
+        now=now,
+        priority=outbox.ANSWER,
+    )
 
 
 def announcement(opened: Opened, now: datetime) -> list[outbox.QueuedRow]:

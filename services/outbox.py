@@ -36,8 +36,18 @@ _CHAT_MESSAGES = cast(Table, ChatMessage.__table__)
 QueuedRow = dict[str, Any]
 
 
+# What answers a person's own action goes before what tells someone else.
+ANSWER, NOTICE = 0, 1
+
+
 def queued(
-    *, chat_id: int, kind: str, payload: dict[str, Any], dedupe_key: str, now: datetime
+    *,
+    chat_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+    priority: int = NOTICE,
 ) -> QueuedRow:
     """An outbox row, due at once, for `enqueue` or (with others) `enqueue_all`."""
     return {
@@ -45,6 +55,7 @@ def queued(
         "kind": kind,
         "payload": payload,
         "dedupe_key": dedupe_key,
+        "priority": priority,
         "created_at": now,
         "next_attempt_at": now,
         "attempts": 0,
@@ -109,7 +120,7 @@ def _claimable(excluding: bool, locking: bool) -> Select[int, int]:
         waiting = waiting.where(Outbox.chat_id.not_in(bindparam("exclude", expanding=True)))
     chats = (
         waiting.group_by(Outbox.chat_id)
-        .order_by(func.min(Outbox.id))
+        .order_by(func.min(Outbox.priority), func.min(Outbox.id))
         .limit(bindparam("chats", type_=Integer))
     )
     query = (

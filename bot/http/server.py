@@ -36,8 +36,11 @@ def create_http_app(app: App) -> web.Application:
     web_app.router.add_get("/api/v1/openapi.json", _openapi)
     for endpoint in ENDPOINTS:
         web_app.router.add_route(endpoint.method, endpoint.path, route(endpoint))
-    if app.settings.webhook_url:
-        add_webhook_route(web_app, app)
+    settings = app.settings
+    if settings.webhook_url and settings.webhook_secret:
+        add_webhook_route(
+            web_app, settings.webhook_url, settings.webhook_secret, app.bot, app.inbox
+        )
     return web_app
 
 

@@ -18,9 +18,10 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot import migrate
-from bot.app import build_app, prepare
+from bot.app import STOP_GRACE, build_app, prepare
 from bot.emulator import Emulator
 from bot.jobs import SWEEPS, Sweep, create_scheduler
+from bot.polling import poll
 from bot.sandbox import demo
 from bot.sandbox.api import EMULATOR_PREFIX, create_web_app
 from bot.sandbox.demo_data import OWNER
@@ -101,9 +102,8 @@ async def _running_bot(sandbox: Sandbox, with_demo: bool) -> AsyncIterator[None]
         sandbox.roster.add(OWNER_ID, *OWNER).start()
         sandbox.roster.add_customer()
     await prepare(app)
-    polling = asyncio.create_task(
-        app.dispatcher.start_polling(app.bot, handle_signals=False, polling_timeout=30)
-    )
+    allowed = app.dispatcher.resolve_used_update_types()
+    polling = asyncio.create_task(poll(app.bot, app.inbox, allowed))
     sender: asyncio.Task[None] | None = None
     scheduler = create_scheduler(app, list(sandbox.sweeps))
     try:
@@ -122,9 +122,8 @@ async def _running_bot(sandbox: Sandbox, with_demo: bool) -> AsyncIterator[None]
         if sender is not None:
             await _cancel(sender)
         emulator.updates.terminate_polls()
-        with contextlib.suppress(RuntimeError):
-            await app.dispatcher.stop_polling()
-        await polling
+        await _cancel(polling)
+        await app.inbox.close(STOP_GRACE)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

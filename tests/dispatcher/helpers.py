@@ -23,3 +23,8 @@ def answer_of(calls: list[TelegramMethod[Any]]) -> AnswerCallbackQuery:
 
 def without_answers(calls: list[TelegramMethod[Any]]) -> list[TelegramMethod[Any]]:
     return [c for c in calls if not isinstance(c, AnswerCallbackQuery)]
+
+
+def sent_to(calls: list[TelegramMethod[Any]], chat_id: int) -> list[Any]:
+    """The calls made to one chat, in order."""
+    return [c for c in calls if getattr(c, "chat_id", None) == chat_id]

@@ -6,7 +6,7 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from sqlalchemy import select
 
 from services.db.models import ChatMessage, Deal, Event, Message
-from tests.dispatcher.helpers import answer_of, buttons, without_answers
+from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -18,7 +18,7 @@ BAKO = person(201, "Bako")
 async def open_request(tg: Harness) -> SendMessage:
     await make_manager(tg, ANNA.id, "Anna")
     await tg.send(LEYLA, "Need a quote for 20 chairs")
-    [card] = await tg.deliver()
+    [card] = sent_to(await tg.deliver(), ANNA.id)
     return card
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.db.models import Deal, Event, User
 from tests.dispatcher.conftest import OWNER_ID
-from tests.dispatcher.helpers import answer_of, buttons, without_answers
+from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -31,7 +31,7 @@ async def new_deal(tg: Harness, customer: Any = LEYLA, text: str = "Need 20 chai
     if known is None:
         await make_manager(tg, ANNA.id, "Anna")
     await tg.send(customer, text)
-    [card] = await tg.deliver()
+    [card] = sent_to(await tg.deliver(), ANNA.id)
     return card
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import event, func, select
 
 from services.db.models import Customer, Deal, Message, User
 from tests.dispatcher.conftest import OWNER_ID
-from tests.dispatcher.helpers import buttons
+from tests.dispatcher.helpers import buttons, sent_to
 from tests.harness import Harness, person
 
 LEYLA = person(100, "Leyla", "en", last_name="Aliyeva")
@@ -43,7 +43,9 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
     assert ask_phone.reply_markup.keyboard[0][0].request_contact is True
     assert buttons(ask_phone) == [[("📱 Share my contact", None)], [("Skip", None)]]
 
-    [confirm] = await tg.send(LEYLA, contact="994501234567")
+    assert await tg.send(LEYLA, contact="994501234567") == []  # the answer is queued
+    delivered = await tg.deliver()
+    [confirm] = sent_to(delivered, LEYLA.id)
     assert confirm.text == "Request #1 received — Anna will contact you."
     assert confirm.reply_markup.remove_keyboard is True
 
@@ -58,9 +60,8 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
         ("in", "text", "I need 20 chairs delivered")
     ]
 
-    [card] = await tg.deliver()
+    [card] = sent_to(delivered, ANNA.id)
     assert isinstance(card, SendMessage)
-    assert card.chat_id == ANNA.id
     assert card.text.splitlines() == [
         "<b>Request #1</b>",
         "📍 New ▰▱▱▱▱",
@@ -88,21 +89,24 @@ async def test_typed_phone_is_validated_and_can_be_skipped(tg: Harness) -> None:
     await tg.send(LEYLA, "Repair my fridge")
     [refusal] = await tg.send(LEYLA, "call me maybe")
     assert refusal.text.startswith("That doesn't look like a phone number.")
-    [confirm] = await tg.send(LEYLA, "050 123 45 67")
+    assert await tg.send(LEYLA, "050 123 45 67") == []
+    [confirm] = sent_to(await tg.deliver(), LEYLA.id)
     assert confirm.text == "Request #1 received — we will contact you soon."
     async with tg.app.sessions() as session:
         customer = await session.scalar(select(Customer))
     assert customer.phone == "+994501234567"
 
     await tg.send(LEYLA, "/new")
-    [confirm] = await tg.send(LEYLA, "And the oven too")
+    await tg.send(LEYLA, "And the oven too")
+    [confirm] = sent_to(await tg.deliver(), LEYLA.id)
     assert confirm.text.startswith("Request #2 received")
 
 
 async def test_skip_leaves_the_phone_empty(tg: Harness) -> None:
     await tg.send(LEYLA, "/new")
     await tg.send(LEYLA, "Just a question")
-    [confirm] = await tg.send(LEYLA, "Skip")
+    await tg.send(LEYLA, "Skip")
+    [confirm] = sent_to(await tg.deliver(), LEYLA.id)
     assert confirm.text.startswith("Request #1 received")
     async with tg.app.sessions() as session:
         assert (await session.scalar(select(Customer))).phone is None
@@ -110,10 +114,11 @@ async def test_skip_leaves_the_phone_empty(tg: Harness) -> None:
 
 async def test_writing_with_no_flow_open_creates_a_request(tg: Harness) -> None:
     await make_manager(tg)
-    [confirm] = await tg.send(LEYLA, "Do you deliver to Sumqayit?")
+    assert await tg.send(LEYLA, "Do you deliver to Sumqayit?") == []
+    delivered = await tg.deliver()
+    [confirm] = sent_to(delivered, LEYLA.id)
     assert confirm.text == "Request #1 received — Anna will contact you."
-    [card] = await tg.deliver()
-    assert card.chat_id == ANNA.id
+    assert [card.chat_id for card in sent_to(delivered, ANNA.id)] == [ANNA.id]
 
 
 async def test_photos_travel_with_the_request(tg: Harness) -> None:
@@ -123,7 +128,7 @@ async def test_photos_travel_with_the_request(tg: Harness) -> None:
     [added] = await tg.send(LEYLA, photo="PHOTO-2")
     assert added.text.startswith("Added to your request.")
     await tg.send(LEYLA, "Skip")
-    card, photo_1, photo_2 = await tg.deliver()
+    card, photo_1, photo_2 = sent_to(await tg.deliver(), ANNA.id)
     assert "📷 2 photos" in card.text
     assert "💬 This sofa" in card.text.splitlines()  # a caption is what the request is about
     assert isinstance(photo_1, SendPhoto)
@@ -140,7 +145,8 @@ async def test_round_robin_then_owner_when_nobody_is_on_duty(tg: Harness) -> Non
     await make_manager(tg, 201, "Bako")
     names = []
     for tg_id in (100, 101, 102):
-        [confirm] = await tg.send(person(tg_id, f"C{tg_id}"), "hello")
+        await tg.send(person(tg_id, f"C{tg_id}"), "hello")
+        [confirm] = sent_to(await tg.deliver(), tg_id)
         names.append(confirm.text.split("— ")[1])
     assert names == [
         "Anna will contact you.",
@@ -150,7 +156,8 @@ async def test_round_robin_then_owner_when_nobody_is_on_duty(tg: Harness) -> Non
     await tg.send(person(200, "Anna"), "/duty")
     await tg.send(person(201, "Bako"), "/duty")
     await tg.send(person(OWNER_ID, "Olga"), "/start")
-    [confirm] = await tg.send(person(103, "C103"), "hello")
+    await tg.send(person(103, "C103"), "hello")
+    [confirm] = sent_to(await tg.deliver(), 103)
     assert confirm.text == "Request #4 received — Olga will contact you."
 
 
@@ -164,13 +171,13 @@ async def test_customers_writing_at_once_are_handled_together_each_in_turn(tg: H
         tg.send(sona, "Need a sofa"),
         tg.send(leyla, "Oak, if you have it"),  # joins the request her first message opens
     )
-    confirms = [(c.chat_id, c.text) for c in tg.recorder.calls if isinstance(c, SendMessage)]
+    sent = await tg.deliver()
+    confirms = [(c.chat_id, c.text) for c in sent if c.chat_id in (100, 101, 102)]
     assert sorted(confirms) == [
         (100, "Request #1 received — Anna will contact you."),
         (101, "Request #2 received — Bako will contact you."),
         (102, "Request #3 received — Anna will contact you."),
     ]
-    sent = await tg.deliver()
     to_anna = [c.text.splitlines()[0] for c in sent if c.chat_id == 200]
     assert to_anna == ["<b>Request #1</b>", "<b>Request #3</b>", "💬 <b>#1 · Leyla</b>"]
     assert [c.text.splitlines()[0] for c in sent if c.chat_id == 201] == ["<b>Request #2</b>"]
@@ -179,7 +186,8 @@ async def test_customers_writing_at_once_are_handled_together_each_in_turn(tg: H
         texts = await session.scalars(select(Message.text).where(Message.deal_id == 1))
         assert list(texts) == ["Need 3 chairs", "Oak, if you have it"]
     # The turn goes on from where the batch left it.
-    [confirm] = await tg.send(person(103, "Emil"), "Need a lamp")
+    await tg.send(person(103, "Emil"), "Need a lamp")
+    [confirm] = sent_to(await tg.deliver(), 103)
     assert confirm.text == "Request #4 received — Bako will contact you."
 
 
@@ -195,7 +203,7 @@ async def test_a_manager_reads_what_arrived_together_in_the_order_it_was_written
         tg.send(sona, photo="SOFA"),
         tg.send(emil, photo="LAMP"),
     )
-    sent = await tg.deliver()
+    sent = sent_to(await tg.deliver(), ANNA.id)
     shown = [c.caption if isinstance(c, SendPhoto) else c.text for c in sent]
     assert [
         (type(c).__name__, text.splitlines()[0]) for c, text in zip(sent, shown, strict=True)

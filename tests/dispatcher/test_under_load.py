@@ -13,6 +13,7 @@ from aiogram.methods.base import TelegramType
 from sqlalchemy import event, func, select
 
 from services.db.models import ChatMessage, Event, User
+from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person
 
@@ -42,9 +43,9 @@ async def test_cards_waiting_for_a_manager_are_read_together(tg: Harness) -> Non
     await make_manager(tg)
     await requests_from(tg, 4)
     with statements(tg) as run:
-        sent = await tg.deliver()
-    assert [(c.chat_id, c.text.splitlines()[0]) for c in sent] == [
-        (200, f"<b>Request #{number}</b>") for number in range(1, 5)
+        sent = sent_to(await tg.deliver(), 200)
+    assert [c.text.splitlines()[0] for c in sent] == [
+        f"<b>Request #{number}</b>" for number in range(1, 5)
     ]
     # One read of the four deals with their customers, one of the pipeline's stages.
     assert sum("JOIN customers" in s for s in run) == 1
@@ -61,9 +62,12 @@ async def test_requests_arriving_together_write_their_accounts_events_and_cards_
     # assigned (two events), its card queued.
     for table in ("users", "customers", "deals", "messages", "events"):
         assert sum(s.startswith(f"INSERT INTO {table} ") for s in run) == 1, table
-    assert sum(s.startswith("INSERT INTO outbox") for s in run) == 1
-    sent = await tg.deliver()
+    assert sum(s.startswith("INSERT INTO outbox") for s in run) == 1  # cards and confirmations
+    delivered = await tg.deliver()
+    sent = sent_to(delivered, 200)
     assert [c.text.splitlines()[0] for c in sent] == [f"<b>Request #{n}</b>" for n in range(1, 11)]
+    confirmed = {c.chat_id for c in delivered if c.text.startswith("Request #")}
+    assert confirmed == set(range(100, 110))
     async with tg.app.sessions() as session:
         kinds = await session.execute(select(Event.deal_id, Event.kind).order_by(Event.id))
         assert sorted(kinds.all()) == sorted(
@@ -90,9 +94,9 @@ async def test_each_card_is_remembered_before_the_next_message_to_its_chat(tg: H
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if isinstance(method, SendMessage):
+        if isinstance(method, SendMessage) and method.chat_id == 200:
             async with tg.app.sessions() as session:
-                known = select(func.count()).select_from(ChatMessage)
+                known = select(func.count()).where(ChatMessage.chat_id == 200)
                 remembered.append(await session.scalar(known))
         return await make_request(bot, method)
 

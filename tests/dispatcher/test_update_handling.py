@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.middlewares import DatabaseMiddleware
 from handlers import staff
 from services.db.models import Event
+from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import ANNA, make_manager
 from tests.harness import Harness, person
 
@@ -42,18 +43,19 @@ async def test_a_customers_plain_message_opens_no_session_a_command_does(tg: Har
     await make_manager(tg)
     leyla = person(100, "Leyla")
     with sessions_opened(tg) as opened:
-        [confirmation] = await tg.send(leyla, "Need chairs")
+        assert await tg.send(leyla, "Need chairs") == []  # its confirmation is queued
         assert opened == [0]
         [listed] = await tg.send(leyla, "/requests")
         assert opened == [1]
         # A refusal with no session to roll back is still answered.
         [refused] = await tg.send(person(101, "Rauf"), "   ")
         assert opened == [1]
-    assert confirmation.text == "Request #1 received — Anna will contact you."
     assert listed.text.startswith("<b>Your requests</b>\n#1 · ")
     assert refused.text == "Please describe what you need: text, a photo or a document."
-    # Nothing was lost on the way: the card waits for Anna.
-    [card] = await tg.deliver()
+    # Nothing was lost on the way: the confirmation and the card wait to be sent.
+    delivered = await tg.deliver()
+    [confirmation], [card] = sent_to(delivered, leyla.id), sent_to(delivered, 200)
+    assert confirmation.text == "Request #1 received — Anna will contact you."
     assert card.chat_id == 200 and card.text.startswith("<b>Request #1</b>")
 
 
@@ -67,7 +69,8 @@ async def test_a_command_in_a_caption_still_reaches_its_handler(tg: Harness) -> 
     await tg.send(leyla, "/cancel")
     [listed] = await tg.send(leyla, photo="p2", caption="/requests")
     assert listed.text == "You have no requests yet. Just write here what you need."
-    [confirmed] = await tg.send(leyla, photo="p3", caption="/chairs")
+    assert await tg.send(leyla, photo="p3", caption="/chairs") == []
+    [confirmed] = sent_to(await tg.deliver(), leyla.id)
     assert confirmed.text == "Request #1 received — Anna will contact you."
 
 

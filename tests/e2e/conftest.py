@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import App, build_app, prepare
 from bot.emulator import Emulator, start_emulator
+from bot.polling import poll
 from bot.settings import Settings
 from services.clock import ManualClock
 
@@ -39,18 +40,16 @@ async def live(database_url: str, clock: ManualClock) -> AsyncIterator[Live]:
         app = build_app(settings, clock=clock)
         running.emulator.user(OWNER_ID, "Olga", language_code="en")
         await prepare(app)
-        polling = asyncio.create_task(
-            app.dispatcher.start_polling(app.bot, handle_signals=False, polling_timeout=1)
-        )
+        allowed = app.dispatcher.resolve_used_update_types()
+        polling = asyncio.create_task(poll(app.bot, app.inbox, allowed, timeout=1))
         sender = asyncio.create_task(app.sender.run(idle=0.05))
         try:
             yield Live(running.emulator, app)
         finally:
-            sender.cancel()
-            with contextlib.suppress(RuntimeError):
-                await app.dispatcher.stop_polling()
-            await polling
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            for task in (polling, sender):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await app.inbox.close(grace=1)
             await app.bot.session.close()
             await app.engine.dispose()

@@ -134,8 +134,9 @@ async def test_submit_writes_deal_message_and_outbox_in_one_transaction(
     )
     rows = list(await session.scalars(select(Outbox)))
     assert submitted.deal_id == 1 and submitted.manager_name == "U10"
-    assert [(r.chat_id, r.kind, r.payload) for r in rows] == [
-        (manager.tg_id, "deal_card", {"deal_id": 1})
+    assert [(r.chat_id, r.kind, r.payload, r.priority) for r in rows] == [
+        (customer.tg_id, "confirmation", {"deal_id": 1, "manager": "U10"}, outbox.ANSWER),
+        (manager.tg_id, "deal_card", {"deal_id": 1}, outbox.NOTICE),
     ]
     with pytest.raises(InvalidInput):
         await submit_request(session, actor_of(customer, "en"), Content(" "), None, clock.now())

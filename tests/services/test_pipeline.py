@@ -104,7 +104,8 @@ async def test_two_presses_at_once_advance_the_stage_once(
         )
         notices = await session.scalar(select(func.count()).select_from(Outbox))
     assert (deal.stage_id, deal.version, moves) == (2, 2, 1)
-    assert notices == 2  # the manager's card at intake, one notice for Contacted
+    # The customer's confirmation and the manager's card at intake, one notice for Contacted.
+    assert notices == 3
 
 
 async def test_the_update_itself_refuses_a_version_changed_after_reading(
@@ -182,7 +183,8 @@ async def test_hand_over_only_to_active_staff(session: AsyncSession, clock: Manu
     handed = await pipeline.reassign(session, manager, 1, 1, fine.id, clock.now())
     assert (handed.manager_id, handed.taken_at) == (fine.id, None)
     kinds = list(await session.scalars(select(Outbox.kind).order_by(Outbox.id)))
-    assert kinds == ["deal_card", "deal_card"]  # nobody tells the manager what they did
+    # Nobody tells the manager what they did.
+    assert kinds == ["confirmation", "deal_card", "deal_card"]
 
 
 async def test_customers_without_telegram_or_blocked_get_no_notice(

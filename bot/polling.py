@@ -1,0 +1,39 @@
+"""Long polling into the inbox: a batch of updates is kept before the next getUpdates tells
+Telegram it arrived (by its offset), so an update Telegram handed over is never lost."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.methods import GetUpdates
+from aiogram.utils.backoff import Backoff, BackoffConfig
+
+from bot.inbox import PASSING, UpdateInbox
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30
+RETRY = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
+
+
+async def poll(
+    bot: Bot, updates: UpdateInbox, allowed: list[str], timeout: int = POLL_TIMEOUT
+) -> None:
+    """Until cancelled. Failures to reach Telegram or the database are retried with growing
+    pauses; the batch is asked for again, as it was not acknowledged."""
+    backoff = Backoff(RETRY)
+    request = GetUpdates(timeout=timeout, allowed_updates=allowed)
+    # The request waits for the long poll on top of the usual time an answer takes.
+    request_timeout = int(bot.session.timeout + timeout)
+    while True:
+        try:
+            batch = await bot(request, request_timeout=request_timeout)
+            await updates.receive(batch)
+        except PASSING as error:
+            log.warning("updates not fetched, again in %.1f s: %r", backoff.next_delay, error)
+            await backoff.asleep()
+            continue
+        backoff.reset()
+        if batch:
+            request.offset = batch[-1].update_id + 1
