@@ -3,16 +3,60 @@ document is generated from them, so the two cannot disagree."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    # A number would otherwise be read as seconds since 1970.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is a string YYYY-MM-DD")
+    return value
+
+
+def _iso_date_time(value: object) -> object:
+    if not isinstance(value, str) or not _ISO_DATE_TIME.match(value):
+        raise ValueError("a date-time is an ISO 8601 string with a zone")
+    return value
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # Stored in UTC: a moment at the ends of the calendar may have no UTC date.
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the date-time is out of range") from exc
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_date_time), AfterValidator(_in_utc)]
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        # PostgreSQL refuses NUL in text, and no form or phone system means one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
 
 
 class LeadIn(Body):
@@ -40,7 +84,7 @@ class CallIn(Body):
     external_id: str = Field(
         min_length=1, max_length=128, description="The call's id; a repeat is accepted once"
     )
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: IsoDateTime | None = Field(
         default=None, description="When the call happened (ISO 8601 with a zone); default now"
     )
 
@@ -49,8 +93,8 @@ class ContractIn(Body):
     """A deal's contract; sending it again replaces number and dates."""
 
     number: str = Field(min_length=1, max_length=64)
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
 
 
 class LeadAccepted(BaseModel):
@@ -82,6 +126,6 @@ class Health(BaseModel):
 
 
 class Problem(BaseModel):
-    error: Literal["unauthorized", "invalid", "too_large", "not_found"]
+    error: Literal["unauthorized", "invalid", "too_large", "not_found", "unavailable"]
     field: str | None = Field(default=None, description="The field at fault, for 400")
     message: str
