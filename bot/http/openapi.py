@@ -56,7 +56,7 @@ def document() -> dict[str, Any]:
             },
         }
         if "{deal_id}" in endpoint.path:
-            deal_id = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+            deal_id = {"type": "integer", "minimum": 1, "maximum": MAX_ID, "examples": [1]}
             operation["parameters"] = [
                 {"name": "deal_id", "in": "path", "required": True, "schema": deal_id}
             ]

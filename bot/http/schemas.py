@@ -62,6 +62,21 @@ class Body(BaseModel):
 class LeadIn(Body):
     """A website form. A phone or an e-mail is needed to reach the person."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Leyla",
+                    "phone": "+994 50 123 45 67",
+                    "email": "leyla@example.com",
+                    "message": "20 chairs, please",
+                    "source": "landing",
+                    "external_id": "form-1",
+                }
+            ]
+        }
+    )
+
     name: str = Field(default="", max_length=256, description="Who filled in the form")
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164"
@@ -78,6 +93,20 @@ class CallIn(Body):
     """A phone-system event. A missed incoming call sets a call-back task; an answered call
     closes it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "phone": "+994501234567",
+                    "status": "missed",
+                    "direction": "in",
+                    "external_id": "call-1",
+                    "occurred_at": "2026-03-02T12:00:00+04:00",
+                }
+            ]
+        }
+    )
+
     phone: str = Field(min_length=1, max_length=32, description="The customer's number")
     status: Literal["missed", "answered", "busy", "failed"]
     direction: Literal["in", "out"]
@@ -91,6 +120,12 @@ class CallIn(Body):
 
 class ContractIn(Body):
     """A deal's contract; sending it again replaces number and dates."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"number": "A-17", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}]
+        }
+    )
 
     number: str = Field(min_length=1, max_length=64)
     starts_on: IsoDate
