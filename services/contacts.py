@@ -1,29 +1,59 @@
-"""Customers known only by phone (website forms, phone calls): found by the normalised
-number or created without a Telegram account; a later Telegram contact merges into them."""
+"""Customers known only by phone or e-mail (website forms, phone calls): found by the
+normalised number or created without a Telegram account; a later Telegram contact merges into
+them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.db.engine import is_postgres
 from services.db.models import Customer, Deal
 
 NAME_LENGTH = 256
 
 
 async def customer_for_phone(
-    session: AsyncSession, phone: str | None, name: str, source: str, now: datetime
+    session: AsyncSession,
+    phone: str | None,
+    name: str,
+    source: str,
+    now: datetime,
+    email: str | None = None,
 ) -> Customer:
+    """The customer with this number, created if new, and held (on PostgreSQL) until the
+    transaction ends, so requests about one number take their turns; without a number, a new
+    customer."""
+    name = name[:NAME_LENGTH]
+    if phone is None:
+        new = Customer(name=name, email=email, source=source, created_at=now)
+        session.add(new)
+        await session.flush()
+        return new
+    # Requests racing with one new number each try to insert it; the unique key lets one row
+    # in, and the others wait for it and then read that one. A row merged into a Telegram
+    # account's customer between the two statements is looked for again.
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
     customer = None
-    if phone:
-        customer = await session.scalar(select(Customer).where(Customer.phone == phone))
-    if customer is None:
-        customer = Customer(name=name[:NAME_LENGTH], phone=phone, source=source, created_at=now)
-        session.add(customer)
-    elif name and not customer.name:
-        customer.name = name[:NAME_LENGTH]
+    while customer is None:
+        await session.execute(
+            insert(Customer)
+            .values(name=name, phone=phone, email=email, source=source, created_at=now)
+            .on_conflict_do_nothing(index_elements=[Customer.phone])
+        )
+        customer = await session.scalar(
+            select(Customer)
+            .where(Customer.phone == phone)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    if name and not customer.name:
+        customer.name = name
+    if email and not customer.email:
+        customer.email = email
     await session.flush()
     return customer
 

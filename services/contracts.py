@@ -112,7 +112,10 @@ async def set_contract(
     now: datetime,
 ) -> ContractView:
     """Set or change a deal's contract; `actor` None is the HTTP API (its token checked)."""
-    deal = await get_deal(session, deal_id)
+    # Held until the commit, so requests for one deal take turns and insert its contract once.
+    deal = await session.get(Deal, deal_id, with_for_update=True)
+    if deal is None:
+        raise NotFound()
     if actor is not None:
         require_deal(actor, deal)
     number = " ".join(number.split())

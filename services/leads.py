@@ -1,4 +1,5 @@
-"""Website forms: each lead becomes a deal (source web), assigned, its manager told."""
+"""Website forms: each lead becomes a deal (source web, with the form's own source), assigned,
+its manager told; the e-mail it gives is kept on the customer."""
 
 from __future__ import annotations
 
@@ -41,14 +42,17 @@ async def submit_lead(
         raise InvalidInput("phone")
 
     async def work() -> api_requests.Response:
-        customer = await customer_for_phone(session, phone, lead.name.strip(), "web", now)
+        customer = await customer_for_phone(
+            session, phone, lead.name.strip(), "web", now, email=lead.email
+        )
         deal = await open_deal(session, customer, "web", lead.message.strip(), now)
+        deal.source_detail = lead.source
         if lead.message.strip():
             await store(session, deal.id, "in", None, Content(lead.message.strip()), now)
         if lead.email:
-            events.record(session, None, None, "lead_email", now, deal.id, lead.email)
+            events.record(session, deal.id, None, "lead_email", now, None, lead.email)
         if lead.source:
-            events.record(session, None, None, "lead_source", now, deal.id, lead.source)
+            events.record(session, deal.id, None, "lead_source", now, None, lead.source)
         manager = await assign(session, deal, now)
         return {
             "deal_id": deal.id,

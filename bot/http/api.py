@@ -3,14 +3,17 @@ ENDPOINTS, which both the server and the OpenAPI document read. Handlers call se
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.http.body import API_MAX_BODY, Refused, json_object, read_limited
+from bot.http.database import unavailable
 from bot.http.schemas import (
     Body,
     CallAccepted,
@@ -24,13 +27,15 @@ from bot.http.schemas import (
 from services import api_tokens, contracts
 from services.calls import CallEvent, record_call
 from services.errors import InvalidInput, NotFound
+from services.ids import is_id
 from services.leads import Lead, submit_lead
 
 if TYPE_CHECKING:
     from bot.app import App
 
 APP: web.AppKey[Any] = web.AppKey("axin_app")
-MAX_BODY = 64 * 1024
+# A deal id in a path: plain ASCII digits, not every digit int() reads.
+DEAL_ID = re.compile(r"[0-9]{1,10}")
 # Domain error codes → the request field they are about.
 FIELDS = {
     "phone": "phone",
@@ -94,9 +99,9 @@ async def _calls(
 async def _contract(
     app: App, body: ContractIn, token_id: int | None, request: web.Request
 ) -> web.Response:
-    try:
-        deal_id = int(request.match_info["deal_id"])
-    except ValueError:
+    text = request.match_info["deal_id"]
+    deal_id = int(text) if DEAL_ID.fullmatch(text) else None
+    if deal_id is None or not is_id(deal_id):
         return problem(404, "not_found", "no such deal")
     async with app.sessions() as session:
         contract = await contracts.set_contract(
@@ -115,7 +120,8 @@ async def _contract(
 
 BAD = ("Invalid body, the field is named", Problem)
 UNAUTHORIZED = ("Missing or wrong token", Problem)
-TOO_LARGE = ("Body over 64 KiB", Problem)
+TOO_LARGE = (f"Body over {API_MAX_BODY} bytes", Problem)
+UNAVAILABLE = ("The database does not answer; try again later", Problem)
 ENDPOINTS = [
     Endpoint(
         "POST",
@@ -129,6 +135,7 @@ ENDPOINTS = [
             400: BAD,
             401: UNAUTHORIZED,
             413: TOO_LARGE,
+            503: UNAVAILABLE,
         },
     ),
     Endpoint(
@@ -143,6 +150,7 @@ ENDPOINTS = [
             400: BAD,
             401: UNAUTHORIZED,
             413: TOO_LARGE,
+            503: UNAVAILABLE,
         },
     ),
     Endpoint(
@@ -157,6 +165,7 @@ ENDPOINTS = [
             401: UNAUTHORIZED,
             404: ("No such deal", Problem),
             413: TOO_LARGE,
+            503: UNAVAILABLE,
         },
     ),
 ]
@@ -164,10 +173,12 @@ ENDPOINTS = [
 
 async def _token(request: web.Request, app: App) -> int | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = secret.strip()
+    # Tokens are ASCII; a header of other bytes reaches us undecodable, and names none.
+    if scheme.lower() != "bearer" or not secret or not secret.isascii():
         return None
     async with app.sessions() as session:
-        return await api_tokens.authenticate(session, secret.strip(), app.clock.now())
+        return await api_tokens.authenticate(session, secret, app.clock.now())
 
 
 def _field_of(error: ValidationError) -> str:
@@ -175,32 +186,40 @@ def _field_of(error: ValidationError) -> str:
     return ".".join(str(part) for part in first["loc"]) or "body"
 
 
+async def _answer(endpoint: Endpoint, request: web.Request) -> web.Response:
+    app = request.app[APP]
+    token_id = await _token(request, app)
+    if token_id is None:
+        return problem(401, "unauthorized", "send Authorization: Bearer <token>")
+    try:
+        data = json_object(await read_limited(request))
+    except Refused as refused:
+        if refused.status == 413:
+            too_large = problem(413, "too_large", refused.message)
+            # The rest of the body is not wanted: the connection goes with this answer.
+            too_large.force_close()
+            return too_large
+        return problem(400, "invalid", refused.message, "body")
+    try:
+        body = endpoint.body.model_validate(data)
+    except ValidationError as error:
+        return problem(400, "invalid", error.errors()[0]["msg"], _field_of(error))
+    try:
+        return await endpoint.handler(app, body, token_id, request)
+    except InvalidInput as error:
+        name = FIELDS.get(error.code, error.code)
+        return problem(400, "invalid", f"{name} is not valid", name)
+    except NotFound:
+        return problem(404, "not_found", "no such deal")
+
+
 def route(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handle(request: web.Request) -> web.Response:
-        app = request.app[APP]
-        token_id = await _token(request, app)
-        if token_id is None:
-            return problem(401, "unauthorized", "send Authorization: Bearer <token>")
         try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return problem(413, "too_large", f"the body is limited to {MAX_BODY} bytes")
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError:
-            return problem(400, "invalid", "the body is not JSON", "body")
-        if not isinstance(data, dict):
-            return problem(400, "invalid", "the body must be a JSON object", "body")
-        try:
-            body = endpoint.body.model_validate(data)
-        except ValidationError as error:
-            return problem(400, "invalid", error.errors()[0]["msg"], _field_of(error))
-        try:
-            return await endpoint.handler(app, body, token_id, request)
-        except InvalidInput as error:
-            name = FIELDS.get(error.code, error.code)
-            return problem(400, "invalid", f"{name} is not valid", name)
-        except NotFound:
-            return problem(404, "not_found", "no such deal")
+            return await _answer(endpoint, request)
+        except (OSError, SQLAlchemyError) as error:
+            if not unavailable(error):
+                raise
+            return problem(503, "unavailable", "the database does not answer; try again later")
 
     return handle

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.http.api import ENDPOINTS
 from bot.http.schemas import Health
+from services.ids import MAX_ID
 
 REF = "#/components/schemas/{model}"
 
@@ -55,8 +56,9 @@ def document() -> dict[str, Any]:
             },
         }
         if "{deal_id}" in endpoint.path:
+            deal_id = {"type": "integer", "minimum": 1, "maximum": MAX_ID, "examples": [1]}
             operation["parameters"] = [
-                {"name": "deal_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {"name": "deal_id", "in": "path", "required": True, "schema": deal_id}
             ]
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
     return {

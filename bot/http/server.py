@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.http.api import APP, ENDPOINTS, MAX_BODY, route
+from bot.http.api import APP, ENDPOINTS, route
+from bot.http.body import APP_MAX_BODY
 from bot.http.openapi import document
 from bot.http.schemas import Health
 from bot.webhook import add_webhook_route
@@ -30,7 +31,7 @@ async def _openapi(request: web.Request) -> web.Response:
 
 
 def create_http_app(app: App) -> web.Application:
-    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app = web.Application(client_max_size=APP_MAX_BODY)
     web_app[APP] = app
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/api/v1/openapi.json", _openapi)

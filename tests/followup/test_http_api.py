@@ -17,6 +17,7 @@ from bot.http.server import create_http_app
 from services import api_tokens
 from services.db.followup_models import ApiRequest, Task
 from services.db.models import Customer, Deal, Message
+from services.ids import MAX_ID
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness
 
@@ -69,12 +70,16 @@ def test_openapi_describes_exactly_what_the_handlers_validate() -> None:
             ref_template="#/components/schemas/{model}"
         )
         assert set(operation["responses"]) == {str(s) for s in endpoint.answers}
+        assert {"400", "401", "413", "503"} <= set(operation["responses"])
     assert set(spec["paths"]) == {
         "/healthz",
         "/api/v1/leads",
         "/api/v1/calls",
         "/api/v1/deals/{deal_id}/contract",
     }
+    [deal_id] = spec["paths"]["/api/v1/deals/{deal_id}/contract"]["post"]["parameters"]
+    assert (deal_id["schema"]["minimum"], deal_id["schema"]["maximum"]) == (1, MAX_ID)
+    assert "unavailable" in schemas["Problem"]["properties"]["error"]["enum"]
     lead = schemas["LeadIn"]
     assert lead["required"] == ["external_id"]
     assert lead["additionalProperties"] is False
