@@ -39,7 +39,7 @@ def add_webhook_route(
             return web.Response(status=401)
         try:
             update = Update.model_validate(await request.json(), context={"bot": bot})
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):
             return web.Response(status=400, text="not an update")
         try:
             await updates.receive([update])
