@@ -24,6 +24,7 @@ from bot.http.schemas import (
 from services import api_tokens, contracts
 from services.calls import CallEvent, record_call
 from services.errors import InvalidInput, NotFound
+from services.ids import is_id
 from services.leads import Lead, submit_lead
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ async def _contract(
     try:
         deal_id = int(request.match_info["deal_id"])
     except ValueError:
+        deal_id = 0
+    if not is_id(deal_id):
         return problem(404, "not_found", "no such deal")
     async with app.sessions() as session:
         contract = await contracts.set_contract(
