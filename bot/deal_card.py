@@ -21,6 +21,7 @@ from bot.followup_buttons import contract_button, remind_button
 from bot.render import source_name, stage_name, when
 from bot.settings import Settings
 from services.access import Actor
+from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
 from services.views import DealCard
@@ -124,6 +125,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
     ]
     if card.phone:
         lines.append(f"📞 {display_phone(card.phone)}")
+    if card.same_phone is not None:
+        lines.append(same_phone_line(card.same_phone))
     if card.title:
         lines.append(f"💬 {escape(card.title)}")
     if card.photos:
@@ -156,6 +159,22 @@ def card_text(card: DealCard, reader: Reader) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def customer_label(name: str, phone: str | None) -> str:
+    """A customer as people read them: the name, else the number."""
+    if name:
+        return escape(name)
+    return display_phone(phone) if phone else "—"
+
+
+def same_phone_line(match: PhoneMatch) -> str:
+    who = customer_label(match.name, match.phone)
+    if match.deal_id is None:
+        return _("⚠️ Same phone as {customer}").format(customer=who)
+    return _("⚠️ Same phone as {customer}, request #{number}").format(
+        customer=who, number=match.deal_id
+    )
 
 
 def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> InlineKeyboardButton:

@@ -68,7 +68,7 @@ def _row(deal: Deal, customer: Customer, stage: Stage, manager: User | None) -> 
     return DealRow(
         deal_id=deal.id,
         customer_name=customer.name,
-        phone=customer.phone,
+        phone=deal.phone or customer.phone,
         stage_names=dict(stage.names),
         stage_kind=stage.kind,
         amount=deal.amount,
@@ -121,8 +121,9 @@ class Found:
 
 
 async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
-    """By deal number, a fragment of the customer's name, or three or more digits of a phone.
-    A number no deal or phone can have finds nothing."""
+    """By deal number, a fragment of the customer's name, or three or more digits of a phone
+    (the customer's own or the one given with the request). A number no deal or phone can
+    have finds nothing."""
     require_staff(actor)
     words = " ".join(text.split())
     if not words:
@@ -135,10 +136,13 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
     if MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS and not re.search(
         r"[^\d\s()+#-]", words
     ):
-        conditions.append(Customer.phone.contains(digits, autoescape=True))
+        fragments = [digits]
         if digits.startswith("0"):
             # A national number's leading trunk zero is not part of the stored E.164 form.
-            conditions.append(Customer.phone.contains(digits[1:], autoescape=True))
+            fragments.append(digits[1:])
+        for fragment in fragments:
+            conditions.append(Customer.phone.contains(fragment, autoescape=True))
+            conditions.append(Deal.phone.contains(fragment, autoescape=True))
     result = await session.execute(
         _rows_query(actor)
         .where(or_(*conditions))

@@ -15,14 +15,18 @@ from services import stages
 from services.access import Actor
 from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import NotFound
+from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
 
 @dataclass(frozen=True)
 class DealCard:
     deal_id: int
+    customer_id: int
     customer_name: str
+    # The number given with the request, else the customer's own.
     phone: str | None
+    same_phone: PhoneMatch | None
     title: str
     photos: int
     documents: int
@@ -59,6 +63,7 @@ class _CardRow(NamedTuple):
     deal_id: int
     title: str
     source: str
+    phone: str | None
     created_at: datetime
     taken_at: datetime | None
     amount: Decimal | None
@@ -67,8 +72,9 @@ class _CardRow(NamedTuple):
     closed_at: datetime | None
     lost_reason: str | None
     version: int
+    customer_id: int
     customer_name: str
-    phone: str | None
+    customer_phone: str | None
     stage_id: int
     stage_kind: str
     stage_names: dict[str, str]
@@ -101,6 +107,7 @@ _CARD_COLUMNS = _cards_of(
     Deal.id,
     Deal.title,
     Deal.source,
+    Deal.phone,
     Deal.created_at,
     Deal.taken_at,
     Deal.amount,
@@ -109,6 +116,7 @@ _CARD_COLUMNS = _cards_of(
     Deal.closed_at,
     Deal.lost_reason,
     Deal.version,
+    Customer.id,
     Customer.name,
     Customer.phone,
     Stage.id,
@@ -129,6 +137,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         deal.id,
         deal.title,
         deal.source,
+        deal.phone,
         deal.created_at,
         deal.taken_at,
         deal.amount,
@@ -137,6 +146,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         deal.closed_at,
         deal.lost_reason,
         deal.version,
+        customer.id,
         customer.name,
         customer.phone,
         stage.id,
@@ -164,6 +174,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
         return {}
     walk = stages.flow(await stages.active_stages(session))
     steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
+    matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -173,8 +184,10 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             manager = name_of(row.manager_first_name, row.manager_last_name, row.manager_tg_id)
         cards[row.deal_id] = DealCard(
             deal_id=row.deal_id,
+            customer_id=row.customer_id,
             customer_name=row.customer_name,
-            phone=row.phone,
+            phone=_phone(row),
+            same_phone=matches.get(row.deal_id),
             title=row.title,
             photos=row.photos,
             documents=row.documents,
@@ -196,6 +209,10 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             version=row.version,
         )
     return cards
+
+
+def _phone(row: _CardRow) -> str | None:
+    return row.phone or row.customer_phone
 
 
 @dataclass(frozen=True)

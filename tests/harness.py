@@ -90,3 +90,13 @@ class Harness:
         start = len(self.recorder.calls)
         await self.app.sender.deliver_due()
         return self.recorder.calls[start:]
+
+    def contact_from(self, user: User, phone: str, owner_id: int | None) -> Message:
+        """`user` shares a contact whose Telegram account is `owner_id` (None: no account)."""
+        message = self.message(user)
+        contact = Contact(phone_number=phone, first_name="Someone", user_id=owner_id)
+        return message.model_copy(update={"contact": contact})
+
+    async def share(self, user: User, phone: str, owner_id: int | None) -> list[Any]:
+        message = self.contact_from(user, phone, owner_id)
+        return await self._feed(Update(update_id=next(_ids), message=message))

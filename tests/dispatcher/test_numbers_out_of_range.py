@@ -12,7 +12,7 @@ from bot.http.server import create_http_app
 from services import api_tokens
 from services.db.followup_models import Contract, Task
 from services.ids import MAX_ID
-from tests.dispatcher.test_deals_card import ANNA, CARD, OLGA, new_deal
+from tests.dispatcher.test_deals_card import ANNA, CARD, LEYLA, OLGA, new_deal
 from tests.harness import Harness
 
 NOTHING = "Nothing found for “{}”."
@@ -46,6 +46,17 @@ async def test_find_by_number_still_finds_the_request(tg: Harness) -> None:
         assert [line.split(" · ")[0] for line in answer.text.splitlines()[1:]] == ["#1"]
     [answer] = await tg.send(OLGA, f"/find {MAX_ID}")
     assert answer.text == NOTHING.format(MAX_ID)
+
+
+async def test_find_by_the_number_given_with_a_request(tg: Harness) -> None:
+    await new_deal(tg)
+    await tg.send(LEYLA, "/new")
+    await tg.send(LEYLA, "Another chair")
+    await tg.send(LEYLA, "050 123 45 67")
+    [answer] = await tg.send(OLGA, "/find 050 123 45 67")
+    assert [line.split(" · ")[:3] for line in answer.text.splitlines()[1:]] == [
+        ["#2", "Leyla", "+994 50 123 45 67"]
+    ]
 
 
 @pytest.mark.parametrize("typed", ["01.01.0001 00:00", "0001-01-01 00:00"])
