@@ -127,6 +127,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
         lines.append(f"📞 {display_phone(card.phone)}")
     if card.same_phone is not None:
         lines.append(same_phone_line(card.same_phone))
+    if card.email:
+        lines.append(f"✉️ {escape(card.email)}")
     if card.title:
         lines.append(f"💬 {escape(card.title)}")
     if card.photos:
@@ -142,9 +144,12 @@ def card_text(card: DealCard, reader: Reader) -> str:
     else:
         lines.append(_("💰 Amount not set"))
     lines.append(manager_line(card, reader))
+    source = source_name(card.source)
+    if card.source_detail:
+        source += f" · {escape(card.source_detail)}"
     lines.append(
         _("Source: {source} · {time}").format(
-            source=source_name(card.source), time=when(card.created_at, reader.zone, reader.locale)
+            source=source, time=when(card.created_at, reader.zone, reader.locale)
         )
     )
     if card.closed_at is not None:

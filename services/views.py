@@ -26,11 +26,13 @@ class DealCard:
     customer_name: str
     # The number given with the request, else the customer's own.
     phone: str | None
+    email: str | None
     same_phone: PhoneMatch | None
     title: str
     photos: int
     documents: int
     source: str
+    source_detail: str | None
     created_at: datetime
     stage_names: dict[str, str]
     manager_name: str | None
@@ -63,6 +65,7 @@ class _CardRow(NamedTuple):
     deal_id: int
     title: str
     source: str
+    source_detail: str | None
     phone: str | None
     created_at: datetime
     taken_at: datetime | None
@@ -75,6 +78,7 @@ class _CardRow(NamedTuple):
     customer_id: int
     customer_name: str
     customer_phone: str | None
+    email: str | None
     stage_id: int
     stage_kind: str
     stage_names: dict[str, str]
@@ -107,6 +111,7 @@ _CARD_COLUMNS = _cards_of(
     Deal.id,
     Deal.title,
     Deal.source,
+    Deal.source_detail,
     Deal.phone,
     Deal.created_at,
     Deal.taken_at,
@@ -119,6 +124,7 @@ _CARD_COLUMNS = _cards_of(
     Customer.id,
     Customer.name,
     Customer.phone,
+    Customer.email,
     Stage.id,
     Stage.kind,
     Stage.names,
@@ -137,6 +143,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         deal.id,
         deal.title,
         deal.source,
+        deal.source_detail,
         deal.phone,
         deal.created_at,
         deal.taken_at,
@@ -149,6 +156,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         customer.id,
         customer.name,
         customer.phone,
+        customer.email,
         stage.id,
         stage.kind,
         stage.names,
@@ -187,11 +195,13 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             customer_id=row.customer_id,
             customer_name=row.customer_name,
             phone=_phone(row),
+            email=row.email,
             same_phone=matches.get(row.deal_id),
             title=row.title,
             photos=row.photos,
             documents=row.documents,
             source=row.source,
+            source_detail=row.source_detail,
             created_at=row.created_at,
             stage_names=row.stage_names,
             manager_name=manager,
