@@ -212,7 +212,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
         rows.append([contract_button(card.deal_id)])
         if reader.is_owner:
             rows.append([button(card, _("🔓 Reopen"), CardAction.REOPEN)])
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return InlineKeyboardMarkup(inline_keyboard=rows + merge_row(card, reader))
     moves = []
     if card.next_stage is not None:
         name = stage_name(card.next_stage.names, reader.locale)
@@ -230,5 +230,13 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
         ],
         [button(card, _("📜 History"), CardAction.HISTORY)],
         [remind_button(card.deal_id), contract_button(card.deal_id)],
+        *merge_row(card, reader),
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def merge_row(card: DealCard, reader: Reader) -> list[list[InlineKeyboardButton]]:
+    """The owner may join the customer with the one whose phone the card shows."""
+    if not reader.is_owner or card.same_phone is None:
+        return []
+    return [[button(card, _("🔗 Merge"), CardAction.MERGE, card.same_phone.customer_id)]]
