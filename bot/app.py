@@ -33,6 +33,7 @@ from bot.middlewares import (
     DomainErrorMiddleware,
     ReleaseDatabaseMiddleware,
 )
+from bot.private_chats import PrivateChatsOnly
 from bot.settings import Settings
 from bot.webhook import register_webhook
 from handlers import get_routers
@@ -98,6 +99,7 @@ def create_dispatcher(
         clock=clock,
         writes=customer_writes(sessions, clock),
     )
+    dispatcher.update.outer_middleware(PrivateChatsOnly())
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     database = DatabaseMiddleware(sessions, sender.wake)

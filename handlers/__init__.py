@@ -10,6 +10,7 @@ from handlers import (
     deal_lists,
     deals,
     fallback,
+    groups,
     merge,
     report_settings,
     reports,
@@ -40,5 +41,6 @@ def get_routers() -> list[Router]:
         deals.router(),
         deal_lists.router(),
         staff.router(),
+        groups.router(),
         fallback.router(),
     ]
