@@ -36,6 +36,7 @@ from bot.middlewares import (
     ReleaseDatabaseMiddleware,
 )
 from bot.polling import poll
+from bot.private_chats import PrivateChatsOnly
 from bot.settings import Settings
 from bot.webhook import register_webhook
 from handlers import get_routers
@@ -107,6 +108,7 @@ def create_dispatcher(
         clock=clock,
         writes=customer_writes(sessions, clock),
     )
+    dispatcher.update.outer_middleware(PrivateChatsOnly())
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     database = DatabaseMiddleware(sessions, sender.wake)

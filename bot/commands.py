@@ -1,9 +1,10 @@
-"""The command menu, per role: customers by default scope, staff by their own chat."""
+"""The command menu, per role: customers' in every private chat (the bot works in no other),
+staff's in their own chat."""
 
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
@@ -66,7 +67,7 @@ def menu(i18n: I18n, role: str, locale: str) -> list[BotCommand]:
 
 
 async def set_default(bot: Bot, i18n: I18n) -> None:
-    scope = BotCommandScopeDefault()
+    scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands(menu(i18n, "customer", i18n.default_locale), scope=scope)
     for locale in SUPPORTED_LOCALES:
         commands = menu(i18n, "customer", locale)

@@ -22,10 +22,13 @@ class CardAction(StrEnum):
     ASSIGN = "m"
     HISTORY = "h"
     REOPEN = "u"
+    MERGE = "j"
+    CONFIRM_MERGE = "k"
 
 
 class CardCb(CallbackData, prefix="dk"):
-    """`version` is the deal version the card showed; `arg` is a stage, person, reason or page."""
+    """`version` is the deal version the card showed; `arg` is a stage, person, reason, page or
+    (for MERGE) the customer the card's customer would join."""
 
     action: CardAction
     deal_id: Number

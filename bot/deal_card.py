@@ -21,6 +21,7 @@ from bot.followup_buttons import contract_button, remind_button
 from bot.render import source_name, stage_name, when
 from bot.settings import Settings
 from services.access import Actor
+from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
 from services.views import DealCard
@@ -124,6 +125,10 @@ def card_text(card: DealCard, reader: Reader) -> str:
     ]
     if card.phone:
         lines.append(f"📞 {display_phone(card.phone)}")
+    if card.same_phone is not None:
+        lines.append(same_phone_line(card.same_phone))
+    if card.email:
+        lines.append(f"✉️ {escape(card.email)}")
     if card.title:
         lines.append(f"💬 {escape(card.title)}")
     if card.photos:
@@ -139,9 +144,12 @@ def card_text(card: DealCard, reader: Reader) -> str:
     else:
         lines.append(_("💰 Amount not set"))
     lines.append(manager_line(card, reader))
+    source = source_name(card.source)
+    if card.source_detail:
+        source += f" · {escape(card.source_detail)}"
     lines.append(
         _("Source: {source} · {time}").format(
-            source=source_name(card.source), time=when(card.created_at, reader.zone, reader.locale)
+            source=source, time=when(card.created_at, reader.zone, reader.locale)
         )
     )
     if card.closed_at is not None:
@@ -156,6 +164,22 @@ def card_text(card: DealCard, reader: Reader) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def customer_label(name: str, phone: str | None) -> str:
+    """A customer as people read them: the name, else the number."""
+    if name:
+        return escape(name)
+    return display_phone(phone) if phone else "—"
+
+
+def same_phone_line(match: PhoneMatch) -> str:
+    who = customer_label(match.name, match.phone)
+    if match.deal_id is None:
+        return _("⚠️ Same phone as {customer}").format(customer=who)
+    return _("⚠️ Same phone as {customer}, request #{number}").format(
+        customer=who, number=match.deal_id
+    )
 
 
 def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> InlineKeyboardButton:
@@ -188,7 +212,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
         rows.append([contract_button(card.deal_id)])
         if reader.is_owner:
             rows.append([button(card, _("🔓 Reopen"), CardAction.REOPEN)])
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return InlineKeyboardMarkup(inline_keyboard=rows + merge_row(card, reader))
     moves = []
     if card.next_stage is not None:
         name = stage_name(card.next_stage.names, reader.locale)
@@ -206,5 +230,13 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
         ],
         [button(card, _("📜 History"), CardAction.HISTORY)],
         [remind_button(card.deal_id), contract_button(card.deal_id)],
+        *merge_row(card, reader),
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def merge_row(card: DealCard, reader: Reader) -> list[list[InlineKeyboardButton]]:
+    """The owner may join the customer with the one whose phone the card shows."""
+    if not reader.is_owner or card.same_phone is None:
+        return []
+    return [[button(card, _("🔗 Merge"), CardAction.MERGE, card.same_phone.customer_id)]]

@@ -93,6 +93,10 @@ def describe(entry: Entry, reader: Reader) -> str:
             )
         case "note":
             return f"📝 {escape(_text(new))}"
+        case "merged":
+            return _("customer {old} merged into {new}").format(
+                old=escape(_text(old)), new=escape(_text(new))
+            )
         case "lost_reason":
             return _("lost: {reason}").format(reason=lost_reason(_text(new)))
         case "message_in" | "message_out":

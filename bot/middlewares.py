@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.budget import pending_press
 from bot.coalesce import Coalescer
 from bot.errors import error_text
+from bot.private_chats import in_private
 from bot.settings import Settings
 from services import inbox
 from services.access import Actor, actor_of
@@ -110,7 +111,7 @@ class ActorMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
-        if tg_user is None or tg_user.is_bot:
+        if tg_user is None or tg_user.is_bot or not in_private(data):
             return await handler(event, data)
         profile = TelegramProfile(
             tg_id=tg_user.id,

@@ -63,9 +63,10 @@ async def described(
     content = content_of(message)
     if content.is_empty:
         raise InvalidInput("empty_request")
-    if await customers.known_phone(session, actor.user_id):
+    known = await customers.known_phone(session, actor.user_id)
+    if known:
         await state.clear()
-        await intake.submit_request(session, actor, content, None, clock.now())
+        await intake.submit_request(session, actor, content, known, clock.now())
         return
     await state.set_state(NewRequest.phone)
     await state.update_data(_dump(content))
@@ -84,6 +85,11 @@ async def more_files(message: Message, state: FSMContext) -> None:
     await message.answer(_("Added to your request. Now your phone number, or tap Skip."))
 
 
+def _own(message: Message, actor: Actor) -> bool:
+    """Telegram vouches for a shared contact only when it names the sender's own account."""
+    return message.contact is not None and message.contact.user_id == actor.tg_id
+
+
 async def phone_given(
     message: Message,
     session: AsyncSession,
@@ -92,9 +98,12 @@ async def phone_given(
     settings: Settings,
     state: FSMContext,
 ) -> None:
+    """The number is the request's; a contact of the sender's own also becomes theirs."""
     phone = None
     if message.contact is not None:
         phone = normalize_phone(_plus(message.contact.phone_number), settings.phone_region)
+        if _own(message, actor):
+            await customers.own_phone(session, actor.user_id, phone, clock.now())
     elif message.text != keyboards.skip_label():
         phone = normalize_phone(message.text or "", settings.phone_region)
     content = _load(await state.get_data())
@@ -133,8 +142,16 @@ async def contact_shared(
 ) -> None:
     assert message.contact is not None
     phone = normalize_phone(_plus(message.contact.phone_number), settings.phone_region)
-    await customers.save_phone(session, actor.user_id, phone, clock.now())
-    await message.answer(_("Thanks, we saved your number."), reply_markup=ReplyKeyboardRemove())
+    if _own(message, actor) and await customers.save_phone(
+        session, actor.user_id, phone, clock.now()
+    ):
+        text = _("Thanks, we saved your number.")
+    else:
+        text = _(
+            "This number was not saved as yours. To be called on it, send a new request "
+            "(/new) and give the number there."
+        )
+    await message.answer(text, reply_markup=ReplyKeyboardRemove())
 
 
 async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -> None:

@@ -1,92 +1,124 @@
-"""One customer per phone and per Telegram account: found, linked or merged, never duplicated."""
+"""The customer record of each Telegram account. A phone number proves nothing about who typed
+it: only a contact Telegram vouches for (shared from the sender's own account) becomes the
+customer's own number, and only it links the account to a record known by that number."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import events
 from services.db.bulk import insert_all
 from services.db.models import Customer, Deal, User
 from services.users import full_name
 
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
-_BY_PHONES = select(Customer).where(Customer.phone.in_(bindparam("phones", expanding=True)))
-
-
-async def customer_for_user(
-    session: AsyncSession, user: User, phone: str | None, now: datetime
-) -> Customer:
-    [customer] = await customers_for_users(session, [(user, phone)], now)
-    return customer
+_BY_USER = select(Customer).where(Customer.user_id == bindparam("user_id"))
+_BY_PHONE = select(Customer).where(Customer.phone == bindparam("phone"))
+# The number given with the customer's latest request that came with one.
+_LAST_GIVEN = (
+    select(Deal.phone)
+    .where(Deal.customer_id == bindparam("customer_id"), Deal.phone.is_not(None))
+    .order_by(Deal.id.desc())
+    .limit(1)
+)
 
 
 async def customers_for_users(
-    session: AsyncSession, wanted: Sequence[tuple[User, str | None]], now: datetime
+    session: AsyncSession, users: Sequence[User], now: datetime
 ) -> list[Customer]:
-    """The customer record of each account (with the phone it gave, if any): found by the
-    account or the phone, the two merged when they were different people, else created."""
-    user_ids = list({user.id for user, _ in wanted})
-    phones = list({phone for _, phone in wanted if phone})
+    """The customer record of each account, found or created (new ones in one statement)."""
+    user_ids = list({user.id for user in users})
     by_user = {c.user_id: c for c in await session.scalars(_BY_USERS, {"user_ids": user_ids})}
-    by_phone: dict[str | None, Customer] = {}
-    if phones:
-        by_phone = {c.phone: c for c in await session.scalars(_BY_PHONES, {"phones": phones})}
-    customers, created = [], []
-    for user, phone in wanted:
-        mine, theirs = by_user.get(user.id), by_phone.get(phone) if phone else None
-        if mine is not None and theirs is not None and mine.id != theirs.id:
-            await _merge(session, into=mine, other=theirs)
-        customer = mine or theirs
+    new: dict[int, dict[str, object]] = {}
+    for user in users:
+        customer = by_user.get(user.id)
         if customer is None:
-            customer = Customer(name=full_name(user), source="telegram", created_at=now)
-            session.add(customer)
-            created.append(customer)
-        customer.user_id = user.id
-        if phone:
-            customer.phone = phone
-            by_phone[phone] = customer
-        if not customer.name:
+            new.setdefault(user.id, _values(user, now))
+        elif not customer.name:
             customer.name = full_name(user)
-        by_user[user.id] = customer
-        customers.append(customer)
-    # New records not written on the way (by a merge) go in one statement.
-    pending = [customer for customer in created if customer in session.new]
-    for customer in pending:
-        session.expunge(customer)
-    stored = await insert_all(session, Customer, [_values(c) for c in pending], key=("user_id",))
-    await session.flush()
-    swapped = {id(new): row for new, row in zip(pending, stored, strict=True)}
-    return [swapped.get(id(customer), customer) for customer in customers]
+    stored = await insert_all(session, Customer, list(new.values()), key=("user_id",))
+    by_user.update((customer.user_id, customer) for customer in stored)
+    return [by_user[user.id] for user in users]
 
 
-def _values(customer: Customer) -> dict[str, object]:
+def _values(user: User, now: datetime) -> dict[str, object]:
     return {
-        "name": customer.name,
-        "phone": customer.phone,
-        "user_id": customer.user_id,
-        "source": customer.source,
-        "created_at": customer.created_at,
+        "name": full_name(user),
+        "phone": None,
+        "user_id": user.id,
+        "source": "telegram",
+        "created_at": now,
     }
 
 
-async def _merge(session: AsyncSession, *, into: Customer, other: Customer) -> None:
+async def known_phone(session: AsyncSession, user_id: int) -> str | None:
+    """The customer's own number, else the one given with their latest request."""
+    customer = await session.scalar(_BY_USER, {"user_id": user_id})
+    if customer is None:
+        return None
+    if customer.phone:
+        return customer.phone
+    return await session.scalar(_LAST_GIVEN, {"customer_id": customer.id})
+
+
+async def save_phone(session: AsyncSession, user_id: int, phone: str, now: datetime) -> bool:
+    """`own_phone`, committed."""
+    saved = await own_phone(session, user_id, phone, now)
+    await session.commit()
+    return saved
+
+
+async def own_phone(session: AsyncSession, user_id: int, phone: str, now: datetime) -> bool:
+    """Make `phone`, shared from the account's own Telegram contact, the customer's own number.
+    A record known only by that number (a call, a web form) joins the account's record. False
+    when the number belongs to another account's customer: nothing is changed then. Not
+    committed: a request given the number is committed with it."""
+    user = await session.get_one(User, user_id)
+    holder = await session.scalar(_BY_PHONE, {"phone": phone})
+    if holder is not None and holder.user_id not in (None, user.id):
+        return False
+    [mine] = await customers_for_users(session, [user], now)
+    if holder is not None and holder.id != mine.id:
+        await join(session, into=mine, other=holder, actor_id=user.id, now=now)
+    mine.phone = phone
+    return True
+
+
+def label(customer: Customer) -> str:
+    """How history names a customer record: its name, else its number."""
+    return customer.name or customer.phone or f"#{customer.id}"
+
+
+async def join(
+    session: AsyncSession, *, into: Customer, other: Customer, actor_id: int | None, now: datetime
+) -> None:
+    """Two records of one person become `into`: the other's deals move to it (each recorded in
+    the deal's history, and each card's version moves on), and the Telegram account, own
+    number and e-mail it lacks come from the other, which is deleted. Where both have an own
+    number, the other's stays with the deals that came from it. Not committed."""
+    moved = list(await session.scalars(select(Deal.id).where(Deal.customer_id == other.id)))
+    values: dict[str, object] = {"customer_id": into.id, "version": Deal.version + 1}
+    if into.phone is not None and other.phone is not None:
+        values["phone"] = func.coalesce(Deal.phone, other.phone)
     await session.execute(
-        update(Deal).where(Deal.customer_id == other.id).values(customer_id=into.id)
+        update(Deal)
+        .where(Deal.customer_id == other.id)
+        .values(values)
+        .execution_options(synchronize_session=False)
     )
-    if not into.name:
-        into.name = other.name
+    noted = label(other), label(into)
+    await events.record_all(
+        session, [events.noted(deal_id, actor_id, "merged", now, *noted) for deal_id in moved]
+    )
+    user_id, phone, email, name = other.user_id, other.phone, other.email, other.name
     await session.delete(other)
     await session.flush()
-
-
-async def known_phone(session: AsyncSession, user_id: int) -> str | None:
-    return await session.scalar(select(Customer.phone).where(Customer.user_id == user_id))
-
-
-async def save_phone(session: AsyncSession, user_id: int, phone: str, now: datetime) -> None:
-    user = await session.get_one(User, user_id)
-    await customer_for_user(session, user, phone, now)
-    await session.commit()
+    into.user_id = into.user_id or user_id
+    into.phone = into.phone or phone
+    into.email = into.email or email
+    into.name = into.name or name
+    await session.flush()

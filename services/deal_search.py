@@ -15,13 +15,16 @@ from services import outbox, stages
 from services.access import Actor, require_staff
 from services.db.models import Customer, Deal, Stage, User
 from services.errors import NotFound
+from services.ids import is_id
 from services.users import full_name
 
 PAGE_SIZE = 8
 FIND_LIMIT = 20
 IDLE_AFTER = timedelta(days=3)
 MIN_PHONE_DIGITS = 3
-_NUMBER = re.compile(r"^#?\s*(\d+)$")
+# E.164 numbers have at most 15 digits; a national trunk prefix ("0") adds one.
+MAX_PHONE_DIGITS = 16
+_NUMBER = re.compile(r"^#?\s*(\d{1,10})$")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _row(deal: Deal, customer: Customer, stage: Stage, manager: User | None) -> 
     return DealRow(
         deal_id=deal.id,
         customer_name=customer.name,
-        phone=customer.phone,
+        phone=deal.phone or customer.phone,
         stage_names=dict(stage.names),
         stage_kind=stage.kind,
         amount=deal.amount,
@@ -118,7 +121,9 @@ class Found:
 
 
 async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
-    """By deal number, a fragment of the customer's name, or three or more digits of a phone."""
+    """By deal number, a fragment of the customer's name, or three or more digits of a phone
+    (the customer's own or the one given with the request). A number no deal or phone can
+    have finds nothing."""
     require_staff(actor)
     words = " ".join(text.split())
     if not words:
@@ -126,13 +131,18 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
     conditions = [_name_matches(words)]
     number = _NUMBER.match(words)
     digits = re.sub(r"\D", "", words)
-    if number:
+    if number and is_id(int(number.group(1))):
         conditions.append(Deal.id == int(number.group(1)))
-    if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s()+#-]", words):
-        conditions.append(Customer.phone.contains(digits, autoescape=True))
+    if MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS and not re.search(
+        r"[^\d\s()+#-]", words
+    ):
+        fragments = [digits]
         if digits.startswith("0"):
             # A national number's leading trunk zero is not part of the stored E.164 form.
-            conditions.append(Customer.phone.contains(digits[1:], autoescape=True))
+            fragments.append(digits[1:])
+        for fragment in fragments:
+            conditions.append(Customer.phone.contains(fragment, autoescape=True))
+            conditions.append(Deal.phone.contains(fragment, autoescape=True))
     result = await session.execute(
         _rows_query(actor)
         .where(or_(*conditions))

@@ -72,11 +72,12 @@ async def open_requests(
     users = await by_ids(session, {request.actor.user_id for request in requests})
     # Every read comes first, so what the requests write goes to the database in few flushes.
     managers = await pick_assignees(session, len(requests), now)
-    wanted = [(users[request.actor.user_id], request.phone) for request in requests]
+    wanted = [users[request.actor.user_id] for request in requests]
     customers = await customers_for_users(session, wanted, now)
     titles = [request.content.title for request in requests]
     wanted_deals = list(zip(customers, titles, managers, strict=True))
-    deals = await open_deals(session, "telegram", wanted_deals, now, announce=False)
+    phones = [request.phone for request in requests]
+    deals = await open_deals(session, "telegram", wanted_deals, now, announce=False, phones=phones)
     stored = await store_all(
         session,
         [
@@ -131,10 +132,12 @@ async def open_deals(
     wanted: Sequence[tuple[Customer, str, User | None]],
     now: datetime,
     announce: bool = True,
+    phones: Sequence[str | None] | None = None,
 ) -> list[Deal]:
-    """New deals in the first stage, each given to its manager (if any); with `announce`,
-    their cards are queued at once."""
+    """New deals in the first stage, each given to its manager (if any) and with the phone
+    number given with it (if any); with `announce`, their cards are queued at once."""
     first = await session.scalar(_FIRST_STAGE)
+    given = phones or [None] * len(wanted)
     rows = [
         {
             "customer_id": customer.id,
@@ -145,8 +148,9 @@ async def open_deals(
             "last_activity_at": now,
             "version": 1,
             "manager_id": manager.id if manager else None,
+            "phone": phone,
         }
-        for customer, title, manager in wanted
+        for (customer, title, manager), phone in zip(wanted, given, strict=True)
     ]
     deals = await insert_all(session, Deal, rows, key=("customer_id",))
     noted, cards = [], []

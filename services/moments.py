@@ -116,5 +116,6 @@ def _dated(parts: dict[str, str | None], at: time, today: date, zone: ZoneInfo) 
         else:
             year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         return local_moment(date(year, month, day), at, zone)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
+        # A day that does not exist, or a moment beyond the years Python counts in UTC.
         raise InvalidInput("moment") from exc

@@ -15,18 +15,24 @@ from services import stages
 from services.access import Actor
 from services.db.models import Customer, Deal, Message, Stage, User
 from services.errors import NotFound
+from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
 
 @dataclass(frozen=True)
 class DealCard:
     deal_id: int
+    customer_id: int
     customer_name: str
+    # The number given with the request, else the customer's own.
     phone: str | None
+    email: str | None
+    same_phone: PhoneMatch | None
     title: str
     photos: int
     documents: int
     source: str
+    source_detail: str | None
     created_at: datetime
     stage_names: dict[str, str]
     manager_name: str | None
@@ -59,6 +65,8 @@ class _CardRow(NamedTuple):
     deal_id: int
     title: str
     source: str
+    source_detail: str | None
+    phone: str | None
     created_at: datetime
     taken_at: datetime | None
     amount: Decimal | None
@@ -67,8 +75,10 @@ class _CardRow(NamedTuple):
     closed_at: datetime | None
     lost_reason: str | None
     version: int
+    customer_id: int
     customer_name: str
-    phone: str | None
+    customer_phone: str | None
+    email: str | None
     stage_id: int
     stage_kind: str
     stage_names: dict[str, str]
@@ -101,6 +111,8 @@ _CARD_COLUMNS = _cards_of(
     Deal.id,
     Deal.title,
     Deal.source,
+    Deal.source_detail,
+    Deal.phone,
     Deal.created_at,
     Deal.taken_at,
     Deal.amount,
@@ -109,8 +121,10 @@ _CARD_COLUMNS = _cards_of(
     Deal.closed_at,
     Deal.lost_reason,
     Deal.version,
+    Customer.id,
     Customer.name,
     Customer.phone,
+    Customer.email,
     Stage.id,
     Stage.kind,
     Stage.names,
@@ -129,6 +143,8 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         deal.id,
         deal.title,
         deal.source,
+        deal.source_detail,
+        deal.phone,
         deal.created_at,
         deal.taken_at,
         deal.amount,
@@ -137,8 +153,10 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         deal.closed_at,
         deal.lost_reason,
         deal.version,
+        customer.id,
         customer.name,
         customer.phone,
+        customer.email,
         stage.id,
         stage.kind,
         stage.names,
@@ -164,6 +182,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
         return {}
     walk = stages.flow(await stages.active_stages(session))
     steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
+    matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -173,12 +192,16 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             manager = name_of(row.manager_first_name, row.manager_last_name, row.manager_tg_id)
         cards[row.deal_id] = DealCard(
             deal_id=row.deal_id,
+            customer_id=row.customer_id,
             customer_name=row.customer_name,
-            phone=row.phone,
+            phone=_phone(row),
+            email=row.email,
+            same_phone=matches.get(row.deal_id),
             title=row.title,
             photos=row.photos,
             documents=row.documents,
             source=row.source,
+            source_detail=row.source_detail,
             created_at=row.created_at,
             stage_names=row.stage_names,
             manager_name=manager,
@@ -196,6 +219,10 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             version=row.version,
         )
     return cards
+
+
+def _phone(row: _CardRow) -> str | None:
+    return row.phone or row.customer_phone
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberUpdated,
     Contact,
     Document,
     Message,
@@ -26,6 +31,26 @@ _ids = itertools.count(1)
 
 def person(tg_id: int, first_name: str, language: str | None = "en", **extra: Any) -> User:
     return User(id=tg_id, is_bot=False, first_name=first_name, language_code=language, **extra)
+
+
+def group(kind: str = "group", chat_id: int = -100500) -> Chat:
+    """A chat that is not private: "group", "supergroup" or "channel"."""
+    return Chat(id=chat_id, type=kind, title="Furniture fans")
+
+
+def bot_member(status: str) -> Any:
+    """The bot as a chat member with this status, an administrator with no rights at all."""
+    if status == "administrator":
+        rights = {
+            name: False
+            for name, field in ChatMemberAdministrator.model_fields.items()
+            if field.is_required() and name != "user"
+        }
+        return ChatMemberAdministrator(user=BOT_USER, **rights)
+    if status == "kicked":
+        return ChatMemberBanned(user=BOT_USER, until_date=0)
+    member = {"member": ChatMemberMember, "left": ChatMemberLeft}[status]
+    return member(user=BOT_USER)
 
 
 class Harness:
@@ -90,3 +115,41 @@ class Harness:
         start = len(self.recorder.calls)
         await self.app.sender.deliver_due()
         return self.recorder.calls[start:]
+
+    def contact_from(self, user: User, phone: str, owner_id: int | None) -> Message:
+        """`user` shares a contact whose Telegram account is `owner_id` (None: no account)."""
+        message = self.message(user)
+        contact = Contact(phone_number=phone, first_name="Someone", user_id=owner_id)
+        return message.model_copy(update={"contact": contact})
+
+    async def share(self, user: User, phone: str, owner_id: int | None) -> list[Any]:
+        message = self.contact_from(user, phone, owner_id)
+        return await self._feed(Update(update_id=next(_ids), message=message))
+
+    async def send_in(self, chat: Chat, user: User, text: str) -> list[Any]:
+        """`user` writes `text` in a chat that may not be private."""
+        message = Message(
+            message_id=next(_ids), date=datetime.now(UTC), chat=chat, from_user=user, text=text
+        )
+        return await self._feed(Update(update_id=next(_ids), message=message))
+
+    async def press_in(self, chat: Chat, user: User, data: str) -> list[Any]:
+        """`user` presses a button under the bot's message in `chat`."""
+        shown = Message(
+            message_id=next(_ids), date=datetime.now(UTC), chat=chat, from_user=BOT_USER, text="…"
+        )
+        query = CallbackQuery(
+            id=str(next(_ids)), from_user=user, chat_instance="ci", data=data, message=shown
+        )
+        return await self._feed(Update(update_id=next(_ids), callback_query=query))
+
+    async def membership(self, chat: Chat, by: User, old: str, new: str) -> list[Any]:
+        """`by` changes the bot's status in `chat` from `old` to `new` (a my_chat_member)."""
+        change = ChatMemberUpdated(
+            chat=chat,
+            from_user=by,
+            date=datetime.now(UTC),
+            old_chat_member=bot_member(old),
+            new_chat_member=bot_member(new),
+        )
+        return await self._feed(Update(update_id=next(_ids), my_chat_member=change))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sandbox.demo_data import CONTRACT, DEALS, LOST, MANAGERS, NEW, OWNER, TASKS, DemoDeal
 from bot.sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
-from services import contracts, conversation, intake, invites, pipeline, tasks, users
+from services import contracts, conversation, customers, intake, invites, pipeline, tasks, users
 from services.access import Actor, actor_of
 from services.content import Content
 from services.db.models import Deal, User
@@ -90,6 +90,8 @@ async def _deal(sandbox: Sandbox, person: Person, plan: DemoDeal, now: datetime)
     created = now - plan.age
     async with sessions() as session:
         customer = await _actor(session, person, created, default)
+        # Each demo customer shared the contact of their own account.
+        await customers.save_phone(session, customer.user_id, person.phone, created)
         submitted = await intake.submit_request(
             session, customer, Content(plan.request), person.phone, created
         )

@@ -11,7 +11,7 @@ from services.access import actor_of
 from services.assignment import pick_assignee
 from services.clock import ManualClock
 from services.content import Content
-from services.customers import customer_for_user
+from services.customers import customers_for_users, save_phone
 from services.db.models import Customer, Deal, Outbox, User
 from services.errors import InvalidInput
 from services.intake import submit_request
@@ -94,7 +94,7 @@ async def test_owner_gets_requests_when_no_manager_is_available(
     assert picked is not None and picked.id == owner.id
 
 
-async def test_one_customer_per_phone_and_account_merging_duplicates(
+async def test_an_own_contact_joins_the_record_known_by_that_number(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     user = await add_user(session, 100, "customer", clock)
@@ -103,7 +103,7 @@ async def test_one_customer_per_phone_and_account_merging_duplicates(
     )
     session.add(by_phone)
     await session.flush()
-    first = await customer_for_user(session, user, None, clock.now())
+    [first] = await customers_for_users(session, [user], clock.now())
     session.add(
         Deal(
             customer_id=by_phone.id,
@@ -116,9 +116,8 @@ async def test_one_customer_per_phone_and_account_merging_duplicates(
         )
     )
     await session.commit()
-    merged = await customer_for_user(session, user, "+994501234567", clock.now())
-    await session.commit()
-    assert merged.id == first.id
+    assert await save_phone(session, user.id, "+994501234567", clock.now())
+    merged = await session.get_one(Customer, first.id)
     assert (await session.scalar(select(func.count()).select_from(Customer))) == 1
     assert (await session.scalar(select(Deal.customer_id))) == first.id
     assert merged.phone == "+994501234567"

@@ -14,7 +14,7 @@ from services.access import actor_of
 from services.clock import ManualClock
 from services.content import Attachment, Content
 from services.conversation import staff_replies
-from services.customers import customer_for_user
+from services.customers import save_phone
 from services.db.models import Stage, User
 from services.errors import AccessDenied, InvalidInput
 from services.intake import submit_request
@@ -80,7 +80,7 @@ async def test_search_by_phone_escapes_wildcards_and_caps_results(
     owner = actor_of(await add_user(session, 1, "owner", clock), "en")
     for number in range(22):
         user = await add_user(session, 200 + number, "customer", clock)
-        await customer_for_user(session, user, f"+99450123{number:04d}", clock.now())
+        await save_phone(session, user.id, f"+99450123{number:04d}", clock.now())
         await submit_request(session, actor_of(user, "en"), Content("x"), None, clock.now())
     found = await deal_search.find(session, owner, "050 123 0007")
     assert [r.deal_id for r in found.rows] == [8]

@@ -1,0 +1,77 @@
+"""The owner's 🔗 Merge on a deal card whose phone is also another customer's: a confirmation
+in place of the card's buttons, then the two customer records become one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from aiogram import F, Router
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.deal_callbacks import CardAction, CardCb
+from bot.deal_card import button, card_text, customer_label
+from handlers.cards import CardPress, show_card, unless_stale
+from handlers.presses import on_press
+from services import merge
+from services.merge import Merging, Named
+
+T = TypeVar("T")
+
+
+@on_press
+async def ask(press: CardPress) -> None:
+    cb = press.data
+    asked = merge.preview(press.session, press.actor, cb.deal_id, cb.version, cb.arg)
+    merging = await _unless_refused(press, asked)
+    if merging is not None:
+        await press.show(_question(merging, press), _confirmation(merging, cb.arg))
+
+
+@on_press
+async def confirm(press: CardPress) -> None:
+    cb = press.data
+    done = merge.merge(press.session, press.actor, cb.deal_id, cb.version, cb.arg, press.now)
+    card = await _unless_refused(press, done)
+    if card is not None:
+        press.answer.text = _("Merged: it is one customer now.")
+        await show_card(press, card)
+
+
+async def _unless_refused(press: CardPress, step: Awaitable[T]) -> T | None:
+    """Two Telegram accounts stay two customers: the press is told so and nothing changes."""
+    try:
+        return await unless_stale(press, step)
+    except merge.BothInTelegram:
+        press.answer.text = _(
+            "Both customers write to the bot from their own Telegram accounts, "
+            "so they can't be merged."
+        )
+        press.answer.show_alert = True
+        return None
+
+
+def _question(merging: Merging, press: CardPress) -> str:
+    asked = _(
+        "Merge {a} into {b}? Their requests, messages and history become one customer's."
+    ).format(a=_who(merging.customer), b=_who(merging.into))
+    return f"{card_text(merging.card, press.reader)}\n\n{asked}"
+
+
+def _who(named: Named) -> str:
+    return f"<b>{customer_label(named.name, named.phone)}</b>"
+
+
+def _confirmation(merging: Merging, other_id: int) -> InlineKeyboardMarkup:
+    card = merging.card
+    merge_button = button(card, _("✅ Merge"), CardAction.CONFIRM_MERGE, other_id)
+    cancel = button(card, _("Cancel"), CardAction.CARD)
+    return InlineKeyboardMarkup(inline_keyboard=[[merge_button, cancel]])
+
+
+def router() -> Router:
+    router = Router(name="merge")
+    router.callback_query.register(ask, CardCb.filter(F.action == CardAction.MERGE))
+    router.callback_query.register(confirm, CardCb.filter(F.action == CardAction.CONFIRM_MERGE))
+    return router

@@ -1,0 +1,93 @@
+"""The owner joins two customer records a deal card shows to share a phone number: the card's
+customer joins the one with the same phone. Offered only while the card shows that match, and
+refused when both records write from a Telegram account of their own (two people, or one with
+two accounts: the bot could answer only one of them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn, cast
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import Actor, require_owner
+from services.conversation import get_deal
+from services.customers import join
+from services.db.models import Customer, Deal
+from services.errors import Conflict
+from services.pipeline import StaleCard
+from services.views import DealCard, deal_card
+
+
+class BothInTelegram(Conflict):
+    code = "merge_both_telegram"
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Merging:
+    """What the owner is asked to confirm: the card's customer joins `into`."""
+
+    card: DealCard
+    customer: Named
+    into: Named
+
+
+async def preview(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int
+) -> Merging:
+    card, mine, other = await _pair(session, actor, deal_id, seen, other_id)
+    return Merging(card, Named(mine.name, mine.phone), Named(other.name, other.phone))
+
+
+async def merge(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int, now: datetime
+) -> DealCard:
+    """The card's customer joins the other; the card is then drawn as it is."""
+    _, mine, other = await _pair(session, actor, deal_id, seen, other_id)
+    # Of two presses at once, only the first finds the card's version.
+    claimed = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Deal)
+            .where(Deal.id == deal_id, Deal.version == seen, Deal.customer_id == mine.id)
+            .values(version=seen + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if claimed.rowcount != 1:
+        await _stale(session, deal_id)
+    await join(session, into=other, other=mine, actor_id=actor.user_id, now=now)
+    await session.commit()
+    session.expire_all()
+    return await deal_card(session, deal_id)
+
+
+async def _pair(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int
+) -> tuple[DealCard, Customer, Customer]:
+    """The card's customer and the other, as long as the card is current and shows this match
+    (a forged or stale press gets the card as it is now)."""
+    require_owner(actor)
+    deal = await get_deal(session, deal_id)
+    card = await deal_card(session, deal_id)
+    match = card.same_phone
+    if deal.version != seen or match is None or match.customer_id != other_id:
+        await _stale(session, deal_id)
+    mine = await session.get_one(Customer, deal.customer_id)
+    other = await session.get_one(Customer, other_id)
+    if mine.user_id is not None and other.user_id is not None:
+        raise BothInTelegram()
+    return card, mine, other
+
+
+async def _stale(session: AsyncSession, deal_id: int) -> NoReturn:
+    await session.rollback()
+    raise StaleCard(await deal_card(session, deal_id))
