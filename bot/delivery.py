@@ -46,6 +46,8 @@ MAX_ATTEMPTS = 30
 # bot's time under load.
 IN_FLIGHT = 32
 RENDERING = 4
+# Rows claimed at once at most, whatever the budget (one without Telegram's limits has none).
+MAX_CLAIM = 1000
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
 
 
@@ -101,8 +103,8 @@ class OutboxSender:
         # lease runs out, so no other worker takes it while it is still on its way.
         self.lease = settings.outbox_lease
         half_lease = self.lease.total_seconds() / 2
-        self.max_rows = max(1, int(settings.send_rate_global * half_lease))
-        self.per_chat = max(1, int(settings.send_rate_per_chat * half_lease))
+        self.max_rows = min(MAX_CLAIM, max(1, int(settings.send_rate_global * half_lease)))
+        self.per_chat = min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * half_lease)))
         self._wakeup = asyncio.Event()
         self._rendering = asyncio.Semaphore(RENDERING)
         self._busy: dict[int, int] = {}
