@@ -29,8 +29,6 @@ PROMPT = 0.5
 FORGET_IDLE_OVER = 10_000
 
 _priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.ANSWER)
-# Told each time the budget lets the call leave.
-_departing: ContextVar[Callable[[], None] | None] = ContextVar("departing", default=None)
 # Answers the button press being handled now, if it is not answered yet.
 pending_press: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
     "pending_press", default=None
@@ -38,17 +36,13 @@ pending_press: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
 
 
 @contextmanager
-def sending_as(
-    priority: Priority, on_departure: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """Sends made inside go at this priority (by default, as the answer to an update);
-    `on_departure` is called each time one leaves, after waiting for the budget."""
-    tokens = _priority.set(priority), _departing.set(on_departure)
+def sending_as(priority: Priority) -> Iterator[None]:
+    """Sends made inside go at this priority (by default, as the answer to an update)."""
+    token = _priority.set(priority)
     try:
         yield
     finally:
-        _priority.reset(tokens[0])
-        _departing.reset(tokens[1])
+        _priority.reset(token)
 
 
 class SendBudget:
@@ -157,11 +151,8 @@ class BudgetMiddleware(BaseRequestMiddleware):
         chat_id = limited_chat(method)
         if chat_id is None:
             return await make_request(bot, method)
-        departing = _departing.get()
         while True:
             ticket = await self._acquire(chat_id)
-            if departing is not None:
-                departing()
             try:
                 response = await make_request(bot, method)
             except TelegramRetryAfter as flood:

@@ -1,6 +1,6 @@
 """Delivers the outbox: claims due rows with a lease, combines what waits for one chat,
-sends within the budget, and records the results Telegram answers together as soon as no
-other send is on its way (`bot/delivery_ledger.py`)."""
+sends within the budget, and records each result as Telegram answers it, those answered
+together in one go (`bot/delivery_ledger.py`)."""
 
 from __future__ import annotations
 
@@ -38,12 +38,9 @@ from services.views import DealCard, user_by_tg
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 30
-# Sends on their way or answered and not yet recorded, at once. A crash repeats at most these:
-# about a second of sending at Telegram's limit for a bot (30 a second), so sending never runs
-# far ahead of recording. Every chat being served holds one of them while its send waits for
-# the budget or is on its way; the rest are what is recorded together. With 8, five busy
-# chats left room for records of two or three sends, and recording took a seventh of the
-# bot's time under load.
+# Sends waiting for the overall budget, on their way, or answered and being recorded, at once;
+# a chat waiting for its own turn holds none. A crash repeats at most these, and in practice
+# only those on their way or being recorded: a few, at Telegram's pace.
 IN_FLIGHT = 32
 RENDERING = 4
 # Rows claimed at once at most, whatever the budget (one without Telegram's limits has none).
@@ -64,19 +61,6 @@ class Stop:
 
     retry: datetime | None
     error: str
-
-
-class _Departure:
-    """A send is on its way from when the budget first lets it leave until it is answered."""
-
-    def __init__(self, ledger: Ledger[Delivered]) -> None:
-        self.ledger = ledger
-        self.gone = False
-
-    def __call__(self) -> None:
-        if not self.gone:
-            self.gone = True
-            self.ledger.going()
 
 
 class OutboxSender:
@@ -237,25 +221,22 @@ class OutboxSender:
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
         await self._ledger.take()
-        departure = _Departure(self._ledger)
         try:
-            outcome = await self._send_now(chat_id, piece, departure)
+            outcome = await self._send_now(chat_id, piece)
         except BaseException:
-            self._ledger.abandon(went=departure.gone)
+            self._ledger.release()
             raise
         if isinstance(outcome, int):
             await self._ledger.answered(Delivered(chat_id, outcome, piece))
             return None
-        await self._ledger.dropped(went=departure.gone)
+        self._ledger.release()
         return outcome
 
-    async def _send_now(
-        self, chat_id: int, piece: Piece, departure: _Departure
-    ) -> int | Stop | None:
+    async def _send_now(self, chat_id: int, piece: Piece) -> int | Stop | None:
         """The id of the message sent; else why the chat stops, or None when only this piece
         is given up. A 429 is waited out and the send made again on the way."""
         try:
-            with sending_as(piece.priority, departure):
+            with sending_as(piece.priority):
                 sent = (await self.bot(piece.method)).message_id
         except TelegramForbiddenError as error:
             async with self.sessions() as session:

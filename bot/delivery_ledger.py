@@ -1,23 +1,17 @@
-"""Sends that Telegram has answered are recorded together, and never more than a few sends
-are unrecorded at once.
+"""Sends that Telegram has answered are recorded at once (their messages remembered, their rows
+marked sent); those answered while a record is being written are recorded together right after
+it. A send takes a slot before it goes and keeps it until it is recorded, so never more than a
+few sends are unrecorded at once. A crash repeats only what was unrecorded: the sends on their
+way and those being recorded.
 
-Recording a send (its message remembered, its rows marked sent) is a transaction; one per send
-was the sender's largest cost under load. Here a send takes a slot before it goes and keeps it
-until it is recorded. Answered sends are recorded together as soon as no send is on its way
-(nothing more is about to be answered), a send waits for a slot, or the first of them was
-answered `max_wait` ago (sends overlapping without a gap would otherwise keep them waiting). A
-send never waits for another send, only for a slot; a send held back by the rate budget is not
-on its way. A crash repeats at most the slots' worth: sends on their way, or answered and not
-yet recorded.
-
-A record cut short by the sender stopping is kept for its last flush; a batch that fails is
-recorded send by send, so one bad row leaves only itself unrecorded."""
+A record is written by a task of its own, so a sender stopped while waiting for its record does
+not cut it short; `close` waits for what is left. A batch that fails is recorded send by send,
+so one bad row leaves only itself unrecorded."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -26,28 +20,14 @@ log = logging.getLogger(__name__)
 Sent = TypeVar("Sent")
 
 
-MAX_WAIT = 1.0
-
-
 class Ledger(Generic[Sent]):
-    def __init__(
-        self,
-        record: Callable[[Sequence[Sent]], Awaitable[None]],
-        slots: int,
-        max_wait: float = MAX_WAIT,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, record: Callable[[Sequence[Sent]], Awaitable[None]], slots: int) -> None:
         self._record = record
         self._slots = slots
-        self._max_wait = max_wait
-        self._monotonic = monotonic
-        self._first_answered = 0.0
         self._taken = 0
-        self._on_the_way = 0
-        self._waiting = 0
-        self._answered: list[Sent] = []
         self._freed = asyncio.Event()
-        self._later: set[asyncio.Task[None]] = set()
+        self._answered: list[tuple[Sent, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     @property
     def unrecorded(self) -> int:
@@ -55,75 +35,39 @@ class Ledger(Generic[Sent]):
         return self._taken
 
     async def take(self) -> None:
-        """A slot for one send; with none free, what was answered is recorded first."""
-        self._waiting += 1
-        try:
-            while self._taken >= self._slots:
-                if self._answered:
-                    await self.flush()
-                else:
-                    self._freed.clear()
-                    await self._freed.wait()
-        finally:
-            self._waiting -= 1
+        """A slot for one send."""
+        while self._taken >= self._slots:
+            self._freed.clear()
+            await self._freed.wait()
         self._taken += 1
 
-    def going(self) -> None:
-        """The send leaves now: it is on its way until answered or dropped."""
-        self._on_the_way += 1
+    def release(self) -> None:
+        """The send took its slot and was not answered: there is nothing to record."""
+        self._taken -= 1
+        self._freed.set()
 
     async def answered(self, sent: Sent) -> None:
-        self._on_the_way -= 1
-        if not self._answered:
-            self._first_answered = self._monotonic()
-        self._answered.append(sent)
-        if self._due():
-            await self.flush()
-
-    async def dropped(self, went: bool = True) -> None:
-        """The send did not go through (or never left): nothing to record for it."""
-        self._give_back(went)
-        if self._due():
-            await self.flush()
-
-    def abandon(self, went: bool) -> None:
-        """`dropped` for a send stopped by an error, where nothing is awaited: what was
-        answered is recorded in a task of its own if this was the last send on its way."""
-        self._give_back(went)
-        if self._due():
-            task = asyncio.create_task(self.flush())
-            self._later.add(task)
-            task.add_done_callback(self._later.discard)
-
-    async def flush(self) -> None:
-        """Record every answered send now. Stopped meanwhile (the bot stopping), the batch is
-        kept for the next flush, which `close` makes."""
-        batch, self._answered = self._answered, []
-        if not batch:
-            return
-        try:
-            await self._write(batch)
-        except asyncio.CancelledError:
-            self._answered = batch + self._answered
-            raise
-        self._release(len(batch))
+        """Record the send; returns once it is recorded (or its failure logged)."""
+        recorded = asyncio.get_running_loop().create_future()
+        self._answered.append((sent, recorded))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        await asyncio.shield(recorded)
 
     async def close(self) -> None:
         """What the sender does last: every answered send recorded."""
-        await asyncio.gather(*self._later, return_exceptions=True)
-        await self.flush()
+        if self._writer is not None:
+            await self._writer
 
-    def _due(self) -> bool:
-        return bool(self._answered) and (
-            self._on_the_way == 0
-            or self._waiting > 0
-            or self._monotonic() - self._first_answered >= self._max_wait
-        )
-
-    def _give_back(self, went: bool) -> None:
-        if went:
-            self._on_the_way -= 1
-        self._release(1)
+    async def _write_all(self) -> None:
+        while self._answered:
+            batch, self._answered = self._answered, []
+            await self._write([sent for sent, _ in batch])
+            self._taken -= len(batch)
+            self._freed.set()
+            for _, recorded in batch:
+                if not recorded.done():
+                    recorded.set_result(None)
 
     async def _write(self, batch: list[Sent]) -> None:
         if len(batch) > 1:
@@ -137,7 +81,3 @@ class Ledger(Generic[Sent]):
                 await self._record([sent])
             except Exception:
                 log.exception("a sent message could not be recorded")
-
-    def _release(self, count: int) -> None:
-        self._taken -= count
-        self._freed.set()
