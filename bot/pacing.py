@@ -8,12 +8,13 @@ retry_after has passed (Telegram does not say whether the flood was the chat's o
 
 A send of a chat starts only after the chat's previous send ended, so one chat's messages keep
 their order. A send holds one of `per_second` places from its start until a second after its
-latest possible arrival. That arrival is its end minus the time its answer took to come back,
-of which only the part every request is sure to take is counted: half the shortest round trip
-seen lately (`RTT_TRUST`), since the way out and the way back both take their share. Between
-them the places keep any second within the budget however the network delays a request, while
-a steady delay costs little of the budget. Starts are also spaced evenly, a hair under the
-budget (`MARGIN`).
+latest possible arrival; the next send of a place arrives no sooner than its start plus the
+quickest way out. A request's way out and its answer's way back each take at least their quickest,
+which together make the shortest round trip; three quarters of the shortest round trip seen
+lately (`RTT_TRUST`) is counted, leaving room for the network's true floor being lower than
+what was seen. So no second holds more than the budget however a request is delayed, while a
+steady delay costs little of the budget. Starts are also spaced evenly, a hair under the budget
+(`MARGIN`).
 
 When the budget is short, waiting sends go by priority, then in the order they asked: the
 answer to a person's own action before a notice to someone else."""
@@ -29,7 +30,7 @@ from enum import IntEnum
 
 MARGIN = 0.99
 WINDOW = 1.0
-RTT_TRUST = 0.5
+RTT_TRUST = 0.75
 RTT_SAMPLES = 128
 # Budgets above this are not Telegram's (tests and benchmarks turn the limits off so).
 UNLIMITED = 1e6

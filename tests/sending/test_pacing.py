@@ -50,11 +50,11 @@ def test_a_chat_sends_one_at_a_time_in_order() -> None:
     first, second = pacing.want(7, Priority.NOTICE), pacing.want(7, Priority.NOTICE)
     granted, _ = pacing.grant(0.0)
     assert granted == [first]
-    assert pacing.grant(3.0)[0] == []  # the first is still on its way
-    pacing.ended(first, 3.1)
-    # It took 3.1 s to be answered, so it arrived by 3.1 - 1.55 at the latest.
-    assert pacing.grant(2.5)[0] == []
-    assert pacing.grant(1.55 + 1 / 0.99)[0] == [second]
+    assert pacing.grant(0.1)[0] == []  # the first is still on its way
+    pacing.ended(first, 0.2)
+    # Answered 0.2 s after it left, it arrived by 0.2 less three quarters of that.
+    assert pacing.grant(1.05)[0] == []
+    assert pacing.grant(0.05 + 1 / 0.99)[0] == [second]
 
 
 def test_a_place_is_held_until_a_second_after_the_latest_possible_arrival() -> None:
@@ -62,7 +62,8 @@ def test_a_place_is_held_until_a_second_after_the_latest_possible_arrival() -> N
     sends = Sends(pacing)
     tickets = [pacing.want(chat, Priority.NOTICE) for chat in range(31)]
     starts = sends.run(tickets, rtt=0.5)
-    # The 31st waits for the first's place: it ended at 0.5 and arrived by 0.5 - 0.25.
+    # The 31st waits for the first's place: it ended at 0.5, so it arrived by 0.5 less three
+    # quarters of the round trip, and the 31st arrives no sooner than its own start.
     assert starts[30] == round(0.5 - RTT_TRUST * 0.5 + 1.0, 4)
     assert starts[29] == round(29 / (30 * 0.99), 4)
 
