@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from bot.app import App, build_app, prepare
-from bot.emulator import Emulator, start_emulator
+from bot.emulator import Emulator, Limits, start_emulator
 from bot.polling import poll
 from bot.settings import Settings
 from services.clock import ManualClock
@@ -24,20 +26,23 @@ class Live:
     app: App
 
 
-@pytest.fixture
-async def live(database_url: str, clock: ManualClock) -> AsyncIterator[Live]:
-    async with start_emulator() as running:
-        settings = Settings(
-            _env_file=None,
-            bot_token=running.emulator.token,
-            telegram_api_url=running.base_url,
-            database_url=database_url,
-            owner_ids=[OWNER_ID],
-            timezone="Asia/Baku",
-            send_rate_per_chat=1000,
-            send_rate_global=1000,
+@asynccontextmanager
+async def serving(
+    database_url: str, clock: ManualClock, limits: Limits | None = None, **settings: Any
+) -> AsyncIterator[Live]:
+    async with start_emulator(limits=limits) as running:
+        app = build_app(
+            Settings(
+                _env_file=None,
+                bot_token=running.emulator.token,
+                telegram_api_url=running.base_url,
+                database_url=database_url,
+                owner_ids=[OWNER_ID],
+                timezone="Asia/Baku",
+                **settings,
+            ),
+            clock=clock,
         )
-        app = build_app(settings, clock=clock)
         running.emulator.user(OWNER_ID, "Olga", language_code="en")
         await prepare(app)
         allowed = app.dispatcher.resolve_used_update_types()
@@ -53,3 +58,20 @@ async def live(database_url: str, clock: ManualClock) -> AsyncIterator[Live]:
             await app.inbox.close(grace=1)
             await app.bot.session.close()
             await app.engine.dispose()
+
+
+@pytest.fixture
+async def live(database_url: str, clock: ManualClock) -> AsyncIterator[Live]:
+    """Telegram's limits off, and the bot's budget with them: flows at the speed of code."""
+    async with serving(
+        database_url, clock, send_rate_per_chat=1000, send_rate_global=1000
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+async def limited(database_url: str, clock: ManualClock) -> AsyncIterator[Live]:
+    """Telegram's limits on (30 a second overall, 1 a second per chat) and the bot's budget
+    as it ships."""
+    async with serving(database_url, clock, Limits(enabled=True)) as running:
+        yield running

@@ -165,3 +165,35 @@ async def test_without_webhook_url_it_deletes_the_webhook_and_polls(
             assert emu.webhook.webhook is None
             assert "getUpdates" in methods(emu)
             assert await bot.stop() == 0
+
+
+async def test_an_update_posted_again_changes_nothing(database_url: str, tmp_path: Path) -> None:
+    """Telegram posts an update again when its answer was lost: the customer is answered once
+    and their request stored once."""
+    async with start_emulator() as running:
+        emu = running.emulator
+        leyla = emu.user(100, "Leyla", language_code="en")
+        leyla.user.started = True
+        update = {
+            "update_id": 41,
+            "message": {
+                "message_id": 1,
+                "date": 1767000000,
+                "chat": {"id": 100, "type": "private", "first_name": "Leyla"},
+                "from": {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"},
+                "text": "A grey sofa, please",
+            },
+        }
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with bot_process(running, database_url, tmp_path / "bot.log", HOOK) as bot:
+            await emu.wait_for_request("setWebhook", timeout=STARTUP)
+            async with aiohttp.ClientSession() as http:
+                for _ in range(3):
+                    url = f"{bot.local_url}/telegram/hook"
+                    async with http.post(url, json=update, headers=headers) as response:
+                        assert response.status == 200
+            confirmation = await leyla.wait_for_bot_message(timeout=STARTUP)
+            assert (confirmation.text or "").startswith("Request #1 received")
+            assert await bot.stop() == 0
+        assert await count(database_url, Deal) == 1
+        assert [m.text for m in leyla.bot_messages()] == [confirmation.text]
