@@ -24,6 +24,7 @@ from aiogram.types import (
 )
 
 from bot.app import App
+from services.clock import ManualClock
 from tests.fakes import BOT_USER, RecordingSession
 
 _ids = itertools.count(1)
@@ -57,6 +58,12 @@ class Harness:
     def __init__(self, app: App, recorder: RecordingSession) -> None:
         self.app = app
         self.recorder = recorder
+
+    @property
+    def clock(self) -> ManualClock:
+        """The app's clock, which tests move."""
+        assert isinstance(self.app.clock, ManualClock)
+        return self.app.clock
 
     async def _feed(self, update: Update) -> list[TelegramMethod[Any]]:
         start = len(self.recorder.calls)

@@ -13,6 +13,7 @@ from services.db.models import Customer, Deal, Event, User
 from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_deals_card import STALE
 from tests.dispatcher.test_intake import make_manager
+from tests.followup.seed import deal_for
 from tests.harness import Harness, person
 
 OLGA = person(1, "Olga")
@@ -33,23 +34,7 @@ async def a_call_then_leyla_types_its_number(tg: Harness) -> None:
     e-mail); Leyla's request #2 gives the same number, typed."""
     await make_manager(tg)
     async with tg.app.sessions() as session:
-        caller = Customer(
-            name="", phone=NUMBER, email="sofa@example.com", source="phone", created_at=now(tg)
-        )
-        session.add(caller)
-        await session.flush()
-        session.add(
-            Deal(
-                customer_id=caller.id,
-                source="phone",
-                stage_id=1,
-                title="",
-                created_at=now(tg),
-                last_activity_at=now(tg),
-                version=1,
-            )
-        )
-        await session.commit()
+        await deal_for(session, None, tg.clock, name="", phone=NUMBER, email="sofa@example.com")
     await leyla_types_it(tg)
 
 
@@ -156,21 +141,7 @@ async def test_cancel_shows_the_card_again_and_changes_nothing(tg: Harness) -> N
 async def test_managers_see_the_hint_and_may_not_merge(tg: Harness) -> None:
     await make_manager(tg)
     async with tg.app.sessions() as session:
-        caller = Customer(name="Caller", phone=NUMBER, source="phone", created_at=now(tg))
-        session.add(caller)
-        await session.flush()
-        session.add(
-            Deal(
-                customer_id=caller.id,
-                source="phone",
-                stage_id=1,
-                title="",
-                created_at=now(tg),
-                last_activity_at=now(tg),
-                version=1,
-            )
-        )
-        await session.commit()
+        await deal_for(session, None, tg.clock, name="Caller", phone=NUMBER)
     await tg.send(LEYLA, "/new")
     await tg.send(LEYLA, "Need a sofa")
     await tg.send(LEYLA, "050 123 45 67")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from services.db.models import Customer, Deal, Event, User
 from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import make_manager
+from tests.followup.seed import deal_for
 from tests.harness import Harness, person
 
 LEYLA = person(100, "Leyla")
@@ -117,21 +118,7 @@ async def test_a_contact_of_someone_else_is_only_the_requests_number(
 async def test_an_own_contact_joins_what_a_call_left_under_that_number(tg: Harness) -> None:
     await make_manager(tg)
     async with tg.app.sessions() as session:
-        caller = Customer(name="", phone=NUMBER, source="phone", created_at=tg.app.clock.now())
-        session.add(caller)
-        await session.flush()
-        session.add(
-            Deal(
-                customer_id=caller.id,
-                source="phone",
-                stage_id=1,
-                title="",
-                created_at=tg.app.clock.now(),
-                last_activity_at=tg.app.clock.now(),
-                version=1,
-            )
-        )
-        await session.commit()
+        await deal_for(session, None, tg.clock, name="", phone=NUMBER)
     await tg.send(LEYLA, "/new")
     await tg.send(LEYLA, "Call me back about the sofa")
     assert await tg.share(LEYLA, "994501234567", LEYLA.id) == []

@@ -29,14 +29,17 @@ async def deal_for(
     clock: ManualClock,
     name: str = "Leyla",
     phone: str | None = "+994501234567",
+    email: str | None = None,
+    source: str = "phone",
 ) -> Deal:
-    customer = Customer(name=name, phone=phone, source="phone", created_at=clock.now())
+    """A deal of a customer known only by phone (or e-mail), as a call or web form leaves."""
+    customer = Customer(name=name, phone=phone, email=email, source=source, created_at=clock.now())
     session.add(customer)
     await session.flush()
     stage = await session.scalar(select(Stage.id).order_by(Stage.position).limit(1))
     deal = Deal(
         customer_id=customer.id,
-        source="phone",
+        source=source,
         stage_id=stage,
         manager_id=manager.id if manager else None,
         title="",

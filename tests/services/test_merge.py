@@ -17,6 +17,7 @@ from services.db.models import Customer, Deal, Event
 from services.errors import AccessDenied
 from services.intake import submit_request
 from services.pipeline import StaleCard
+from tests.followup.seed import deal_for
 from tests.services.test_pipeline import add_user
 
 NUMBER = "+994501234567"
@@ -26,21 +27,9 @@ OTHER_NUMBER = "+994507654321"
 async def phone_customer(
     session: AsyncSession, clock: ManualClock, **values: Any
 ) -> tuple[Customer, Deal]:
-    customer = Customer(source="web", created_at=clock.now(), **values)
-    session.add(customer)
-    await session.flush()
-    deal = Deal(
-        customer_id=customer.id,
-        source="web",
-        stage_id=1,
-        title="",
-        created_at=clock.now(),
-        last_activity_at=clock.now(),
-        version=1,
-    )
-    session.add(deal)
-    await session.commit()
-    return customer, deal
+    values.setdefault("phone", None)
+    deal = await deal_for(session, None, clock, source="web", **values)
+    return await session.get_one(Customer, deal.customer_id), deal
 
 
 async def a_lead_then_a_request_with_its_number(
