@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from sqlalchemy import func, select
@@ -26,6 +27,14 @@ HOOK = f"{PUBLIC}/telegram/hook"
 SECRET = "hook-Secret_42"
 STARTUP = 60.0
 SHUTDOWN = 15.0
+
+
+def text_update(update_id: int, first_name: str, text: str) -> dict[str, Any]:
+    """What Telegram posts when person 100 writes `text` to the bot."""
+    person = {"id": 100, "is_bot": False, "first_name": first_name, "language_code": "en"}
+    chat = {"id": 100, "type": "private", "first_name": first_name}
+    message = {"message_id": 1, "date": 1767000000, "chat": chat, "from": person, "text": text}
+    return {"update_id": update_id, "message": message}
 
 
 class BotProcess:
@@ -128,16 +137,7 @@ async def test_a_post_without_the_secret_is_refused_and_changes_nothing(
         async with bot_process(running, database_url, tmp_path / "bot.log", HOOK) as bot:
             await emu.wait_for_request("setWebhook", timeout=STARTUP)
             users_before = await count(database_url, User)
-            update = {
-                "update_id": 1,
-                "message": {
-                    "message_id": 1,
-                    "date": 1767000000,
-                    "chat": {"id": 100, "type": "private", "first_name": "Mallory"},
-                    "from": {"id": 100, "is_bot": False, "first_name": "Mallory"},
-                    "text": "/start",
-                },
-            }
+            update = text_update(1, "Mallory", "/start")
             async with aiohttp.ClientSession() as http:
                 for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guessed"}):
                     async with http.post(
@@ -174,16 +174,7 @@ async def test_an_update_posted_again_changes_nothing(database_url: str, tmp_pat
         emu = running.emulator
         leyla = emu.user(100, "Leyla", language_code="en")
         leyla.user.started = True
-        update = {
-            "update_id": 41,
-            "message": {
-                "message_id": 1,
-                "date": 1767000000,
-                "chat": {"id": 100, "type": "private", "first_name": "Leyla"},
-                "from": {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"},
-                "text": "A grey sofa, please",
-            },
-        }
+        update = text_update(41, "Leyla", "A grey sofa, please")
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         async with bot_process(running, database_url, tmp_path / "bot.log", HOOK) as bot:
             await emu.wait_for_request("setWebhook", timeout=STARTUP)

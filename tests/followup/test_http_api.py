@@ -20,6 +20,7 @@ from services.db.models import Customer, Deal, Message
 from services.ids import MAX_ID
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness
+from tests.http.conftest import LEAD
 
 ANNA = 200
 
@@ -30,16 +31,6 @@ async def api(tg: Harness) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str
         token = await api_tokens.create(session, None, "website", tg.app.clock.now())
     async with TestClient(TestServer(create_http_app(tg.app))) as client:
         yield client, {"Authorization": f"Bearer {token.secret}"}
-
-
-LEAD = {
-    "name": "Leyla",
-    "phone": "050 123 45 67",
-    "email": "leyla@example.com",
-    "message": "20 chairs, please",
-    "source": "landing",
-    "external_id": "form-1",
-}
 
 
 async def count(tg: Harness, model: Any) -> int:
