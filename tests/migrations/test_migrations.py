@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from services.db.engine import create_engine
 from services.db.schema import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -56,4 +59,32 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
         )
     assert stages == 6
     assert diff == [], "models and migrations disagree"
+    await empty_engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="several processes share a database on PostgreSQL")
+async def test_processes_started_together_on_an_empty_database_all_migrate(
+    empty_engine: AsyncEngine,
+) -> None:
+    """Workers started at once: one migrates under the lock, the others then find nothing to do
+    (before, two of three failed creating the same tables)."""
+    url = empty_engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url}
+    migrating = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "migrate",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    results = [(await process.communicate())[1] for process in migrating]
+    assert [process.returncode for process in migrating] == [0] * 4, results
+    expected = {t.name for t in metadata.sorted_tables}
+    assert expected <= await _tables(empty_engine)
     await empty_engine.dispose()
