@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
+import secrets
 import signal
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -67,6 +70,11 @@ class App:
     budget: SendBudget
     sender: OutboxSender
     inbox: UpdateInbox
+
+
+def worker_name() -> str:
+    """This process among several: what its claims and leases are held by."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -137,7 +145,8 @@ def build_app(
     # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
     bot.session.middleware(BudgetMiddleware(budget))
-    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget)
+    worker = worker_name()
+    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
     updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease)
     return App(settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates)

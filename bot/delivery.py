@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.budget import SendBudget, sending_as
+from bot.delivery_claims import ChatClaims
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, Rendered, combine
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
@@ -43,7 +43,9 @@ MAX_ATTEMPTS = 30
 # only those on their way or being recorded: a few, at Telegram's pace.
 IN_FLIGHT = 32
 RENDERING = 4
-# Rows claimed at once at most, whatever the budget (one without Telegram's limits has none).
+# A claim holds this much sending at the budget's pace, so workers share a backlog; rows
+# claimed at once at most, whatever the budget (one without Telegram's limits has none).
+CLAIM_AHEAD = timedelta(seconds=10)
 MAX_CLAIM = 1000
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
 
@@ -73,6 +75,7 @@ class OutboxSender:
         settings: Settings,
         i18n: I18n,
         budget: SendBudget,
+        worker: str,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -83,15 +86,17 @@ class OutboxSender:
         # Sends keep the budget through the bot's request middleware; the sender only waits
         # for a chat's turn before it takes a slot among those in flight.
         self.budget = budget
-        # What fits in a lease: at the budget's pace every claimed row is sent before the
-        # lease runs out, so no other worker takes it while it is still on its way.
-        self.lease = settings.outbox_lease
-        half_lease = self.lease.total_seconds() / 2
-        self.max_rows = min(MAX_CLAIM, max(1, int(settings.send_rate_global * half_lease)))
-        self.per_chat = min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * half_lease)))
+        ahead = CLAIM_AHEAD.total_seconds()
+        self.claims = ChatClaims(
+            sessions,
+            clock,
+            worker,
+            settings.outbox_lease,
+            rows=min(MAX_CLAIM, max(1, int(settings.send_rate_global * ahead))),
+            per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
+        )
         self._wakeup = asyncio.Event()
         self._rendering = asyncio.Semaphore(RENDERING)
-        self._busy: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
@@ -100,7 +105,9 @@ class OutboxSender:
 
     async def run(self, idle: float = 1.0) -> None:
         """Keep chats flowing: a chat's delivery starts as soon as it has due rows and is not
-        already being delivered; the loop sleeps until woken or `idle` has passed."""
+        already being delivered; the loop sleeps until woken or `idle` has passed. The chats
+        being delivered have their claims renewed meanwhile."""
+        renewing = asyncio.create_task(self._renew())
         try:
             while True:
                 self._wakeup.clear()
@@ -114,18 +121,24 @@ class OutboxSender:
                     async with asyncio.timeout(idle):
                         await self._wakeup.wait()
         finally:
+            renewing.cancel()
             for task in list(self._tasks):
                 task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(renewing, *self._tasks, return_exceptions=True)
             await self._ledger.close()
 
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep(self.claims.lease.total_seconds() / 3)
+            try:
+                await self.claims.renew()
+            except Exception:
+                log.exception("outbox claims not renewed")
+
     async def _start_due(self) -> None:
-        # Under a backlog, claim in steps of a quarter: each claim is a query, and one per
-        # finished chat would take the event loop's time from sending.
-        if sum(self._busy.values()) > self.max_rows * 3 // 4:
+        if self.claims.nearly_full:
             return
-        for chat_id, rows in (await self._claim()).items():
-            self._busy[chat_id] = len(rows)
+        for chat_id, rows in (await self.claims.claim()).items():
             task = asyncio.create_task(self._deliver_chat(chat_id, rows))
             self._tasks.add(task)
             task.add_done_callback(self._finished)
@@ -138,30 +151,12 @@ class OutboxSender:
 
     async def deliver_due(self) -> int:
         """One round, waited for: every due row, chats in parallel, each chat in order."""
-        by_chat = await self._claim()
+        by_chat = await self.claims.claim()
         try:
             await asyncio.gather(*(self._deliver_chat(c, rows) for c, rows in by_chat.items()))
         finally:
             await self._ledger.close()
         return sum(len(rows) for rows in by_chat.values())
-
-    async def _claim(self) -> dict[int, list[Outbox]]:
-        room = self.max_rows - sum(self._busy.values())
-        if room <= 0:
-            return {}
-        async with self.sessions() as session:
-            rows = await outbox.claim_due(
-                session,
-                self.clock.now(),
-                self.lease,
-                room,
-                per_chat=self.per_chat,
-                exclude=set(self._busy),
-            )
-        by_chat: dict[int, list[Outbox]] = defaultdict(list)
-        for row in rows:
-            by_chat[row.chat_id].append(row)
-        return by_chat
 
     async def _deliver_chat(self, chat_id: int, rows: list[Outbox]) -> None:
         try:
@@ -170,13 +165,15 @@ class OutboxSender:
             async with self._rendering:
                 pieces = await self._prepare(chat_id, rows)
             for index, piece in enumerate(pieces):
+                if not self.claims.holds(chat_id):
+                    return  # another worker took the chat: the rest is its to send
                 stop = await self._send(chat_id, piece)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)
                     return
         finally:
-            self._busy.pop(chat_id, None)
+            await self.claims.done(chat_id)
 
     async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
         """Render every row in the recipient's language; a row with nothing left to say

@@ -69,6 +69,7 @@ class UpdateInbox:
         self._known: set[int] = set()
         self._at_once = asyncio.Semaphore(AT_ONCE)
         self._marks: Coalescer[int, None] = Coalescer(self._mark_handled)
+        self._renewing: asyncio.Task[None] | None = None
         self._closing = False
 
     async def receive(self, updates: Sequence[Update]) -> None:
@@ -99,6 +100,8 @@ class UpdateInbox:
         """Stop taking updates, let those being handled finish for up to `grace` seconds, and
         give the rest back to the inbox for the next start."""
         self._closing = True
+        if self._renewing is not None:
+            self._renewing.cancel()
         running = list(self._chats.values())
         if running:
             await asyncio.wait(running, timeout=grace)
@@ -126,11 +129,25 @@ class UpdateInbox:
         if self._closing:
             return
         self._known.add(update.update_id)
+        if self._renewing is None or self._renewing.done():
+            self._renewing = asyncio.create_task(self._renew())
         chat = chat_of(update)
         key: Hashable = chat if chat is not None else ("update", update.update_id)
         self._queues.setdefault(key, deque()).append(update)
         if key not in self._chats:
             self._chats[key] = asyncio.create_task(self._drain(key))
+
+    async def _renew(self) -> None:
+        """While updates wait here, this worker's hold on them is renewed, so no other takes
+        them meanwhile."""
+        while self._known:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self.sessions() as session:
+                    until = self.clock.now() + self.lease
+                    await inbox.renew(session, sorted(self._known), until)
+            except PASSING as error:
+                log.warning("hold on updates not renewed: %r", error)
 
     async def _drain(self, key: Hashable) -> None:
         queue = self._queues[key]

@@ -64,10 +64,11 @@ class Settings(BaseSettings):
     invite_ttl: Duration = timedelta(hours=24)
     missed_call_callback_after: Duration = timedelta(hours=2)
     task_overdue_escalation: Duration = timedelta(hours=24)
-    # How long a sender holds the notifications it took; after a crash they go out again then.
-    outbox_lease: Duration = timedelta(seconds=60)
-    # How long a worker holds the updates it received; after a crash they are handled then.
-    inbox_lease: Duration = timedelta(seconds=30)
+    # How long a sender's claim on a chat lasts unless renewed (it is, every third of it, while
+    # the sender lives); after a crash the chat's notifications go out again then.
+    outbox_lease: Duration = timedelta(seconds=15)
+    # The same for the updates a worker received and has not handled yet.
+    inbox_lease: Duration = timedelta(seconds=15)
     # Days before a contract's end when its manager is reminded, at 10:00 company time.
     renewal_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7, 1])
     send_rate_global: float = 30.0

@@ -100,6 +100,16 @@ async def pending(session: AsyncSession, now: datetime, lease: timedelta) -> lis
     return [Received(row.update_id, row.chat_id, row.payload) for row in rows]
 
 
+async def renew(session: AsyncSession, update_ids: Sequence[int], until: datetime) -> None:
+    """This worker still holds these updates (they wait behind others of their chat)."""
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id.in_(update_ids), InboxUpdate.handled_at.is_(None))
+        .values(claimed_until=until)
+    )
+    await session.commit()
+
+
 async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:
     await session.execute(
         update(InboxUpdate)

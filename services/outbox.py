@@ -1,31 +1,24 @@
-"""The outbox: notifications written with the change that caused them, delivered later.
-
-Delivery claims due rows with a lease: a worker that dies leaves its rows to whoever claims
-after the lease ran out, so a crash loses nothing and repeats at most what was in flight."""
+"""The outbox: notifications written with the change that caused them, delivered later
+(claimed a chat at a time: `services/outbox_claims.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
-    Integer,
-    Select,
     Table,
     Update,
     bindparam,
     func,
     insert,
-    or_,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.engine import is_postgres
 from services.db.models import ChatMessage, Message, Outbox
 
 RowIds = int | Collection[int]
@@ -103,80 +96,6 @@ def enqueue_messages(
     session.add_all([Outbox(**row) for row in queued_messages(chat_id, kind, messages, now)])
 
 
-# The delivery loop's statements are built once: building them per claim cost more than
-# running them. A row is due when unsent, not given up, and not leased (or its lease ran out).
-_DUE = (
-    Outbox.sent_at.is_(None),
-    Outbox.failed_at.is_(None),
-    Outbox.next_attempt_at <= bindparam("now"),
-    or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < bindparam("now")),
-)
-
-
-@cache
-def _claimable(excluding: bool, locking: bool) -> Select[int, int]:
-    waiting = select(Outbox.chat_id).where(*_DUE)
-    if excluding:
-        waiting = waiting.where(Outbox.chat_id.not_in(bindparam("exclude", expanding=True)))
-    chats = (
-        waiting.group_by(Outbox.chat_id)
-        .order_by(func.min(Outbox.priority), func.min(Outbox.id))
-        .limit(bindparam("chats", type_=Integer))
-    )
-    query = (
-        select(Outbox.id, Outbox.chat_id)
-        .where(*_DUE, Outbox.chat_id.in_(chats.scalar_subquery()))
-        .order_by(Outbox.id)
-        .limit(bindparam("rows", type_=Integer))
-    )
-    return query.with_for_update(skip_locked=True) if locking else query
-
-
-_CLAIM = (
-    update(Outbox)
-    .where(Outbox.id.in_(bindparam("ids", expanding=True)))
-    .values(claimed_until=bindparam("until"), attempts=Outbox.attempts + 1)
-    .returning(Outbox)
-    # The rows as returned replace what the session held of them.
-    .execution_options(synchronize_session=False, populate_existing=True)
-)
-
-
-async def claim_due(
-    session: AsyncSession,
-    now: datetime,
-    lease: timedelta,
-    limit: int,
-    *,
-    per_chat: int | None = None,
-    exclude: Collection[int] = (),
-) -> list[Outbox]:
-    """Take due rows for this worker, oldest first; a row whose lease ran out is due again.
-
-    Whole chats are taken together (up to `per_chat` rows each) so their messages can be
-    combined; chats in `exclude` are being delivered by this worker already."""
-    query = _claimable(bool(exclude), is_postgres(session))
-    params: dict[str, Any] = {"now": now, "chats": limit, "rows": limit * (per_chat or 1)}
-    if exclude:
-        params["exclude"] = list(exclude)
-    by_chat: dict[int, list[int]] = {}
-    for row_id, chat_id in (await session.execute(query, params)).all():
-        by_chat.setdefault(chat_id, []).append(row_id)
-    ids: list[int] = []
-    for chat_rows in by_chat.values():  # chats in the order of their oldest row
-        chat_rows = chat_rows[: per_chat or limit]
-        if ids and len(ids) + len(chat_rows) > limit:
-            break
-        ids += chat_rows[:limit]
-    if not ids:
-        await session.commit()
-        return []
-    claimed = await session.scalars(_CLAIM, {"ids": ids, "until": now + lease})
-    rows = sorted(claimed, key=lambda row: row.id)
-    await session.commit()
-    return rows
-
-
 def _setter(**values: Any) -> tuple[Update, Update]:
     one = update(_TABLE).where(_TABLE.c.id == bindparam("row")).values(**values)
     many = update(_TABLE).where(_TABLE.c.id.in_(bindparam("rows", expanding=True)))
@@ -184,11 +103,9 @@ def _setter(**values: Any) -> tuple[Update, Update]:
 
 
 # A Core UPDATE: no object in the session holds these rows, so the ORM has nothing to sync.
-_SENT = _setter(sent_at=bindparam("at"), claimed_until=None, last_error=None)
-_RETRY = _setter(
-    next_attempt_at=bindparam("at"), claimed_until=None, last_error=bindparam("error")
-)
-_GIVE_UP = _setter(failed_at=bindparam("at"), claimed_until=None, last_error=bindparam("error"))
+_SENT = _setter(sent_at=bindparam("at"), last_error=None)
+_RETRY = _setter(next_attempt_at=bindparam("at"), last_error=bindparam("error"))
+_GIVE_UP = _setter(failed_at=bindparam("at"), last_error=bindparam("error"))
 _REMEMBER = insert(_CHAT_MESSAGES)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.db import conversations, followup_models, inbox, models
+from services.db import conversations, followup_models, inbox, leases, models
 from services.db.base import Base
 from services.reports import models as report_models
 
@@ -12,6 +12,7 @@ __all__ = [
     "conversations",
     "followup_models",
     "inbox",
+    "leases",
     "metadata",
     "models",
     "report_models",

@@ -30,7 +30,7 @@ from services.users import ensure_owners
 from tests.e2e.delivery_seed import FIRST_CHAT, received, seed
 from tests.followup.seed import deal_for
 
-CHATS, PER_CHAT = 15, 12
+CHATS, PER_CHAT = 60, 3
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from bot.app import build_app
 from bot.delivery_merge import TEXT_LIMIT, combine
 from bot.notifications import Outgoing
 from bot.pacing import Priority
-from services import outbox
+from services import outbox, outbox_claims
 from services.clock import ManualClock
 from services.db.models import Deal, Outbox, User
 from services.users import ensure_owners
@@ -40,10 +40,15 @@ class FlakySession(RecordingSession):
     def __init__(self) -> None:
         super().__init__()
         self.errors: list[Exception] = []
+        # Run once, as the next call is made.
+        self.before_send: Callable[[], Awaitable[None]] | None = None
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
+        if self.before_send is not None:
+            hook, self.before_send = self.before_send, None
+            await hook()
         if self.errors:
             self.calls.append(method)
             raise self.errors.pop(0)
@@ -222,8 +227,40 @@ async def test_a_crashed_workers_rows_are_sent_after_the_lease(tgf: Harness) -> 
     await queue(tgf, LEYLA, "access_revoked", {}, "a")
     clock = manual(tgf)
     async with tgf.app.sessions() as session:
-        [claimed] = await outbox.claim_due(session, clock.now(), timedelta(seconds=60), 10)
-    assert await tgf.deliver() == []  # another worker holds it
-    clock.advance(timedelta(seconds=61))
+        lease = tgf.app.settings.outbox_lease
+        claimed = await outbox_claims.claim(session, "crashed", clock.now(), lease, 10, 10)
+    assert await tgf.deliver() == []  # another worker holds the chat
+    clock.advance(lease + timedelta(seconds=1))
     [sent] = await tgf.deliver()
-    assert sent.chat_id == LEYLA and claimed.attempts == 1
+    assert sent.chat_id == LEYLA and [r.attempts for r in claimed[LEYLA]] == [1]
+    async with tgf.app.sessions() as session:
+        assert (await session.get_one(Outbox, claimed[LEYLA][0].id)).attempts == 2
+
+
+async def test_a_chat_taken_over_by_another_worker_gets_no_further_send_from_this_one(
+    tgf: Harness,
+) -> None:
+    """This worker stalled past its claim while sending a chat's first message; another took
+    the chat. The rest of the chat's rows are the other's to send, so none goes twice."""
+    anna = await add_user(tgf, ANNA, "manager", "Anna")
+    async with tgf.app.sessions() as session:
+        deal = await deal_for(session, anna, manual(tgf))
+    await queue(tgf, ANNA, "access_revoked", {}, "a")
+    await queue(tgf, ANNA, "deal_card", {"deal_id": deal.id}, "b")
+    flaky = tgf.recorder
+    assert isinstance(flaky, FlakySession)
+    sender, clock, lease = tgf.app.sender, manual(tgf), tgf.app.settings.outbox_lease
+    taken: dict[int, list[Outbox]] = {}
+
+    async def stall_then_lose_the_chat() -> None:
+        clock.advance(lease + timedelta(seconds=1))
+        async with tgf.app.sessions() as session:
+            taken.update(await outbox_claims.claim(session, "other", clock.now(), lease, 9, 9))
+        await sender.claims.renew()
+
+    flaky.before_send = stall_then_lose_the_chat
+    [first] = await tgf.deliver()
+    assert first.text.startswith("The owner has turned off your manager access")
+    # "a" was on its way as the chat changed hands: the one repeat a stall can cause. "b"
+    # was never sent here: it is the other worker's now.
+    assert [row.dedupe_key for row in taken[ANNA]] == ["a", "b"]

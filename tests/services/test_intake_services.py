@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
 from services.access import actor_of
@@ -139,20 +139,3 @@ async def test_submit_writes_deal_message_and_outbox_in_one_transaction(
     ]
     with pytest.raises(InvalidInput):
         await submit_request(session, actor_of(customer, "en"), Content(" "), None, clock.now())
-
-
-async def test_outbox_lease_hides_claimed_rows_until_it_expires(
-    engine: AsyncEngine, session: AsyncSession, clock: ManualClock
-) -> None:
-    outbox.enqueue(session, chat_id=5, kind="k", payload={}, dedupe_key="a", now=clock.now())
-    await session.commit()
-    lease = timedelta(seconds=60)
-    [row] = await outbox.claim_due(session, clock.now(), lease, 10)
-    assert await outbox.claim_due(session, clock.now(), lease, 10) == []
-    clock.advance(timedelta(seconds=61))
-    [again] = await outbox.claim_due(session, clock.now(), lease, 10)
-    assert again.id == row.id and again.attempts == 2
-    async with engine.connect() as connection:
-        await connection.run_sync(outbox.record_sent, [], row.id, clock.now())
-    clock.advance(timedelta(seconds=61))
-    assert await outbox.claim_due(session, clock.now(), lease, 10) == []

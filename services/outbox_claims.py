@@ -1,0 +1,135 @@
+"""Which sender delivers which chat: a chat's due rows are claimed together, in order, by one
+worker, and no other sends to that chat while the claim is live. A claim lasts `lease` and is
+renewed while its worker delivers; a worker that stops or dies leaves its chats to whoever
+claims them after the lease ran out, so a crash loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.db.engine import is_postgres
+from services.db.models import Outbox, OutboxChat
+
+# A row is due when unsent, not given up, and its next try has come.
+_DUE = (
+    Outbox.sent_at.is_(None),
+    Outbox.failed_at.is_(None),
+    Outbox.next_attempt_at <= bindparam("now"),
+)
+_HELD = select(OutboxChat.chat_id).where(OutboxChat.claimed_until >= bindparam("now"))
+
+
+@cache
+def _waiting(excluding: bool) -> Select[int]:
+    """Chats with due rows that no live claim holds, the most urgent, then the oldest, first."""
+    waiting = select(Outbox.chat_id).where(*_DUE, Outbox.chat_id.not_in(_HELD))
+    if excluding:
+        waiting = waiting.where(Outbox.chat_id.not_in(bindparam("exclude", expanding=True)))
+    return (
+        waiting.group_by(Outbox.chat_id)
+        .order_by(func.min(Outbox.priority), func.min(Outbox.id))
+        .limit(bindparam("chats", type_=Integer))
+    )
+
+
+_ROWS = (
+    select(Outbox.id, Outbox.chat_id)
+    .where(*_DUE, Outbox.chat_id.in_(bindparam("chats", expanding=True)))
+    .order_by(Outbox.id)
+)
+_TAKEN = (
+    update(Outbox)
+    .where(Outbox.id.in_(bindparam("ids", expanding=True)))
+    .values(attempts=Outbox.attempts + 1)
+    .returning(Outbox)
+    # The rows as returned replace what the session held of them.
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
+async def claim(
+    session: AsyncSession,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    rows: int,
+    per_chat: int,
+    exclude: Collection[int] = (),
+) -> dict[int, list[Outbox]]:
+    """Claim chats with due rows for `worker` and take up to `per_chat` of each one's rows, in
+    order, `rows` at most in all; chats in `exclude` are being delivered by this worker."""
+    params: dict[str, Any] = {"now": now, "chats": rows}
+    if exclude:
+        params["exclude"] = list(exclude)
+    candidates = list(await session.scalars(_waiting(bool(exclude)), params))
+    won = await _take(session, candidates, worker, now, now + lease) if candidates else []
+    ids: list[int] = []
+    taken: dict[int, int] = {}
+    for row_id, chat_id in await session.execute(_ROWS, {"now": now, "chats": won}):
+        if taken.get(chat_id, 0) < per_chat and len(ids) < rows:
+            taken[chat_id] = taken.get(chat_id, 0) + 1
+            ids.append(row_id)
+    if not ids:
+        await release(session, worker, won)
+        return {}
+    by_chat: dict[int, list[Outbox]] = {}
+    for row in sorted(await session.scalars(_TAKEN, {"ids": ids}), key=lambda r: r.id):
+        by_chat.setdefault(row.chat_id, []).append(row)
+    # Chats whose rows did not fit are let go at once.
+    await release(session, worker, [chat for chat in won if chat not in by_chat])
+    return by_chat
+
+
+async def _take(
+    session: AsyncSession, chats: list[int], worker: str, now: datetime, until: datetime
+) -> list[int]:
+    """The chats this worker now holds: new claims, and claims that had run out. Of two
+    workers claiming a chat at once, one gets it."""
+    dialect = postgresql if is_postgres(session) else sqlite
+    statement = dialect.insert(OutboxChat)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["chat_id"],
+        set_={
+            "worker": statement.excluded.worker,
+            "claimed_until": statement.excluded.claimed_until,
+        },
+        where=OutboxChat.claimed_until < now,
+    ).returning(OutboxChat.chat_id)
+    rows = [{"chat_id": chat, "worker": worker, "claimed_until": until} for chat in chats]
+    return list(await session.scalars(upsert, rows))
+
+
+async def renew(
+    session: AsyncSession, worker: str, chats: Collection[int], until: datetime
+) -> set[int]:
+    """Extend this worker's claims; returns the chats still its own (a claim that ran out and
+    was taken by another is lost)."""
+    if not chats:
+        return set()
+    renewed = await session.scalars(
+        update(OutboxChat)
+        .where(OutboxChat.worker == worker, OutboxChat.chat_id.in_(list(chats)))
+        .values(claimed_until=until)
+        .returning(OutboxChat.chat_id)
+    )
+    held = set(renewed)
+    await session.commit()
+    return held
+
+
+async def release(session: AsyncSession, worker: str, chats: Collection[int]) -> None:
+    """This worker is done with these chats; commits."""
+    if chats:
+        await session.execute(
+            delete(OutboxChat).where(
+                OutboxChat.worker == worker, OutboxChat.chat_id.in_(list(chats))
+            )
+        )
+    await session.commit()
