@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | migrate | sandbox."""
+"""Command line: python -m bot run [--role web|worker|all] | migrate | sandbox | apitoken."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import sys
 from pydantic import ValidationError
 
 from bot import migrate, tokens_cli
-from bot.app import build_app, run
+from bot.app import build_app
 from bot.sandbox.server import serve as serve_sandbox
+from bot.serve import ROLES, CannotStart, run
 from bot.settings import Settings
 from services.db.engine import create_engine
 
@@ -36,8 +37,14 @@ def _settings_problems(error: ValidationError) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
+    running = commands.add_parser(
         "run", help="apply migrations, then poll for Telegram updates or serve the webhook"
+    )
+    running.add_argument(
+        "--role",
+        choices=ROLES,
+        default="all",
+        help="web: the webhook and the HTTP API; worker: the outbox and the sweeps; all: both",
     )
     commands.add_parser("migrate", help="apply database migrations")
     tokens_cli.add_parser(commands)
@@ -76,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    asyncio.run(run(build_app(settings)))
+    try:
+        asyncio.run(run(build_app(settings), args.role))
+    except CannotStart as refusal:
+        print(f"Not started: {refusal}.", file=sys.stderr)
+        return 2
     return 0
 
 

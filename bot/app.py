@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import gc
 import logging
 import os
 import secrets
-import signal
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -27,10 +22,8 @@ from bot.budget import BudgetMiddleware, SendBudget
 from bot.conversations import DatabaseStorage
 from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
-from bot.http.server import start_http
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.inbox import UpdateInbox
-from bot.jobs import create_scheduler
 from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
@@ -38,7 +31,6 @@ from bot.middlewares import (
     PromptCallbackAnswer,
     ReleaseDatabaseMiddleware,
 )
-from bot.polling import poll
 from bot.private_chats import PrivateChatsOnly
 from bot.settings import Settings
 from bot.webhook import register_webhook
@@ -50,12 +42,6 @@ from services.db.engine import create_engine, session_factory
 from services.db.models import User
 
 log = logging.getLogger(__name__)
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-# Seconds the updates being handled get to finish when the bot stops.
-STOP_GRACE = 10.0
-# Net new container objects between collections of the youngest generation.
-YOUNG_OBJECTS = 50_000
 
 
 @dataclass
@@ -70,10 +56,11 @@ class App:
     budget: SendBudget
     sender: OutboxSender
     inbox: UpdateInbox
+    # This process among several: what its claims and leases are held by.
+    worker: str
 
 
 def worker_name() -> str:
-    """This process among several: what its claims and leases are held by."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
@@ -149,18 +136,36 @@ def build_app(
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
     updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease)
-    return App(settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates)
+    return App(
+        settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates, worker
+    )
 
 
 async def prepare(app: App) -> None:
-    """Schema up to date, owners known, command menus set for every role."""
+    """What one process needs before it serves: the schema, the owners, the bot's menus."""
+    await prepare_data(app)
+    await set_up_bot(app)
+
+
+async def prepare_data(app: App) -> None:
+    """The schema up to date (under a lock, for processes starting together) and the owners
+    known."""
     await migrate.upgrade(app.engine)
     async with app.sessions() as session:
         await users.ensure_owners(session, app.settings.owner_ids, app.clock.now())
+
+
+async def set_up_bot(app: App) -> None:
+    """Command menus for every role; in webhook mode, the webhook."""
+    async with app.sessions() as session:
         staff = await users.staff(session)
     await commands.set_default(app.bot, app.i18n)
     for user in staff:
         await _menu_for(app, user)
+    settings = app.settings
+    if settings.webhook_url and settings.webhook_secret:
+        allowed = app.dispatcher.resolve_used_update_types()
+        await register_webhook(app.bot, settings.webhook_url, settings.webhook_secret, allowed)
 
 
 async def _menu_for(app: App, user: User) -> None:
@@ -169,74 +174,3 @@ async def _menu_for(app: App, user: User) -> None:
         await commands.set_for_chat(app.bot, app.i18n, user.tg_id, user.role, locale)
     except Exception as error:  # an owner who never opened the bot has no chat yet
         log.warning("command menu for %s not set: %s", user.tg_id, error)
-
-
-async def run(app: App) -> None:
-    """Serve updates until SIGINT or SIGTERM: through the webhook when WEBHOOK_URL is set, else
-    by long polling; the outbox sender, scheduled jobs and the HTTP API run alongside."""
-    await prepare(app)
-    _settle_heap()
-    sender = asyncio.create_task(app.sender.run())
-    scheduler = create_scheduler(app)
-    scheduler.start()
-    http = await start_http(app)
-    try:
-        async with _stop_signals() as stop:
-            await app.inbox.pick_up()
-            await _serve_updates(app, stop)
-    finally:
-        await http.cleanup()
-        await app.inbox.close(STOP_GRACE)
-        scheduler.shutdown(wait=False)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
-        await app.bot.session.close()
-        await app.engine.dispose()
-
-
-async def _serve_updates(app: App, stop: asyncio.Event) -> None:
-    """Until `stop`: the webhook route takes updates (see `create_http_app`), or this polls."""
-    allowed = app.dispatcher.resolve_used_update_types()
-    settings = app.settings
-    if settings.webhook_url and settings.webhook_secret:
-        await register_webhook(app.bot, settings.webhook_url, settings.webhook_secret, allowed)
-        await stop.wait()
-        return
-    # Telegram refuses getUpdates while a webhook is set, say from an earlier run.
-    await app.bot.delete_webhook()
-    polling = asyncio.create_task(poll(app.bot, app.inbox, allowed))
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    for task in (polling, stopping):
-        task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await polling  # raises what stopped it, if not the stop
-
-
-def _settle_heap() -> None:
-    """What is loaded by now lives as long as the process: the collector need not scan it
-    again, and a full collection over it would pause every update for a long moment. An
-    update then allocates thousands of short-lived objects (models, rows, requests): at
-    Python's default threshold (700) young collections and the full ones they lead to took
-    about 8% of the bot's time under load; at this one, well under 1%."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_OBJECTS, 10, 10)
-
-
-@contextlib.asynccontextmanager
-async def _stop_signals() -> AsyncIterator[asyncio.Event]:
-    """An event set by SIGINT or SIGTERM, from the moment it is entered."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    # Where signals cannot be handled (Windows), Ctrl+C cancels the run instead.
-    with contextlib.suppress(NotImplementedError):
-        for signum in _STOP_SIGNALS:
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        yield stop
-    finally:
-        with contextlib.suppress(NotImplementedError):
-            for signum in _STOP_SIGNALS:
-                loop.remove_signal_handler(signum)

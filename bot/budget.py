@@ -84,6 +84,11 @@ class SendBudget:
         self.pacing.pause(self._now() + seconds)
         self._poll()
 
+    async def wait_out(self, seconds: float) -> None:
+        """A 429 on a call that spends no send budget (setting the webhook or the commands):
+        only that call waits; sends go on."""
+        await asyncio.sleep(seconds)
+
     async def chat_ready(self, chat_id: int) -> None:
         """Wait until the chat could send again, without taking a place in the queue."""
         while True:
@@ -150,7 +155,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         chat_id = limited_chat(method)
         if chat_id is None:
-            return await make_request(bot, method)
+            return await self._unlimited(make_request, bot, method)
         while True:
             ticket = await self._acquire(chat_id)
             try:
@@ -172,6 +177,23 @@ class BudgetMiddleware(BaseRequestMiddleware):
                 raise
             self.budget.ended(ticket)
             return response
+
+    async def _unlimited(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as flood:
+                log.warning(
+                    "Telegram asked to wait %s s; %s is made again then",
+                    flood.retry_after,
+                    method.__api_method__,
+                )
+                await self.budget.wait_out(flood.retry_after)
 
     async def _acquire(self, chat_id: int) -> Ticket:
         """The budget's slot; a press waiting on it is answered meanwhile, so the person is

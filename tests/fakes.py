@@ -84,3 +84,6 @@ class GrantingBudget(SendBudget):
 
     def pause(self, seconds: float) -> None:
         self.log.append(f"pause {seconds:g}")
+
+    async def wait_out(self, seconds: float) -> None:
+        self.log.append(f"wait {seconds:g}")

@@ -94,3 +94,31 @@ def test_a_bad_proxy_is_named_without_its_password(
     assert err.startswith("Invalid settings: TELEGRAM_PROXY: ")
     assert "socks5://" in err
     assert "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    ("role", "env", "says"),
+    [
+        ("web", {}, "--role web is for several processes in webhook mode: set WEBHOOK_URL"),
+        ("worker", {}, "--role worker is for several processes in webhook mode"),
+        (
+            "worker",
+            {"WEBHOOK_URL": HOOK, "WEBHOOK_SECRET": "s3cret"},
+            "share Telegram's send budget through Redis: set REDIS_URL",
+        ),
+    ],
+)
+def test_roles_are_for_several_processes_behind_a_webhook_with_redis(
+    bare_env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    role: str,
+    env: dict[str, str],
+    says: str,
+) -> None:
+    bare_env.setenv("BOT_TOKEN", "123456:TEST")
+    bare_env.delenv("REDIS_URL", raising=False)
+    for name, value in env.items():
+        bare_env.setenv(name, value)
+    assert main(["run", "--role", role]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("Not started: ") and says in err

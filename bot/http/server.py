@@ -30,10 +30,13 @@ async def _openapi(request: web.Request) -> web.Response:
     return web.json_response(document())
 
 
-def create_http_app(app: App) -> web.Application:
+def create_http_app(app: App, serves_updates: bool = True) -> web.Application:
+    """/healthz always; the HTTP API and the webhook where this process takes updates."""
     web_app = web.Application(client_max_size=APP_MAX_BODY)
     web_app[APP] = app
     web_app.router.add_get("/healthz", _healthz)
+    if not serves_updates:
+        return web_app
     web_app.router.add_get("/api/v1/openapi.json", _openapi)
     for endpoint in ENDPOINTS:
         web_app.router.add_route(endpoint.method, endpoint.path, route(endpoint))
@@ -45,8 +48,8 @@ def create_http_app(app: App) -> web.Application:
     return web_app
 
 
-async def start_http(app: App) -> web.AppRunner:
-    runner = web.AppRunner(create_http_app(app), access_log=None)
+async def start_http(app: App, serves_updates: bool = True) -> web.AppRunner:
+    runner = web.AppRunner(create_http_app(app, serves_updates), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, app.settings.http_host, app.settings.http_port).start()
     return runner

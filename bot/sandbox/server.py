@@ -18,7 +18,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot import migrate
-from bot.app import STOP_GRACE, build_app, prepare
+from bot.app import build_app, prepare
 from bot.emulator import Emulator
 from bot.jobs import SWEEPS, Sweep, create_scheduler
 from bot.polling import poll
@@ -29,6 +29,7 @@ from bot.sandbox.net import CannotListen, bind, url_of
 from bot.sandbox.people import OWNER_ID, Roster
 from bot.sandbox.sandbox import Sandbox
 from bot.sandbox.world import start_world
+from bot.serve import STOP_GRACE
 from bot.settings import Settings
 from services.clock import ManualClock
 

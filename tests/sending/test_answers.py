@@ -9,9 +9,16 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    SendMessage,
+    SetMyCommands,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 
+from bot import commands
 from bot.app import build_app
 from bot.budget import BudgetMiddleware
 from bot.pacing import Priority, Ticket
@@ -111,3 +118,18 @@ async def test_a_press_answered_as_usual_when_nothing_waits(tgb: Harness) -> Non
     await new_deal(tgb)
     edit, answer = await tgb.press(ANNA, "d:t:1", message_id=CARD)
     assert isinstance(edit, EditMessageText) and isinstance(answer, AnswerCallbackQuery)
+
+
+async def test_a_call_outside_the_budget_refused_with_429_is_made_again(tgb: Harness) -> None:
+    """Setting the commands at start, say: only that call waits, and it is made again."""
+    flaky = tgb.recorder
+    assert isinstance(flaky, FlakySession)
+    flaky.errors.append(
+        TelegramRetryAfter(SetMyCommands(commands=[]), "Too Many Requests: retry later", 4)
+    )
+    await commands.set_default(tgb.app.bot, tgb.app.i18n)
+    assert [type(call) for call in flaky.calls[:2]] == [SetMyCommands, SetMyCommands]
+    assert flaky.calls[0] == flaky.calls[1]
+    budget = tgb.app.budget
+    assert isinstance(budget, HeldBudget)
+    assert budget.log == ["wait 4"]
