@@ -69,8 +69,6 @@ async def run(app: App, role: Role = "all") -> None:
         await prepare_data(app)
         if polling:
             await _hold(app, POLLER, POLLER_HOLD, refuse=True)
-        if await _hold(app, SETUP, SETUP_HOLD):
-            await set_up_bot(app)
         await _serve(app, role, polling)
     finally:
         with contextlib.suppress(Exception):
@@ -132,6 +130,9 @@ async def _serve(app: App, role: Role, polling: bool) -> None:
         scheduler.start()
     http = await start_http(app, serves_updates=role in ("web", "all"))
     try:
+        # Once the webhook route is listening: Telegram may post as soon as it is set.
+        if await _hold(app, SETUP, SETUP_HOLD):
+            await set_up_bot(app)
         async with _stop_signals() as stop:
             await app.inbox.pick_up()
             if polling:
