@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -34,6 +31,7 @@ from bot.middlewares import (
 from bot.private_chats import PrivateChatsOnly
 from bot.settings import Settings
 from bot.webhook import register_webhook
+from bot.workers import worker_name
 from handlers import get_routers
 from services import users
 from services.access import locale_of
@@ -58,10 +56,6 @@ class App:
     inbox: UpdateInbox
     # This process among several: what its claims and leases are held by.
     worker: str
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -135,7 +129,7 @@ def build_app(
     worker = worker_name()
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
-    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease)
+    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker)
     return App(
         settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates, worker
     )

@@ -16,7 +16,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
@@ -52,9 +52,10 @@ class SendBudget:
         self._ended: dict[int, asyncio.Event] = {}
         self._timer: asyncio.TimerHandle | None = None
 
-    async def acquire(self, chat_id: int, priority: Priority) -> Ticket:
-        """Wait for the chat's turn and an overall slot; `ended` must follow."""
-        ticket = self.pacing.want(chat_id, priority)
+    async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
+        """Wait for the chat's turn and an overall slot; `ended` must follow. A send asking
+        again (after a 429) gives the `place` it had, so it keeps its turn."""
+        ticket = self.pacing.want(chat_id, priority, place)
         granted = asyncio.get_running_loop().create_future()
         self._granting[ticket] = granted
         self._poll()
@@ -62,26 +63,35 @@ class SendBudget:
             await granted
         except asyncio.CancelledError:
             self._granting.pop(ticket, None)
-            self.pacing.drop(ticket)
-            self._poll()
+            self.release(ticket)
             raise
         return ticket
 
     def ended(self, ticket: Ticket, answered: bool = True) -> None:
         """The send was answered by Telegram (`answered`), or failed on the way."""
         self.pacing.ended(ticket, self._now(), answered)
-        event = self._ended.pop(ticket.chat_id, None)
+        self._chat_free(ticket.chat_id)
+        self._poll()
+
+    def _chat_free(self, chat_id: int) -> None:
+        event = self._ended.pop(chat_id, None)
         if event is not None:
             event.set()
-        self._poll()
 
     def release(self, ticket: Ticket) -> None:
         """A slot granted and not used."""
         self.pacing.drop(ticket)
+        self._chat_free(ticket.chat_id)
         self._poll()
 
     def pause(self, seconds: float) -> None:
         self.pacing.pause(self._now() + seconds)
+        self._poll()
+
+    def pause_chat(self, chat_id: int, seconds: float) -> None:
+        """A 429 for a group: only that chat waits (a group's own limit, which anyone adding
+        the bot to groups could run into, must not stop every send)."""
+        self.pacing.pause_chat(chat_id, self._now() + seconds)
         self._poll()
 
     async def wait_out(self, seconds: float) -> None:
@@ -111,6 +121,7 @@ class SendBudget:
             waiter = self._granting.pop(ticket, None)
             if waiter is None or waiter.done():  # given up as it was granted
                 self.pacing.drop(ticket)
+                self._chat_free(ticket.chat_id)
                 unused = True
             else:
                 waiter.set_result(None)
@@ -156,19 +167,27 @@ class BudgetMiddleware(BaseRequestMiddleware):
         chat_id = limited_chat(method)
         if chat_id is None:
             return await self._unlimited(make_request, bot, method)
+        place: int | None = None
         while True:
-            ticket = await self._acquire(chat_id)
+            ticket = await self._acquire(chat_id, place)
+            place = ticket.seq
             try:
                 response = await make_request(bot, method)
             except TelegramRetryAfter as flood:
                 self.budget.ended(ticket)
-                self.budget.pause(flood.retry_after)
+                if chat_id < 0:
+                    self.budget.pause_chat(chat_id, flood.retry_after)
+                else:
+                    self.budget.pause(flood.retry_after)
                 log.warning(
                     "Telegram asked to wait %s s; %s is made again then",
                     flood.retry_after,
                     method.__api_method__,
                 )
                 continue
+            except TelegramNetworkError:
+                self.budget.ended(ticket, answered=False)  # it may have arrived, or not
+                raise
             except TelegramAPIError:
                 self.budget.ended(ticket)
                 raise
@@ -195,14 +214,14 @@ class BudgetMiddleware(BaseRequestMiddleware):
                 )
                 await self.budget.wait_out(flood.retry_after)
 
-    async def _acquire(self, chat_id: int) -> Ticket:
+    async def _acquire(self, chat_id: int, place: int | None) -> Ticket:
         """The budget's slot; a press waiting on it is answered meanwhile, so the person is
         not left looking at a spinner."""
         priority = _priority.get()
         press = pending_press.get()
         if press is None:
-            return await self.budget.acquire(chat_id, priority)
-        acquiring = asyncio.ensure_future(self.budget.acquire(chat_id, priority))
+            return await self.budget.acquire(chat_id, priority, place)
+        acquiring = asyncio.ensure_future(self.budget.acquire(chat_id, priority, place))
         try:
             done, _ = await asyncio.wait({acquiring}, timeout=self.prompt)
             if not done:

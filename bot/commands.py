@@ -4,7 +4,12 @@ staff's in their own chat."""
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
@@ -67,11 +72,15 @@ def menu(i18n: I18n, role: str, locale: str) -> list[BotCommand]:
 
 
 async def set_default(bot: Bot, i18n: I18n) -> None:
+    """The customers' menu, in private chats only; a menu of every chat (the default scope,
+    which groups show) left by an earlier version is taken away."""
     scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands(menu(i18n, "customer", i18n.default_locale), scope=scope)
+    await bot.delete_my_commands(scope=BotCommandScopeDefault())
     for locale in SUPPORTED_LOCALES:
         commands = menu(i18n, "customer", locale)
         await bot.set_my_commands(commands, scope=scope, language_code=locale)
+        await bot.delete_my_commands(scope=BotCommandScopeDefault(), language_code=locale)
 
 
 async def set_for_chat(bot: Bot, i18n: I18n, chat_id: int, role: str, locale: str) -> None:

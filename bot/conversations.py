@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
 from bot.middlewares import current_session
+from services import inbox
 from services.clock import Clock
 from services.db.conversations import Conversation
 
@@ -70,6 +71,11 @@ class DatabaseStorage(BaseStorage):
             await self._put(session, self.keys.build(key), values)
             return
         async with self.sessions() as own:
+            # A handler that works without a unit of work changes only this: the update is
+            # marked handled with it, so a repeat does not take the step twice.
+            handling = inbox.current.get()
+            if handling is not None:
+                inbox.carry(own, [handling])
             await self._put(own, self.keys.build(key), values)
             await own.commit()
 

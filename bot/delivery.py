@@ -96,6 +96,7 @@ class OutboxSender:
             per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
         )
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._rendering = asyncio.Semaphore(RENDERING)
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
@@ -103,13 +104,27 @@ class OutboxSender:
     def wake(self) -> None:
         self._wakeup.set()
 
+    async def stop(self, grace: float) -> None:
+        """Claim nothing more; let the sends on their way finish for up to `grace` seconds;
+        let go of the chats not done, so another worker (or the next start) sends their rows
+        at once."""
+        self._stopping = True
+        self.wake()
+        running = list(self._tasks)
+        if running:
+            await asyncio.wait(running, timeout=grace)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        await self._ledger.close()
+
     async def run(self, idle: float = 1.0) -> None:
         """Keep chats flowing: a chat's delivery starts as soon as it has due rows and is not
         already being delivered; the loop sleeps until woken or `idle` has passed. The chats
         being delivered have their claims renewed meanwhile."""
         renewing = asyncio.create_task(self._renew())
         try:
-            while True:
+            while not self._stopping:
                 self._wakeup.clear()
                 try:
                     await self._start_due()
@@ -165,8 +180,8 @@ class OutboxSender:
             async with self._rendering:
                 pieces = await self._prepare(chat_id, rows)
             for index, piece in enumerate(pieces):
-                if not self.claims.holds(chat_id):
-                    return  # another worker took the chat: the rest is its to send
+                if self._stopping or not self.claims.holds(chat_id):
+                    return  # stopping, or another worker took the chat: the rest is theirs
                 stop = await self._send(chat_id, piece)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]

@@ -47,7 +47,8 @@ Rendered = tuple[int, str, Priority, list[Outgoing]]
 
 def combine(rendered: list[Rendered]) -> list[Piece]:
     """Rows in order (id, kind, priority, what it renders to: at least one call) → the calls
-    to make, in the same order; a call carrying several rows goes at the first's priority."""
+    to make, in the same order; a call carrying several rows goes at the most urgent one's
+    priority."""
     pieces: list[Piece] = []
     for row_id, kind, priority, outgoing in rendered:
         for item in outgoing:

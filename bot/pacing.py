@@ -32,6 +32,7 @@ MARGIN = 0.99
 WINDOW = 1.0
 RTT_TRUST = 0.75
 RTT_SAMPLES = 128
+GROUP_INTERVAL = 3.0
 # Budgets above this are not Telegram's (tests and benchmarks turn the limits off so).
 UNLIMITED = 1e6
 
@@ -64,6 +65,9 @@ class Pacing:
     ) -> None:
         self.interval = 1.0 / (per_second * margin)
         self.chat_interval = 1.0 / (per_chat_per_second * margin)
+        # Groups, supergroups and channels (negative ids) take 20 messages a minute.
+        limited = per_chat_per_second < UNLIMITED
+        self.group_interval = max(self.chat_interval, GROUP_INTERVAL / margin * limited)
         self.places = math.floor(per_second) if per_second < UNLIMITED else 0
         self._seq = itertools.count()
         self._chats: dict[int, _Chat] = {}
@@ -77,8 +81,9 @@ class Pacing:
         self._frees: list[float] = []  # when the places of ended sends free up, a heap
         self._rtts: deque[float] = deque(maxlen=RTT_SAMPLES)
 
-    def want(self, chat_id: int, priority: int) -> Ticket:
-        ticket = Ticket(chat_id, priority, next(self._seq))
+    def want(self, chat_id: int, priority: int, place: int | None = None) -> Ticket:
+        """Queue a send; `place` keeps the turn of one that asked before."""
+        ticket = Ticket(chat_id, priority, next(self._seq) if place is None else place)
         chat = self._chats.setdefault(chat_id, _Chat())
         heapq.heappush(chat.waiting, (priority, ticket.seq, ticket))
         self._offer(chat_id, chat)
@@ -146,12 +151,18 @@ class Pacing:
             heapq.heappush(self._frees, latest_arrival + WINDOW)
         chat = self._chats.setdefault(ticket.chat_id, _Chat())
         chat.busy = False
-        chat.free_at = latest_arrival + self.chat_interval
+        interval = self.group_interval if ticket.chat_id < 0 else self.chat_interval
+        chat.free_at = max(chat.free_at, latest_arrival + interval)
         self._offer(ticket.chat_id, chat, now)
 
     def pause(self, until: float) -> None:
         """Telegram said retry_after: nothing starts before `until`."""
         self._paused_until = max(self._paused_until, until)
+
+    def pause_chat(self, chat_id: int, until: float) -> None:
+        """Nothing starts for this chat before `until`."""
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.free_at = max(chat.free_at, until)
 
     def chat_free_at(self, chat_id: int) -> float | None:
         """When the chat may next send, ignoring the overall budget; None while a send to it

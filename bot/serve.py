@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -26,6 +25,7 @@ from bot.app import App, prepare_data, set_up_bot
 from bot.http.server import start_http
 from bot.jobs import create_scheduler
 from bot.polling import poll
+from bot.workers import is_gone
 from services import leases
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ async def _hold(app: App, name: str, hold: timedelta, *, refuse: bool = False) -
             if await leases.take(session, name, app.worker, now, hold):
                 return True
             holder = await leases.holder_of(session, name, now) or ""
-            gone = _gone(holder, app.worker)
+            gone = is_gone(holder, app.worker)
             if gone and await leases.take_over(session, name, app.worker, holder, now, hold):
                 return True
     if refuse:
@@ -97,26 +97,6 @@ async def _hold(app: App, name: str, hold: timedelta, *, refuse: bool = False) -
             f"another Axın process ({holder}) polls Telegram for this bot, and polling means "
             "one process: stop it, or run several processes in webhook mode (WEBHOOK_URL)"
         )
-    return False
-
-
-def _gone(holder: str, me: str) -> bool:
-    """A holder on this machine whose process has ended (killed, say, and this one started in
-    its place) need not be waited for."""
-    host, _, rest = holder.partition(":")
-    my_host, _, my_rest = me.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != my_host or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == int(my_rest.partition(":")[0]):
-        return True  # this very process id, restarted (a container's first process, say)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
     return False
 
 
@@ -143,6 +123,7 @@ async def _serve(app: App, role: Role, polling: bool) -> None:
         await app.inbox.close(STOP_GRACE)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+            await app.sender.stop(STOP_GRACE)
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)

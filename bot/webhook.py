@@ -17,7 +17,7 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
-from bot.inbox import PASSING, UpdateInbox
+from bot.inbox import UpdateInbox, passing
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,9 @@ def add_webhook_route(
             return web.Response(status=400, text="not an update")
         try:
             await updates.receive([update])
-        except PASSING as error:
+        except Exception as error:
+            if not passing(error):
+                raise
             # Not kept: Telegram posts it again later.
             log.warning("update %s not kept now: %r", update.update_id, error)
             return web.Response(status=503)

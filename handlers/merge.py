@@ -56,7 +56,11 @@ def _question(merging: Merging, press: CardPress) -> str:
     asked = _(
         "Merge {a} into {b}? Their requests, messages and history become one customer's."
     ).format(a=_who(merging.customer), b=_who(merging.into))
-    return f"{card_text(merging.card, press.reader)}\n\n{asked}"
+    warned = _(
+        "A number given with a request proves nothing about who gave it: merge only if you "
+        "know they are the same person."
+    )
+    return f"{card_text(merging.card, press.reader)}\n\n{asked}\n{warned}"
 
 
 def _who(named: Named) -> str:

@@ -50,10 +50,13 @@ async def customer_for_phone(
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-    if name and not customer.name:
-        customer.name = name
-    if email and not customer.email:
-        customer.email = email
+    # What a form or call says fills in a record known only by phone, never one with a Telegram
+    # account: a number proves nothing about who gave it.
+    if customer.user_id is None:
+        if name and not customer.name:
+            customer.name = name
+        if email and not customer.email:
+            customer.email = email
     await session.flush()
     return customer
 

@@ -9,13 +9,13 @@ once its handler has finished; a crash before that handles it again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -31,6 +31,7 @@ class Received:
     update_id: int
     chat_id: int | None
     payload: dict[str, Any]
+    attempts: int = 1
 
 
 @dataclass(eq=False)
@@ -51,10 +52,14 @@ current: ContextVar[Handling | None] = ContextVar("inbox_update", default=None)
 
 
 async def store(
-    session: AsyncSession, received: Sequence[Received], now: datetime, lease: timedelta
+    session: AsyncSession,
+    received: Sequence[Received],
+    now: datetime,
+    lease: timedelta,
+    holder: str,
 ) -> set[int]:
-    """Keep updates not seen before, held by this worker for `lease`; commits. Returns the
-    ids that were new."""
+    """Keep updates not seen before, held by `holder` for `lease`; commits. Returns the ids
+    that were new."""
     if not received:
         return set()
     rows = [
@@ -64,6 +69,7 @@ async def store(
             "payload": r.payload,
             "received_at": now,
             "claimed_until": now + lease,
+            "holder": holder,
             "attempts": 1,
         }
         for r in received
@@ -79,35 +85,67 @@ async def store(
     return new
 
 
-async def pending(session: AsyncSession, now: datetime, lease: timedelta) -> list[Received]:
-    """Updates not handled yet whose worker let go of them (or died), oldest first, now held
-    by this one."""
+async def pending(
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    holder: str,
+    gone: Callable[[str], bool],
+    limit: int,
+) -> list[Received]:
+    """Unhandled updates nobody holds (their holder let go, or its hold ran out, or it is
+    known to be `gone`), oldest first, `limit` at most, now held by `holder`."""
+    held_by = select(InboxUpdate.holder).where(
+        InboxUpdate.handled_at.is_(None),
+        InboxUpdate.claimed_until >= now,
+        InboxUpdate.holder.is_not(None),
+        InboxUpdate.holder != holder,
+    )
+    ended = [h for h in set(await session.scalars(held_by.distinct())) if h and gone(h)]
+    free = (InboxUpdate.claimed_until.is_(None)) | (InboxUpdate.claimed_until < now)
+    if ended:
+        free = free | InboxUpdate.holder.in_(ended)
     claimable = (
         select(InboxUpdate)
-        .where(
-            InboxUpdate.handled_at.is_(None),
-            (InboxUpdate.claimed_until.is_(None)) | (InboxUpdate.claimed_until < now),
-        )
+        .where(InboxUpdate.handled_at.is_(None), free)
         .order_by(InboxUpdate.update_id)
+        .limit(limit)
     )
     if is_postgres(session):
         claimable = claimable.with_for_update(skip_locked=True)
     rows = list(await session.scalars(claimable))
     for row in rows:
         row.claimed_until = now + lease
+        row.holder = holder
         row.attempts += 1
     await session.commit()
-    return [Received(row.update_id, row.chat_id, row.payload) for row in rows]
+    return [Received(row.update_id, row.chat_id, row.payload, row.attempts) for row in rows]
 
 
-async def renew(session: AsyncSession, update_ids: Sequence[int], until: datetime) -> None:
-    """This worker still holds these updates (they wait behind others of their chat)."""
+async def renew(
+    session: AsyncSession, update_ids: Sequence[int], until: datetime, holder: str
+) -> None:
+    """`holder` still has these updates (they wait behind others of their chat)."""
     await session.execute(
         update(InboxUpdate)
-        .where(InboxUpdate.update_id.in_(update_ids), InboxUpdate.handled_at.is_(None))
+        .where(
+            InboxUpdate.update_id.in_(update_ids),
+            InboxUpdate.handled_at.is_(None),
+            InboxUpdate.holder == holder,
+        )
         .values(claimed_until=until)
     )
     await session.commit()
+
+
+async def earliest_unhandled(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, int]:
+    """Per chat, its oldest update not handled yet: a later one waits for it."""
+    rows = await session.execute(
+        select(InboxUpdate.chat_id, func.min(InboxUpdate.update_id))
+        .where(InboxUpdate.chat_id.in_(list(chat_ids)), InboxUpdate.handled_at.is_(None))
+        .group_by(InboxUpdate.chat_id)
+    )
+    return {chat: first for chat, first in rows.all() if chat is not None}
 
 
 async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:
@@ -129,13 +167,17 @@ async def mark_failed(session: AsyncSession, update_id: int, now: datetime, erro
     await session.commit()
 
 
-async def release(session: AsyncSession, update_ids: Sequence[int]) -> None:
+async def release(session: AsyncSession, update_ids: Sequence[int], holder: str) -> None:
     """Let go of updates this worker will not handle now (it is stopping): the next worker
     or start takes them at once."""
     await session.execute(
         update(InboxUpdate)
-        .where(InboxUpdate.update_id.in_(update_ids), InboxUpdate.handled_at.is_(None))
-        .values(claimed_until=None)
+        .where(
+            InboxUpdate.update_id.in_(update_ids),
+            InboxUpdate.handled_at.is_(None),
+            InboxUpdate.holder == holder,
+        )
+        .values(claimed_until=None, holder=None)
     )
     await session.commit()
 
@@ -160,6 +202,13 @@ def carry(session: AsyncSession, handlings: Sequence[Handling]) -> None:
 def _noted_write(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["wrote"] = True
+
+
+@event.listens_for(UnitOfWork, "after_flush")
+def _noted_flush(session: Session, flush_context: object) -> None:
+    # A change flushed before the commit (by a query's autoflush, say) leaves nothing pending
+    # for `before_commit` to see.
+    session.info["wrote"] = True
 
 
 @event.listens_for(UnitOfWork, "before_commit")

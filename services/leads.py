@@ -42,11 +42,16 @@ async def submit_lead(
         raise InvalidInput("phone")
 
     async def work() -> api_requests.Response:
-        customer = await customer_for_phone(
-            session, phone, lead.name.strip(), "web", now, email=lead.email
-        )
+        name = lead.name.strip()
+        customer = await customer_for_phone(session, phone, name, "web", now, email=lead.email)
+        if customer.user_id is not None:
+            # The number is a Telegram customer's own, and anyone can type it into a form:
+            # the lead is someone else's until a person says otherwise (the card shows the
+            # match, and the owner may merge).
+            customer = await customer_for_phone(session, None, name, "web", now, lead.email)
         deal = await open_deal(session, customer, "web", lead.message.strip(), now)
         deal.source_detail = lead.source
+        deal.phone = phone
         if lead.message.strip():
             await store(session, deal.id, "in", None, Content(lead.message.strip()), now)
         if lead.email:

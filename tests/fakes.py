@@ -74,9 +74,9 @@ class GrantingBudget(SendBudget):
         super().__init__(UNLIMITED, UNLIMITED)
         self.log: list[str] = []
 
-    async def acquire(self, chat_id: int, priority: Priority) -> Ticket:
+    async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
         self.log.append(f"acquire {chat_id}")
-        return await super().acquire(chat_id, priority)
+        return await super().acquire(chat_id, priority, place)
 
     def ended(self, ticket: Ticket, answered: bool = True) -> None:
         self.log.append("ended" if answered else "failed")

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.http.body import API_MAX_BODY, Refused, json_object, read_limited
-from bot.http.database import unavailable
 from bot.http.schemas import (
     Body,
     CallAccepted,
@@ -26,6 +25,7 @@ from bot.http.schemas import (
 )
 from services import api_tokens, contracts
 from services.calls import CallEvent, record_call
+from services.db.errors import unavailable
 from services.errors import InvalidInput, NotFound
 from services.ids import is_id
 from services.leads import Lead, submit_lead

@@ -1,5 +1,5 @@
-"""Several workers: a chat's outbox rows are claimed whole by one sender, and named leases for
-what one process does at a time
+"""Several workers: a chat's outbox rows are claimed whole by one sender, updates held by a named
+worker, and named leases for what one process does at a time
 
 Revision ID: 0007
 Revises: 0006
@@ -33,9 +33,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox") as outbox:
         outbox.drop_column("claimed_until")
+    with op.batch_alter_table("inbox") as inbox:
+        inbox.add_column(sa.Column("holder", sa.String(length=64), nullable=True))
+        inbox.create_index("ix_inbox_chat", ["chat_id", "update_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbox") as inbox:
+        inbox.drop_index("ix_inbox_chat")
+        inbox.drop_column("holder")
     with op.batch_alter_table("outbox") as outbox:
         outbox.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
     op.drop_table("leases")

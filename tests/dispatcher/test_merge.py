@@ -93,7 +93,9 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
     assert (ask.chat_id, ask.message_id) == (OLGA.id, CARD)
     assert ask.text == card.text + (
         "\n\nMerge <b>Leyla</b> into <b>+994 50 123 45 67</b>? "
-        "Their requests, messages and history become one customer's."
+        "Their requests, messages and history become one customer's.\n"
+        "A number given with a request proves nothing about who gave it: merge only if you "
+        "know they are the same person."
     )
     assert buttons(ask) == [[("✅ Merge", "dk:k:2:1:1"), ("Cancel", "dk:c:2:1:0")]]
     assert (await state(tg))["deals"] == [(1, 1, 1), (2, 2, 1)]

@@ -57,3 +57,38 @@ async def test_a_known_customer_gets_an_email_only_when_it_has_none(api: Api) ->
         [("lead_email", "leyla@example.com"), ("lead_source", "instagram")],
         [("lead_email", "other@example.com"), ("lead_source", "landing")],
     ]
+
+
+async def test_a_form_giving_a_telegram_customers_own_number_takes_nothing_of_theirs(
+    api: Api,
+) -> None:
+    """Anyone can type a number into a form: a lead with Vusal's own number is not Vusal's
+    (his record keeps its name and e-mail, and replies about the lead cannot reach him); the
+    card shows the match for a person to judge."""
+    tg = api.tg
+    async with tg.app.sessions() as session:
+        vusal = User(tg_id=101, first_name="Vusal", created_at=tg.clock.now())
+        session.add(vusal)
+        await session.flush()
+        session.add(
+            Customer(
+                name="Vusal",
+                phone="+994501234567",
+                user_id=vusal.id,
+                source="telegram",
+                created_at=tg.clock.now(),
+            )
+        )
+        await session.commit()
+    status, answer = await api.post("/api/v1/leads", {**LEAD, "email": "attacker@example.com"})
+    assert status == 201
+    deal, customer, _ = await stored(api, answer["deal_id"])
+    assert (customer.user_id, customer.phone, customer.email) == (
+        None,
+        None,
+        "attacker@example.com",
+    )
+    assert deal.phone == "+994501234567"
+    async with tg.app.sessions() as session:
+        his = await session.scalar(select(Customer).where(Customer.user_id == vusal.id))
+    assert his is not None and (his.name, his.email) == ("Vusal", None)

@@ -41,10 +41,10 @@ class HeldBudget(GrantingBudget):
         self.held: int | None = None
         self.release_held = asyncio.Event()
 
-    async def acquire(self, chat_id: int, priority: Priority) -> Ticket:
+    async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
         if chat_id == self.held:
             await self.release_held.wait()
-        return await super().acquire(chat_id, priority)
+        return await super().acquire(chat_id, priority, place)
 
 
 class NotingSession(FlakySession):

@@ -160,3 +160,30 @@ def test_no_second_holds_more_arrivals_than_the_budget_whatever_the_network_does
         assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
     # The less certain the arrivals, the wider apart the sends; still most of the budget.
     assert arrivals[-1] < 900 / 30 * 1.4
+
+
+def test_a_group_takes_twenty_messages_a_minute() -> None:
+    pacing = Pacing(30, 1, margin=1.0)
+    tickets = [pacing.want(-1001, Priority.ANSWER) for _ in range(3)]
+    assert Sends(pacing).run(tickets, rtt=0.0) == [0.0, 3.0, 6.0]
+
+
+def test_a_paused_chat_waits_while_others_go_on() -> None:
+    pacing = Pacing(30, 1)
+    pacing.pause_chat(-1001, 5.0)
+    group, private = pacing.want(-1001, Priority.ANSWER), pacing.want(7, Priority.NOTICE)
+    assert pacing.grant(1.0)[0] == [private]
+    assert pacing.grant(4.9)[0] == []
+    assert pacing.grant(5.0)[0] == [group]
+
+
+def test_a_send_asking_again_keeps_its_turn() -> None:
+    pacing = Pacing(30, 1)
+    first = pacing.want(7, Priority.NOTICE)
+    pacing.grant(0.0)
+    later = pacing.want(7, Priority.NOTICE)
+    pacing.ended(first, 0.1)  # refused with a 429, say: it asks again with its place
+    again = pacing.want(7, Priority.NOTICE, first.seq)
+    assert pacing.grant(2.0)[0] == [again]
+    pacing.ended(again, 2.1)
+    assert pacing.grant(4.0)[0] == [later]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,11 @@ from services.db.models import Outbox
 from services.inbox import AlreadyHandled, Handling, Received
 
 LEASE = timedelta(seconds=60)
+ME = "this-host:1:me"
+
+
+def never_gone(holder: str) -> bool:
+    return False
 
 
 def received(*ids: int) -> list[Received]:
@@ -37,8 +43,8 @@ async def test_an_update_is_stored_once(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     async with sessions() as session:
-        assert await inbox.store(session, received(7, 8), clock.now(), LEASE) == {7, 8}
-        assert await inbox.store(session, received(8, 9), clock.now(), LEASE) == {9}
+        assert await inbox.store(session, received(7, 8), clock.now(), LEASE, ME) == {7, 8}
+        assert await inbox.store(session, received(8, 9), clock.now(), LEASE, ME) == {9}
         assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 3
 
 
@@ -46,7 +52,7 @@ async def test_the_first_write_marks_the_update_and_a_repeat_is_refused(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     async with sessions() as session:
-        await inbox.store(session, received(7), clock.now(), LEASE)
+        await inbox.store(session, received(7), clock.now(), LEASE, ME)
     first = Handling(7, clock.now())
     async with sessions() as session:
         inbox.carry(session, [first])
@@ -67,16 +73,48 @@ async def test_the_first_write_marks_the_update_and_a_repeat_is_refused(
     assert keys == ["a"] and not again.marked
 
 
-async def test_pending_updates_are_those_unhandled_and_let_go(
+async def test_pending_updates_are_those_unhandled_and_held_by_no_live_worker(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    def pending() -> Any:
+        return inbox.pending(session, clock.now(), LEASE, "other", never_gone, 10)
+
+    async with sessions() as session:
+        await inbox.store(session, received(1, 2, 3), clock.now(), LEASE, ME)
+        await inbox.mark_handled(session, [2], clock.now())
+        assert await pending() == []  # still held by ME
+        await inbox.release(session, [3], ME)
+        assert [r.update_id for r in await pending()] == [3]
+        clock.advance(LEASE + timedelta(seconds=1))  # ME is gone, its hold has run out
+        assert [(r.update_id, r.attempts) for r in await pending()] == [(1, 2), (3, 3)]
+        clock.advance(timedelta(days=2))
+        assert await inbox.prune(session, clock.now() - timedelta(days=1)) == 1
+
+
+async def test_a_holder_known_to_be_gone_is_not_waited_for(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     async with sessions() as session:
-        await inbox.store(session, received(1, 2, 3), clock.now(), LEASE)
-        await inbox.mark_handled(session, [2], clock.now())
-        assert await inbox.pending(session, clock.now(), LEASE) == []  # still held
-        await inbox.release(session, [3])
-        assert [r.update_id for r in await inbox.pending(session, clock.now(), LEASE)] == [3]
-        clock.advance(LEASE + timedelta(seconds=1))  # whoever held 1 and 3 is gone
-        assert [r.update_id for r in await inbox.pending(session, clock.now(), LEASE)] == [1, 3]
-        clock.advance(timedelta(days=2))
-        assert await inbox.prune(session, clock.now() - timedelta(days=1)) == 1
+        await inbox.store(session, received(1), clock.now(), LEASE, "killed")
+        await inbox.store(session, received(2), clock.now(), LEASE, "alive")
+        taken = await inbox.pending(
+            session, clock.now(), LEASE, "me", lambda holder: holder == "killed", 10
+        )
+        assert [r.update_id for r in taken] == [1]
+        # Renewing is the holder's alone: "killed" renews nothing of what "me" now holds.
+        await inbox.renew(session, [1], clock.now() + 10 * LEASE, "killed")
+        clock.advance(LEASE + timedelta(seconds=1))
+        retaken = await inbox.pending(session, clock.now(), LEASE, "third", never_gone, 10)
+        assert [r.update_id for r in retaken] == [1, 2]
+
+
+async def test_a_chats_earliest_unhandled_update_is_what_its_later_ones_wait_for(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    async with sessions() as session:
+        await inbox.store(session, received(4, 5, 6), clock.now(), LEASE, ME)
+        await inbox.mark_handled(session, [4], clock.now())
+        assert await inbox.earliest_unhandled(session, [504, 505, 506, 999]) == {
+            505: 5,
+            506: 6,
+        }

@@ -1,5 +1,6 @@
-"""Which database errors mean that the database cannot serve anyone now (503), as against a
-request the code got wrong (a bug, which stays a 500)."""
+"""Which database errors mean that the database cannot serve anyone now (the HTTP API answers
+503, an update is handled again later), as against work the code got wrong (a bug: a 500, or
+an update given up)."""
 
 from __future__ import annotations
 
