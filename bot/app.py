@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -12,10 +13,12 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
 from bot.budget import BudgetMiddleware, SendBudget
+from bot.conversation_redis import CommittedStorage
 from bot.conversations import DatabaseStorage
 from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
@@ -30,6 +33,8 @@ from bot.middlewares import (
 )
 from bot.private_chats import PrivateChatsOnly
 from bot.settings import Settings
+from bot.shared_budget import SharedBudget
+from bot.wake import SharedWake
 from bot.webhook import register_webhook
 from bot.workers import worker_name
 from handlers import get_routers
@@ -56,6 +61,9 @@ class App:
     inbox: UpdateInbox
     # This process among several: what its claims and leases are held by.
     worker: str
+    # Where several processes share the bot (REDIS_URL): its budget and the senders' wake-ups.
+    redis: Redis | None = None
+    shared_wake: SharedWake | None = None
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -80,7 +88,7 @@ def create_storage(
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return CommittedStorage(RedisStorage.from_url(settings.redis_url))
     return DatabaseStorage(sessions, clock)
 
 
@@ -122,17 +130,43 @@ def build_app(
     sessions = session_factory(engine)
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
-    budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    if budget is None:
+        shared = partial(SharedBudget, redis, bot.id) if redis is not None else None
+        budget = SendBudget(settings.send_rate_global, settings.send_rate_per_chat, shared)
     # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
     bot.session.middleware(BudgetMiddleware(budget))
     worker = worker_name()
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
+    shared_wake = SharedWake(redis, bot.id) if redis is not None else None
+    sender.announce = shared_wake
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
     updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker)
     return App(
-        settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates, worker
+        settings,
+        clock,
+        engine,
+        sessions,
+        i18n,
+        bot,
+        dispatcher,
+        budget,
+        sender,
+        updates,
+        worker,
+        redis,
+        shared_wake,
     )
+
+
+async def close(app: App) -> None:
+    """Let go of the connections the app holds."""
+    await app.bot.session.close()
+    await app.dispatcher.storage.close()
+    if app.redis is not None:
+        await app.redis.aclose()
+    await app.engine.dispose()
 
 
 async def prepare(app: App) -> None:

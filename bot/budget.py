@@ -5,11 +5,15 @@ out for exactly its retry_after, then the call is made again (Telegram did not a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -19,10 +23,13 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from redis.exceptions import RedisError
 
 from bot.pacing import Pacing, Priority, Ticket
+from bot.shared_budget import Rates, SharedBudget, rates_of
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # A press whose redraw waits longer than this for the budget is answered first.
 PROMPT = 0.5
@@ -46,11 +53,28 @@ def sending_as(priority: Priority) -> Iterator[None]:
 
 
 class SendBudget:
-    def __init__(self, per_second: float, per_chat_per_second: float) -> None:
+    """This process's queue of sends; with `shared`, each send granted here also takes its
+    slot in the budget every process of the bot shares (`bot/shared_budget.py`)."""
+
+    def __init__(
+        self,
+        per_second: float,
+        per_chat_per_second: float,
+        shared: Callable[[Rates], SharedBudget] | None = None,
+    ) -> None:
         self.pacing = Pacing(per_second, per_chat_per_second)
+        self.shared = shared(rates_of(self.pacing)) if shared is not None else None
         self._granting: dict[Ticket, asyncio.Future[None]] = {}
         self._ended: dict[int, asyncio.Event] = {}
         self._timer: asyncio.TimerHandle | None = None
+        # One send of this process at a time waits on the shared overall budget, the rest
+        # behind it in the order granted here: the shared budget is not asked by every
+        # waiting send at each free slot.
+        self._overall = asyncio.Lock()
+        self._tokens: dict[Ticket, str] = {}
+        self._token_ids = itertools.count()
+        self._prefix = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
+        self._shared_tasks: set[asyncio.Task[None]] = set()
 
     async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
         """Wait for the chat's turn and an overall slot; `ended` must follow. A send asking
@@ -65,13 +89,48 @@ class SendBudget:
             self._granting.pop(ticket, None)
             self.release(ticket)
             raise
+        if self.shared is not None:
+            try:
+                await self._take_shared(self.shared, ticket)
+            except BaseException:
+                self.release(ticket)
+                raise
         return ticket
+
+    async def _take_shared(self, shared: SharedBudget, ticket: Ticket) -> None:
+        token = f"{self._prefix}{next(self._token_ids)}"
+        while True:
+            async with self._overall:
+                while True:
+                    try:
+                        wait = await shared.take(ticket.chat_id, ticket.priority, token)
+                    except RedisError as error:
+                        _redis_failed(error)
+                        return
+                    if wait is None:
+                        self._tokens[ticket] = token
+                        # Its round trip counts from now, not from the wait for the others.
+                        ticket.started = self._now()
+                        return
+                    if wait.chat:
+                        break
+                    await asyncio.sleep(wait.seconds)
+            await asyncio.sleep(wait.seconds)
 
     def ended(self, ticket: Ticket, answered: bool = True) -> None:
         """The send was answered by Telegram (`answered`), or failed on the way."""
-        self.pacing.ended(ticket, self._now(), answered)
+        now = self._now()
+        arrived = self.pacing.ended(ticket, now, answered)
+        token = self._tokens.pop(ticket, None)
+        if self.shared is not None and token is not None and arrived is not None:
+            self._tell_shared(self.shared.ended(ticket.chat_id, token, now - arrived))
         self._chat_free(ticket.chat_id)
         self._poll()
+
+    def _tell_shared(self, told: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(_quietly(told))
+        self._shared_tasks.add(task)
+        task.add_done_callback(self._shared_tasks.discard)
 
     def _chat_free(self, chat_id: int) -> None:
         event = self._ended.pop(chat_id, None)
@@ -81,17 +140,24 @@ class SendBudget:
     def release(self, ticket: Ticket) -> None:
         """A slot granted and not used."""
         self.pacing.drop(ticket)
+        token = self._tokens.pop(ticket, None)
+        if self.shared is not None and token is not None:
+            self._tell_shared(self.shared.release(ticket.chat_id, token))
         self._chat_free(ticket.chat_id)
         self._poll()
 
     def pause(self, seconds: float) -> None:
         self.pacing.pause(self._now() + seconds)
+        if self.shared is not None:
+            self._tell_shared(self.shared.pause(seconds))
         self._poll()
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         """A 429 for a group: only that chat waits (a group's own limit, which anyone adding
         the bot to groups could run into, must not stop every send)."""
         self.pacing.pause_chat(chat_id, self._now() + seconds)
+        if self.shared is not None:
+            self._tell_shared(self.shared.pause_chat(chat_id, seconds))
         self._poll()
 
     async def wait_out(self, seconds: float) -> None:
@@ -107,6 +173,8 @@ class SendBudget:
                 await self._ended.setdefault(chat_id, asyncio.Event()).wait()
                 continue
             wait = free_at - self._now()
+            if wait <= 0 and self.shared is not None:
+                wait = await _quietly(self.shared.chat_wait(chat_id)) or 0.0
             if wait <= 0:
                 return
             await asyncio.sleep(wait)
@@ -135,6 +203,20 @@ class SendBudget:
             self._timer = asyncio.get_running_loop().call_at(wake, self._poll)
         if self.pacing.chats > FORGET_IDLE_OVER:
             self.pacing.forget_idle(self._now())
+
+
+async def _quietly(told: Awaitable[_T]) -> _T | None:
+    try:
+        return await told
+    except RedisError as error:
+        _redis_failed(error)
+        return None
+
+
+def _redis_failed(error: RedisError) -> None:
+    """Sends go on within this process's own budget while Redis does not answer; a 429 that
+    follows is waited out as always."""
+    log.warning("the shared send budget is unreachable (%s); sending on this process's own", error)
 
 
 # Calls that send or edit a message count towards Telegram's limits; a chat action does not.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,12 +96,20 @@ class OutboxSender:
             per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
         )
         self._wakeup = asyncio.Event()
+        # Set where several processes share the outbox (`bot/wake.py`).
+        self.announce: Callable[[], None] | None = None
         self._stopping = False
         self._rendering = asyncio.Semaphore(RENDERING)
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
     def wake(self) -> None:
+        """Rows were queued: deliver them here, and tell the bot's other processes."""
+        self._wakeup.set()
+        if self.announce is not None:
+            self.announce()
+
+    def wake_here(self) -> None:
         self._wakeup.set()
 
     async def stop(self, grace: float) -> None:
@@ -109,7 +117,7 @@ class OutboxSender:
         let go of the chats not done, so another worker (or the next start) sends their rows
         at once."""
         self._stopping = True
-        self.wake()
+        self.wake_here()
         running = list(self._tasks)
         if running:
             await asyncio.wait(running, timeout=grace)
@@ -162,7 +170,7 @@ class OutboxSender:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("outbox chat delivery failed", exc_info=task.exception())
-        self.wake()
+        self.wake_here()
 
     async def deliver_due(self) -> int:
         """One round, waited for: every due row, chats in parallel, each chat in order."""

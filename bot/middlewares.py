@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 
 # The unit of work of the update being handled, for the conversation storage to write in.
 current_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_WHEN_DONE = "when_done"
+
+
+def when_done(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
+    """Do `action` once the handler working in the update's unit of work is done, whether it
+    succeeded or failed (the action sees what was committed)."""
+    session.info.setdefault(_WHEN_DONE, []).append(action)
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -66,6 +73,8 @@ class DatabaseMiddleware(BaseMiddleware):
                     return result
                 finally:
                     current_session.reset(token)
+                    for action in session.info.pop(_WHEN_DONE, ()):
+                        await action()
         finally:
             self.wake()
 

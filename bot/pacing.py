@@ -136,11 +136,12 @@ class Pacing:
             granted.append(ticket)
         return granted, self._wake(None)
 
-    def ended(self, ticket: Ticket, now: float, answered: bool = True) -> None:
+    def ended(self, ticket: Ticket, now: float, answered: bool = True) -> float | None:
         """A granted send was answered by Telegram, or failed on the way (then its arrival is
-        unknown and its place is held for a whole second from now)."""
+        unknown and its place is held for a whole second from now). Returns its latest
+        possible arrival (None: the ticket was not granted)."""
         if ticket.started is None:
-            return
+            return None
         started, ticket.started = ticket.started, None
         self._travelling -= 1
         latest_arrival = now
@@ -154,6 +155,7 @@ class Pacing:
         interval = self.group_interval if ticket.chat_id < 0 else self.chat_interval
         chat.free_at = max(chat.free_at, latest_arrival + interval)
         self._offer(ticket.chat_id, chat, now)
+        return latest_arrival
 
     def pause(self, until: float) -> None:
         """Telegram said retry_after: nothing starts before `until`."""

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Literal
 
-from bot.app import App, prepare_data, set_up_bot
+from bot.app import App, close, prepare_data, set_up_bot
 from bot.http.server import start_http
 from bot.jobs import create_scheduler
 from bot.polling import poll
@@ -74,8 +74,7 @@ async def run(app: App, role: Role = "all") -> None:
         with contextlib.suppress(Exception):
             async with app.sessions() as session:
                 await leases.release(session, POLLER, app.worker)
-        await app.bot.session.close()
-        await app.engine.dispose()
+        await close(app)
 
 
 async def _hold(app: App, name: str, hold: timedelta, *, refuse: bool = False) -> bool:
@@ -106,6 +105,8 @@ async def _serve(app: App, role: Role, polling: bool) -> None:
     scheduler = None
     if role in ("worker", "all"):
         background.append(asyncio.create_task(app.sender.run()))
+        if app.shared_wake is not None:
+            background.append(asyncio.create_task(app.shared_wake.listen(app.sender.wake_here)))
         scheduler = create_scheduler(app)
         scheduler.start()
     http = await start_http(app, serves_updates=role in ("web", "all"))

@@ -7,7 +7,7 @@ import contextlib
 
 from aiogram import Bot, Router
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Filter
 from aiogram.types import ChatMemberUpdated
 from aiogram.utils.i18n import I18n
@@ -40,7 +40,9 @@ async def added(event: ChatMemberUpdated, bot: Bot, i18n: I18n, settings: Settin
     # A channel where the bot may not post, or any other refusal, still ends with it leaving.
     with contextlib.suppress(TelegramAPIError):
         await bot.send_message(event.chat.id, text)
-    with contextlib.suppress(TelegramAPIError):
+    # Already gone is gone; a network or server error is not: the update fails and is
+    # handled again, so the bot does not stay where it reveals nothing but could be written to.
+    with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
         await bot.leave_chat(event.chat.id)
 
 

@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramForbiddenError
-from aiogram.methods import DeleteMyCommands, SendMessage, SetMyCommands, TelegramMethod
+from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError
+from aiogram.methods import (
+    DeleteMyCommands,
+    LeaveChat,
+    SendMessage,
+    SetMyCommands,
+    TelegramMethod,
+)
 from sqlalchemy import func, select
 
 from bot import commands
@@ -85,6 +91,31 @@ async def test_a_channel_where_it_may_not_post_is_left_all_the_same(
     channel = group("channel", -100900)
     calls = await tg.membership(channel, OLGA, "left", "member")
     assert sent(calls) == [("SendMessage", channel.id, LEAVING), ("LeaveChat", channel.id, None)]
+
+
+async def test_a_leave_lost_on_the_network_fails_the_update_so_it_is_handled_again(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = tg.recorder
+    answer = recorder.make_request
+    attempts = 0
+
+    async def cut_once(bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        nonlocal attempts
+        if isinstance(method, LeaveChat) and not attempts:
+            attempts += 1
+            recorder.calls.append(method)
+            raise TelegramNetworkError(method, "connection reset")
+        return await answer(bot, method, timeout)
+
+    monkeypatch.setattr(recorder, "make_request", cut_once)
+    with pytest.raises(TelegramNetworkError):
+        await tg.membership(GROUP, OLGA, "left", "member")
+    assert sent(await tg.membership(GROUP, OLGA, "left", "member"))[-1] == (
+        "LeaveChat",
+        GROUP.id,
+        None,
+    )
 
 
 @pytest.mark.parametrize(("old", "new"), [("member", "left"), ("administrator", "kicked")])
