@@ -8,10 +8,13 @@ go out.
 Prints one JSON line per number of workers: requests handled per second (customers' updates,
 from the first received to the last handled), worker CPU-seconds and database transactions
 per request (the whole load, notifications included, over the 500 requests), messages per
-second over the send period (first to last accepted send) against the 30/s budget, the 429s
-the emulator answered (overall and per chat), and what was lost, came twice or came out of
-order. The goal: at any number of workers, a send rate of at least 95% of 30/s with no 429,
-and CPU per request with three workers at most 1.3 times that of one.
+second against the 30/s budget over the send period (first to last accepted send) and over its
+part while at least 30 chats still had messages to come (`_full`: past it, each chat's 1/s
+bounds the rate, not the budget), the longest stretch with no send, the 429s the emulator
+answered (overall and per chat), what was lost, came twice or came out of order, how often
+the webhook and the command menus were set, and the workers' exit codes after SIGTERM. The
+goal: at any number of workers, a send rate of at least 95% of 30/s with no 429, and CPU per
+request with three workers at most 1.3 times that of one.
 
     python -m benchmarks.workers --database-url postgresql+asyncpg://… --redis-url redis://…
                                  [--workers 1 2 3] [--latency 0.05]
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import tempfile
 import time
@@ -34,6 +38,7 @@ from sqlalchemy import func, select
 
 from benchmarks.cluster import Cluster, cluster, reset, transactions
 from benchmarks.cluster_load import FIRST_CUSTOMER, Customers, Load, Seen, outcome, seed
+from bot.emulator import RequestRecord
 from bot.emulator.ratelimit import counts_towards_limits
 from services.db.engine import create_engine, session_factory
 from services.db.inbox import InboxUpdate
@@ -50,12 +55,14 @@ async def run(
     *,
     latency: float = 0.05,
     kill_at: float | None = None,
+    migrated: bool = True,
     quiet: float = 30.0,
     **env: str,
 ) -> dict[str, Any]:
-    """One run on an emptied database; with `kill_at`, the first worker is killed (SIGKILL)
-    once that share of the customers has written all they meant to."""
-    await reset(database_url, redis_url)
+    """One run on an emptied database (not even migrated, unless `migrated`: the workers
+    migrate it as they start); with `kill_at`, the first worker is killed (SIGKILL) once that
+    share of the customers has written all they meant to."""
+    await reset(database_url, redis_url, migrated=migrated)
     async with cluster(
         size, database_url, redis_url, workdir, latency=latency, env=env
     ) as running:
@@ -76,17 +83,11 @@ async def run(
         await seen.until_done(emulator, load, quiet)
         seconds = time.monotonic() - start
         cpu = running.cpu_seconds() - cpu
-        sends = [
-            r.time
-            for r in emulator.requests
-            if r.status == 200 and counts_towards_limits(r.method)
-        ]
+        requests = list(emulator.requests)
         refused = Counter(record.scope for record in emulator.rate_limited)
     # Stopped workers have reported every transaction.
     xacts = await transactions(database_url) - xacts
     handled = await handled_per_second(database_url, load)
-    span = sends[-1] - sends[0] if len(sends) > 1 else 0.0
-    rate = (len(sends) - 1) / span if span > 0 else 0.0
     return {
         "benchmark": "workers",
         "workers": size,
@@ -99,12 +100,53 @@ async def run(
         "cpu_per_request": round(cpu / load.customers, 4),
         "transactions": xacts,
         "transactions_per_request": round(xacts / load.customers, 2),
-        "messages": len(sends),
-        "messages_per_second": round(rate, 2),
-        "budget_used": round(rate / BUDGET, 3),
+        **sending(requests),
         "http_429": sum(refused.values()),
         "http_429_by_scope": dict(refused),
         **await outcome(database_url, customers, seen),
+        **setup(requests),
+        "exit_codes": [worker.exited for worker in running.workers],
+    }
+
+
+def sending(requests: list[RequestRecord]) -> dict[str, Any]:
+    """Messages per second over the send period (first to last accepted send), and over its
+    part while at least `BUDGET` chats still had messages to come (after that, each chat's
+    1/s bounds the rate, not the overall budget); the longest stretch with no send."""
+    sends = [
+        (r.time, r.chat_id)
+        for r in requests
+        if r.status == 200 and counts_towards_limits(r.method)
+    ]
+    if len(sends) < 2:
+        return {"messages": len(sends)}
+    times = [t for t, _ in sends]
+    last_of = {chat: t for t, chat in sends}
+    full_until = sorted(last_of.values())[-BUDGET] if len(last_of) >= BUDGET else times[0]
+    full = [t for t in times if t <= full_until]
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    rate_full = (len(full) - 1) / (full[-1] - full[0]) if len(full) > 1 else 0.0
+    return {
+        "messages": len(sends),
+        "messages_per_second": round(rate, 2),
+        "budget_used": round(rate / BUDGET, 3),
+        "messages_per_second_full": round(rate_full, 2),
+        "budget_used_full": round(rate_full / BUDGET, 3),
+        "longest_silence": round(max(b - a for a, b in itertools.pairwise(times)), 2),
+    }
+
+
+def setup(requests: list[RequestRecord]) -> dict[str, int]:
+    """How often the webhook was set, and how many command menus were set more than once."""
+    menus = Counter(
+        (json.dumps(r.params.get("scope"), sort_keys=True), r.params.get("language_code"))
+        for r in requests
+        if r.method == "setMyCommands"
+    )
+    return {
+        "set_webhook": sum(1 for r in requests if r.method == "setWebhook"),
+        "menus_set": len(menus),
+        "menus_set_again": sum(1 for count in menus.values() if count > 1),
     }
 
 
