@@ -12,6 +12,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands, migrate
@@ -56,6 +57,8 @@ class App:
     inbox: UpdateInbox
     # This process among several: what its claims and leases are held by.
     worker: str
+    # With REDIS_URL: the client of the conversation state, which /healthz asks too.
+    redis: Redis | None
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -74,13 +77,17 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
+def create_redis(settings: Settings) -> Redis | None:
+    return Redis.from_url(settings.redis_url) if settings.redis_url else None
+
+
 def create_storage(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+    redis: Redis | None, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> BaseStorage:
-    if settings.redis_url:
+    if redis is not None:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return RedisStorage(redis)
     return DatabaseStorage(sessions, clock)
 
 
@@ -90,9 +97,10 @@ def create_dispatcher(
     sessions: async_sessionmaker[AsyncSession],
     i18n: I18n,
     sender: OutboxSender,
+    redis: Redis | None,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
-        storage=create_storage(settings, sessions, clock),
+        storage=create_storage(redis, sessions, clock),
         settings=settings,
         clock=clock,
         writes=customer_writes(sessions, clock),
@@ -123,15 +131,27 @@ def build_app(
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
     budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+    redis = create_redis(settings)
     # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
     bot.session.middleware(BudgetMiddleware(budget))
     worker = worker_name()
     sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
-    dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
+    dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender, redis)
     updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker)
     return App(
-        settings, clock, engine, sessions, i18n, bot, dispatcher, budget, sender, updates, worker
+        settings,
+        clock,
+        engine,
+        sessions,
+        i18n,
+        bot,
+        dispatcher,
+        budget,
+        sender,
+        updates,
+        worker,
+        redis,
     )
 
 

@@ -12,18 +12,29 @@ from bot.http.body import APP_MAX_BODY
 from bot.http.openapi import document
 from bot.http.schemas import Health
 from bot.webhook import add_webhook_route
-from services.health import database_ok
+from services.health import database_ok, redis_ok
 
 if TYPE_CHECKING:
     from bot.app import App
 
 
+# Redis answers a PING within this, or is reported unreachable.
+REDIS_TIMEOUT = 1.0
+
+
 async def _healthz(request: web.Request) -> web.Response:
     app = request.app[APP]
     async with app.sessions() as session:
-        ok = await database_ok(session)
-    health = Health(status="ok" if ok else "error", database="ok" if ok else "unreachable")
-    return web.json_response(health.model_dump(), status=200 if ok else 503)
+        database = await database_ok(session)
+    redis = None if app.redis is None else await redis_ok(app.redis, REDIS_TIMEOUT)
+    health = Health(
+        status="ok" if database and redis is not False else "error",
+        database="ok" if database else "unreachable",
+        redis=None if redis is None else "ok" if redis else "unreachable",
+    )
+    return web.json_response(
+        health.model_dump(exclude_none=True), status=200 if health.status == "ok" else 503
+    )
 
 
 async def _openapi(request: web.Request) -> web.Response:
