@@ -22,6 +22,7 @@ from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.inbox import UpdateInbox
+from bot.metrics import Metrics
 from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
@@ -57,6 +58,7 @@ class App:
     inbox: UpdateInbox
     # This process among several: what its claims and leases are held by.
     worker: str
+    metrics: Metrics
     # With REDIS_URL: the client of the conversation state, which /healthz asks too.
     redis: Redis | None
 
@@ -131,14 +133,15 @@ def build_app(
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
     budget = budget or SendBudget(settings.send_rate_global, settings.send_rate_per_chat)
+    metrics = Metrics()
     redis = create_redis(settings)
     # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
-    bot.session.middleware(BudgetMiddleware(budget))
+    bot.session.middleware(BudgetMiddleware(budget, metrics))
     worker = worker_name()
-    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
+    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker, metrics)
     dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender, redis)
-    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker)
+    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker, metrics)
     return App(
         settings,
         clock,
@@ -151,6 +154,7 @@ def build_app(
         sender,
         updates,
         worker,
+        metrics,
         redis,
     )
 

@@ -20,6 +20,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramR
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.metrics import Metrics
 from bot.pacing import Pacing, Priority, Ticket
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,9 @@ def limited_chat(method: TelegramMethod[Any]) -> int | None:
 class BudgetMiddleware(BaseRequestMiddleware):
     prompt = PROMPT
 
-    def __init__(self, budget: SendBudget) -> None:
+    def __init__(self, budget: SendBudget, metrics: Metrics) -> None:
         self.budget = budget
+        self.metrics = metrics
 
     async def __call__(
         self,
@@ -179,6 +181,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
                     self.budget.pause_chat(chat_id, flood.retry_after)
                 else:
                     self.budget.pause(flood.retry_after)
+                self.metrics.flooded("chat" if chat_id < 0 else "overall")
                 log.warning(
                     "Telegram asked to wait %s s; %s is made again then",
                     flood.retry_after,
@@ -195,6 +198,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
                 self.budget.ended(ticket, answered=False)
                 raise
             self.budget.ended(ticket)
+            self.metrics.sent(_priority.get())
             return response
 
     async def _unlimited(
@@ -207,6 +211,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as flood:
+                self.metrics.flooded("call")
                 log.warning(
                     "Telegram asked to wait %s s; %s is made again then",
                     flood.retry_after,

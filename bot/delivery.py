@@ -25,6 +25,7 @@ from bot.budget import SendBudget, sending_as
 from bot.delivery_claims import ChatClaims
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, Rendered, combine
+from bot.metrics import Metrics
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.pacing import Priority
 from bot.settings import Settings
@@ -76,6 +77,7 @@ class OutboxSender:
         i18n: I18n,
         budget: SendBudget,
         worker: str,
+        metrics: Metrics,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -94,6 +96,7 @@ class OutboxSender:
             settings.outbox_lease,
             rows=min(MAX_CLAIM, max(1, int(settings.send_rate_global * ahead))),
             per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
+            metrics=metrics,
         )
         self._wakeup = asyncio.Event()
         self._stopping = False

@@ -142,7 +142,7 @@ class Settings(BaseSettings):
         if url.port not in (None, *WEBHOOK_PORTS):
             raise ValueError("Telegram posts updates only to ports 443, 80, 88 or 8443")
         path = url.path or "/"
-        if path == "/healthz" or path.startswith("/api/"):
+        if path in ("/healthz", "/metrics") or path.startswith("/api/"):
             raise ValueError(f"the path {path!r} is taken by the HTTP API")
         return value
 

@@ -1,5 +1,5 @@
-"""The aiohttp application: /healthz, /api/v1/openapi.json, the API routes and, in webhook mode,
-the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
+"""The aiohttp application: /healthz, /metrics, /api/v1/openapi.json, the API routes and, in
+webhook mode, the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
 
 from __future__ import annotations
 
@@ -37,15 +37,22 @@ async def _healthz(request: web.Request) -> web.Response:
     )
 
 
+async def _metrics(request: web.Request) -> web.StreamResponse:
+    app: App = request.app[APP]
+    return await app.metrics.serve(request, app.sessions, app.clock.now())
+
+
 async def _openapi(request: web.Request) -> web.Response:
     return web.json_response(document())
 
 
 def create_http_app(app: App, serves_updates: bool = True) -> web.Application:
-    """/healthz always; the HTTP API and the webhook where this process takes updates."""
+    """/healthz and /metrics always; the HTTP API and the webhook where this process takes
+    updates."""
     web_app = web.Application(client_max_size=APP_MAX_BODY)
     web_app[APP] = app
     web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/metrics", _metrics)
     if not serves_updates:
         return web_app
     web_app.router.add_get("/api/v1/openapi.json", _openapi)
