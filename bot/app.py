@@ -22,6 +22,7 @@ from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.inbox import UpdateInbox
+from bot.logs import DealOfPress
 from bot.metrics import Metrics
 from bot.middlewares import (
     ActorMiddleware,
@@ -110,6 +111,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(PrivateChatsOnly())
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
+    dispatcher.callback_query.middleware(DealOfPress())
     database = DatabaseMiddleware(sessions, sender.wake)
     dispatcher.message.middleware(database)
     dispatcher.message.middleware(DomainErrorMiddleware())

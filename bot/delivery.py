@@ -29,7 +29,7 @@ from bot.metrics import Metrics
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.pacing import Priority
 from bot.settings import Settings
-from services import outbox, unreachable
+from services import log_context, outbox, unreachable
 from services.access import locale_of
 from services.clock import Clock
 from services.db.models import Outbox, User
@@ -233,6 +233,7 @@ class OutboxSender:
         return await RENDERERS[row.kind](context)
 
     async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
+        log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
         await self._ledger.take()

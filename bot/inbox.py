@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.coalesce import Coalescer
 from bot.metrics import Metrics
 from bot.workers import is_gone
-from services import inbox
+from services import inbox, log_context
 from services.clock import Clock
 from services.db.errors import unavailable
 from services.inbox import AlreadyHandled, Handling, Received
@@ -184,7 +184,8 @@ class UpdateInbox:
                     if chat is not None and not await self._earlier_done(chat, update, queue):
                         continue  # an earlier update joined the queue: it goes first
                     async with self._at_once:
-                        await self._handle(update)
+                        with log_context.handling(update.update_id):
+                            await self._handle(update)
                 except Exception as error:
                     # Left in the inbox, held until its hold runs out: the sweep takes it then,
                     # and this chat's later updates wait for it.

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     digest_time: str = "09:00"
     response_sla: Duration = timedelta(minutes=15)
     working_hours: str = "mon-fri 09:00-18:00"
+    # text, or json: one object per line with the update and deal each line is about.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("owner_ids", mode="before")
     @classmethod
