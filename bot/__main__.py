@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
-from bot import migrate, tokens_cli
+from bot import logs, migrate, tokens_cli
 from bot.app import build_app
 from bot.sandbox.server import serve as serve_sandbox
 from bot.serve import ROLES, CannotStart, run
@@ -55,17 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--host", default="127.0.0.1", help="address of the page")
     sandbox.add_argument("--port", type=int, default=8081, help="port of the page")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # aiogram notes every update it handled at INFO: a line per message is noise in a
-    # business's log (and a cost under load); its errors are still logged.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:
         print(_settings_problems(error), file=sys.stderr)
         return 2
+    logs.configure(settings.log_format)
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         return 0

@@ -228,7 +228,7 @@ async def test_a_crashed_workers_rows_are_sent_after_the_lease(tgf: Harness) -> 
     clock = manual(tgf)
     async with tgf.app.sessions() as session:
         lease = tgf.app.settings.outbox_lease
-        claimed = await outbox_claims.claim(session, "crashed", clock.now(), lease, 10, 10)
+        claimed = (await outbox_claims.claim(session, "crashed", clock.now(), lease, 10, 10)).rows
     assert await tgf.deliver() == []  # another worker holds the chat
     clock.advance(lease + timedelta(seconds=1))
     [sent] = await tgf.deliver()
@@ -255,7 +255,8 @@ async def test_a_chat_taken_over_by_another_worker_gets_no_further_send_from_thi
     async def stall_then_lose_the_chat() -> None:
         clock.advance(lease + timedelta(seconds=1))
         async with tgf.app.sessions() as session:
-            taken.update(await outbox_claims.claim(session, "other", clock.now(), lease, 9, 9))
+            other = await outbox_claims.claim(session, "other", clock.now(), lease, 9, 9)
+            taken.update(other.rows)
         await sender.claims.renew()
 
     flaky.before_send = stall_then_lose_the_chat
