@@ -34,7 +34,7 @@ def _settings_problems(error: ValidationError) -> str:
     return "Invalid settings: " + "; ".join(problems)
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
     running = commands.add_parser(
@@ -54,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--demo", action="store_true", help="preload a small business")
     sandbox.add_argument("--host", default="127.0.0.1", help="address of the page")
     sandbox.add_argument("--port", type=int, default=8081, help="port of the page")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
