@@ -33,7 +33,7 @@ def _settings_problems(error: ValidationError) -> str:
     return "Invalid settings: " + "; ".join(problems)
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
     running = commands.add_parser(
@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--demo", action="store_true", help="preload a small business")
     sandbox.add_argument("--host", default="127.0.0.1", help="address of the page")
     sandbox.add_argument("--port", type=int, default=8081, help="port of the page")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line().parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as error:

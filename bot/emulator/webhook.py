@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import ssl
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,8 @@ class WebhookDelivery:
     """The webhook the bot set, the task pushing updates to it and the last delivery error.
 
     The emulator never reaches the internet: a webhook's host is delivered to only when routed
-    to a local address with route(), standing in for DNS and a TLS-terminating reverse proxy."""
+    to a local address with route(), standing in for DNS and, unless the local address is
+    https://, for a TLS-terminating reverse proxy."""
 
     def __init__(
         self, updates: UpdateQueue, changes: Changes, wall_clock: Callable[[], float]
@@ -44,15 +46,19 @@ class WebhookDelivery:
         self._updates = updates
         self._changes = changes
         self._wall_clock = wall_clock
-        self._routes: dict[str, str] = {}
+        self._routes: dict[str, tuple[str, ssl.SSLContext | None]] = {}
         self._task: asyncio.Task[None] | None = None
         self.webhook: Webhook | None = None
         self.last_error: tuple[int, str] | None = None
 
-    def route(self, public_origin: str, local_origin: str) -> None:
+    def route(
+        self, public_origin: str, local_origin: str, trust: ssl.SSLContext | None = None
+    ) -> None:
         """Deliver to local_origin (http://127.0.0.1:8080) what is meant for public_origin
-        (https://crm.example.com), keeping the path."""
-        self._routes[_origin(public_origin)] = local_origin.rstrip("/")
+        (https://crm.example.com), keeping the path. An https:// local origin (a proxy of
+        one's own) is verified with `trust`, else with the system's certificate authorities,
+        as Telegram verifies a webhook's certificate."""
+        self._routes[_origin(public_origin)] = (local_origin.rstrip("/"), trust)
 
     def set(self, webhook: Webhook) -> None:
         self.webhook = webhook
@@ -73,13 +79,14 @@ class WebhookDelivery:
             self._task.cancel()
             self._task = None
 
-    def _target(self, url: str) -> str | None:
+    def _target(self, url: str) -> tuple[str, ssl.SSLContext | None] | None:
         parts = urlsplit(url)
-        local = self._routes.get(_origin(url))
-        if local is None:
+        route = self._routes.get(_origin(url))
+        if route is None:
             return None
+        local, trust = route
         query = f"?{parts.query}" if parts.query else ""
-        return f"{local}{parts.path}{query}"
+        return f"{local}{parts.path}{query}", trust
 
     async def _push(self, webhook: Webhook) -> None:
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
@@ -141,13 +148,16 @@ class WebhookDelivery:
         if target is None:
             error = "Failed to resolve host: Name or service not known"
         else:
+            local, trust = target
             try:
-                async with client.post(target, json=update) as response:
+                async with client.post(local, json=update, ssl=trust or True) as response:
                     if 200 <= response.status < 300:
                         return True
                     error = f"Wrong response from the webhook: {response.status} {response.reason}"
             except TimeoutError:
                 error = "Read timeout expired"
+            except aiohttp.ClientConnectorCertificateError:
+                error = "SSL error {error:0A000086:SSL routines::certificate verify failed}"
             except aiohttp.ClientConnectorError:
                 error = "Connection refused"
             except aiohttp.ClientError:
