@@ -44,7 +44,8 @@ test: setup browser nginx
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers services
+	$(BIN)/mypy bot handlers services emulator sandbox
+	$(BIN)/lint-imports
 
 locales: setup
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k _ -k ngettext:1,2 -k lazy_gettext \

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from bot import logs, migrate, tokens_cli
 from bot.app import build_app
-from bot.sandbox.server import serve as serve_sandbox
 from bot.serve import ROLES, CannotStart, run
 from bot.settings import Settings
 from services.db.engine import create_engine
@@ -71,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
         return asyncio.run(tokens_cli.run(settings, args))
     if args.command == "sandbox":
+        # The sandbox and its emulator are loaded only when asked for.
+        from sandbox.server import serve as serve_sandbox
+
         return asyncio.run(
             serve_sandbox(settings, host=args.host, port=args.port, with_demo=args.demo)
         )

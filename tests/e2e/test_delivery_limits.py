@@ -21,8 +21,8 @@ from aiogram.methods.base import TelegramType
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.emulator import Emulator, Limits, start_emulator
 from bot.settings import Settings
+from emulator import Emulator, Limits, start_emulator
 from services import outbox
 from services.clock import ManualClock
 from services.db.models import Deal, User

@@ -14,8 +14,8 @@ from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.emulator import Emulator
-from bot.emulator.updates import KEPT_FOR
+from emulator import Emulator
+from emulator.updates import KEPT_FOR
 from tests.tls import self_signed
 
 from .conftest import WALL_START, FakeClock, RawApi

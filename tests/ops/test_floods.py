@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import commands
 from bot.app import App, build_app
-from bot.emulator import Emulator, Limits, start_emulator
 from bot.http.server import create_http_app
 from bot.pacing import UNLIMITED
 from bot.settings import Settings
+from emulator import Emulator, Limits, start_emulator
 from services.clock import ManualClock
 from tests.fakes import GrantingBudget
 from tests.ops.conftest import Ops, samples

@@ -17,7 +17,7 @@ import aiohttp
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import EmulatedUser, RunningEmulator
+from emulator import EmulatedUser, RunningEmulator
 from services.db.inbox import InboxUpdate
 from services.db.models import Outbox
 from tests.e2e.conftest import OWNER_ID

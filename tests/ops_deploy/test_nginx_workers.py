@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import start_emulator
+from emulator import start_emulator
 from services.db.engine import create_engine, session_factory
 from services.db.inbox import InboxUpdate
 from services.db.models import Deal

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from bot.jobs import SWEEPS
-from bot.sandbox.people import OWNER_ID
-from bot.sandbox.sandbox import Sandbox
+from sandbox.people import OWNER_ID
+from sandbox.sandbox import Sandbox
 from services.db.followup_models import ApiToken, Task
 from services.db.models import Deal
 from tests.sandbox.conftest import Client, StartSandbox

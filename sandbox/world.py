@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.http.server import create_http_app
-from bot.sandbox.net import bind, url_of
+from sandbox.net import bind, url_of
 from services import api_tokens
 
 TOKEN_NAME = "sandbox"

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sandbox.demo_data import CONTRACT, DEALS, LOST, MANAGERS, NEW, OWNER, TASKS, DemoDeal
-from bot.sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
+from sandbox.demo_data import CONTRACT, DEALS, LOST, MANAGERS, NEW, OWNER, TASKS, DemoDeal
+from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
 from services import contracts, conversation, customers, intake, invites, pipeline, tasks, users
 from services.access import Actor, actor_of
 from services.content import Content
@@ -17,7 +17,7 @@ from services.db.models import Deal, User
 from services.moments import local_today
 
 if TYPE_CHECKING:
-    from bot.sandbox.sandbox import Sandbox
+    from sandbox.sandbox import Sandbox
 
 
 class _Step(StrEnum):

@@ -11,11 +11,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import create_app as create_emulator_app
-from bot.emulator.server import MAX_BODY
-from bot.sandbox.formats import page_formats
-from bot.sandbox.labels import choose_locale, translated
-from bot.sandbox.sandbox import Sandbox
+from emulator import create_app as create_emulator_app
+from emulator.server import MAX_BODY
+from sandbox.formats import page_formats
+from sandbox.labels import choose_locale, translated
+from sandbox.sandbox import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
 EMULATOR_PREFIX = "/tg"

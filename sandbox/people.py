@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.emulator import EmulatedUser, Emulator
+from emulator import EmulatedUser, Emulator
 
 OWNER_ID = 1001
 FIRST_MANAGER_ID = 2001

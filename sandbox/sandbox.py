@@ -11,9 +11,9 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from bot.app import App
-from bot.emulator import Emulator
 from bot.jobs import Sweep
-from bot.sandbox.people import Person, Roster
+from emulator import Emulator
+from sandbox.people import Person, Roster
 from services.access import CUSTOMER, effective_role
 from services.clock import ManualClock
 from services.db.models import User

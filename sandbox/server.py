@@ -19,18 +19,18 @@ from pydantic import SecretStr
 
 from bot import migrate
 from bot.app import build_app, prepare
-from bot.emulator import Emulator
 from bot.jobs import SWEEPS, Sweep, create_scheduler
 from bot.polling import poll
-from bot.sandbox import demo
-from bot.sandbox.api import EMULATOR_PREFIX, create_web_app
-from bot.sandbox.demo_data import OWNER
-from bot.sandbox.net import CannotListen, bind, url_of
-from bot.sandbox.people import OWNER_ID, Roster
-from bot.sandbox.sandbox import Sandbox
-from bot.sandbox.world import start_world
 from bot.serve import STOP_GRACE
 from bot.settings import Settings
+from emulator import Emulator
+from sandbox import demo
+from sandbox.api import EMULATOR_PREFIX, create_web_app
+from sandbox.demo_data import OWNER
+from sandbox.net import CannotListen, bind, url_of
+from sandbox.people import OWNER_ID, Roster
+from sandbox.sandbox import Sandbox
+from sandbox.world import start_world
 from services.clock import ManualClock
 
 log = logging.getLogger(__name__)
