@@ -19,7 +19,7 @@ from apscheduler.events import (
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import digests, followup_jobs
+from bot import digests, reminder_sweeps
 from bot.metrics import Metrics, SweepOutcome
 from services import inbox
 
@@ -52,10 +52,12 @@ SWEEPS: list[Sweep] = []
 SWEEPS.append(Sweep("inbox", 10, pick_up_updates))
 SWEEPS.append(Sweep("inbox_prune", 3600, prune_inbox))
 SWEEPS.append(Sweep("digests", digests.SWEEP_SECONDS, digests.send_digests))
-SWEEPS.append(Sweep("due_tasks", followup_jobs.DUE_SECONDS, followup_jobs.due_tasks))
-SWEEPS.append(Sweep("overdue_tasks", followup_jobs.OVERDUE_SECONDS, followup_jobs.overdue_tasks))
+SWEEPS.append(Sweep("due_tasks", reminder_sweeps.DUE_SECONDS, reminder_sweeps.due_tasks))
 SWEEPS.append(
-    Sweep("contract_renewals", followup_jobs.RENEWAL_SECONDS, followup_jobs.contract_renewals)
+    Sweep("overdue_tasks", reminder_sweeps.OVERDUE_SECONDS, reminder_sweeps.overdue_tasks)
+)
+SWEEPS.append(
+    Sweep("contract_renewals", reminder_sweeps.RENEWAL_SECONDS, reminder_sweeps.contract_renewals)
 )
 
 

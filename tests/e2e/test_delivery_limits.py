@@ -28,7 +28,7 @@ from services.clock import ManualClock
 from services.db.models import Deal, User
 from services.users import ensure_owners
 from tests.e2e.delivery_seed import FIRST_CHAT, received, seed
-from tests.followup.seed import deal_for
+from tests.reminders.seed import deal_for
 
 CHATS, PER_CHAT = 60, 3
 

@@ -15,8 +15,9 @@ from bot.http.api import ENDPOINTS
 from bot.http.openapi import document
 from bot.http.server import create_http_app
 from services import api_tokens
-from services.db.followup_models import ApiRequest, Task
+from services.db.api_access import ApiRequest
 from services.db.models import Customer, Deal, Message
+from services.db.tasks import Task
 from services.ids import MAX_ID
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness

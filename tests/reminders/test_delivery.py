@@ -28,8 +28,8 @@ from services.db.models import Deal, Outbox, User
 from services.users import ensure_owners
 from tests.dispatcher.conftest import OWNER_ID, make_settings
 from tests.fakes import GrantingBudget, RecordingSession
-from tests.followup.seed import deal_for
 from tests.harness import Harness, person
+from tests.reminders.seed import deal_for
 
 ANNA, BAKO, LEYLA = 200, 201, 100
 

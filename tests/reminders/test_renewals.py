@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import contracts
 from services.clock import ManualClock
-from services.db.followup_models import ContractReminder
+from services.db.contracts import ContractReminder
 from services.db.models import Deal
 from services.errors import AccessDenied, InvalidInput
 from services.renewals import renewal_sweep
-from tests.followup.seed import actor, deal_for, person, queued
+from tests.reminders.seed import actor, deal_for, person, queued
 
 BAKU = ZoneInfo("Asia/Baku")
 BERLIN = ZoneInfo("Europe/Berlin")

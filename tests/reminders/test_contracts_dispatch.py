@@ -7,15 +7,16 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from bot import followup_jobs
+from bot import reminder_sweeps
 from services import api_tokens
-from services.db.followup_models import ApiToken, Contract
+from services.db.api_access import ApiToken
+from services.db.contracts import Contract
 from services.db.models import Deal
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.dispatcher.test_deals_card import ANNA, BAKO, CARD, OLGA, new_deal
 from tests.dispatcher.test_intake import make_manager
-from tests.followup.test_tasks_dispatch import clock_of
 from tests.harness import Harness
+from tests.reminders.test_tasks_dispatch import clock_of
 
 REMINDER = 930
 
@@ -46,7 +47,7 @@ async def test_contract_from_the_card_then_reminders_renew_and_not_renewing(tg: 
     assert buttons(listed) == [[("📂 Open request #1", "do:1")]]
 
     # 30 days before 31 March is 1 March: passed already, so it goes at once.
-    assert await followup_jobs.contract_renewals(tg.app) == 1
+    assert await reminder_sweeps.contract_renewals(tg.app) == 1
     [reminder] = await tg.deliver()
     assert (reminder.chat_id, reminder.text) == (
         ANNA.id,
@@ -57,12 +58,12 @@ async def test_contract_from_the_card_then_reminders_renew_and_not_renewing(tg: 
         [("💤 Remind me tomorrow", "ct:s:1")],
         [("📂 Open request #1", "do:1")],
     ]
-    assert await followup_jobs.contract_renewals(tg.app) == 0
+    assert await reminder_sweeps.contract_renewals(tg.app) == 0
 
     calls = await tg.press(ANNA, "ct:s:1", message_id=REMINDER)
     assert answer_of(calls).text == "💤 I'll remind you again on Mar 3, 2026, 10:00."
     clock_of(tg).advance(timedelta(hours=21))  # 3 March 10:00 in Baku
-    assert await followup_jobs.contract_renewals(tg.app) == 1
+    assert await reminder_sweeps.contract_renewals(tg.app) == 1
     [snoozed_again] = await tg.deliver()
     assert snoozed_again.text.endswith("(in 28 days).\nRequest #1. Renew it?")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
-from bot.followup_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
+from bot.reminder_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
 from services.moments import Preset
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import tasks
 from services.clock import ManualClock
 from services.errors import AccessDenied, InvalidInput
-from tests.followup.seed import actor, deal_for, person, queued
+from tests.reminders.seed import actor, deal_for, person, queued
 
 DAY = timedelta(hours=24)
 

@@ -1,4 +1,4 @@
-"""People and deals for follow-up tests, written straight to the database."""
+"""People and deals for the reminder, task and contract tests, written straight to the database."""
 
 from __future__ import annotations
 
