@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run sandbox test lint browser locales
+.PHONY: setup run sandbox test lint browser nginx locales
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,13 +33,19 @@ browser:
 	@command -v firefox-esr >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr; }
 
-test: setup browser
+# tests/ops_deploy runs deploy/nginx/axin.conf in Debian's nginx.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+test: setup browser nginx
 	$(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers services
+	$(BIN)/mypy bot handlers services emulator sandbox
+	$(BIN)/lint-imports
 
 locales: setup
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k _ -k ngettext:1,2 -k lazy_gettext \

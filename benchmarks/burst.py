@@ -37,8 +37,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot import migrate
-from bot.emulator import Emulator, Limits, start_emulator
-from bot.emulator.models import Event
+from emulator import Emulator, Limits, start_emulator
+from emulator.models import Event
 from services.db.engine import create_engine, session_factory
 from services.db.models import Customer, Deal, User
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import migrate
-from bot.emulator import Emulator, Limits, start_emulator
+from emulator import Emulator, Limits, start_emulator
 from services import outbox
 from services.db.engine import create_engine, session_factory
 from services.db.models import User

@@ -30,8 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bot.emulator import Emulator, start_emulator
-from bot.emulator.models import Event
+from emulator import Emulator, start_emulator
+from emulator.models import Event
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = 1

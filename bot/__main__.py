@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
-from bot import migrate, tokens_cli
+from bot import logs, migrate, tokens_cli
 from bot.app import build_app
-from bot.sandbox.server import serve as serve_sandbox
 from bot.serve import ROLES, CannotStart, run
 from bot.settings import Settings
 from services.db.engine import create_engine
@@ -34,7 +32,7 @@ def _settings_problems(error: ValidationError) -> str:
     return "Invalid settings: " + "; ".join(problems)
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Axın CRM bot")
     commands = parser.add_subparsers(dest="command", required=True)
     running = commands.add_parser(
@@ -54,18 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--demo", action="store_true", help="preload a small business")
     sandbox.add_argument("--host", default="127.0.0.1", help="address of the page")
     sandbox.add_argument("--port", type=int, default=8081, help="port of the page")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # aiogram notes every update it handled at INFO: a line per message is noise in a
-    # business's log (and a cost under load); its errors are still logged.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line().parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as error:
         print(_settings_problems(error), file=sys.stderr)
         return 2
+    logs.configure(settings.log_format)
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         return 0
@@ -73,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
         return asyncio.run(tokens_cli.run(settings, args))
     if args.command == "sandbox":
+        # The sandbox and its emulator are loaded only when asked for.
+        from sandbox.server import serve as serve_sandbox
+
         return asyncio.run(
             serve_sandbox(settings, host=args.host, port=args.port, with_demo=args.demo)
         )

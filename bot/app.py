@@ -24,6 +24,8 @@ from bot.customer_writes import customer_writes
 from bot.delivery import OutboxSender
 from bot.i18n import ActorI18nMiddleware, create_i18n
 from bot.inbox import UpdateInbox
+from bot.logs import DealOfPress
+from bot.metrics import Metrics
 from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
@@ -61,9 +63,11 @@ class App:
     inbox: UpdateInbox
     # This process among several: what its claims and leases are held by.
     worker: str
-    # Where several processes share the bot (REDIS_URL): its budget and the senders' wake-ups.
-    redis: Redis | None = None
-    shared_wake: SharedWake | None = None
+    metrics: Metrics
+    # With REDIS_URL, where several processes share the bot: the conversation state, the send
+    # budget and the senders' wake-ups, which /healthz asks too.
+    redis: Redis | None
+    shared_wake: SharedWake | None
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -82,13 +86,17 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
+def create_redis(settings: Settings) -> Redis | None:
+    return Redis.from_url(settings.redis_url) if settings.redis_url else None
+
+
 def create_storage(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+    redis: Redis | None, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> BaseStorage:
-    if settings.redis_url:
+    if redis is not None:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return CommittedStorage(RedisStorage.from_url(settings.redis_url))
+        return CommittedStorage(RedisStorage(redis))
     return DatabaseStorage(sessions, clock)
 
 
@@ -98,9 +106,10 @@ def create_dispatcher(
     sessions: async_sessionmaker[AsyncSession],
     i18n: I18n,
     sender: OutboxSender,
+    redis: Redis | None,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
-        storage=create_storage(settings, sessions, clock),
+        storage=create_storage(redis, sessions, clock),
         settings=settings,
         clock=clock,
         writes=customer_writes(sessions, clock),
@@ -108,6 +117,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(PrivateChatsOnly())
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))
     ActorI18nMiddleware(i18n).setup(dispatcher)
+    dispatcher.callback_query.middleware(DealOfPress())
     database = DatabaseMiddleware(sessions, sender.wake)
     dispatcher.message.middleware(database)
     dispatcher.message.middleware(DomainErrorMiddleware())
@@ -130,19 +140,20 @@ def build_app(
     sessions = session_factory(engine)
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    metrics = Metrics()
+    redis = create_redis(settings)
     if budget is None:
         shared = partial(SharedBudget, redis, bot.id) if redis is not None else None
         budget = SendBudget(settings.send_rate_global, settings.send_rate_per_chat, shared)
     # In this order: no database connection is held while a send waits for the budget.
     bot.session.middleware(ReleaseDatabaseMiddleware())
-    bot.session.middleware(BudgetMiddleware(budget))
+    bot.session.middleware(BudgetMiddleware(budget, metrics))
     worker = worker_name()
-    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker)
+    sender = OutboxSender(bot, engine, sessions, clock, settings, i18n, budget, worker, metrics)
     shared_wake = SharedWake(redis, bot.id) if redis is not None else None
     sender.announce = shared_wake
-    dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender)
-    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker)
+    dispatcher = create_dispatcher(settings, clock, sessions, i18n, sender, redis)
+    updates = UpdateInbox(dispatcher, bot, sessions, clock, settings.inbox_lease, worker, metrics)
     return App(
         settings,
         clock,
@@ -155,6 +166,7 @@ def build_app(
         sender,
         updates,
         worker,
+        metrics,
         redis,
         shared_wake,
     )

@@ -25,6 +25,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from redis.exceptions import RedisError
 
+from bot.metrics import Metrics
 from bot.pacing import Pacing, Priority, Ticket
 from bot.shared_budget import Rates, SharedBudget, rates_of
 
@@ -237,8 +238,9 @@ def limited_chat(method: TelegramMethod[Any]) -> int | None:
 class BudgetMiddleware(BaseRequestMiddleware):
     prompt = PROMPT
 
-    def __init__(self, budget: SendBudget) -> None:
+    def __init__(self, budget: SendBudget, metrics: Metrics) -> None:
         self.budget = budget
+        self.metrics = metrics
 
     async def __call__(
         self,
@@ -261,6 +263,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
                     self.budget.pause_chat(chat_id, flood.retry_after)
                 else:
                     self.budget.pause(flood.retry_after)
+                self.metrics.flooded("chat" if chat_id < 0 else "overall")
                 log.warning(
                     "Telegram asked to wait %s s; %s is made again then",
                     flood.retry_after,
@@ -277,6 +280,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
                 self.budget.ended(ticket, answered=False)
                 raise
             self.budget.ended(ticket)
+            self.metrics.sent(_priority.get())
             return response
 
     async def _unlimited(
@@ -289,6 +293,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as flood:
+                self.metrics.flooded("call")
                 log.warning(
                     "Telegram asked to wait %s s; %s is made again then",
                     flood.retry_after,

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
-from bot.followup_callbacks import ContractAction, ContractCb
+from bot.reminder_callbacks import ContractAction, ContractCb
 from bot.task_views import open_deal_button
 from services.contracts import ContractView
 

@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 
 from bot.callbacks import DealAction, DealCb
 from bot.deal_callbacks import CardAction, CardCb
-from bot.followup_buttons import contract_button, remind_button
+from bot.deal_card_buttons import contract_button, remind_button
 from bot.render import source_name, stage_name, when
 from bot.settings import Settings
 from services.access import Actor

@@ -25,10 +25,11 @@ from bot.budget import SendBudget, sending_as
 from bot.delivery_claims import ChatClaims
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, Rendered, combine
+from bot.metrics import Metrics
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.pacing import Priority
 from bot.settings import Settings
-from services import outbox, unreachable
+from services import log_context, outbox, unreachable
 from services.access import locale_of
 from services.clock import Clock
 from services.db.models import Outbox, User
@@ -76,6 +77,7 @@ class OutboxSender:
         i18n: I18n,
         budget: SendBudget,
         worker: str,
+        metrics: Metrics,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -94,6 +96,7 @@ class OutboxSender:
             settings.outbox_lease,
             rows=min(MAX_CLAIM, max(1, int(settings.send_rate_global * ahead))),
             per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
+            metrics=metrics,
         )
         self._wakeup = asyncio.Event()
         # Set where several processes share the outbox (`bot/wake.py`).
@@ -238,6 +241,7 @@ class OutboxSender:
         return await RENDERERS[row.kind](context)
 
     async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
+        log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
         await self._ledger.take()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
+from bot.metrics import Metrics
 from services import outbox_claims
 from services.clock import Clock
 from services.db.models import Outbox
@@ -25,6 +26,7 @@ class ChatClaims:
         lease: timedelta,
         rows: int,
         per_chat: int,
+        metrics: Metrics,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -32,6 +34,7 @@ class ChatClaims:
         self.lease = lease
         self.rows = rows
         self.per_chat = per_chat
+        self.metrics = metrics
         self.busy: dict[int, int] = {}
         self._lost: set[int] = set()
         self._releases: Coalescer[int, None] = Coalescer(self._release)
@@ -48,12 +51,13 @@ class ChatClaims:
             return {}
         async with self.sessions() as session:
             now = self.clock.now()
-            by_chat = await outbox_claims.claim(
+            claimed = await outbox_claims.claim(
                 session, self.worker, now, self.lease, room, self.per_chat, set(self.busy)
             )
-        for chat_id, rows in by_chat.items():
+        self.metrics.reclaimed("outbox_chat", claimed.taken_over)
+        for chat_id, rows in claimed.rows.items():
             self.busy[chat_id] = len(rows)
-        return by_chat
+        return claimed.rows
 
     def holds(self, chat_id: int) -> bool:
         return chat_id not in self._lost

@@ -22,8 +22,9 @@ from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coalesce import Coalescer
+from bot.metrics import Metrics
 from bot.workers import is_gone
-from services import inbox
+from services import inbox, log_context
 from services.clock import Clock
 from services.db.errors import unavailable
 from services.inbox import AlreadyHandled, Handling, Received
@@ -71,6 +72,7 @@ class UpdateInbox:
         clock: Clock,
         lease: timedelta,
         worker: str,
+        metrics: Metrics,
     ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
@@ -78,6 +80,7 @@ class UpdateInbox:
         self.clock = clock
         self.lease = lease
         self.worker = worker
+        self.metrics = metrics
         # Each chat's updates waiting here, by update_id.
         self._queues: dict[Hashable, list[Update]] = {}
         self._chats: dict[Hashable, asyncio.Task[None]] = {}
@@ -105,12 +108,14 @@ class UpdateInbox:
         async with self.sessions() as session:
             now = self.clock.now()
             left = await inbox.pending(session, now, self.lease, self.worker, self._gone, PICK_UP)
+        self.metrics.reclaimed("inbox_update", sum(r.taken_over for r in left))
         taken = 0
         for received in left:
             if received.update_id in self._known:
                 continue
             if received.attempts > MAX_ATTEMPTS:
                 await self._give_up(received.update_id, f"{MAX_ATTEMPTS} attempts failed")
+                self.metrics.update_failed("given_up")
                 continue
             update = Update.model_validate(received.payload, context={"bot": self.bot})
             self._schedule(update)
@@ -179,7 +184,8 @@ class UpdateInbox:
                     if chat is not None and not await self._earlier_done(chat, update, queue):
                         continue  # an earlier update joined the queue: it goes first
                     async with self._at_once:
-                        await self._handle(update)
+                        with log_context.handling(update.update_id):
+                            await self._handle(update)
                 except Exception as error:
                     # Left in the inbox, held until its hold runs out: the sweep takes it then,
                     # and this chat's later updates wait for it.
@@ -205,17 +211,21 @@ class UpdateInbox:
         handling = Handling(update.update_id, self.clock.now())
         token = inbox.current.set(handling)
         try:
-            await self.dispatcher.feed_update(self.bot, update)
+            with self.metrics.handling():
+                await self.dispatcher.feed_update(self.bot, update)
         except AlreadyHandled:
             log.info("update %s was handled before; nothing changed", update.update_id)
             return
         except Exception as error:
             if not handling.marked and passing(error):
+                self.metrics.update_failed("retried")
                 raise  # tried again later
             if handling.marked:
                 # Its change is kept; what it would have answered is lost.
+                self.metrics.update_failed("answer_lost")
                 log.warning("update %s: answer lost: %r", update.update_id, error)
             else:
+                self.metrics.update_failed("given_up")
                 log.exception("update %s failed", update.update_id)
                 await self._give_up(update.update_id, repr(error))
             return
@@ -223,6 +233,7 @@ class UpdateInbox:
             inbox.current.reset(token)
         if not handling.marked:
             await self._marks(update.update_id)
+        self.metrics.update_handled()
 
     async def _give_up(self, update_id: int, why: str) -> None:
         async with self.sessions() as session:

@@ -1,16 +1,26 @@
 """Periodic sweeps. APScheduler only triggers them; each sweep asks the database (through the
-app's clock) what is due and claims it, so a restart or a clock jump loses nothing."""
+app's clock) what is due and claims it, so a restart or a clock jump loses nothing. Each run,
+and how late it started, is counted in the app's metrics from the scheduler's events."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import digests, followup_jobs
+from bot import digests, reminder_sweeps
+from bot.metrics import Metrics, SweepOutcome
 from services import inbox
 
 if TYPE_CHECKING:
@@ -42,15 +52,44 @@ SWEEPS: list[Sweep] = []
 SWEEPS.append(Sweep("inbox", 10, pick_up_updates))
 SWEEPS.append(Sweep("inbox_prune", 3600, prune_inbox))
 SWEEPS.append(Sweep("digests", digests.SWEEP_SECONDS, digests.send_digests))
-SWEEPS.append(Sweep("due_tasks", followup_jobs.DUE_SECONDS, followup_jobs.due_tasks))
-SWEEPS.append(Sweep("overdue_tasks", followup_jobs.OVERDUE_SECONDS, followup_jobs.overdue_tasks))
+SWEEPS.append(Sweep("due_tasks", reminder_sweeps.DUE_SECONDS, reminder_sweeps.due_tasks))
 SWEEPS.append(
-    Sweep("contract_renewals", followup_jobs.RENEWAL_SECONDS, followup_jobs.contract_renewals)
+    Sweep("overdue_tasks", reminder_sweeps.OVERDUE_SECONDS, reminder_sweeps.overdue_tasks)
 )
+SWEEPS.append(
+    Sweep("contract_renewals", reminder_sweeps.RENEWAL_SECONDS, reminder_sweeps.contract_renewals)
+)
+
+
+# A run more than a second late is not made (APScheduler's misfire grace time); one still
+# running when the next is due makes that one skipped.
+_OUTCOMES: dict[int, SweepOutcome] = {
+    EVENT_JOB_EXECUTED: "ok",
+    EVENT_JOB_ERROR: "error",
+    EVENT_JOB_MISSED: "missed",
+    EVENT_JOB_MAX_INSTANCES: "skipped",
+}
+_EVENTS = (
+    EVENT_JOB_SUBMITTED
+    | EVENT_JOB_EXECUTED
+    | EVENT_JOB_ERROR
+    | EVENT_JOB_MISSED
+    | EVENT_JOB_MAX_INSTANCES
+)
+
+
+def observe(metrics: Metrics, event: Any) -> None:
+    """A scheduler event: a sweep started (as late as the event's run time is past) or ended."""
+    if event.code == EVENT_JOB_SUBMITTED:
+        late = datetime.now(UTC) - min(event.scheduled_run_times)
+        metrics.sweep_started(event.job_id, late.total_seconds())
+    else:
+        metrics.sweep_ended(event.job_id, _OUTCOMES[event.code])
 
 
 def create_scheduler(app: App, sweeps: list[Sweep] = SWEEPS) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_listener(partial(observe, app.metrics), _EVENTS)
     for sweep in sweeps:
         scheduler.add_job(
             sweep.run,

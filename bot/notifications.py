@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import digests, followup_notices, keyboards, render
+from bot import digests, keyboards, reminder_notices, render
 from bot.deal_card import Reader, card_keyboard, card_text
 from services.access import OWNER
 from services.db.models import Outbox, Stage, User
@@ -170,8 +170,8 @@ async def _digest(ctx: Context) -> list[Outgoing]:
     return [Outgoing(method) for method in methods]
 
 
-async def _followup(ctx: Context) -> list[Outgoing]:
-    rendered = await followup_notices.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
+async def _reminder(ctx: Context) -> list[Outgoing]:
+    rendered = await reminder_notices.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
     return [Outgoing(method, deal_id) for method, deal_id in rendered]
 
 
@@ -186,5 +186,5 @@ RENDERERS: dict[str, Renderer] = {
     "stage_notice": _stage_notice,
     "deal_handed_over": _deal_handed_over,
     "digest": _digest,
-    **dict.fromkeys(followup_notices.KINDS, _followup),
+    **dict.fromkeys(reminder_notices.KINDS, _reminder),
 }

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     digest_time: str = "09:00"
     response_sla: Duration = timedelta(minutes=15)
     working_hours: str = "mon-fri 09:00-18:00"
+    # text, or json: one object per line with the update and deal each line is about.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -142,7 +144,7 @@ class Settings(BaseSettings):
         if url.port not in (None, *WEBHOOK_PORTS):
             raise ValueError("Telegram posts updates only to ports 443, 80, 88 or 8443")
         path = url.path or "/"
-        if path == "/healthz" or path.startswith("/api/"):
+        if path in ("/healthz", "/metrics") or path.startswith("/api/"):
             raise ValueError(f"the path {path!r} is taken by the HTTP API")
         return value
 

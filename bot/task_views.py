@@ -12,7 +12,7 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 
 from bot.deal_callbacks import DealOpenCb
-from bot.followup_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
+from bot.reminder_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
 from bot.render import when
 from services.moments import Preset
 from services.phones import display_phone

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.followup_callbacks import TokenAction, TokenCb
+from bot.reminder_callbacks import TokenAction, TokenCb
 from bot.render import when
 from services.api_tokens import NewToken, TokenView
 

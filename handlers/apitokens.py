@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import token_views
 from bot.edits import edit_or_send
-from bot.followup_callbacks import TokenAction, TokenCb
+from bot.reminder_callbacks import TokenAction, TokenCb
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand
 from services import api_tokens

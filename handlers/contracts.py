@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import contract_views
-from bot.followup_callbacks import ContractAction, ContractCb
+from bot.reminder_callbacks import ContractAction, ContractCb
 from bot.render import when
 from bot.settings import Settings
 from bot.task_views import open_deal_button

@@ -15,7 +15,7 @@ from bot.customer_writes import CustomerWrites
 from bot.settings import Settings
 from handlers.filters import AnyCommand, Customer, Has, NotCommand
 from handlers.states import NewRequest
-from services import customers, inbox, intake, views
+from services import customers, inbox, intake, log_context, views
 from services.access import Actor
 from services.clock import Clock
 from services.content import Attachment, Content
@@ -157,7 +157,8 @@ async def contact_shared(
 async def free_message(message: Message, actor: Actor, writes: CustomerWrites) -> None:
     """Writing with no flow open: to the open request's manager, or a new request (whose
     confirmation is queued with it)."""
-    await writes(Request(actor, content_of(message), update=inbox.current.get()))
+    written = await writes(Request(actor, content_of(message), update=inbox.current.get()))
+    log_context.about_deal(written.deal_id)
 
 
 def router() -> Router:

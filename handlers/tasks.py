@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import task_views
 from bot.edits import edit_or_send, edit_or_send_at
-from bot.followup_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
+from bot.reminder_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
 from bot.render import when
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand, Staff

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.followup_models import ApiRequest
+from services.db.api_access import ApiRequest
 
 Response = dict[str, Any]
 

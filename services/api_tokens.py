@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.access import Actor, require_owner
-from services.db.followup_models import ApiToken
+from services.db.api_access import ApiToken
 from services.errors import InvalidInput, NotFound
 
 PREFIX = "axn_"

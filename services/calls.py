@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events, outbox
 from services.contacts import customer_for_phone, open_deal_of
-from services.db.followup_models import Task
 from services.db.models import Customer, Deal, User
+from services.db.tasks import Task
 from services.intake import assign, open_deal
 from services.phones import normalize_phone
 from services.tasks import CALLBACK

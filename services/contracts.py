@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import Actor, require_deal, require_staff
 from services.conversation import get_deal
-from services.db.followup_models import Contract
+from services.db.contracts import Contract
 from services.db.models import Customer, Deal, User
 from services.errors import InvalidInput, NotFound
 from services.intake import open_deal

@@ -32,6 +32,8 @@ class Received:
     chat_id: int | None
     payload: dict[str, Any]
     attempts: int = 1
+    # Taken from another worker that held it and neither handled it nor let it go.
+    taken_over: bool = False
 
 
 @dataclass(eq=False)
@@ -114,12 +116,16 @@ async def pending(
     if is_postgres(session):
         claimable = claimable.with_for_update(skip_locked=True)
     rows = list(await session.scalars(claimable))
+    taken_over = {row.update_id for row in rows if row.holder not in (None, holder)}
     for row in rows:
         row.claimed_until = now + lease
         row.holder = holder
         row.attempts += 1
     await session.commit()
-    return [Received(row.update_id, row.chat_id, row.payload, row.attempts) for row in rows]
+    return [
+        Received(r.update_id, r.chat_id, r.payload, r.attempts, r.update_id in taken_over)
+        for r in rows
+    ]
 
 
 async def renew(

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, outbox
+from services import events, log_context, outbox
 from services.access import Actor
 from services.assignment import pick_assignee, pick_assignees
 from services.content import Content, message_rows, store_all
@@ -54,6 +54,7 @@ async def submit_request(
     now: datetime,
 ) -> Submitted:
     [opened] = await open_requests(session, [Request(actor, content, phone)], now)
+    log_context.about_deal(opened.deal.id)
     queued = [confirmation(actor, opened, now), *announcement(opened, now)]
     await outbox.enqueue_all(session, queued)
     await session.commit()

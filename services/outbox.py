@@ -158,6 +158,16 @@ async def attempts(session: AsyncSession, row_ids: RowIds) -> int:
     return int(most or 0)
 
 
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many rows are not sent yet (nor given up), and when the oldest of them was queued;
+    read through the index on `sent_at`, among the unsent rows only."""
+    waiting = select(func.count(), func.min(_TABLE.c.created_at)).where(
+        _TABLE.c.sent_at.is_(None), _TABLE.c.failed_at.is_(None)
+    )
+    rows, oldest = (await session.execute(waiting)).one()
+    return int(rows), oldest
+
+
 class ChatMessageRow(NamedTuple):
     """A message the bot sent, and the deal a reply to it belongs to."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +44,12 @@ _ROWS = (
     .where(*_DUE, Outbox.chat_id.in_(bindparam("chats", expanding=True)))
     .order_by(Outbox.id)
 )
+# Of the chats no live claim holds, those a claim that ran out still names: its worker stopped
+# or stalled without letting go.
+_LAPSED = select(OutboxChat.chat_id).where(
+    OutboxChat.chat_id.in_(bindparam("chats", expanding=True)),
+    OutboxChat.worker != bindparam("me"),
+)
 _TAKEN = (
     update(Outbox)
     .where(Outbox.id.in_(bindparam("ids", expanding=True)))
@@ -54,6 +60,13 @@ _TAKEN = (
 )
 
 
+class Claimed(NamedTuple):
+    """The rows taken, by chat, and how many of their chats another worker had held."""
+
+    rows: dict[int, list[Outbox]]
+    taken_over: int
+
+
 async def claim(
     session: AsyncSession,
     worker: str,
@@ -62,14 +75,17 @@ async def claim(
     rows: int,
     per_chat: int,
     exclude: Collection[int] = (),
-) -> dict[int, list[Outbox]]:
+) -> Claimed:
     """Claim chats with due rows for `worker` and take up to `per_chat` of each one's rows, in
     order, `rows` at most in all; chats in `exclude` are being delivered by this worker."""
     params: dict[str, Any] = {"now": now, "chats": rows}
     if exclude:
         params["exclude"] = list(exclude)
     candidates = list(await session.scalars(_waiting(bool(exclude)), params))
-    won = await _take(session, candidates, worker, now, now + lease) if candidates else []
+    if not candidates:
+        return Claimed({}, 0)
+    lapsed = set(await session.scalars(_LAPSED, {"chats": candidates, "me": worker}))
+    won = await _take(session, candidates, worker, now, now + lease)
     ids: list[int] = []
     taken: dict[int, int] = {}
     for row_id, chat_id in await session.execute(_ROWS, {"now": now, "chats": won}):
@@ -78,13 +94,13 @@ async def claim(
             ids.append(row_id)
     if not ids:
         await release(session, worker, won)
-        return {}
+        return Claimed({}, 0)
     by_chat: dict[int, list[Outbox]] = {}
     for row in sorted(await session.scalars(_TAKEN, {"ids": ids}), key=lambda r: r.id):
         by_chat.setdefault(row.chat_id, []).append(row)
     # Chats whose rows did not fit are let go at once.
     await release(session, worker, [chat for chat in won if chat not in by_chat])
-    return by_chat
+    return Claimed(by_chat, len(lapsed.intersection(by_chat)))
 
 
 async def _take(

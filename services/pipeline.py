@@ -11,7 +11,7 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, outbox, stages
+from services import events, log_context, outbox, stages
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
@@ -65,6 +65,7 @@ async def _load(session: AsyncSession, actor: Actor, deal_id: int, seen: int) ->
 
 
 async def _allowed(session: AsyncSession, actor: Actor, deal_id: int) -> Deal:
+    log_context.about_deal(deal_id)
     deal = await get_deal(session, deal_id)
     require_deal(actor, deal)
     return deal

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import outbox
 from services.access import OWNER
 from services.contracts import ACTIVE
+from services.db.contracts import Contract, ContractReminder
 from services.db.engine import is_postgres
-from services.db.followup_models import Contract, ContractReminder
 from services.db.models import Deal, User
 from services.moments import MORNING, local_moment, local_today
 

@@ -14,8 +14,8 @@ from services import events, outbox
 from services.access import OWNER, Actor, require_deal, require_staff
 from services.conversation import get_deal
 from services.db.engine import is_postgres
-from services.db.followup_models import Task
 from services.db.models import Customer, Deal, User
+from services.db.tasks import Task
 from services.errors import AccessDenied, InvalidInput, NotFound
 
 REMINDER, CALLBACK = "reminder", "callback"

@@ -7,7 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 
 from bot.callbacks import DealAction, DealCb
 from bot.deal_callbacks import CardAction, CardCb
-from bot.followup_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
+from bot.reminder_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
 from services.ids import MAX_ID
 from services.moments import Preset
 

@@ -50,6 +50,7 @@ def test_a_webhook_without_its_secret_does_not_start(
         ("http://crm.example.com/hook", "s3cret", "only to an https:// address"),
         ("https://crm.example.com:8080/hook", "s3cret", "only to ports 443, 80, 88 or 8443"),
         ("https://crm.example.com/healthz", "s3cret", "taken by the HTTP API"),
+        ("https://crm.example.com/metrics", "s3cret", "taken by the HTTP API"),
         ("https://crm.example.com/api/v1/leads", "s3cret", "taken by the HTTP API"),
         (HOOK, "not secret!", "letters, digits, _ and -"),
         (HOOK, "x" * 257, "letters, digits, _ and -"),

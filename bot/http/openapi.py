@@ -34,11 +34,11 @@ def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/healthz": {
             "get": {
-                "summary": "Whether the service and its database answer",
+                "summary": "Whether the service, its database and Redis (when set) answer",
                 "security": [],
                 "responses": {
                     "200": _json("Up", Health, schemas),
-                    "503": _json("The database does not answer", Health, schemas),
+                    "503": _json("The database or Redis does not answer", Health, schemas),
                 },
             }
         }

@@ -156,8 +156,11 @@ class ContractOut(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok", "error"]
+    status: Literal["ok", "error"] = Field(description="error when anything checked fails")
     database: Literal["ok", "unreachable"]
+    redis: Literal["ok", "unreachable"] | None = Field(
+        default=None, description="Whether Redis answers a PING; present when REDIS_URL is set"
+    )
 
 
 class Problem(BaseModel):

@@ -1,5 +1,5 @@
-"""The aiohttp application: /healthz, /api/v1/openapi.json, the API routes and, in webhook mode,
-the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
+"""The aiohttp application: /healthz, /metrics, /api/v1/openapi.json, the API routes and, in
+webhook mode, the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
 
 from __future__ import annotations
 
@@ -12,18 +12,34 @@ from bot.http.body import APP_MAX_BODY
 from bot.http.openapi import document
 from bot.http.schemas import Health
 from bot.webhook import add_webhook_route
-from services.health import database_ok
+from services.health import database_ok, redis_ok
 
 if TYPE_CHECKING:
     from bot.app import App
 
 
+# Redis answers a PING within this, or is reported unreachable.
+REDIS_TIMEOUT = 1.0
+
+
 async def _healthz(request: web.Request) -> web.Response:
     app = request.app[APP]
     async with app.sessions() as session:
-        ok = await database_ok(session)
-    health = Health(status="ok" if ok else "error", database="ok" if ok else "unreachable")
-    return web.json_response(health.model_dump(), status=200 if ok else 503)
+        database = await database_ok(session)
+    redis = None if app.redis is None else await redis_ok(app.redis, REDIS_TIMEOUT)
+    health = Health(
+        status="ok" if database and redis is not False else "error",
+        database="ok" if database else "unreachable",
+        redis=None if redis is None else "ok" if redis else "unreachable",
+    )
+    return web.json_response(
+        health.model_dump(exclude_none=True), status=200 if health.status == "ok" else 503
+    )
+
+
+async def _metrics(request: web.Request) -> web.StreamResponse:
+    app: App = request.app[APP]
+    return await app.metrics.serve(request, app.sessions, app.clock.now())
 
 
 async def _openapi(request: web.Request) -> web.Response:
@@ -31,10 +47,12 @@ async def _openapi(request: web.Request) -> web.Response:
 
 
 def create_http_app(app: App, serves_updates: bool = True) -> web.Application:
-    """/healthz always; the HTTP API and the webhook where this process takes updates."""
+    """/healthz and /metrics always; the HTTP API and the webhook where this process takes
+    updates."""
     web_app = web.Application(client_max_size=APP_MAX_BODY)
     web_app[APP] = app
     web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/metrics", _metrics)
     if not serves_updates:
         return web_app
     web_app.router.add_get("/api/v1/openapi.json", _openapi)

@@ -10,8 +10,9 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contracts import ACTIVE
-from services.db.followup_models import Contract, Task
+from services.db.contracts import Contract
 from services.db.models import Customer, Deal, User
+from services.db.tasks import Task
 from services.users import full_name
 
 CONTRACTS_AHEAD = timedelta(days=14)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from bot.sandbox.sandbox import Sandbox
-from bot.sandbox.server import start_sandbox
+from sandbox.sandbox import Sandbox
+from sandbox.server import start_sandbox
 from tests.browser.bidi import Session, firefox
 from tests.sandbox.conftest import base_settings
 

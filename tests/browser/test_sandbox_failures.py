@@ -7,9 +7,9 @@ import json
 
 from playwright.async_api import Browser, Route, expect
 
-from bot.sandbox.labels import translated
-from bot.sandbox.people import OWNER_ID
-from bot.sandbox.sandbox import Sandbox
+from sandbox.labels import translated
+from sandbox.people import OWNER_ID
+from sandbox.sandbox import Sandbox
 from tests.browser.test_sandbox_flow import phone, ready_page, write
 
 REASON = "the words are not there"

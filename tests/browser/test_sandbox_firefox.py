@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.sandbox import Sandbox
+from sandbox.sandbox import Sandbox
 from tests.browser.bidi import Session, Tab
 from tests.browser.conftest import ARTIFACTS
 

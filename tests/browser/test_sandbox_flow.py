@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.async_api import Browser, Dialog, FilePayload, Locator, Page, expect
 
-from bot.sandbox.people import OWNER_ID
-from bot.sandbox.sandbox import Sandbox
+from sandbox.people import OWNER_ID
+from sandbox.sandbox import Sandbox
 from tests.browser.conftest import ARTIFACTS
 from tests.emulator.conftest import png
 

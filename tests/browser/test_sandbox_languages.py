@@ -6,7 +6,7 @@ from __future__ import annotations
 from babel.dates import format_date
 from playwright.async_api import Browser, expect
 
-from bot.sandbox.sandbox import Sandbox
+from sandbox.sandbox import Sandbox
 from tests.browser.test_sandbox_flow import phone, ready_page
 
 

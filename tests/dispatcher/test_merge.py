@@ -13,8 +13,8 @@ from services.db.models import Customer, Deal, Event, User
 from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_deals_card import STALE
 from tests.dispatcher.test_intake import make_manager
-from tests.followup.seed import deal_for
 from tests.harness import Harness, person
+from tests.reminders.seed import deal_for
 
 OLGA = person(1, "Olga")
 LEYLA = person(100, "Leyla")

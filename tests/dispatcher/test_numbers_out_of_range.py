@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from bot.http.server import create_http_app
 from services import api_tokens
-from services.db.followup_models import Contract, Task
+from services.db.contracts import Contract
+from services.db.tasks import Task
 from services.ids import MAX_ID
 from tests.dispatcher.test_deals_card import ANNA, CARD, LEYLA, OLGA, new_deal
 from tests.harness import Harness

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from services.db.models import Customer, Deal, Event, User
 from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import make_manager
-from tests.followup.seed import deal_for
 from tests.harness import Harness, person
+from tests.reminders.seed import deal_for
 
 LEYLA = person(100, "Leyla")
 VUSAL = person(101, "Vusal")

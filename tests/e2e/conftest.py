@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.app import App, build_app, prepare
-from bot.emulator import Emulator, Limits, start_emulator
 from bot.polling import poll
 from bot.settings import Settings
+from emulator import Emulator, Limits, start_emulator
 from services.clock import ManualClock
 
 OWNER_ID = 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from benchmarks.delivery import FIRST_CHAT, NUMBER, seed
-from bot.emulator import Emulator
+from emulator import Emulator
 
 __all__ = ["FIRST_CHAT", "received", "seed"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.emulator import StoredMessage
+from emulator import StoredMessage
 from services.db.models import Deal, User
 from tests.e2e.conftest import Live
 

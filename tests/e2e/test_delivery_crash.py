@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.delivery import IN_FLIGHT
-from bot.emulator import Limits, start_emulator
+from emulator import Limits, start_emulator
 from tests.e2e.delivery_seed import received, seed
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,14 +21,14 @@ from aiogram.methods.base import TelegramType
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.emulator import Emulator, Limits, start_emulator
 from bot.settings import Settings
+from emulator import Emulator, Limits, start_emulator
 from services import outbox
 from services.clock import ManualClock
 from services.db.models import Deal, User
 from services.users import ensure_owners
 from tests.e2e.delivery_seed import FIRST_CHAT, received, seed
-from tests.followup.seed import deal_for
+from tests.reminders.seed import deal_for
 
 CHATS, PER_CHAT = 60, 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.emulator import EmulatedUser
+from emulator import EmulatedUser
 from services.db.models import Deal, Message
 from tests.e2e.conftest import OWNER_ID, Live
 

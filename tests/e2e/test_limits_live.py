@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.emulator import EmulatedUser, Emulator
+from emulator import EmulatedUser, Emulator
 from services.db.models import Deal, Outbox, User
 from tests.e2e.conftest import OWNER_ID, Live
 from tests.e2e.test_intake_live import labels

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.emulator import start_emulator
+from emulator import start_emulator
 from tests.e2e.test_webhook import STARTUP, bot_process
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
+from emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
 from services.db.engine import create_engine, session_factory
 from services.db.models import Deal, User
 from tests.e2e.conftest import OWNER_ID

@@ -12,7 +12,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 
-from bot.emulator import Emulator, RunningEmulator, start_emulator
+from emulator import Emulator, RunningEmulator, start_emulator
 
 WALL_START = 1_767_225_600.0
 

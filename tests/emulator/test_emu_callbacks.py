@@ -10,7 +10,7 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.emulator import Emulator, EmulatorUsageError, StoredMessage
+from emulator import Emulator, EmulatorUsageError, StoredMessage
 
 from .conftest import FakeClock, RawApi
 

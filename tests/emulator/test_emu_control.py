@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator import Emulator, Event
+from emulator import Emulator, Event
 
 from .conftest import RawApi, png
 

@@ -7,8 +7,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 
-from bot.emulator import Emulator
-from bot.emulator.media import image_size
+from emulator import Emulator
+from emulator.media import image_size
 
 from .conftest import RawApi, png
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.entities import Formatted, normalize, to_html
-from bot.emulator.errors import ApiError
-from bot.emulator.formatting import format_text
-from bot.emulator.html_parse import ParseError, parse_html
+from emulator.entities import Formatted, normalize, to_html
+from emulator.errors import ApiError
+from emulator.formatting import format_text
+from emulator.html_parse import ParseError, parse_html
 
 
 def nobody(user_id: int) -> dict[str, Any] | None:

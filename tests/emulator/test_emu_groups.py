@@ -11,7 +11,7 @@ from aiogram.types import Update
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.emulator import EmulatedGroup, Emulator, EmulatorUsageError
+from emulator import EmulatedGroup, Emulator, EmulatorUsageError
 
 from .conftest import WALL_START, RawApi
 

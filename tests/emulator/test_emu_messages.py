@@ -15,7 +15,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.emulator import Emulator
+from emulator import Emulator
 
 from .conftest import WALL_START, RawApi
 

@@ -6,7 +6,7 @@ import time
 
 import aiohttp
 
-from bot.emulator import Emulator, start_emulator
+from emulator import Emulator, start_emulator
 
 from .conftest import RawApi
 

@@ -6,8 +6,8 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
 
-from bot.emulator import Emulator, Limits
-from bot.emulator.ratelimit import RateLimiter
+from emulator import Emulator, Limits
+from emulator.ratelimit import RateLimiter
 
 from .conftest import FakeClock, RawApi
 

@@ -12,7 +12,7 @@ from aiogram.types import (
     MenuButtonCommands,
 )
 
-from bot.emulator import Emulator
+from emulator import Emulator
 
 
 def plain(commands: list[BotCommand]) -> list[tuple[str, str]]:

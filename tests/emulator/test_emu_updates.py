@@ -8,8 +8,8 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
 
-from bot.emulator import Emulator
-from bot.emulator.updates import KEPT_FOR
+from emulator import Emulator
+from emulator.updates import KEPT_FOR
 
 from .conftest import FakeClock, png
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.emulator import Emulator
-from bot.emulator.updates import KEPT_FOR
+from emulator import Emulator
+from emulator.updates import KEPT_FOR
+from tests.tls import self_signed
 
 from .conftest import WALL_START, FakeClock, RawApi
 
@@ -67,6 +69,30 @@ async def test_updates_are_posted_in_order_and_a_refused_one_again(
     assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
     assert info.last_error_date is not None
     assert info.last_error_date.timestamp() == WALL_START
+
+
+async def test_a_proxy_with_its_own_certificate_is_posted_to_once_it_is_trusted(
+    bot: Bot, emulator: Emulator, receiver: Receiver, tmp_path: Path
+) -> None:
+    certificate = self_signed(tmp_path, "crm.example.test")
+    app = web.Application()
+    app.router.add_post("/telegram/hook", receiver.handle)
+    proxy = TestServer(app, host="127.0.0.1")
+    await proxy.start_server(ssl=certificate.server_context())
+    async with proxy:
+        local = str(proxy.make_url(""))
+        assert local.startswith("https://127.0.0.1:")
+        emulator.webhook.route("https://crm.example.test", local)
+        assert await bot.set_webhook(HOOK)
+        emulator.user(101, "Ann").send_text("hello")
+        await emulator.wait_for(lambda: emulator.webhook.last_error)
+        assert (await bot.get_webhook_info()).last_error_message == (
+            "SSL error {error:0A000086:SSL routines::certificate verify failed}"
+        )
+        assert receiver.posts == []
+        emulator.webhook.route("https://crm.example.test", local, certificate.trust())
+        await emulator.wait_for(lambda: not emulator.updates.pending)
+    assert receiver.texts() == ["hello"]
 
 
 async def test_getupdates_is_refused_while_a_webhook_is_set(bot: Bot, emulator: Emulator) -> None:

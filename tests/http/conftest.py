@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from bot.http.server import create_http_app
 from services import api_tokens
-from services.db.followup_models import ApiRequest, Contract
+from services.db.api_access import ApiRequest
+from services.db.contracts import Contract
 from services.db.models import Customer, Deal, Event
 from tests.dispatcher.conftest import tg
 from tests.harness import Harness

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.db.followup_models import Contract, Task
+from services.db.contracts import Contract
 from services.db.models import Customer, Deal
+from services.db.tasks import Task
 from tests.dispatcher.test_intake import make_manager
 from tests.http.conftest import CALL, CONTRACT, LEAD, Api
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.db.followup_models import Task
+from services.db.tasks import Task
 from tests.http.conftest import CALL, CONTRACT, LEAD, Api
 
 NOT_DATES: list[Any] = [

@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 
 from bot.jobs import Sweep
-from bot.sandbox.sandbox import Sandbox
-from bot.sandbox.server import start_sandbox
 from bot.settings import Settings
+from sandbox.sandbox import Sandbox
+from sandbox.server import start_sandbox
 
 StartSandbox = Callable[..., AbstractAsyncContextManager[Sandbox]]
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from bot.sandbox.demo_data import DEALS, MANAGERS
-from bot.sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID
-from bot.sandbox.sandbox import Sandbox
+from sandbox.demo_data import DEALS, MANAGERS
+from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID
+from sandbox.sandbox import Sandbox
 from services.db.models import ChatMessage, Customer, Deal, Stage, User
 from tests.sandbox.conftest import Client, StartSandbox
 

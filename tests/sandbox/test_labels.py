@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox.api import STATIC
-from bot.sandbox.labels import LABELS, choose_locale
-from bot.sandbox.sandbox import Sandbox
+from sandbox.api import STATIC
+from sandbox.labels import LABELS, choose_locale
+from sandbox.sandbox import Sandbox
 from tests.sandbox.conftest import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.jobs import Sweep
-from bot.sandbox.api import STATIC
-from bot.sandbox.people import OWNER_ID
-from bot.sandbox.sandbox import Sandbox
+from sandbox.api import STATIC
+from sandbox.people import OWNER_ID
+from sandbox.sandbox import Sandbox
 from services import outbox
 from services.db.models import Customer, User
 from services.phones import normalize_phone

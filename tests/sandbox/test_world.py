@@ -8,10 +8,11 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from bot.jobs import SWEEPS
-from bot.sandbox.people import OWNER_ID
-from bot.sandbox.sandbox import Sandbox
-from services.db.followup_models import ApiToken, Task
+from sandbox.people import OWNER_ID
+from sandbox.sandbox import Sandbox
+from services.db.api_access import ApiToken
 from services.db.models import Deal
+from services.db.tasks import Task
 from tests.sandbox.conftest import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]

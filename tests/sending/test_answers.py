@@ -27,8 +27,8 @@ from services.users import ensure_owners
 from tests.dispatcher.conftest import make_settings
 from tests.dispatcher.test_deals_card import ANNA, CARD, new_deal
 from tests.fakes import GrantingBudget
-from tests.followup.test_delivery import FlakySession
 from tests.harness import Harness, person
+from tests.reminders.test_delivery import FlakySession
 
 LEYLA = person(100, "Leyla")
 

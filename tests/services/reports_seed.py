@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.followup_models import Contract, Task
+from services.db.contracts import Contract
 from services.db.models import Customer, Deal, Event, User
+from services.db.tasks import Task
 
 BAKU = ZoneInfo("Asia/Baku")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -84,9 +84,13 @@ async def test_pending_updates_are_those_unhandled_and_held_by_no_live_worker(
         await inbox.mark_handled(session, [2], clock.now())
         assert await pending() == []  # still held by ME
         await inbox.release(session, [3], ME)
-        assert [r.update_id for r in await pending()] == [3]
+        handed_on = await pending()
+        assert [(r.update_id, r.taken_over) for r in handed_on] == [(3, False)]
         clock.advance(LEASE + timedelta(seconds=1))  # ME is gone, its hold has run out
-        assert [(r.update_id, r.attempts) for r in await pending()] == [(1, 2), (3, 3)]
+        assert [(r.update_id, r.attempts, r.taken_over) for r in await pending()] == [
+            (1, 2, True),  # ME's
+            (3, 3, False),  # this worker's own
+        ]
         clock.advance(timedelta(days=2))
         assert await inbox.prune(session, clock.now() - timedelta(days=1)) == 1
 
@@ -100,7 +104,7 @@ async def test_a_holder_known_to_be_gone_is_not_waited_for(
         taken = await inbox.pending(
             session, clock.now(), LEASE, "me", lambda holder: holder == "killed", 10
         )
-        assert [r.update_id for r in taken] == [1]
+        assert [(r.update_id, r.taken_over) for r in taken] == [(1, True)]
         # Renewing is the holder's alone: "killed" renews nothing of what "me" now holds.
         await inbox.renew(session, [1], clock.now() + 10 * LEASE, "killed")
         clock.advance(LEASE + timedelta(seconds=1))

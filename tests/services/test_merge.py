@@ -17,7 +17,7 @@ from services.db.models import Customer, Deal, Event
 from services.errors import AccessDenied
 from services.intake import submit_request
 from services.pipeline import StaleCard
-from tests.followup.seed import deal_for
+from tests.reminders.seed import deal_for
 from tests.services.test_pipeline import add_user
 
 NUMBER = "+994501234567"

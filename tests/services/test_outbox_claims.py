@@ -25,8 +25,11 @@ async def queue(session: AsyncSession, clock: ManualClock, chat_id: int, *keys: 
     await session.commit()
 
 
-def keys(claimed: dict[int, list[Outbox]]) -> dict[int, list[str]]:
-    return {chat: [row.dedupe_key for row in rows] for chat, rows in claimed.items()}
+def keys(claimed: outbox_claims.Claimed) -> dict[int, list[str]]:
+    return {chat: [row.dedupe_key for row in rows] for chat, rows in claimed.rows.items()}
+
+
+NOTHING = outbox_claims.Claimed({}, 0)
 
 
 async def test_a_claimed_chat_is_no_one_elses_until_its_claim_runs_out(
@@ -36,11 +39,11 @@ async def test_a_claimed_chat_is_no_one_elses_until_its_claim_runs_out(
     mine = await outbox_claims.claim(session, "one", clock.now(), LEASE, 10, 10)
     assert keys(mine) == {5: ["a", "b"]}
     await queue(session, clock, 5, "c")  # arrives while "one" delivers the chat
-    assert await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10) == {}
+    assert await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10) == NOTHING
     clock.advance(LEASE + timedelta(seconds=1))
     theirs = await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10)
-    assert keys(theirs) == {5: ["a", "b", "c"]}
-    assert [row.attempts for row in theirs[5]] == [2, 2, 1]
+    assert (keys(theirs), theirs.taken_over) == ({5: ["a", "b", "c"]}, 1)
+    assert [row.attempts for row in theirs.rows[5]] == [2, 2, 1]
 
 
 async def test_a_claim_renewed_is_kept_and_one_let_go_is_free_at_once(
@@ -53,11 +56,10 @@ async def test_a_claim_renewed_is_kept_and_one_let_go_is_free_at_once(
     held = await outbox_claims.renew(session, "one", [5, 6], clock.now() + LEASE)
     assert held == {5, 6}
     clock.advance(timedelta(seconds=2))  # past the first lease: renewed, still held
-    assert await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10) == {}
+    assert await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10) == NOTHING
     await outbox_claims.release(session, "one", [6])
-    assert keys(await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10)) == {
-        6: ["b"]
-    }
+    handed_on = await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10)
+    assert (keys(handed_on), handed_on.taken_over) == ({6: ["b"]}, 0)
 
 
 async def test_a_claim_taken_over_after_it_ran_out_is_lost_to_its_first_holder(
@@ -66,10 +68,11 @@ async def test_a_claim_taken_over_after_it_ran_out_is_lost_to_its_first_holder(
     await queue(session, clock, 5, "a")
     await outbox_claims.claim(session, "stalled", clock.now(), LEASE, 10, 10)
     clock.advance(LEASE + timedelta(seconds=1))
-    await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10)
+    taken = await outbox_claims.claim(session, "two", clock.now(), LEASE, 10, 10)
+    assert taken.taken_over == 1
     assert await outbox_claims.renew(session, "stalled", [5], clock.now() + LEASE) == set()
     await outbox_claims.release(session, "stalled", [5])  # lets go of nothing of "two"'s
-    assert await outbox_claims.claim(session, "three", clock.now(), LEASE, 10, 10) == {}
+    assert await outbox_claims.claim(session, "three", clock.now(), LEASE, 10, 10) == NOTHING
 
 
 async def test_answers_first_then_the_oldest_within_the_room_given(
@@ -94,7 +97,7 @@ async def test_workers_claiming_at_once_share_the_chats_without_overlap(
 
     async def claim(name: str) -> dict[int, list[Outbox]]:
         async with other_worker(database_url) as session:
-            return await outbox_claims.claim(session, name, clock.now(), LEASE, 40, 10)
+            return (await outbox_claims.claim(session, name, clock.now(), LEASE, 40, 10)).rows
 
     claimed = await asyncio.gather(*(claim(f"w{n}") for n in range(3)))
     chats = [chat for by_chat in claimed for chat in by_chat]

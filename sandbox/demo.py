@@ -1,0 +1,127 @@
+"""`--demo`: a small furniture business, made through the same services the bot uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sandbox.demo_data import CONTRACT, DEALS, LOST, MANAGERS, NEW, OWNER, TASKS, DemoDeal
+from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
+from services import contracts, conversation, customers, intake, invites, pipeline, tasks, users
+from services.access import Actor, actor_of
+from services.content import Content
+from services.db.models import Deal, User
+from services.moments import local_today
+
+if TYPE_CHECKING:
+    from sandbox.sandbox import Sandbox
+
+
+class _Step(StrEnum):
+    TAKE = "take"
+    REPLY = "reply"
+    AMOUNT = "amount"
+    NEXT = "next"
+    LOSE = "lose"
+
+
+async def load(sandbox: Sandbox) -> None:
+    """Owner, managers and customers with deals in every stage, reminders and a contract;
+    all of them opened the bot before."""
+    roster, sessions = sandbox.roster, sandbox.app.sessions
+    now = sandbox.clock.now()
+    default = sandbox.app.settings.default_locale
+    owner = roster.add(OWNER_ID, *OWNER)
+    async with sessions() as session:
+        await users.ensure_owners(session, [OWNER_ID], now - timedelta(days=30))
+        owner_actor = await _actor(session, roster.people[OWNER_ID], now, default)
+    opened = [owner]
+    joined = now - timedelta(days=20)
+    for offset, (first, language, last) in enumerate(MANAGERS):
+        tg_id = FIRST_MANAGER_ID + offset
+        opened.append(roster.add(tg_id, first, language, last))
+        async with sessions() as session:
+            actor = await _actor(session, roster.people[tg_id], joined, default)
+            token, _ = await invites.create_invite(
+                session, owner_actor, joined, timedelta(hours=1)
+            )
+            await invites.accept_invite(session, actor, token, joined)
+    deal_ids = []
+    for offset, plan in enumerate(DEALS):
+        tg_id = FIRST_CUSTOMER_ID + offset
+        opened.append(roster.add(tg_id, plan.first_name, plan.language, plan.last_name))
+        deal_ids.append(await _deal(sandbox, roster.people[tg_id], plan, now))
+    for index, due_in, note in TASKS:
+        async with sessions() as session:
+            actor = await _manager(session, deal_ids[index], default)
+            task = await tasks.remind(session, actor, deal_ids[index], now + due_in, now)
+            await tasks.set_note(session, actor, task.task_id, note)
+    index, number, left = CONTRACT
+    today = local_today(now, sandbox.app.settings.zone)
+    async with sessions() as session:
+        actor = await _manager(session, deal_ids[index], default)
+        ends = today + left
+        starts = ends - timedelta(days=364)
+        await contracts.set_contract(session, actor, deal_ids[index], number, starts, ends, now)
+    # Their /start, answered once the bot runs, shows each chat's menu.
+    for handle in opened:
+        handle.start()
+
+
+async def _actor(session: AsyncSession, person: Person, now: datetime, default: str) -> Actor:
+    profile = users.TelegramProfile(
+        person.tg_id, person.first_name, person.last_name, None, person.language
+    )
+    user = await users.sync_user(session, profile, [OWNER_ID], now)
+    await session.commit()
+    return actor_of(user, default)
+
+
+async def _manager(session: AsyncSession, deal_id: int, default: str) -> Actor:
+    deal = await session.get_one(Deal, deal_id)
+    return actor_of(await session.get_one(User, deal.manager_id), default)
+
+
+async def _deal(sandbox: Sandbox, person: Person, plan: DemoDeal, now: datetime) -> int:
+    sessions, default = sandbox.app.sessions, sandbox.app.settings.default_locale
+    created = now - plan.age
+    async with sessions() as session:
+        customer = await _actor(session, person, created, default)
+        # Each demo customer shared the contact of their own account.
+        await customers.save_phone(session, customer.user_id, person.phone, created)
+        submitted = await intake.submit_request(
+            session, customer, Content(plan.request), person.phone, created
+        )
+    deal_id = submitted.deal_id
+    steps = [_Step.TAKE] if plan.stage != NEW else []
+    steps += [_Step.REPLY] if plan.reply else []
+    steps += [_Step.AMOUNT] if plan.amount else []
+    # A lost deal was contacted first; the others walk to their stage with Next.
+    steps += [_Step.NEXT] * (1 if plan.stage == LOST else plan.stage)
+    steps += [_Step.LOSE] if plan.stage == LOST else []
+    for index, step in enumerate(steps, start=1):
+        # Spread over the deal's life, so ages, histories and reports look lived in.
+        moment = created + plan.age * index / (len(steps) + 1)
+        async with sessions() as session:
+            actor = await _manager(session, deal_id, default)
+            deal = await session.get_one(Deal, deal_id)
+            await _act(session, actor, deal, step, plan, moment)
+    return deal_id
+
+
+async def _act(
+    session: AsyncSession, actor: Actor, deal: Deal, step: _Step, plan: DemoDeal, when: datetime
+) -> None:
+    if step == _Step.TAKE:
+        await conversation.take(session, actor, deal.id, when)
+    elif step == _Step.REPLY:
+        await conversation.staff_replies(session, actor, deal.id, Content(plan.reply), when)
+    elif step == _Step.AMOUNT:
+        await pipeline.set_amount(session, actor, deal.id, deal.version, plan.amount, when)
+    elif step == _Step.NEXT:
+        await pipeline.move(session, actor, deal.id, deal.version, None, when)
+    else:
+        await pipeline.lose(session, actor, deal.id, deal.version, "price", when)

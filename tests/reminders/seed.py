@@ -1,0 +1,57 @@
+"""People and deals for the reminder, task and contract tests, written straight to the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import Actor, actor_of
+from services.clock import ManualClock
+from services.db.models import Customer, Deal, Outbox, Stage, User
+
+
+async def person(
+    session: AsyncSession, tg_id: int, role: str, clock: ManualClock, name: str = ""
+) -> User:
+    user = User(tg_id=tg_id, role=role, first_name=name or f"U{tg_id}", created_at=clock.now())
+    session.add(user)
+    await session.commit()
+    return user
+
+
+def actor(user: User) -> Actor:
+    return actor_of(user, "en")
+
+
+async def deal_for(
+    session: AsyncSession,
+    manager: User | None,
+    clock: ManualClock,
+    name: str = "Leyla",
+    phone: str | None = "+994501234567",
+    email: str | None = None,
+    source: str = "phone",
+) -> Deal:
+    """A deal of a customer known only by phone (or e-mail), as a call or web form leaves."""
+    customer = Customer(name=name, phone=phone, email=email, source=source, created_at=clock.now())
+    session.add(customer)
+    await session.flush()
+    stage = await session.scalar(select(Stage.id).order_by(Stage.position).limit(1))
+    deal = Deal(
+        customer_id=customer.id,
+        source=source,
+        stage_id=stage,
+        manager_id=manager.id if manager else None,
+        title="",
+        created_at=clock.now(),
+        last_activity_at=clock.now(),
+        version=1,
+    )
+    session.add(deal)
+    await session.commit()
+    return deal
+
+
+async def queued(session: AsyncSession) -> list[tuple[int, str, dict[str, object]]]:
+    rows = await session.scalars(select(Outbox).order_by(Outbox.id))
+    return [(r.chat_id, r.kind, r.payload) for r in rows.all()]
