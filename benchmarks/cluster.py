@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from bot import migrate
-from bot.emulator import Emulator, Limits, RunningEmulator, start_emulator
+from emulator import Emulator, Limits, RunningEmulator, start_emulator
 from services.db.engine import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent

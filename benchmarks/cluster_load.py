@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from benchmarks.delivery import FIRST_CHAT, NUMBER
-from bot.emulator import EmulatedUser, Emulator, StoredMessage
-from bot.emulator.models import Event
 from bot.shared_budget import HOLD
+from emulator import EmulatedUser, Emulator, StoredMessage
+from emulator.models import Event
 from services import outbox
 from services.db.engine import create_engine, session_factory
 from services.db.models import Customer, Deal, Message, Outbox, User

@@ -38,8 +38,8 @@ from sqlalchemy import func, select
 
 from benchmarks.cluster import Cluster, cluster, reset, transactions
 from benchmarks.cluster_load import FIRST_CUSTOMER, Customers, Load, Seen, outcome, seed
-from bot.emulator import RequestRecord
-from bot.emulator.ratelimit import counts_towards_limits
+from emulator import RequestRecord
+from emulator.ratelimit import counts_towards_limits
 from services.db.engine import create_engine, session_factory
 from services.db.inbox import InboxUpdate
 
