@@ -90,6 +90,9 @@ class Seen:
     # Per chat, what its messages carried, in the order they came: ("deal", n) or ("note", n).
     order: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     last: float = field(default_factory=time.monotonic)
+    # Kept as messages come, so that asking whether all is in costs nothing.
+    _uncarded: set[int] = field(default_factory=set)
+    _arrived: set[int] = field(default_factory=set)
 
     def listen(self, event: Event) -> None:
         if event.kind != "message" or not event.data.get("outgoing") or event.chat_id is None:
@@ -97,20 +100,26 @@ class Seen:
         self.last = time.monotonic()
         chat, text = event.chat_id, event.data["message"].get("text") or ""
         if confirmed := CONFIRMED.match(text):
-            self.confirmed[chat].append(int(confirmed.group(1)))
+            deal = int(confirmed.group(1))
+            self.confirmed[chat].append(deal)
+            if deal not in self.cards:
+                self._uncarded.add(deal)
         elif card := CARD.match(text):
-            self.cards[int(card.group(1))].append(chat)
-            self.order[chat].append(("deal", int(card.group(1))))
+            deal = int(card.group(1))
+            self.cards[deal].append(chat)
+            self.order[chat].append(("deal", deal))
+            self._uncarded.discard(deal)
         elif numbers := [int(n) for n in NUMBER.findall(text)]:
             self.notes.append((chat, numbers))
             self.order[chat] += [("note", n) for n in numbers]
+            self._arrived.update(numbers)
 
     def done(self, load: Load) -> bool:
-        if len(self.confirmed) < load.customers:
-            return False
-        deals = {deal for numbers in self.confirmed.values() for deal in numbers}
-        arrived = {n for _, numbers in self.notes for n in numbers}
-        return deals <= self.cards.keys() and len(arrived) == load.notifications
+        return (
+            len(self.confirmed) >= load.customers
+            and not self._uncarded
+            and len(self._arrived) == load.notifications
+        )
 
     async def until_done(self, emulator: Emulator, load: Load, quiet: float) -> None:
         """Until every confirmation, card and notification is in, or nothing has come for
