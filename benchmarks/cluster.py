@@ -154,15 +154,20 @@ class Worker:
         await self.process.wait()
 
     async def stop(self) -> int:
-        """SIGTERM, as a service manager stops it; its exit code."""
         assert self.process is not None
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.wait_for(self.process.wait(), SHUTDOWN)
-        except TimeoutError:
-            self.process.kill()
-            return await self.process.wait()
+        return await stop(self.process, SHUTDOWN)
+
+
+async def stop(process: asyncio.subprocess.Process, grace: float) -> int:
+    """SIGTERM, as a service manager stops a process; its exit code once it has shut down
+    (killed after `grace` seconds)."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(process.wait(), grace)
+    except TimeoutError:
+        process.kill()
+        return await process.wait()
 
 
 @dataclass

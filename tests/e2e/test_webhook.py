@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
+from benchmarks.cluster import stop
 from emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
 from services.db.engine import create_engine, session_factory
 from services.db.models import Deal, User
@@ -43,14 +43,7 @@ class BotProcess:
         self.local_url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> int:
-        """SIGTERM, as a service manager stops it; the exit code once it has shut down."""
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.wait_for(self.process.wait(), SHUTDOWN)
-        except TimeoutError:
-            self.process.kill()
-            return await self.process.wait()
+        return await stop(self.process, SHUTDOWN)
 
 
 @asynccontextmanager
