@@ -38,7 +38,8 @@ local EPS = 0.000001
 local function num(x) return string.format('%.6f', x) end
 """
 
-# KEYS: places, state, chat. ARGV: now, token, interval, places, hold, priority, keep, busy poll.
+# KEYS: places, state, chat. ARGV: now, token, interval, places, hold, priority, keep, busy poll,
+# window.
 # Returns {"go"} when granted, else what it waits for ("chat" or "all") and for how long.
 _TAKE = (
     _NOW
@@ -59,7 +60,11 @@ if places > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now + EPS)
   if redis.call('ZCARD', KEYS[1]) >= places then
     local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    at = math.max(at, tonumber(first[2]))
+    local free = tonumber(first[2])
+    -- Held by a send still on its way (an ended one frees its place within the window):
+    -- it may end any moment, so ask again soon rather than at its hold's end.
+    if free > now + tonumber(ARGV[9]) then free = math.min(free, now + tonumber(ARGV[8])) end
+    at = math.max(at, free)
   end
 end
 if at > now + EPS then
@@ -175,6 +180,7 @@ class SharedBudget:
                 int(priority),
                 KEEP,
                 BUSY_POLL,
+                WINDOW,
             ],
         )
         if len(answer) == 1:
