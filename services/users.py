@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import CUSTOMER, MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
+from services.db.engine import is_postgres
 from services.db.models import Deal, User
 from services.errors import InvalidInput, NotFound
 
@@ -100,9 +102,17 @@ def _profile(profile: TelegramProfile) -> dict[str, object]:
 async def ensure_owners(session: AsyncSession, owner_ids: list[int], now: datetime) -> None:
     """Owners can receive requests before they ever write to the bot."""
     known = set(await session.scalars(select(User.tg_id).where(User.tg_id.in_(owner_ids))))
-    for tg_id in owner_ids:
-        if tg_id not in known:
-            session.add(User(tg_id=tg_id, role=OWNER, first_name="", created_at=now))
+    missing = [tg_id for tg_id in owner_ids if tg_id not in known]
+    if missing:
+        # Processes starting together each try: the unique key lets one row in.
+        dialect = postgresql if is_postgres(session) else sqlite
+        await session.execute(
+            dialect.insert(User).on_conflict_do_nothing(index_elements=[User.tg_id]),
+            [
+                {"tg_id": tg_id, "role": OWNER, "first_name": "", "created_at": now}
+                for tg_id in missing
+            ],
+        )
     await session.commit()
 
 
