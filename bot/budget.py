@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,6 +25,7 @@ from redis.exceptions import RedisError
 from bot.metrics import Metrics
 from bot.pacing import Pacing, Priority, Ticket
 from bot.shared_budget import Rates, SharedBudget, rates_of
+from bot.workers import worker_name
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -74,7 +72,7 @@ class SendBudget:
         self._overall = asyncio.Lock()
         self._tokens: dict[Ticket, str] = {}
         self._token_ids = itertools.count()
-        self._prefix = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
+        self._prefix = f"{worker_name()}:"
         self._shared_tasks: set[asyncio.Task[None]] = set()
 
     async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
