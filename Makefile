@@ -44,7 +44,7 @@ test: setup browser nginx
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers services emulator sandbox
+	$(BIN)/mypy bot handlers presentation services emulator sandbox
 	$(BIN)/lint-imports
 
 locales: setup

@@ -39,8 +39,10 @@ from sqlalchemy import func, select
 from bot import migrate
 from emulator import Emulator, Limits, start_emulator
 from emulator.models import Event
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
-from services.db.models import Customer, Deal, User
+from services.db.users import User
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER, FIRST_MANAGER, FIRST_CUSTOMER = 1, 1_000, 100_000

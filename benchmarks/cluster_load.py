@@ -18,12 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from benchmarks.delivery import FIRST_CHAT, NUMBER
-from bot.shared_budget import HOLD
+from bot.sender.shared_budget import HOLD
 from emulator import EmulatedUser, Emulator, StoredMessage
 from emulator.models import Event
 from services import outbox
+from services.db.customers import Customer
+from services.db.deals import Deal, Message
 from services.db.engine import create_engine, session_factory
-from services.db.models import Customer, Deal, Message, Outbox, User
+from services.db.outbox import Outbox
+from services.db.users import User
 
 FIRST_MANAGER, FIRST_CUSTOMER = 1_000, 100_000
 CONFIRMED = re.compile(r"^Request #(\d+) received")

@@ -27,7 +27,7 @@ from bot import migrate
 from emulator import Emulator, Limits, start_emulator
 from services import outbox
 from services.db.engine import create_engine, session_factory
-from services.db.models import User
+from services.db.users import User
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"(\d+) open requests? (?:was|were) handed over")

@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import migrate  # noqa: E402
+from services.db.customers import Customer  # noqa: E402
+from services.db.deals import Deal, Event  # noqa: E402
 from services.db.engine import create_engine, session_factory  # noqa: E402
-from services.db.models import Customer, Deal, Event, User  # noqa: E402
+from services.db.users import User  # noqa: E402
 from services.reports.periods import Choice, choose  # noqa: E402
 from services.reports.report import build  # noqa: E402
 from services.reports.settings import Sla  # noqa: E402

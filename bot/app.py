@@ -16,35 +16,36 @@ from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import commands, migrate
-from bot.budget import BudgetMiddleware, SendBudget
-from bot.conversation_redis import CommittedStorage
-from bot.conversations import DatabaseStorage
-from bot.customer_writes import customer_writes
-from bot.delivery import OutboxSender
+from bot import migrate
+from bot.fsm.committed import CommittedStorage
+from bot.fsm.database import DatabaseStorage
 from bot.i18n import ActorI18nMiddleware, create_i18n
-from bot.inbox import UpdateInbox
 from bot.logs import DealOfPress
 from bot.metrics import Metrics
 from bot.middlewares import (
     ActorMiddleware,
     DatabaseMiddleware,
     DomainErrorMiddleware,
+    PrivateChatsOnly,
     PromptCallbackAnswer,
     ReleaseDatabaseMiddleware,
 )
-from bot.private_chats import PrivateChatsOnly
+from bot.sender.budget import BudgetMiddleware, SendBudget
+from bot.sender.sender import OutboxSender
+from bot.sender.shared_budget import SharedBudget
+from bot.sender.wake import SharedWake
 from bot.settings import Settings
-from bot.shared_budget import SharedBudget
-from bot.wake import SharedWake
-from bot.webhook import register_webhook
+from bot.updates.inbox import UpdateInbox
+from bot.updates.webhook import register_webhook
 from bot.workers import worker_name
 from handlers import get_routers
+from presentation import commands
 from services import users
 from services.access import locale_of
 from services.clock import Clock, SystemClock
+from services.customer_writes import customer_writes
 from services.db.engine import create_engine, session_factory
-from services.db.models import User
+from services.db.users import User
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.pacing import Priority
+from bot.sender.pacing import Priority
 from services import outbox
 
 UpdateFailure = Literal["retried", "given_up", "answer_lost"]

@@ -10,27 +10,44 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.budget import pending_press
-from bot.coalesce import Coalescer
-from bot.errors import error_text
-from bot.private_chats import in_private
+from bot.sender.budget import pending_press
 from bot.settings import Settings
+from presentation.errors import error_text
 from services import inbox
 from services.access import Actor, actor_of
 from services.clock import Clock
+from services.coalesce import Coalescer
 from services.errors import DomainError
 from services.users import TelegramProfile, sync_users
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
+
+
+# Private chats only: an update from a group, supergroup or channel reaches no handler and
+# creates no account; the one exception is the bot's own membership there, which it answers by
+# leaving (handlers/groups.py).
+def in_private(data: dict[str, Any]) -> bool:
+    """The update comes from a private chat, or from no chat at all."""
+    chat: Chat | None = data.get("event_chat")
+    return chat is None or chat.type == ChatType.PRIVATE
+
+
+class PrivateChatsOnly(BaseMiddleware):
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if in_private(data) or (isinstance(event, Update) and event.my_chat_member is not None):
+            return await handler(event, data)
+        return UNHANDLED
 
 
 # The unit of work of the update being handled, for the conversation storage to write in.

@@ -23,8 +23,8 @@ from typing import Literal
 
 from bot.app import App, close, prepare_data, set_up_bot
 from bot.http.server import start_http
-from bot.jobs import create_scheduler
-from bot.polling import poll
+from bot.sweeps.scheduler import create_scheduler
+from bot.updates.polling import poll
 from bot.workers import is_gone
 from services import leases
 

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.errors import InvalidInput
+from services.reports.settings import OwnerSettings
 from services.reports.worktime import parse_clock, parse_schedule
 
 Locale = Literal["en", "az", "ru"]
@@ -175,3 +176,14 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def defaults_of(settings: Settings) -> OwnerSettings:
+    """What an owner who never opened /settings gets, from the environment."""
+    return OwnerSettings(
+        daily=True,
+        weekly=True,
+        digest_at=parse_clock(settings.digest_time),
+        sla_minutes=max(1, int(settings.response_sla / timedelta(minutes=1))),
+        schedule=parse_schedule(settings.working_hours),
+    )

@@ -10,11 +10,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import token_views
-from bot.edits import edit_or_send
-from bot.reminder_callbacks import TokenAction, TokenCb
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand
+from presentation import tokens as token_views
+from presentation.edits import edit_or_send
+from presentation.tokens import TokenAction, TokenCb
 from services import api_tokens
 from services.access import Actor, require_owner
 from services.clock import Clock

@@ -8,9 +8,9 @@ from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.deal_callbacks import CardCb
-from bot.deal_card import card_keyboard, card_text
 from handlers.presses import Press
+from presentation.deals.callbacks import CardCb
+from presentation.deals.card import card_keyboard, card_text
 from services.pipeline import StaleCard
 from services.views import DealCard
 

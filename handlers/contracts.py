@@ -9,14 +9,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import contract_views
-from bot.reminder_callbacks import ContractAction, ContractCb
-from bot.render import when
 from bot.settings import Settings
-from bot.task_views import open_deal_button
 from handlers.filters import Has, NotCommand, Staff
 from handlers.presses import Press, on_press
 from handlers.words import Words, not_text, on_words
+from presentation import contracts as contract_views
+from presentation.contracts import ContractAction, ContractCb
+from presentation.render import when
+from presentation.tasks import open_deal_button
 from services import contracts
 from services.access import Actor
 from services.clock import Clock

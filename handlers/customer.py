@@ -8,17 +8,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards, render
-from bot.callbacks import MenuAction, MenuCb
-from bot.content import content_of
-from bot.customer_writes import CustomerWrites
 from bot.settings import Settings
+from handlers.content import content_of
 from handlers.filters import AnyCommand, Customer, Has, NotCommand
 from handlers.states import NewRequest
+from presentation import keyboards, render
+from presentation.callbacks import MenuAction, MenuCb
 from services import customers, inbox, intake, log_context, views
 from services.access import Actor
 from services.clock import Clock
 from services.content import Attachment, Content
+from services.customer_writes import CustomerWrites
 from services.db.session import AsyncSession
 from services.errors import InvalidInput
 from services.intake import Request

@@ -11,14 +11,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
-from bot.deal_callbacks import CardAction, CardCb
-from bot.deal_card import Reader, card_keyboard, card_text, money, reader_of
-from bot.edits import edit_or_send_at
 from handlers.cards import CardPress, stale_text, unless_stale
 from handlers.deals import OTHER_INDEX
 from handlers.filters import Has, NotCommand
 from handlers.presses import on_press
+from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
+from presentation.deals.callbacks import CardAction, CardCb
+from presentation.deals.card import Reader, card_keyboard, card_text, money
+from presentation.edits import edit_or_send_at
 from services import pipeline
 from services.pipeline import OTHER, StaleCard
 from services.views import DealCard

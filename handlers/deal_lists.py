@@ -7,11 +7,18 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.deal_callbacks import DealListCb, DealOpenCb, ListAction
-from bot.deal_card import card_keyboard, card_text, reader_of
-from bot.deal_lists import found_keyboard, found_text, list_keyboard, list_text, stage_filter
-from bot.edits import edit_or_send
 from bot.settings import Settings
+from handlers.readers import reader_of
+from presentation.deals.callbacks import DealListCb, DealOpenCb, ListAction
+from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.lists import (
+    found_keyboard,
+    found_text,
+    list_keyboard,
+    list_text,
+    stage_filter,
+)
+from presentation.edits import edit_or_send
 from services import deal_search, pipeline
 from services.access import Actor
 from services.clock import Clock

@@ -6,18 +6,18 @@ from aiogram import F, Router
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.deal_callbacks import CardAction, CardCb
-from bot.deal_card import card_text
-from bot.deal_pickers import (
+from handlers.cards import CardPress, apply, show_card, unless_stale
+from handlers.presses import on_press
+from presentation.deals.callbacks import CardAction, CardCb
+from presentation.deals.card import card_text
+from presentation.deals.pickers import (
     handover_picker,
     history_keyboard,
     history_text,
     lost_picker,
     stage_picker,
 )
-from bot.render import stage_name
-from handlers.cards import CardPress, apply, show_card, unless_stale
-from handlers.presses import on_press
+from presentation.render import stage_name
 from services import history, pipeline
 from services.pipeline import LOST_REASONS, OTHER
 from services.views import DealCard

@@ -7,8 +7,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
 from handlers.texts import staff_help
+from presentation import keyboards
 from services.access import Actor
 
 

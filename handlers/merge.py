@@ -10,10 +10,10 @@ from aiogram import F, Router
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.deal_callbacks import CardAction, CardCb
-from bot.deal_card import button, card_text, customer_label
 from handlers.cards import CardPress, show_card, unless_stale
 from handlers.presses import on_press
+from presentation.deals.callbacks import CardAction, CardCb
+from presentation.deals.card import button, card_text, customer_label
 from services import merge
 from services.merge import Merging, Named
 

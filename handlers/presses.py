@@ -13,9 +13,10 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.deal_card import Reader, reader_of
-from bot.edits import edit_or_send
 from bot.settings import Settings
+from handlers.readers import reader_of
+from presentation.deals.card import Reader
+from presentation.edits import edit_or_send
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession

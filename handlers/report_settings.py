@@ -9,13 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import report_keyboards
-from bot.callbacks import SettingsAction, SettingsCb
-from bot.digests import defaults_of
-from bot.edits import edit_or_send
-from bot.settings import Settings
-from bot.settings_text import settings_text
+from bot.settings import Settings, defaults_of
 from handlers.filters import NotCommand
+from presentation.edits import edit_or_send
+from presentation.reports import keyboards
+from presentation.reports.callbacks import SettingsAction, SettingsCb
+from presentation.reports.settings_text import settings_text
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
@@ -32,7 +31,7 @@ class Typing(StatesGroup):
 
 
 async def _show(message: Message, chosen: OwnerSettings, locale: str, edit: bool) -> None:
-    text, markup = settings_text(chosen, locale), report_keyboards.settings(chosen, locale)
+    text, markup = settings_text(chosen, locale), keyboards.settings(chosen, locale)
     if edit:
         await edit_or_send(message, text, markup)
     else:

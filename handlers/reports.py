@@ -9,12 +9,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import charts, report_keyboards, report_lists, report_text
-from bot.callbacks import ExportCb, ExportFormat, ReportCb, ReportListCb
-from bot.digests import defaults_of
-from bot.export_labels import labels
-from bot.report_format import period_title
-from bot.settings import Settings
+from bot.settings import Settings, defaults_of
+from presentation.reports import charts, keyboards, text
+from presentation.reports import lists as report_lists
+from presentation.reports.callbacks import ExportCb, ExportFormat, ReportCb, ReportListCb
+from presentation.reports.export_labels import labels
+from presentation.reports.format import period_title
 from services.access import Actor, require_owner
 from services.clock import Clock
 from services.db.session import AsyncSession
@@ -24,7 +24,7 @@ from services.reports import export, lists, report
 async def choose_report(message: Message, actor: Actor) -> None:
     require_owner(actor)
     await message.answer(
-        _("Which period should the report cover?"), reply_markup=report_keyboards.report_choices()
+        _("Which period should the report cover?"), reply_markup=keyboards.report_choices()
     )
 
 
@@ -44,11 +44,11 @@ async def send_report(
     png = await charts.render(found, actor.locale)
     await query.message.answer_photo(
         BufferedInputFile(png, filename=f"report-{found.period.first.isoformat()}.png"),
-        caption=report_text.summary(found, settings.currency, actor.locale),
+        caption=text.summary(found, settings.currency, actor.locale),
     )
     await query.message.answer(
-        report_text.detail(found, settings.currency, actor.locale),
-        reply_markup=report_keyboards.sections(found.period),
+        text.detail(found, settings.currency, actor.locale),
+        reply_markup=keyboards.sections(found.period),
     )
 
 
@@ -81,7 +81,7 @@ async def choose_export(message: Message, command: CommandObject, actor: Actor) 
     fmt = ExportFormat.CSV if (command.args or "").strip().lower() == "csv" else ExportFormat.XLSX
     await message.answer(
         _("Which period should the spreadsheet cover?"),
-        reply_markup=report_keyboards.export_choices(fmt),
+        reply_markup=keyboards.export_choices(fmt),
     )
 
 

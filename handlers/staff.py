@@ -9,13 +9,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import DealAction, DealCb
-from bot.content import content_of
-from bot.deal_card import card_keyboard, card_text, reader_of
-from bot.edits import edit_or_send
 from bot.settings import Settings
+from handlers.content import content_of
 from handlers.filters import Has, NotCommand, Staff
+from handlers.readers import reader_of
 from handlers.states import StaffReply
+from presentation.deals.callbacks import DealAction, DealCb
+from presentation.deals.card import card_keyboard, card_text
+from presentation.edits import edit_or_send
 from services import conversation, outbox, users, views
 from services.access import Actor, require_staff
 from services.clock import Clock

@@ -12,11 +12,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.deal_callbacks import StageAction, StageCb
-from bot.edits import edit_or_send, edit_or_send_at
-from bot.keyboards import LANGUAGES
-from bot.render import stage_name
-from bot.stage_views import (
+from handlers.filters import Has, NotCommand
+from presentation.deals.callbacks import StageAction, StageCb
+from presentation.edits import edit_or_send, edit_or_send_at
+from presentation.keyboards import LANGUAGES
+from presentation.render import stage_name
+from presentation.stages import (
     delete_keyboard,
     delete_text,
     detail_keyboard,
@@ -24,7 +25,6 @@ from bot.stage_views import (
     overview_keyboard,
     overview_text,
 )
-from handlers.filters import Has, NotCommand
 from services import stages
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.clock import Clock

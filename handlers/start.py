@@ -9,10 +9,10 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import commands, keyboards
-from bot.callbacks import LangCb, MenuAction, MenuCb
 from handlers.filters import AnyCommand
 from handlers.texts import greeting
+from presentation import commands, keyboards
+from presentation.callbacks import LangCb, MenuAction, MenuCb
 from services import invites, users
 from services.access import MANAGER, Actor
 from services.clock import Clock

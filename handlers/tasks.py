@@ -11,14 +11,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import task_views
-from bot.edits import edit_or_send, edit_or_send_at
-from bot.reminder_callbacks import RemindAction, RemindCb, TaskAction, TaskCb
-from bot.render import when
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand, Staff
 from handlers.presses import Press, on_press
 from handlers.words import Words, not_text, on_words
+from presentation import tasks as task_views
+from presentation.edits import edit_or_send, edit_or_send_at
+from presentation.render import when
+from presentation.tasks import RemindAction, RemindCb, TaskAction, TaskCb
 from services import tasks
 from services.access import Actor
 from services.clock import Clock

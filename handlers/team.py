@@ -11,11 +11,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot import commands, keyboards
-from bot.callbacks import TeamAction, TeamCb
-from bot.edits import edit_or_send
-from bot.render import when
 from bot.settings import Settings
+from presentation import commands
+from presentation.edits import edit_or_send
+from presentation.render import when
+from presentation.team import TeamAction, TeamCb, team_keyboard
 from services import invites, team, users
 from services.access import MANAGER, Actor, locale_of
 from services.clock import Clock
@@ -61,7 +61,7 @@ def team_text(members: list[TeamMember]) -> str:
 
 async def show_team(message: Message, session: AsyncSession, actor: Actor) -> None:
     members = await users.team(session, actor)
-    await message.answer(team_text(members), reply_markup=keyboards.team(members))
+    await message.answer(team_text(members), reply_markup=team_keyboard(members))
 
 
 async def toggle_manager(
@@ -91,7 +91,7 @@ async def toggle_manager(
         ).format(name=manager.first_name, n=moved)
     members = await users.team(session, actor)
     if isinstance(query.message, Message):
-        await edit_or_send(query.message, team_text(members), keyboards.team(members))
+        await edit_or_send(query.message, team_text(members), team_keyboard(members))
 
 
 def router() -> Router:

@@ -13,7 +13,8 @@ from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
 from services import contracts, conversation, customers, intake, invites, pipeline, tasks, users
 from services.access import Actor, actor_of
 from services.content import Content
-from services.db.models import Deal, User
+from services.db.deals import Deal
+from services.db.users import User
 from services.moments import local_today
 
 if TYPE_CHECKING:

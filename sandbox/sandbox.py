@@ -11,12 +11,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from bot.app import App
-from bot.jobs import Sweep
+from bot.sweeps.scheduler import Sweep
 from emulator import Emulator
 from sandbox.people import Person, Roster
 from services.access import CUSTOMER, effective_role
 from services.clock import ManualClock
-from services.db.models import User
+from services.db.users import User
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from pydantic import SecretStr
 
 from bot import migrate
 from bot.app import build_app, prepare
-from bot.jobs import SWEEPS, Sweep, create_scheduler
-from bot.polling import poll
 from bot.serve import STOP_GRACE
 from bot.settings import Settings
+from bot.sweeps.scheduler import SWEEPS, Sweep, create_scheduler
+from bot.updates.polling import poll
 from emulator import Emulator
 from sandbox import demo
 from sandbox.api import EMULATOR_PREFIX, create_web_app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.db.models import Deal, User
+from services.db.deals import Deal
+from services.db.users import User
 from services.errors import AccessDenied
 
 OWNER, MANAGER, CUSTOMER = "owner", "manager", "customer"

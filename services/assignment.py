@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import MANAGER, OWNER
 from services.db.engine import is_postgres
-from services.db.models import User
+from services.db.users import User
 
 _TICK = timedelta(microseconds=1)
 # Built once: every request runs them.

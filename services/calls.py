@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events, outbox
 from services.contacts import customer_for_phone, open_deal_of
-from services.db.models import Customer, Deal, User
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.tasks import Task
+from services.db.users import User
 from services.intake import assign, open_deal
 from services.phones import normalize_phone
 from services.tasks import CALLBACK

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.engine import is_postgres
-from services.db.models import Customer, Deal
 
 NAME_LENGTH = 256
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.bulk import insert_all
-from services.db.models import Message
+from services.db.deals import Message
 
 
 @dataclass(frozen=True)

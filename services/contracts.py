@@ -14,7 +14,9 @@ from services import events, outbox
 from services.access import Actor, require_deal, require_staff
 from services.conversation import get_deal
 from services.db.contracts import Contract
-from services.db.models import Customer, Deal, User
+from services.db.customers import Customer
+from services.db.deals import Deal
+from services.db.users import User
 from services.errors import InvalidInput, NotFound
 from services.intake import open_deal
 from services.users import full_name

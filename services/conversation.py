@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import Actor, require_deal
 from services.content import Content, message_rows, store, store_all
-from services.db.models import Customer, Deal, Message, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Message
+from services.db.users import User
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.intake import Request, announcement, confirmation, open_requests
 from services.users import by_ids

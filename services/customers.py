@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.db.bulk import insert_all
-from services.db.models import Customer, Deal, User
+from services.db.customers import Customer
+from services.db.deals import Deal
+from services.db.users import User
 from services.users import full_name
 
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))

@@ -13,7 +13,9 @@ from sqlalchemy.orm import aliased
 
 from services import outbox, stages
 from services.access import Actor, require_staff
-from services.db.models import Customer, Deal, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Stage
+from services.db.users import User
 from services.errors import NotFound
 from services.ids import is_id
 from services.users import full_name

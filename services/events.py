@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.models import Event
+from services.db.deals import Event
 
 EventRow = dict[str, Any]
 _TABLE = cast(Table, Event.__table__)

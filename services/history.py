@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_deal
 from services.conversation import get_deal
-from services.db.models import Event, Message, Stage, User
+from services.db.deals import Event, Message, Stage
+from services.db.users import User
 from services.users import full_name
 
 PAGE_SIZE = 10

@@ -15,7 +15,10 @@ from services.assignment import pick_assignee, pick_assignees
 from services.content import Content, message_rows, store_all
 from services.customers import customers_for_users
 from services.db.bulk import insert_all
-from services.db.models import Customer, Deal, Event, Message, Outbox, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event, Message, Stage
+from services.db.outbox import Outbox
+from services.db.users import User
 from services.errors import InvalidInput
 from services.inbox import Handling
 from services.users import by_ids

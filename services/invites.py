@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import MANAGER, OWNER, Actor, require_owner
-from services.db.models import Invite, User
+from services.db.users import Invite, User
 from services.errors import Conflict, InvalidInput
 
 

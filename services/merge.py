@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.access import Actor, require_owner
 from services.conversation import get_deal
 from services.customers import join
-from services.db.models import Customer, Deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.errors import Conflict
 from services.pipeline import StaleCard
 from services.views import DealCard, deal_card

@@ -19,7 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.models import ChatMessage, Message, Outbox
+from services.db.deals import ChatMessage, Message
+from services.db.outbox import Outbox
 
 RowIds = int | Collection[int]
 _TABLE = cast(Table, Outbox.__table__)

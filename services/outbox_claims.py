@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.engine import is_postgres
-from services.db.models import Outbox, OutboxChat
+from services.db.outbox import Outbox, OutboxChat
 
 # A row is due when unsent, not given up, and its next try has come.
 _DUE = (

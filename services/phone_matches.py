@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.models import Customer, Deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 
 
 @dataclass(frozen=True)

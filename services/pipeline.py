@@ -15,7 +15,9 @@ from services import events, log_context, outbox, stages
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
-from services.db.models import Customer, Deal, Event, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event, Stage
+from services.db.users import User
 from services.errors import Conflict, InvalidInput, NotFound
 from services.users import full_name
 from services.views import DealCard, deal_card

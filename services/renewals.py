@@ -17,8 +17,9 @@ from services import outbox
 from services.access import OWNER
 from services.contracts import ACTIVE
 from services.db.contracts import Contract, ContractReminder
+from services.db.deals import Deal
 from services.db.engine import is_postgres
-from services.db.models import Deal, User
+from services.db.users import User
 from services.moments import MORNING, local_moment, local_today
 
 

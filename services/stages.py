@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
-from services.db.models import Deal, Stage
+from services.db.deals import Deal, Stage
 from services.errors import InvalidInput, NotFound
 
 OPEN, WON, LOST = "open", "won", "lost"

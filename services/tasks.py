@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import OWNER, Actor, require_deal, require_staff
 from services.conversation import get_deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.engine import is_postgres
-from services.db.models import Customer, Deal, User
 from services.db.tasks import Task
+from services.db.users import User
 from services.errors import AccessDenied, InvalidInput, NotFound
 
 REMINDER, CALLBACK = "reminder", "callback"

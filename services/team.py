@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import Actor, require_owner
-from services.db.models import Deal
+from services.db.deals import Deal
 from services.intake import assign
 from services.users import get_manager
 

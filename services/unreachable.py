@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import MANAGER, OWNER
-from services.db.models import Deal, User
+from services.db.deals import Deal
+from services.db.users import User
 from services.intake import assign
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import CUSTOMER, MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
+from services.db.deals import Deal
 from services.db.engine import is_postgres
-from services.db.models import Deal, User
+from services.db.users import User
 from services.errors import InvalidInput, NotFound
 
 # Built once: every update looks its sender up, and building the statement costs more than

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import stages
 from services.access import Actor
-from services.db.models import Customer, Deal, Message, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Message, Stage
+from services.db.users import User
 from services.errors import NotFound
 from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of

@@ -13,8 +13,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, MessageId, User
 
-from bot.budget import SendBudget
-from bot.pacing import UNLIMITED, Priority, Ticket
+from bot.sender.budget import SendBudget
+from bot.sender.pacing import UNLIMITED, Priority, Ticket
 
 BOT_USER = User(id=42, is_bot=True, first_name="Axın", username="axin_bot")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot.callbacks import DealAction, DealCb
-from bot.deal_callbacks import CardAction, CardCb
-from bot.reminder_callbacks import ContractAction, ContractCb, RemindAction, RemindCb
+from presentation.contracts import ContractAction, ContractCb
+from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
+from presentation.tasks import RemindAction, RemindCb
 from services.ids import MAX_ID
 from services.moments import Preset
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.coalesce import Coalescer
+from services.coalesce import Coalescer
 
 
 class Doubler:

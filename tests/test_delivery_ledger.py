@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.delivery_ledger import Ledger
+from bot.sender.ledger import Ledger
 
 
 class Book:

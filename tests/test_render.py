@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.render import when
+from presentation.render import when
 
 BAKU, LISBON = ZoneInfo("Asia/Baku"), ZoneInfo("Europe/Lisbon")
 

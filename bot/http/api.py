@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,7 @@ from bot.http.schemas import (
     LeadIn,
     Problem,
 )
+from bot.runtime import Serving
 from services import api_tokens, contracts
 from services.calls import CallEvent, record_call
 from services.db.errors import unavailable
@@ -30,10 +31,7 @@ from services.errors import InvalidInput, NotFound
 from services.ids import is_id
 from services.leads import Lead, submit_lead
 
-if TYPE_CHECKING:
-    from bot.app import App
-
-APP: web.AppKey[Any] = web.AppKey("axin_app")
+APP: web.AppKey[Serving] = web.AppKey("axin_app", Serving)
 # A deal id in a path: plain ASCII digits, not every digit int() reads.
 DEAL_ID = re.compile(r"[0-9]{1,10}")
 # Domain error codes → the request field they are about.
@@ -43,7 +41,7 @@ FIELDS = {
     "contract_dates": "ends_on",
 }
 
-Handler = Callable[["App", Any, int | None, web.Request], Awaitable[web.Response]]
+Handler = Callable[[Serving, Any, int | None, web.Request], Awaitable[web.Response]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def answer(model: BaseModel, status: int) -> web.Response:
 
 
 async def _leads(
-    app: App, body: LeadIn, token_id: int | None, request: web.Request
+    app: Serving, body: LeadIn, token_id: int | None, request: web.Request
 ) -> web.Response:
     lead = Lead(body.name, body.phone, body.email, body.message, body.source, body.external_id)
     async with app.sessions() as session:
@@ -80,7 +78,7 @@ async def _leads(
 
 
 async def _calls(
-    app: App, body: CallIn, token_id: int | None, request: web.Request
+    app: Serving, body: CallIn, token_id: int | None, request: web.Request
 ) -> web.Response:
     call = CallEvent(body.phone, body.status, body.direction, body.external_id, body.occurred_at)
     async with app.sessions() as session:
@@ -97,7 +95,7 @@ async def _calls(
 
 
 async def _contract(
-    app: App, body: ContractIn, token_id: int | None, request: web.Request
+    app: Serving, body: ContractIn, token_id: int | None, request: web.Request
 ) -> web.Response:
     text = request.match_info["deal_id"]
     deal_id = int(text) if DEAL_ID.fullmatch(text) else None
@@ -171,7 +169,7 @@ ENDPOINTS = [
 ]
 
 
-async def _token(request: web.Request, app: App) -> int | None:
+async def _token(request: web.Request, app: Serving) -> int | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     secret = secret.strip()
     # Tokens are ASCII; a header of other bytes reaches us undecodable, and names none.

@@ -3,20 +3,15 @@ webhook mode, the webhook; and serving it on HTTP_HOST:HTTP_PORT."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
 from bot.http.api import APP, ENDPOINTS, route
 from bot.http.body import APP_MAX_BODY
 from bot.http.openapi import document
 from bot.http.schemas import Health
-from bot.webhook import add_webhook_route
+from bot.runtime import Serving
+from bot.updates.webhook import add_webhook_route
 from services.health import database_ok, redis_ok
-
-if TYPE_CHECKING:
-    from bot.app import App
-
 
 # Redis answers a PING within this, or is reported unreachable.
 REDIS_TIMEOUT = 1.0
@@ -38,7 +33,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _metrics(request: web.Request) -> web.StreamResponse:
-    app: App = request.app[APP]
+    app: Serving = request.app[APP]
     return await app.metrics.serve(request, app.sessions, app.clock.now())
 
 
@@ -46,7 +41,7 @@ async def _openapi(request: web.Request) -> web.Response:
     return web.json_response(document())
 
 
-def create_http_app(app: App, serves_updates: bool = True) -> web.Application:
+def create_http_app(app: Serving, serves_updates: bool = True) -> web.Application:
     """/healthz and /metrics always; the HTTP API and the webhook where this process takes
     updates."""
     web_app = web.Application(client_max_size=APP_MAX_BODY)
@@ -66,7 +61,7 @@ def create_http_app(app: App, serves_updates: bool = True) -> web.Application:
     return web_app
 
 
-async def start_http(app: App, serves_updates: bool = True) -> web.AppRunner:
+async def start_http(app: Serving, serves_updates: bool = True) -> web.AppRunner:
     runner = web.AppRunner(create_http_app(app, serves_updates), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, app.settings.http_host, app.settings.http_port).start()

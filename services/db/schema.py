@@ -1,10 +1,21 @@
-"""Every table of Axın, for Alembic and for tests: import each feature's models here."""
+"""Every table of Axın, for Alembic and for tests: import each aggregate's module here."""
 
 from __future__ import annotations
 
-from services.db import api_access, contracts, conversations, inbox, leases, models, tasks
+from services.db import (
+    api_access,
+    contracts,
+    conversations,
+    customers,
+    deals,
+    inbox,
+    leases,
+    outbox,
+    reports,
+    tasks,
+    users,
+)
 from services.db.base import Base
-from services.reports import models as report_models
 
 metadata = Base.metadata
 
@@ -12,10 +23,13 @@ __all__ = [
     "api_access",
     "contracts",
     "conversations",
+    "customers",
+    "deals",
     "inbox",
     "leases",
     "metadata",
-    "models",
-    "report_models",
+    "outbox",
+    "reports",
     "tasks",
+    "users",
 ]

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contracts import ACTIVE
 from services.db.contracts import Contract
-from services.db.models import Customer, Deal, User
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.tasks import Task
+from services.db.users import User
 from services.users import full_name
 
 CONTRACTS_AHEAD = timedelta(days=14)

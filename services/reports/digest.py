@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
 from services.access import OWNER
-from services.db.models import User
+from services.db.reports import SentDigest
+from services.db.users import User
 from services.errors import NotFound
-from services.reports.models import SentDigest
 from services.reports.periods import Span, after_last_day, digest_periods, midnight
 from services.reports.settings import OwnerSettings, Sla, owners_settings
 from services.reports.worktime import Schedule

@@ -21,7 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_owner
-from services.db.models import Customer, Deal, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Stage
+from services.db.users import User
 from services.reports import queries
 from services.reports.attention import overdue_by_assignee
 from services.reports.periods import Choice, Period, choose

@@ -13,7 +13,9 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_owner
-from services.db.models import Customer, Deal, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Stage
+from services.db.users import User
 from services.errors import NotFound
 from services.reports import attention, queries
 from services.reports.periods import Period, Span, from_key

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.models import Deal, Event, Stage
+from services.db.deals import Deal, Event, Stage
 from services.reports.periods import Period
 from services.reports.sql import bucket, constants, greatest
 

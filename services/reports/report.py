@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import stages
 from services.access import MANAGER, Actor, require_owner
-from services.db.models import User
+from services.db.users import User
 from services.reports import attention, queries
 from services.reports.periods import Choice, Period, choose, previous
 from services.reports.settings import OwnerSettings, Sla, settings_of

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_owner
+from services.db.reports import ReportSettings
 from services.errors import InvalidInput
-from services.reports.models import ReportSettings
 from services.reports.worktime import DAY_MINUTES, Schedule
 
 MAX_SLA_MINUTES = 7 * 24 * 60

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db.models import Deal, Event
+from services.db.deals import Deal, Event
 from services.reports.periods import Period
 from services.reports.queries import created_in
 from services.reports.ranks import at_ranks

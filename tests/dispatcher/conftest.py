@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from bot.pacing import UNLIMITED
+from bot.sender.pacing import UNLIMITED
 from bot.settings import Settings
 from services.clock import ManualClock
 from services.users import ensure_owners

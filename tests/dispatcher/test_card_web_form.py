@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from services.db.models import Customer, Deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 from tests.dispatcher.helpers import without_answers
 from tests.dispatcher.test_deals_card import OLGA, new_deal
 from tests.harness import Harness

@@ -5,7 +5,7 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from sqlalchemy import select
 
-from services.db.models import ChatMessage, Deal, Event, Message
+from services.db.deals import ChatMessage, Deal, Event, Message
 from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from services import intake
 from services.clock import ManualClock
-from services.db.models import Deal
+from services.db.deals import Deal
 from tests.dispatcher.conftest import harness, make_settings
 from tests.dispatcher.helpers import sent_to
 from tests.harness import person

@@ -8,7 +8,8 @@ from decimal import Decimal
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select
 
-from services.db.models import ChatMessage, Deal, Event, User
+from services.db.deals import ChatMessage, Deal, Event
+from services.db.users import User
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.dispatcher.test_deals_card import ANNA, BAKO, CARD, LEYLA, OLGA, deal, new_deal
 from tests.dispatcher.test_intake import make_manager

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot import callbacks, deal_callbacks
+from presentation import callbacks
+from presentation.deals import callbacks as deal_callbacks
 from services.ids import MAX_ID
 
 LIMIT = 64
@@ -43,7 +44,7 @@ def widest(cls: type[CallbackData]) -> list[CallbackData]:
 
 def test_every_deal_callback_class_is_checked() -> None:
     names = {cls.__name__ for cls in defined()}
-    assert names == {"CardCb", "DealListCb", "DealOpenCb", "StageCb"}
+    assert names == {"CardCb", "DealCb", "DealListCb", "DealOpenCb", "StageCb"}
 
 
 @pytest.mark.parametrize("cls", defined(), ids=lambda cls: cls.__name__)

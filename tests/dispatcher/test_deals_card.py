@@ -10,7 +10,8 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from services.db.models import Deal, Event, User
+from services.db.deals import Deal, Event
+from services.db.users import User
 from tests.dispatcher.conftest import OWNER_ID
 from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_intake import make_manager

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
-from services.db.models import ChatMessage
+from services.db.deals import ChatMessage
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.dispatcher.test_deals_card import ANNA, BAKO, CARD, LEYLA, OLGA, new_deal
 from tests.dispatcher.test_intake import make_manager

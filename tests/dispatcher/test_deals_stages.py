@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from services.db.models import Deal, Event, Stage
+from services.db.deals import Deal, Event, Stage
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.dispatcher.test_deals_card import ANNA, CARD, OLGA, deal, new_deal
 from tests.harness import Harness, person

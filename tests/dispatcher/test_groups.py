@@ -17,9 +17,11 @@ from aiogram.methods import (
 )
 from sqlalchemy import func, select
 
-from bot import commands
+from presentation import commands
 from services.clock import ManualClock
-from services.db.models import Deal, Outbox, User
+from services.db.deals import Deal
+from services.db.outbox import Outbox
+from services.db.users import User
 from tests.dispatcher.conftest import harness, make_settings
 from tests.dispatcher.test_deals_card import ANNA, LEYLA, OLGA, new_deal
 from tests.harness import Harness, group, person

@@ -5,7 +5,9 @@ import asyncio
 from aiogram.methods import SendMessage, SendPhoto
 from sqlalchemy import event, func, select
 
-from services.db.models import Customer, Deal, Message, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Message
+from services.db.users import User
 from tests.dispatcher.conftest import OWNER_ID
 from tests.dispatcher.helpers import buttons, sent_to
 from tests.harness import Harness, person

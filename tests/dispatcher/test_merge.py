@@ -9,7 +9,9 @@ from typing import Any
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from services.db.models import Customer, Deal, Event, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
+from services.db.users import User
 from tests.dispatcher.helpers import answer_of, buttons, sent_to, without_answers
 from tests.dispatcher.test_deals_card import STALE
 from tests.dispatcher.test_intake import make_manager

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from services.db.models import Customer, Deal, Event, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
+from services.db.users import User
 from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person

@@ -9,10 +9,11 @@ from aiogram.methods import SendMessage, SendPhoto
 from PIL import Image
 from sqlalchemy import select
 
-from bot.digests import send_digests
+from bot.sweeps.digests import send_digests
 from services.clock import ManualClock
-from services.db.models import Outbox, User
-from services.reports.models import SentDigest
+from services.db.outbox import Outbox
+from services.db.reports import SentDigest
+from services.db.users import User
 from tests.dispatcher.conftest import harness, make_settings
 from tests.dispatcher.helpers import buttons
 from tests.harness import Harness, person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select
 
-from services.reports.models import ReportSettings
+from services.db.reports import ReportSettings
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.harness import Harness, person
 

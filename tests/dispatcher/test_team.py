@@ -5,7 +5,8 @@ from datetime import timedelta
 from aiogram.methods import DeleteMyCommands, SendMessage, SetMyCommands
 from sqlalchemy import select
 
-from services.db.models import Deal, Invite, User
+from services.db.deals import Deal
+from services.db.users import Invite, User
 from services.invites import token_hash
 from tests.dispatcher.conftest import OWNER_ID
 from tests.dispatcher.helpers import answer_of, buttons, without_answers

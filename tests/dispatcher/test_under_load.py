@@ -12,7 +12,8 @@ from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlalchemy import event, func, select
 
-from services.db.models import ChatMessage, Event, User
+from services.db.deals import ChatMessage, Event
+from services.db.users import User
 from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import make_manager
 from tests.harness import Harness, person

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.middlewares import DatabaseMiddleware
 from handlers import staff
-from services.db.models import Event
+from services.db.deals import Event
 from tests.dispatcher.helpers import sent_to
 from tests.dispatcher.test_intake import ANNA, make_manager
 from tests.harness import Harness, person

@@ -16,10 +16,11 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.http.server import create_http_app
-from bot.webhook import register_webhook
+from bot.updates.webhook import register_webhook
 from services.clock import ManualClock
+from services.db.deals import Message
 from services.db.inbox import InboxUpdate
-from services.db.models import Message, Outbox
+from services.db.outbox import Outbox
 from tests.harness import Harness
 
 HOOK = "https://crm.example.com/telegram/hook"

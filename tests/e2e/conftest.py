@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bot.app import App, build_app, prepare
-from bot.polling import poll
 from bot.settings import Settings
+from bot.updates.polling import poll
 from emulator import Emulator, Limits, start_emulator
 from services.clock import ManualClock
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from benchmarks.burst import Load, burst
-from bot.delivery import IN_FLIGHT
+from bot.sender.sender import IN_FLIGHT
 
 LOAD = Load("burst", customers=300, seconds=3.0, managers=20)
 

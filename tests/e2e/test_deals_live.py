@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from emulator import StoredMessage
-from services.db.models import Deal, User
+from services.db.deals import Deal
+from services.db.users import User
 from tests.e2e.conftest import Live
 
 

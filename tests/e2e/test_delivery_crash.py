@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.delivery import IN_FLIGHT
+from bot.sender.sender import IN_FLIGHT
 from emulator import Limits, start_emulator
 from tests.e2e.delivery_seed import received, seed
 

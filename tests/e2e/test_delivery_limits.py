@@ -25,7 +25,8 @@ from bot.settings import Settings
 from emulator import Emulator, Limits, start_emulator
 from services import outbox
 from services.clock import ManualClock
-from services.db.models import Deal, User
+from services.db.deals import Deal
+from services.db.users import User
 from services.users import ensure_owners
 from tests.e2e.delivery_seed import FIRST_CHAT, received, seed
 from tests.reminders.seed import deal_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from emulator import EmulatedUser
-from services.db.models import Deal, Message
+from services.db.deals import Deal, Message
 from tests.e2e.conftest import OWNER_ID, Live
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from emulator import EmulatedUser, Emulator
-from services.db.models import Deal, Outbox, User
+from services.db.deals import Deal
+from services.db.outbox import Outbox
+from services.db.users import User
 from tests.e2e.conftest import OWNER_ID, Live
 from tests.e2e.test_intake_live import labels
 

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from benchmarks.cluster import stop
 from emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
+from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
-from services.db.models import Deal, User
+from services.db.users import User
 from tests.e2e.conftest import OWNER_ID
 from tests.e2e.test_delivery_crash import ROOT, free_port
 from tests.e2e.test_intake_live import labels

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from benchmarks.cluster import OWNER, reset
 from benchmarks.cluster_load import Load
 from benchmarks.workers import run
-from bot.delivery import IN_FLIGHT
+from bot.sender.sender import IN_FLIGHT
 from services.db.engine import create_engine, session_factory
-from services.db.models import User
+from services.db.users import User
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

@@ -15,7 +15,8 @@ from bot.http.server import create_http_app
 from services import api_tokens
 from services.db.api_access import ApiRequest
 from services.db.contracts import Contract
-from services.db.models import Customer, Deal, Event
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
 from tests.dispatcher.conftest import tg
 from tests.harness import Harness
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from services.db.contracts import Contract
-from services.db.models import Customer, Deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.tasks import Task
 from tests.dispatcher.test_intake import make_manager
 from tests.http.conftest import CALL, CONTRACT, LEAD, Api

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.access import actor_of
-from services.db.models import Customer, Deal, User
+from services.db.customers import Customer
+from services.db.deals import Deal
+from services.db.users import User
 from services.history import deal_history
 from tests.dispatcher.conftest import OWNER_ID
 from tests.http.conftest import LEAD, Api

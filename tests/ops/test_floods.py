@@ -11,12 +11,12 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SetMyCommands
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import commands
 from bot.app import App, build_app
 from bot.http.server import create_http_app
-from bot.pacing import UNLIMITED
+from bot.sender.pacing import UNLIMITED
 from bot.settings import Settings
 from emulator import Emulator, Limits, start_emulator
+from presentation import commands
 from services.clock import ManualClock
 from tests.fakes import GrantingBudget
 from tests.ops.conftest import Ops, samples

@@ -69,7 +69,7 @@ async def test_lines_name_the_update_and_the_deal_they_are_about(ops: Ops, lines
     [refused] = lines.saying("outbox rows")
     assert (refused["level"], refused["logger"], refused["deal_id"]) == (
         "ERROR",
-        "bot.delivery",
+        "bot.sender.sender",
         1,
     )
     assert "update_id" not in refused  # the sender works for no update
@@ -81,7 +81,7 @@ async def test_lines_name_the_update_and_the_deal_they_are_about(ops: Ops, lines
     assert flood == {
         "time": flood["time"],
         "level": "WARNING",
-        "logger": "bot.budget",
+        "logger": "bot.sender.budget",
         "message": "Telegram asked to wait 3 s; editMessageText is made again then",
         "update_id": 777,
         "deal_id": 1,

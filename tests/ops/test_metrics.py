@@ -14,7 +14,7 @@ from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.http.server import create_http_app
-from bot.inbox import payload_of
+from bot.updates.inbox import payload_of
 from services import inbox, outbox, outbox_claims
 from services.db.engine import create_engine, session_factory
 from tests.harness import person

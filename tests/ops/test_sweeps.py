@@ -16,7 +16,7 @@ from apscheduler.events import (
 )
 
 from bot.app import App
-from bot.jobs import Sweep, create_scheduler, observe
+from bot.sweeps.scheduler import Sweep, create_scheduler, observe
 from tests.ops.conftest import Ops
 
 RUNS = 'axin_sweep_runs_total{outcome="%s",sweep="%s"}'

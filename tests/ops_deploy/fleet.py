@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import EmulatedUser, RunningEmulator
 from services.db.inbox import InboxUpdate
-from services.db.models import Outbox
+from services.db.outbox import Outbox
 from tests.e2e.conftest import OWNER_ID
 from tests.e2e.test_delivery_crash import ROOT
 from tests.e2e.test_webhook import SECRET, BotProcess

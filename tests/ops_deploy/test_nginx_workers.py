@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import start_emulator
+from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
 from services.db.inbox import InboxUpdate
-from services.db.models import Deal
 from tests.conftest import PG_URL
 from tests.e2e.conftest import OWNER_ID
 from tests.e2e.test_delivery_crash import free_port

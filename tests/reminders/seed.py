@@ -7,7 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, actor_of
 from services.clock import ManualClock
-from services.db.models import Customer, Deal, Outbox, Stage, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Stage
+from services.db.outbox import Outbox
+from services.db.users import User
 
 
 async def person(

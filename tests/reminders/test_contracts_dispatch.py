@@ -7,11 +7,11 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from bot import reminder_sweeps
+from bot.sweeps import reminders as reminder_sweeps
 from services import api_tokens
 from services.db.api_access import ApiToken
 from services.db.contracts import Contract
-from services.db.models import Deal
+from services.db.deals import Deal
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
 from tests.dispatcher.test_deals_card import ANNA, BAKO, CARD, OLGA, new_deal
 from tests.dispatcher.test_intake import make_manager

@@ -19,12 +19,14 @@ from aiogram.methods.base import TelegramType
 from sqlalchemy import select
 
 from bot.app import build_app
-from bot.delivery_merge import TEXT_LIMIT, combine
-from bot.notifications import Outgoing
-from bot.pacing import Priority
+from bot.sender.merge import TEXT_LIMIT, combine
+from bot.sender.pacing import Priority
+from bot.sender.renderers import Outgoing
 from services import outbox, outbox_claims
 from services.clock import ManualClock
-from services.db.models import Deal, Outbox, User
+from services.db.deals import Deal
+from services.db.outbox import Outbox
+from services.db.users import User
 from services.users import ensure_owners
 from tests.dispatcher.conftest import OWNER_ID, make_settings
 from tests.fakes import GrantingBudget, RecordingSession

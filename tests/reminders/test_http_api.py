@@ -16,7 +16,8 @@ from bot.http.openapi import document
 from bot.http.server import create_http_app
 from services import api_tokens
 from services.db.api_access import ApiRequest
-from services.db.models import Customer, Deal, Message
+from services.db.customers import Customer
+from services.db.deals import Deal, Message
 from services.db.tasks import Task
 from services.ids import MAX_ID
 from tests.dispatcher.test_intake import make_manager

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import contracts
 from services.clock import ManualClock
 from services.db.contracts import ContractReminder
-from services.db.models import Deal
+from services.db.deals import Deal
 from services.errors import AccessDenied, InvalidInput
 from services.renewals import renewal_sweep
 from tests.reminders.seed import actor, deal_for, person, queued

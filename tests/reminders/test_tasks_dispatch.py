@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from aiogram.methods import EditMessageText, SendMessage
 
-from bot import reminder_sweeps
+from bot.sweeps import reminders
 from services.clock import ManualClock
 from tests.dispatcher.conftest import OWNER_ID
 from tests.dispatcher.helpers import answer_of, buttons, without_answers
@@ -54,7 +54,7 @@ async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Ha
     assert buttons(listed) == [[("📂 #1", "do:1")]]
 
     clock_of(tg).advance(timedelta(hours=3))
-    assert await reminder_sweeps.due_tasks(tg.app) == 1
+    assert await reminders.due_tasks(tg.app) == 1
     [due] = await tg.deliver()
     assert (due.chat_id, due.text) == (
         ANNA.id,
@@ -73,9 +73,9 @@ async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Ha
     [snoozed] = without_answers(calls)
     assert snoozed.text.endswith("\n💤 Snoozed until Mar 2, 2026, 16:15")
     assert snoozed.reply_markup is None
-    assert await reminder_sweeps.due_tasks(tg.app) == 0
+    assert await reminders.due_tasks(tg.app) == 0
     clock_of(tg).advance(timedelta(minutes=15))
-    assert await reminder_sweeps.due_tasks(tg.app) == 1
+    assert await reminders.due_tasks(tg.app) == 1
     [again] = await tg.deliver()
     assert again.text == due.text
 
@@ -121,17 +121,17 @@ async def test_a_reminder_overdue_for_a_day_reaches_the_owner_once(tg: Harness) 
     await new_deal(tg)
     await tg.press(ANNA, "rm:p:1:h1", message_id=PICKER)
     clock_of(tg).advance(timedelta(hours=1))
-    await reminder_sweeps.due_tasks(tg.app)
+    await reminders.due_tasks(tg.app)
     await tg.deliver()
     clock_of(tg).advance(timedelta(hours=24, minutes=1))
-    assert await reminder_sweeps.overdue_tasks(tg.app) == 1
+    assert await reminders.overdue_tasks(tg.app) == 1
     [told] = await tg.deliver()
     assert (told.chat_id, told.text) == (
         OWNER_ID,
         "⚠️ Anna has not done this for over 1 day:\nRequest #1: Follow up with Leyla",
     )
     clock_of(tg).advance(timedelta(days=2))
-    assert await reminder_sweeps.overdue_tasks(tg.app) == 0
+    assert await reminders.overdue_tasks(tg.app) == 0
     assert await tg.deliver() == []
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.jobs import Sweep
 from bot.settings import Settings
+from bot.sweeps.scheduler import Sweep
 from sandbox.sandbox import Sandbox
 from sandbox.server import start_sandbox
 

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sandbox.demo_data import DEALS, MANAGERS
 from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID
 from sandbox.sandbox import Sandbox
-from services.db.models import ChatMessage, Customer, Deal, Stage, User
+from services.db.customers import Customer
+from services.db.deals import ChatMessage, Deal, Stage
+from services.db.users import User
 from tests.sandbox.conftest import Client, StartSandbox
 
 

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from bot.jobs import Sweep
+from bot.sweeps.scheduler import Sweep
 from sandbox.api import STATIC
 from sandbox.people import OWNER_ID
 from sandbox.sandbox import Sandbox
 from services import outbox
-from services.db.models import Customer, User
+from services.db.customers import Customer
+from services.db.users import User
 from services.phones import normalize_phone
 from tests.emulator.conftest import png
 from tests.sandbox.conftest import Client, StartSandbox

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bot.jobs import SWEEPS
+from bot.sweeps.scheduler import SWEEPS
 from sandbox.people import OWNER_ID
 from sandbox.sandbox import Sandbox
 from services.db.api_access import ApiToken
-from services.db.models import Deal
+from services.db.deals import Deal
 from services.db.tasks import Task
 from tests.sandbox.conftest import Client, StartSandbox
 

@@ -18,10 +18,10 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import TelegramType
 
-from bot import commands
 from bot.app import build_app
-from bot.budget import BudgetMiddleware
-from bot.pacing import Priority, Ticket
+from bot.sender.budget import BudgetMiddleware
+from bot.sender.pacing import Priority, Ticket
+from presentation import commands
 from services.clock import ManualClock
 from services.users import ensure_owners
 from tests.dispatcher.conftest import make_settings

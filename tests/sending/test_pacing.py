@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from bot.pacing import RTT_TRUST, Pacing, Priority, Ticket
+from bot.sender.pacing import RTT_TRUST, Pacing, Priority, Ticket
 
 
 class Sends:

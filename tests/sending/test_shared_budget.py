@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.pacing import Pacing, Priority
-from bot.shared_budget import HOLD, SharedBudget, Wait, rates_of
+from bot.sender.pacing import Pacing, Priority
+from bot.sender.shared_budget import HOLD, SharedBudget, Wait, rates_of
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")

@@ -12,10 +12,10 @@ from functools import partial
 import pytest
 from redis.asyncio import Redis
 
-from bot.budget import SendBudget
-from bot.pacing import Priority
-from bot.shared_budget import SharedBudget
-from bot.wake import SharedWake
+from bot.sender.budget import SendBudget
+from bot.sender.pacing import Priority
+from bot.sender.shared_budget import SharedBudget
+from bot.sender.wake import SharedWake
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")

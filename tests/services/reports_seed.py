@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.contracts import Contract
-from services.db.models import Customer, Deal, Event, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
 from services.db.tasks import Task
+from services.db.users import User
 
 BAKU = ZoneInfo("Asia/Baku")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from services.clock import ManualClock
 from services.customers import customers_for_users
 from services.db.bulk import insert_all
-from services.db.models import Customer, User
+from services.db.customers import Customer
+from services.db.users import User
 
 
 @contextmanager

@@ -10,7 +10,8 @@ from services import customers, views
 from services.access import actor_of
 from services.clock import ManualClock
 from services.content import Content
-from services.db.models import Customer, Deal
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.intake import submit_request
 from tests.services.test_pipeline import add_user
 

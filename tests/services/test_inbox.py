@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import inbox, outbox
 from services.clock import ManualClock
 from services.db.inbox import InboxUpdate
-from services.db.models import Outbox
+from services.db.outbox import Outbox
 from services.inbox import AlreadyHandled, Handling, Received
 
 LEASE = timedelta(seconds=60)

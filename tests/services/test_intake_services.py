@@ -12,7 +12,10 @@ from services.assignment import pick_assignee
 from services.clock import ManualClock
 from services.content import Content
 from services.customers import customers_for_users, save_phone
-from services.db.models import Customer, Deal, Outbox, User
+from services.db.customers import Customer
+from services.db.deals import Deal
+from services.db.outbox import Outbox
+from services.db.users import User
 from services.errors import InvalidInput
 from services.intake import submit_request
 from services.phones import display_phone, normalize_phone

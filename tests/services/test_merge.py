@@ -13,7 +13,8 @@ from services import merge
 from services.access import Actor, actor_of
 from services.clock import ManualClock
 from services.content import Content
-from services.db.models import Customer, Deal, Event
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
 from services.errors import AccessDenied
 from services.intake import submit_request
 from services.pipeline import StaleCard

@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from services.clock import ManualClock
-from services.db.models import User
+from services.db.users import User
 from services.users import ensure_owners
 from tests.workers import other_worker
 

@@ -14,7 +14,10 @@ from services.access import Actor, actor_of
 from services.amounts import parse_amount
 from services.clock import ManualClock
 from services.content import Content
-from services.db.models import Customer, Deal, Event, Outbox, User
+from services.db.customers import Customer
+from services.db.deals import Deal, Event
+from services.db.outbox import Outbox
+from services.db.users import User
 from services.errors import AccessDenied, InvalidInput, NotFound
 from services.intake import submit_request
 from services.pipeline import StaleCard

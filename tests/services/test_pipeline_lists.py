@@ -15,7 +15,8 @@ from services.clock import ManualClock
 from services.content import Attachment, Content
 from services.conversation import staff_replies
 from services.customers import save_phone
-from services.db.models import Stage, User
+from services.db.deals import Stage
+from services.db.users import User
 from services.errors import AccessDenied, InvalidInput
 from services.intake import submit_request
 from tests.services.test_pipeline import add_user, setup_deal

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.db.models import Outbox, User
+from services.db.outbox import Outbox
+from services.db.reports import ReportSettings, SentDigest
+from services.db.users import User
 from services.errors import NotFound
 from services.reports import digest
-from services.reports.models import ReportSettings, SentDigest
 from services.reports.periods import Span
 from services.reports.settings import OwnerSettings, Sla
 from services.reports.worktime import parse_schedule

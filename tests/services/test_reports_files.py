@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.charts import ChartData, draw
+from presentation.reports.charts import ChartData, draw
 from services.access import Actor
 from services.errors import AccessDenied
 from services.reports import export

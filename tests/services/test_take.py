@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import conversation, pipeline, team
 from services.access import actor_of
 from services.clock import ManualClock
-from services.db.models import Deal, Event
+from services.db.deals import Deal, Event
 from services.errors import AccessDenied, Conflict
 from services.pipeline import StaleCard
 from tests.services.test_pipeline import add_user, setup_deal

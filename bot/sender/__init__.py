@@ -1,0 +1,2 @@
+"""The outbox sender: claim a chat's rows → merge → the send budget → send → record; one renderer
+per outbox kind."""

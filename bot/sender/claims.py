@@ -1,0 +1,81 @@
+"""The chats one sender holds (`services/outbox_claims.py`): claimed whole, a few seconds of
+sending at a time, renewed while it delivers them, let go when done. A chat whose claim was
+lost (this worker stalled past its lease and another took the chat) gets no further send from
+here: its rows are the new holder's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.metrics import Metrics
+from services import outbox_claims
+from services.clock import Clock
+from services.coalesce import Coalescer
+from services.db.outbox import Outbox
+
+
+class ChatClaims:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        worker: str,
+        lease: timedelta,
+        rows: int,
+        per_chat: int,
+        metrics: Metrics,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.worker = worker
+        self.lease = lease
+        self.rows = rows
+        self.per_chat = per_chat
+        self.metrics = metrics
+        self.busy: dict[int, int] = {}
+        self._lost: set[int] = set()
+        self._releases: Coalescer[int, None] = Coalescer(self._release)
+
+    @property
+    def nearly_full(self) -> bool:
+        """Claims are made in steps of a quarter: each is a query, and one per finished chat
+        would take the event loop's time from sending."""
+        return sum(self.busy.values()) > self.rows * 3 // 4
+
+    async def claim(self) -> dict[int, list[Outbox]]:
+        room = self.rows - sum(self.busy.values())
+        if room <= 0:
+            return {}
+        async with self.sessions() as session:
+            now = self.clock.now()
+            claimed = await outbox_claims.claim(
+                session, self.worker, now, self.lease, room, self.per_chat, set(self.busy)
+            )
+        self.metrics.reclaimed("outbox_chat", claimed.taken_over)
+        for chat_id, rows in claimed.rows.items():
+            self.busy[chat_id] = len(rows)
+        return claimed.rows
+
+    def holds(self, chat_id: int) -> bool:
+        return chat_id not in self._lost
+
+    async def renew(self) -> None:
+        async with self.sessions() as session:
+            until = self.clock.now() + self.lease
+            held = await outbox_claims.renew(session, self.worker, list(self.busy), until)
+        self._lost |= self.busy.keys() - held
+
+    async def done(self, chat_id: int) -> None:
+        self.busy.pop(chat_id, None)
+        lost = chat_id in self._lost
+        self._lost.discard(chat_id)
+        if not lost:
+            await self._releases(chat_id)
+
+    async def _release(self, chats: Sequence[int]) -> list[None]:
+        async with self.sessions() as session:
+            await outbox_claims.release(session, self.worker, chats)
+        return [None] * len(chats)

@@ -1,0 +1,1 @@
+"""Scheduled sweeps: APScheduler triggers them; each claims what is due in the database."""

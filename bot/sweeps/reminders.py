@@ -1,0 +1,36 @@
+"""Sweeps of tasks and contracts: what fell due, what is long overdue, which renewals to
+remind of. Each asks the database through the app's clock and wakes the outbox sender."""
+
+from __future__ import annotations
+
+from bot.runtime import Running
+from services import renewals, tasks
+
+DUE_SECONDS = 20.0
+OVERDUE_SECONDS = 60.0
+RENEWAL_SECONDS = 60.0
+
+
+async def due_tasks(app: Running) -> int:
+    async with app.sessions() as session:
+        queued = await tasks.due_sweep(session, app.clock.now())
+    app.sender.wake()
+    return queued
+
+
+async def overdue_tasks(app: Running) -> int:
+    async with app.sessions() as session:
+        queued = await tasks.overdue_sweep(
+            session, app.clock.now(), app.settings.task_overdue_escalation
+        )
+    app.sender.wake()
+    return queued
+
+
+async def contract_renewals(app: Running) -> int:
+    async with app.sessions() as session:
+        queued = await renewals.renewal_sweep(
+            session, app.clock.now(), app.settings.zone, app.settings.renewal_offsets
+        )
+    app.sender.wake()
+    return queued

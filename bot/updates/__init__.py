@@ -1,0 +1,1 @@
+"""Updates in: the inbox that keeps them before they are acknowledged, polling and the webhook."""

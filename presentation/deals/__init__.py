@@ -1,0 +1,1 @@
+"""A deal: its card, its buttons and their data, lists of deals and the pickers on the card."""

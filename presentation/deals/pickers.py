@@ -1,0 +1,126 @@
+"""What a deal card turns into for a moment: stage, lost-reason and manager choices, history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from presentation.deals.callbacks import CardAction
+from presentation.deals.card import Reader, back, button, lost_reason, money, reason_names
+from presentation.render import source_name, stage_name, when
+from services.history import Entry, HistoryPage, Value
+from services.pipeline import LOST_REASONS
+from services.stages import StageView
+from services.views import DealCard
+
+
+def stage_picker(card: DealCard, stages: list[StageView], reader: Reader) -> InlineKeyboardMarkup:
+    rows = []
+    for stage in stages:
+        mark = "✓ " if stage.id == card.stage_id else ""
+        text = mark + stage_name(stage.names, reader.locale)
+        rows.append([button(card, text, CardAction.STAGE, stage.id)])
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, back(card)])
+
+
+def lost_picker(card: DealCard) -> InlineKeyboardMarkup:
+    names = reason_names()
+    rows = [
+        [button(card, names[reason], CardAction.LOSE, index)]
+        for index, reason in enumerate(LOST_REASONS)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, back(card)])
+
+
+def handover_picker(card: DealCard, people: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[button(card, name, CardAction.ASSIGN, user_id)] for user_id, name in people]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, back(card)])
+
+
+def history_text(page: HistoryPage, reader: Reader) -> str:
+    title = _("<b>Request #{number}: history</b>").format(number=page.deal_id)
+    if page.pages > 1:
+        title += " " + _("(page {page} of {pages})").format(page=page.page + 1, pages=page.pages)
+    lines = [title]
+    for entry in page.entries:
+        moment = when(entry.at, reader.zone, reader.locale)
+        what = describe(entry, reader)
+        who = f"{escape(entry.who)}: " if entry.who else ""
+        lines.append(f"{moment} · {who}{what}")
+    return "\n".join(lines)
+
+
+def history_keyboard(page: HistoryPage) -> InlineKeyboardMarkup:
+    arrows = []
+    if page.page + 1 < page.pages:
+        arrows.append(button(page, _("‹ Earlier"), CardAction.HISTORY, page.page + 1))
+    if page.page > 0:
+        arrows.append(button(page, _("Later ›"), CardAction.HISTORY, page.page - 1))
+    rows = [arrows] if arrows else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, back(page)])
+
+
+def describe(entry: Entry, reader: Reader) -> str:
+    """One change in the reader's words; values were resolved to names by the service."""
+    old, new = entry.old, entry.new
+    match entry.kind:
+        case "created":
+            return _("request created ({source})").format(source=source_name(_text(new)))
+        case "assigned" if old is None:
+            return _("assigned to {name}").format(name=escape(_text(new)))
+        case "assigned":
+            return _("handed over from {old} to {new}").format(
+                old=escape(_text(old)), new=escape(_text(new))
+            )
+        case "taken":
+            return _("took the request")
+        case "first_response":
+            return _("first answer to the customer")
+        case "stage":
+            return _("stage {old} → {new}").format(
+                old=_stage(old, reader), new=_stage(new, reader)
+            )
+        case "reopened":
+            return _("reopened at {stage}").format(stage=_stage(new, reader))
+        case "amount" if old is None:
+            return _("amount set to {amount}").format(amount=_money(new, reader))
+        case "amount":
+            return _("amount {old} → {new}").format(
+                old=_money(old, reader), new=_money(new, reader)
+            )
+        case "note":
+            return f"📝 {escape(_text(new))}"
+        case "merged":
+            return _("customer {old} merged into {new}").format(
+                old=escape(_text(old)), new=escape(_text(new))
+            )
+        case "lost_reason":
+            return _("lost: {reason}").format(reason=lost_reason(_text(new)))
+        case "message_in" | "message_out":
+            return _message(_text(old), _text(new))
+    return escape(entry.kind)
+
+
+def _message(kind: str, text: str) -> str:
+    if kind == "photo":
+        caption = escape(text) or _("photo")
+        return f"📷 {caption}"
+    if kind == "document":
+        caption = escape(text) or _("document")
+        return f"📎 {caption}"
+    return f"💬 {escape(text)}"
+
+
+def _text(value: Value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _stage(value: Value, reader: Reader) -> str:
+    return escape(stage_name(value, reader.locale)) if isinstance(value, dict) else "—"
+
+
+def _money(value: Value, reader: Reader) -> str:
+    return money(value, reader) if isinstance(value, Decimal) else "—"

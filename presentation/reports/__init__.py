@@ -1,0 +1,1 @@
+"""Reports and digests: texts, charts, export labels, their buttons and the owner's settings."""

@@ -1,0 +1,211 @@
+"""Texts and buttons of reminders and tasks, in the reader's language and the company zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.dates import format_timedelta
+
+from presentation.callbacks import Number
+from presentation.deals.callbacks import DealOpenCb
+from presentation.render import when
+from services.moments import Preset
+from services.phones import display_phone
+from services.tasks import CALLBACK, TaskView
+
+
+class RemindAction(StrEnum):
+    MENU = "m"
+    PRESET = "p"
+    TYPE = "t"
+
+
+class RemindCb(CallbackData, prefix="rm"):
+    """Remind on a deal card: the choice of moments, one of them, or a typed one."""
+
+    action: RemindAction
+    deal_id: Number
+    preset: Preset = Preset.HOUR
+
+
+class TaskAction(StrEnum):
+    DONE = "d"
+    SNOOZE = "s"
+    NOTE = "n"
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    action: TaskAction
+    task_id: Number
+    preset: Preset = Preset.FIFTEEN_MINUTES
+
+
+LIST_LIMIT = 20
+
+
+def who(name: str, phone: str | None) -> str:
+    parts = [escape(name)] if name else []
+    if phone:
+        parts.append(display_phone(phone))
+    return ", ".join(parts) or "—"
+
+
+def label(task: TaskView) -> str:
+    if task.kind == CALLBACK:
+        text = _("Call back {who}").format(who=who(task.customer_name, task.phone))
+    else:
+        text = _("Follow up with {who}").format(who=who(task.customer_name, task.phone))
+    if task.note:
+        text += f" — {escape(task.note)}"
+    return text
+
+
+def remind_picker(deal_id: int) -> InlineKeyboardMarkup:
+    def choice(text: str, preset: Preset) -> InlineKeyboardButton:
+        data = RemindCb(action=RemindAction.PRESET, deal_id=deal_id, preset=preset)
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    typed = RemindCb(action=RemindAction.TYPE, deal_id=deal_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [choice(_("In 1 hour"), Preset.HOUR), choice(_("In 3 hours"), Preset.THREE_HOURS)],
+            [
+                choice(_("Tomorrow 10:00"), Preset.TOMORROW),
+                choice(_("Next Monday 10:00"), Preset.NEXT_MONDAY),
+            ],
+            [InlineKeyboardButton(text=_("⌨️ Another time…"), callback_data=typed)],
+        ]
+    )
+
+
+def typed_prompt(deal_id: int, zone: ZoneInfo) -> str:
+    return _(
+        "When should I remind you about request #{number}? Send a date and time like "
+        "25.12 15:00, 2026-12-25 15:00, 15:00 or tomorrow 10:00 ({zone} time). /cancel to stop."
+    ).format(number=deal_id, zone=zone.key)
+
+
+def reminder_set(task: TaskView, zone: ZoneInfo, locale: str) -> str:
+    return _("⏰ I'll remind you about request #{number} on {time}.").format(
+        number=task.deal_id, time=when(task.due_at, zone, locale)
+    )
+
+
+def note_button(task: TaskView) -> InlineKeyboardMarkup:
+    data = TaskCb(action=TaskAction.NOTE, task_id=task.task_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=_("📝 Add a note"), callback_data=data)]]
+    )
+
+
+def open_deal_button(deal_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=_("📂 Open request #{number}").format(number=deal_id),
+        callback_data=DealOpenCb(deal_id=deal_id).pack(),
+    )
+
+
+def due_text(task: TaskView) -> str:
+    lines = [
+        _("⏰ <b>Request #{number}</b>: {task}").format(number=task.deal_id, task=label(task))
+    ]
+    if task.kind == CALLBACK and task.calls > 1:
+        lines.append(
+            ngettext("{n} missed call", "{n} missed calls", task.calls).format(n=task.calls)
+        )
+    return "\n".join(lines)
+
+
+def due_keyboard(task: TaskView) -> InlineKeyboardMarkup:
+    def snooze(text: str, preset: Preset) -> InlineKeyboardButton:
+        data = TaskCb(action=TaskAction.SNOOZE, task_id=task.task_id, preset=preset)
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    done = TaskCb(action=TaskAction.DONE, task_id=task.task_id).pack()
+    rows = [
+        [InlineKeyboardButton(text=_("✅ Done"), callback_data=done)],
+        [
+            snooze(_("💤 15 min"), Preset.FIFTEEN_MINUTES),
+            snooze(_("💤 1 h"), Preset.HOUR),
+            snooze(_("💤 Tomorrow"), Preset.TOMORROW),
+        ],
+    ]
+    if task.deal_id is not None:
+        rows.append([open_deal_button(task.deal_id)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def done_text(task: TaskView) -> str:
+    return due_text(task) + "\n" + _("✅ Done")
+
+
+def snoozed_text(task: TaskView, zone: ZoneInfo, locale: str) -> str:
+    return (
+        due_text(task)
+        + "\n"
+        + _("💤 Snoozed until {time}").format(time=when(task.due_at, zone, locale))
+    )
+
+
+def task_list(tasks: list[TaskView], now: datetime, zone: ZoneInfo, locale: str) -> str:
+    if not tasks:
+        return _("You have no open tasks.")
+    lines = [_("<b>Your tasks</b>")]
+    for task in tasks[:LIST_LIMIT]:
+        mark = "⚠️" if task.overdue(now) else "⏰"
+        lines.append(
+            _("{mark} {time} · #{number} {task}").format(
+                mark=mark,
+                time=when(task.due_at, zone, locale),
+                number=task.deal_id,
+                task=label(task),
+            )
+        )
+    if len(tasks) > LIST_LIMIT:
+        more = len(tasks) - LIST_LIMIT
+        lines.append(ngettext("…and {n} more", "…and {n} more", more).format(n=more))
+    return "\n".join(lines)
+
+
+def task_list_keyboard(tasks: list[TaskView]) -> InlineKeyboardMarkup | None:
+    deals = list(dict.fromkeys(t.deal_id for t in tasks[:LIST_LIMIT] if t.deal_id is not None))
+    if not deals:
+        return None
+    buttons = [
+        InlineKeyboardButton(
+            text=f"📂 #{deal_id}", callback_data=DealOpenCb(deal_id=deal_id).pack()
+        )
+        for deal_id in deals
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    )
+
+
+def overdue_text(task: TaskView, after: timedelta, locale: str) -> str:
+    return _("⚠️ {name} has not done this for over {duration}:\n{task}").format(
+        name=escape(task.assignee_name),
+        duration=format_timedelta(after, locale=locale),
+        task=_("Request #{number}: {task}").format(number=task.deal_id, task=label(task)),
+    )
+
+
+def missed_call_text(task: TaskView, zone: ZoneInfo, locale: str) -> str:
+    lines = [
+        _("📞 Missed call from {who} · request #{number}").format(
+            who=who(task.customer_name, task.phone), number=task.deal_id
+        ),
+        _("Call back by {time}.").format(time=when(task.due_at, zone, locale)),
+    ]
+    if task.calls > 1:
+        lines.append(
+            ngettext("{n} missed call", "{n} missed calls", task.calls).format(n=task.calls)
+        )
+    return "\n".join(lines)
