@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .entities import to_html
 from .errors import bad_request
 from .models import ChatState, StoredMessage
-
-if TYPE_CHECKING:
-    from .core import Emulator
+from .state import EmulatorState
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 
 
-def text_content(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def text_content(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     """text/entities/html of a text message, with Telegram's length rules."""
     formatted, source = emu.format(
         params.get("text", ""), params.get("parse_mode"), params.get("entities")
@@ -32,7 +30,7 @@ def text_content(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def caption_content(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def caption_content(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     """caption/caption_entities of a media message; an empty caption means none."""
     formatted, source = emu.format(
         params.get("caption", ""), params.get("parse_mode"), params.get("caption_entities")
@@ -49,7 +47,9 @@ def caption_content(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def reply_target(emu: Emulator, chat: ChatState, params: dict[str, Any]) -> StoredMessage | None:
+def reply_target(
+    emu: EmulatorState, chat: ChatState, params: dict[str, Any]
+) -> StoredMessage | None:
     """The message a send replies to (reply_parameters or legacy reply_to_message_id)."""
     reply = params.get("reply_parameters")
     if reply is None and "reply_to_message_id" in params:

@@ -100,7 +100,7 @@ class Control:
     async def create_user(self, request: web.Request) -> Any:
         body = await _body(request)
         fields = {key: body[key] for key in _USER_FIELDS if body.get(key) is not None}
-        return self.emu.user(int(body["id"]), **fields).user.to_user()
+        return self.emu.user_record(int(body["id"]), **fields).to_user()
 
     async def messages(self, request: web.Request) -> Any:
         return [message.view() for message in self.user(request).messages()]

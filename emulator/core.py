@@ -20,7 +20,7 @@ from .errors import (
 )
 from .events import Changes, EventBus
 from .formatting import format_text
-from .groups import GROUP_KINDS, Access, EmulatedGroup, check_access
+from .groups import GROUP_KINDS, EmulatedGroup, check_access
 from .journal import Journal
 from .media import FileStore
 from .methods_bot import HANDLERS as BOT_HANDLERS
@@ -40,6 +40,7 @@ from .models import (
 )
 from .ratelimit import RateLimiter, counts_towards_limits
 from .spec import SPEC_PATH, ApiSpec
+from .state import Access
 from .updates import UpdateQueue
 from .users import EmulatedUser, member_update
 from .validation import Upload, Validator
@@ -137,6 +138,27 @@ class Emulator:
         phone_number: str | None = None,
     ) -> EmulatedUser:
         """Create or update a user; returns a handle that acts as that user."""
+        record = self.user_record(
+            user_id,
+            first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+            phone_number=phone_number,
+        )
+        return EmulatedUser(self, record)
+
+    def user_record(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        phone_number: str | None = None,
+    ) -> EmuUser:
+        """Create or update a user's record, publishing any change."""
         user = self.users.get(user_id)
         changed = user is None
         if user is None:
@@ -154,7 +176,7 @@ class Emulator:
                 changed = True
         if changed:
             self.publish("user", user_id, {"user": user.to_user(), "blocked": user.blocked})
-        return EmulatedUser(self, user)
+        return user
 
     def chat_of(self, user: EmuUser) -> ChatState:
         chat = self.chats.get(user.id)

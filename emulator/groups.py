@@ -3,17 +3,14 @@ leaving, and what reaches the bot there under Telegram's privacy mode."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from .errors import EmulatorUsageError, bad_request, forbidden
 from .handle import ChatHandle
 from .models import GIFT_TYPES, EmuUser, Group, StoredMessage
-
-if TYPE_CHECKING:
-    from .core import Emulator
+from .state import Access, EmulatorState
 
 GROUP_KINDS = ("group", "supergroup", "channel")
-Access = Literal["read", "edit", "write"]
 
 # The rights the emulator gives a bot made administrator: the everyday ones, not promoting
 # others, stories, welcome messages, topics or tags, and not anonymous.
@@ -130,7 +127,7 @@ def _is_command_for(message: StoredMessage, username: str) -> bool:
     return not addressee or addressee.lower() == username.lower()
 
 
-def bot_sees(emu: Emulator, group: Group, message: StoredMessage) -> bool:
+def bot_sees(emu: EmulatorState, group: Group, message: StoredMessage) -> bool:
     """Whether a message in the chat reaches the bot. In privacy mode a bot that is not an
     administrator gets only commands, replies to its own messages and service messages."""
     if not group.has_bot:
@@ -142,13 +139,15 @@ def bot_sees(emu: Emulator, group: Group, message: StoredMessage) -> bool:
     return _is_command_for(message, emu.username)
 
 
-def _deliver(emu: Emulator, group: Group, message: StoredMessage, always: bool = False) -> None:
+def _deliver(
+    emu: EmulatorState, group: Group, message: StoredMessage, always: bool = False
+) -> None:
     if always or bot_sees(emu, group, message):
         kind = "channel_post" if group.kind == "channel" else "message"
         emu.updates.push(kind, message.to_telegram())
 
 
-def set_bot_status(emu: Emulator, group: Group, status: str, actor: dict[str, Any]) -> None:
+def set_bot_status(emu: EmulatorState, group: Group, status: str, actor: dict[str, Any]) -> None:
     """The bot's membership changes; it hears of it as a my_chat_member update."""
     old, group.bot_status, group.known = group.bot_status, status, True
     bot = emu.bot_user()
@@ -165,7 +164,7 @@ def set_bot_status(emu: Emulator, group: Group, status: str, actor: dict[str, An
     emu.publish("group", group.id, {"chat": group.to_chat(), "bot_status": status})
 
 
-def bot_out(emu: Emulator, group: Group, status: str, actor: dict[str, Any]) -> None:
+def bot_out(emu: EmulatorState, group: Group, status: str, actor: dict[str, Any]) -> None:
     """The bot leaves (status left) or is removed (kicked): my_chat_member and, in a group or
     supergroup, the service message, which it gets though it is no longer there."""
     set_bot_status(emu, group, status, actor)
@@ -179,7 +178,7 @@ class EmulatedGroup(ChatHandle):
     """Handle for a group, supergroup or channel: its members write in it, a channel posts,
     and members add, promote, demote or remove the bot."""
 
-    def __init__(self, emulator: Emulator, group: Group) -> None:
+    def __init__(self, emulator: EmulatorState, group: Group) -> None:
         super().__init__(emulator, group.id)
         self.group = group
 
@@ -220,7 +219,7 @@ class EmulatedGroup(ChatHandle):
         if user_id in self.group.members:
             raise EmulatorUsageError(f"user {user_id} is already in chat {self.id}")
         actor = self._member(by) if by is not None else None
-        user = self.emulator.user(user_id).user
+        user = self.emulator.user_record(user_id)
         self.group.members.add(user_id)
         if self.kind != "channel":
             self._service(actor or user, new_chat_members=[user.to_user()])

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .entities import to_html
 from .errors import EmulatorUsageError
 from .models import StoredMessage
-
-if TYPE_CHECKING:
-    from .core import Emulator
+from .state import EmulatorState
 
 
 class ChatHandle:
-    def __init__(self, emulator: Emulator, chat_id: int) -> None:
+    def __init__(self, emulator: EmulatorState, chat_id: int) -> None:
         self.emulator = emulator
         self.chat_id = chat_id
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import bad_request, conflict
 from .groups import bot_out, full_info
 from .models import GIFT_TYPES, Described, Group
+from .state import EmulatorState
 from .webhook import Webhook
-
-if TYPE_CHECKING:
-    from .core import Emulator
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
@@ -28,7 +26,7 @@ def scope_key(scope: dict[str, Any] | None) -> str:
     return json.dumps(scope or {"type": "default"}, sort_keys=True)
 
 
-def get_me(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def get_me(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     return {
         **emu.bot_user(),
         "can_join_groups": True,
@@ -39,7 +37,7 @@ def get_me(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def get_updates(emu: Emulator, params: dict[str, Any]) -> list[dict[str, Any]]:
+async def get_updates(emu: EmulatorState, params: dict[str, Any]) -> list[dict[str, Any]]:
     if emu.webhook.webhook is not None:
         raise conflict(
             "can't use getUpdates method while webhook is active; "
@@ -51,7 +49,7 @@ async def get_updates(emu: Emulator, params: dict[str, Any]) -> list[dict[str, A
     )
 
 
-def set_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
+def set_webhook(emu: EmulatorState, params: dict[str, Any]) -> Described:
     url = params["url"]
     if not url:
         return delete_webhook(emu, params)
@@ -80,7 +78,7 @@ def set_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
     return Described(True, "Webhook was set")
 
 
-def delete_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
+def delete_webhook(emu: EmulatorState, params: dict[str, Any]) -> Described:
     if params.get("drop_pending_updates"):
         emu.updates.drop_all()
     existed = emu.webhook.webhook is not None
@@ -88,7 +86,7 @@ def delete_webhook(emu: Emulator, params: dict[str, Any]) -> Described:
     return Described(True, "Webhook was deleted" if existed else "Webhook is already deleted")
 
 
-def get_webhook_info(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def get_webhook_info(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     webhook = emu.webhook.webhook
     info: dict[str, Any] = {
         "url": webhook.url if webhook else "",
@@ -106,7 +104,7 @@ def get_webhook_info(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return info
 
 
-def _command_key(emu: Emulator, params: dict[str, Any]) -> tuple[str, str]:
+def _command_key(emu: EmulatorState, params: dict[str, Any]) -> tuple[str, str]:
     scope = params.get("scope")
     if scope is not None and isinstance(scope.get("chat_id"), int | str):
         emu.chat_for_bot(scope["chat_id"], "read")
@@ -116,7 +114,7 @@ def _command_key(emu: Emulator, params: dict[str, Any]) -> tuple[str, str]:
     return scope_key(scope), language
 
 
-def set_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
+def set_my_commands(emu: EmulatorState, params: dict[str, Any]) -> bool:
     commands = params["commands"]
     if len(commands) > 100:
         raise bad_request("too many commands specified")
@@ -128,16 +126,16 @@ def set_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-def get_my_commands(emu: Emulator, params: dict[str, Any]) -> list[dict[str, Any]]:
+def get_my_commands(emu: EmulatorState, params: dict[str, Any]) -> list[dict[str, Any]]:
     return list(emu.settings.commands.get(_command_key(emu, params), []))
 
 
-def delete_my_commands(emu: Emulator, params: dict[str, Any]) -> bool:
+def delete_my_commands(emu: EmulatorState, params: dict[str, Any]) -> bool:
     emu.settings.commands.pop(_command_key(emu, params), None)
     return True
 
 
-def set_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> bool:
+def set_chat_menu_button(emu: EmulatorState, params: dict[str, Any]) -> bool:
     button = params.get("menu_button", {"type": "default"})
     if "chat_id" in params:
         emu.chat_for_bot(params["chat_id"], "read").menu_button = button
@@ -146,7 +144,7 @@ def set_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-def get_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def get_chat_menu_button(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     if "chat_id" in params:
         chat = emu.chat_for_bot(params["chat_id"], "read")
         if chat.menu_button is not None:
@@ -154,7 +152,7 @@ def get_chat_menu_button(emu: Emulator, params: dict[str, Any]) -> dict[str, Any
     return emu.settings.menu_button or {"type": "default"}
 
 
-def get_chat(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def get_chat(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     peer = emu.chat_for_bot(params["chat_id"], "read").peer
     if isinstance(peer, Group):
         return full_info(peer)
@@ -166,7 +164,7 @@ def get_chat(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def leave_chat(emu: Emulator, params: dict[str, Any]) -> bool:
+def leave_chat(emu: EmulatorState, params: dict[str, Any]) -> bool:
     peer = emu.chat_for_bot(params["chat_id"], "read").peer
     if not isinstance(peer, Group):
         raise bad_request("can't leave private chats")
@@ -176,7 +174,7 @@ def leave_chat(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-def get_file(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def get_file(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     stored = emu.files.get(params["file_id"])
     if stored is None:
         raise bad_request("invalid file_id")
@@ -185,8 +183,8 @@ def get_file(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return stored.to_file()
 
 
-def _text_setter(kind: str) -> Callable[[Emulator, dict[str, Any]], bool]:
-    def handler(emu: Emulator, params: dict[str, Any]) -> bool:
+def _text_setter(kind: str) -> Callable[[EmulatorState, dict[str, Any]], bool]:
+    def handler(emu: EmulatorState, params: dict[str, Any]) -> bool:
         value = params.get(kind, "")
         if len(value) > _TEXT_LIMITS[kind]:
             raise bad_request(f"{kind.replace('_', ' ')} is too long")
@@ -196,8 +194,8 @@ def _text_setter(kind: str) -> Callable[[Emulator, dict[str, Any]], bool]:
     return handler
 
 
-def _text_getter(kind: str) -> Callable[[Emulator, dict[str, Any]], dict[str, str]]:
-    def handler(emu: Emulator, params: dict[str, Any]) -> dict[str, str]:
+def _text_getter(kind: str) -> Callable[[EmulatorState, dict[str, Any]], dict[str, str]]:
+    def handler(emu: EmulatorState, params: dict[str, Any]) -> dict[str, str]:
         texts = emu.settings.texts
         language = params.get("language_code", "")
         fallback = emu.first_name if kind == "name" else ""
@@ -206,11 +204,11 @@ def _text_getter(kind: str) -> Callable[[Emulator, dict[str, Any]], dict[str, st
     return handler
 
 
-def _ok(emu: Emulator, params: dict[str, Any]) -> bool:
+def _ok(emu: EmulatorState, params: dict[str, Any]) -> bool:
     return True
 
 
-HANDLERS: dict[str, Callable[[Emulator, dict[str, Any]], Any]] = {
+HANDLERS: dict[str, Callable[[EmulatorState, dict[str, Any]], Any]] = {
     "getMe": get_me,
     "getUpdates": get_updates,
     "setWebhook": set_webhook,

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 from .content import caption_content, text_content
 from .errors import NOT_MODIFIED, QUERY_TOO_OLD, bad_request
 from .models import CallbackAnswer
+from .state import EmulatorState
 
 if TYPE_CHECKING:
-    from .core import Emulator
     from .models import StoredMessage
 
 MAX_CALLBACK_TEXT = 200
 
 
-def _target(emu: Emulator, params: dict[str, Any], verb: str = "edit") -> StoredMessage:
+def _target(emu: EmulatorState, params: dict[str, Any], verb: str = "edit") -> StoredMessage:
     if "inline_message_id" in params and "chat_id" not in params:
         raise bad_request("MESSAGE_ID_INVALID")
     if "chat_id" not in params:
@@ -35,7 +35,7 @@ def _check_editable(message: StoredMessage) -> None:
         raise bad_request("message can't be edited")
 
 
-def _commit(emu: Emulator, message: StoredMessage, changes: dict[str, Any]) -> dict[str, Any]:
+def _commit(emu: EmulatorState, message: StoredMessage, changes: dict[str, Any]) -> dict[str, Any]:
     current = {key: getattr(message, key) for key in changes}
     # Only an inline keyboard belongs to a message; reply keyboards live on the chat.
     current["reply_markup"] = message.reply_markup if message.inline_keyboard else None
@@ -49,7 +49,7 @@ def _commit(emu: Emulator, message: StoredMessage, changes: dict[str, Any]) -> d
     return message.to_telegram()
 
 
-def edit_message_text(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def edit_message_text(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     message = _target(emu, params)
     _check_editable(message)
     if message.text is None:
@@ -58,7 +58,7 @@ def edit_message_text(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return _commit(emu, message, {**content, "reply_markup": params.get("reply_markup")})
 
 
-def edit_message_caption(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def edit_message_caption(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     message = _target(emu, params)
     _check_editable(message)
     if message.text is not None or message.contact is not None:
@@ -67,13 +67,13 @@ def edit_message_caption(emu: Emulator, params: dict[str, Any]) -> dict[str, Any
     return _commit(emu, message, {**content, "reply_markup": params.get("reply_markup")})
 
 
-def edit_message_reply_markup(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def edit_message_reply_markup(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     message = _target(emu, params)
     _check_editable(message)
     return _commit(emu, message, {"reply_markup": params.get("reply_markup")})
 
 
-def delete_message(emu: Emulator, params: dict[str, Any]) -> bool:
+def delete_message(emu: EmulatorState, params: dict[str, Any]) -> bool:
     message = _target(emu, params, verb="delete")
     if not message.editable:
         raise bad_request("message can't be deleted for everyone")
@@ -82,7 +82,7 @@ def delete_message(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-def answer_callback_query(emu: Emulator, params: dict[str, Any]) -> bool:
+def answer_callback_query(emu: EmulatorState, params: dict[str, Any]) -> bool:
     record = emu.callbacks.get(params["callback_query_id"])
     expired = record is not None and (emu.clock() - record.created_at > emu.callback_query_timeout)
     if record is None or record.answer is not None or expired:
@@ -110,7 +110,7 @@ def answer_callback_query(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-HANDLERS: dict[str, Callable[[Emulator, dict[str, Any]], Any]] = {
+HANDLERS: dict[str, Callable[[EmulatorState, dict[str, Any]], Any]] = {
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,

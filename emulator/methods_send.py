@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from .content import apply_keyboard, caption_content, reply_target, text_content
 from .errors import bad_request
+from .state import EmulatorState
 
 if TYPE_CHECKING:
-    from .core import Emulator
     from .models import ChatState, StoredMessage
 
 CHAT_ACTIONS = frozenset(
@@ -30,7 +30,7 @@ CHAT_ACTIONS = frozenset(
 
 
 def _deliver(
-    emu: Emulator, chat: ChatState, params: dict[str, Any], content: dict[str, Any]
+    emu: EmulatorState, chat: ChatState, params: dict[str, Any], content: dict[str, Any]
 ) -> StoredMessage:
     reply_to = reply_target(emu, chat, params)
     markup = params.get("reply_markup")
@@ -46,27 +46,27 @@ def _deliver(
     return message
 
 
-def send_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def send_message(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     chat = emu.chat_for_bot(params["chat_id"])
     content = text_content(emu, params)
     return _deliver(emu, chat, params, content).to_telegram()
 
 
-def send_photo(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def send_photo(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     chat = emu.chat_for_bot(params["chat_id"])
     caption = caption_content(emu, params)
     photo = emu.files.photo(params["photo"])
     return _deliver(emu, chat, params, {"photo": photo, **caption}).to_telegram()
 
 
-def send_document(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def send_document(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     chat = emu.chat_for_bot(params["chat_id"])
     caption = caption_content(emu, params)
     document = emu.files.document(params["document"])
     return _deliver(emu, chat, params, {"document": document, **caption}).to_telegram()
 
 
-def _source(emu: Emulator, params: dict[str, Any], verb: str) -> StoredMessage:
+def _source(emu: EmulatorState, params: dict[str, Any], verb: str) -> StoredMessage:
     source_chat = emu.chat_for_bot(params["from_chat_id"], "read")
     found = emu.find_message(source_chat.id, params["message_id"])
     if found is None:
@@ -74,7 +74,7 @@ def _source(emu: Emulator, params: dict[str, Any], verb: str) -> StoredMessage:
     return found
 
 
-def copy_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def copy_message(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     source = _source(emu, params, "copy")
     chat = emu.chat_for_bot(params["chat_id"])
     if source.protected:
@@ -107,7 +107,7 @@ def _origin(source: StoredMessage) -> dict[str, Any]:
     return {"type": "user", "sender_user": source.sender, "date": source.date}
 
 
-def forward_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+def forward_message(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
     source = _source(emu, params, "forward")
     chat = emu.chat_for_bot(params["chat_id"])
     if source.protected:
@@ -131,7 +131,7 @@ def forward_message(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     return message.to_telegram()
 
 
-def send_chat_action(emu: Emulator, params: dict[str, Any]) -> bool:
+def send_chat_action(emu: EmulatorState, params: dict[str, Any]) -> bool:
     chat = emu.chat_for_bot(params["chat_id"])
     if params["action"] not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
@@ -139,7 +139,7 @@ def send_chat_action(emu: Emulator, params: dict[str, Any]) -> bool:
     return True
 
 
-HANDLERS: dict[str, Callable[[Emulator, dict[str, Any]], Any]] = {
+HANDLERS: dict[str, Callable[[EmulatorState, dict[str, Any]], Any]] = {
     "sendMessage": send_message,
     "sendPhoto": send_photo,
     "sendDocument": send_document,

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .entities import to_html
 from .errors import ApiError, EmulatorUsageError
 from .handle import ChatHandle
 from .models import CallbackAnswer, CallbackRecord, ChatState, EmuUser, StoredMessage
+from .state import EmulatorState
 from .validation import Upload
-
-if TYPE_CHECKING:
-    from .core import Emulator
 
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -38,7 +36,7 @@ def member_update(bot: dict[str, Any], user: EmuUser, date: int) -> dict[str, An
 class EmulatedUser(ChatHandle):
     """Handle for one user in a private chat with the bot."""
 
-    def __init__(self, emulator: Emulator, user: EmuUser) -> None:
+    def __init__(self, emulator: EmulatorState, user: EmuUser) -> None:
         super().__init__(emulator, user.id)
         self.user = user
 
