@@ -11,8 +11,8 @@ from playwright.async_api import Browser, Dialog, FilePayload, Locator, Page, ex
 
 from sandbox.people import OWNER_ID
 from sandbox.sandbox import Sandbox
-from tests.browser.conftest import ARTIFACTS
-from tests.emulator.conftest import png
+from tests.support.browsers import ARTIFACTS
+from tests.support.emulator import png
 
 SCREENSHOT = ARTIFACTS / "sandbox-flow.png"
 

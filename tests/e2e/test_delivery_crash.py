@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.sender.sender import IN_FLIGHT
 from emulator import Limits, start_emulator
-from tests.e2e.delivery_seed import received, seed
+from tests.support.delivery_seed import received, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 CHATS, PER_CHAT = 250, 4

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from emulator import EmulatedUser
 from services.db.deals import Deal, Message
-from tests.e2e.conftest import OWNER_ID, Live
+from tests.support.live import OWNER_ID, Live
 
 
 def labels(message: object) -> list[str]:

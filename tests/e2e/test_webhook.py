@@ -19,9 +19,9 @@ from emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
 from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
 from services.db.users import User
-from tests.e2e.conftest import OWNER_ID
 from tests.e2e.test_delivery_crash import ROOT, free_port
 from tests.e2e.test_intake_live import labels
+from tests.support.live import OWNER_ID
 
 PUBLIC = "https://crm.example.test"
 HOOK = f"{PUBLIC}/telegram/hook"

@@ -21,7 +21,7 @@ from services.db.users import User
 from services.errors import AccessDenied, InvalidInput, NotFound
 from services.intake import submit_request
 from services.pipeline import StaleCard
-from tests.workers import other_worker
+from tests.support.workers import other_worker
 
 
 async def add_user(session: AsyncSession, tg_id: int, role: str, clock: ManualClock) -> User:
