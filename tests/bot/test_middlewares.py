@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.middlewares import DatabaseMiddleware
 from handlers import staff
 from services.db.deals import Event
-from tests.handlers.test_intake import ANNA, make_manager
 from tests.support.calls import sent_to
+from tests.support.deals import ANNA, make_manager
 from tests.support.harness import Harness, person
 
 

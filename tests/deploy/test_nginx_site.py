@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 
 from bot.http.body import APP_MAX_BODY
-from tests.e2e.test_delivery_crash import free_port
 from tests.support.nginx import Nginx, serving_site
+from tests.support.processes import free_port
 from tests.support.tls import Certificate, self_signed
 
 DOMAIN = "crm.example.test"

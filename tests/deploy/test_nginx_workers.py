@@ -18,7 +18,6 @@ from emulator import start_emulator
 from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
 from services.db.inbox import InboxUpdate
-from tests.e2e.test_delivery_crash import free_port
 from tests.support.db import PG_URL
 from tests.support.fleet import (
     CONFIRMATION,
@@ -32,6 +31,7 @@ from tests.support.fleet import (
 )
 from tests.support.live import OWNER_ID
 from tests.support.nginx import serving_site
+from tests.support.processes import free_port
 from tests.support.tls import Certificate, self_signed
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -12,11 +12,9 @@ from services import api_tokens
 from services.db.api_access import ApiToken
 from services.db.contracts import Contract
 from services.db.deals import Deal
-from tests.handlers.test_deals_card import ANNA, BAKO, CARD, OLGA, new_deal
-from tests.handlers.test_intake import make_manager
-from tests.handlers.test_tasks import clock_of
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.harness import Harness
+from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, new_deal
+from tests.support.harness import Harness, clock_of
 
 REMINDER = 930
 

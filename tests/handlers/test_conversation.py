@@ -6,8 +6,8 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from sqlalchemy import select
 
 from services.db.deals import ChatMessage, Deal, Event, Message
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
+from tests.support.deals import make_manager
 from tests.support.harness import Harness, person
 
 LEYLA = person(100, "Leyla")

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from services.db.deals import ChatMessage, Deal, Event
 from services.db.users import User
-from tests.handlers.test_deals_card import ANNA, BAKO, CARD, LEYLA, OLGA, deal, new_deal
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, deal, make_manager, new_deal
 from tests.support.harness import Harness, person
 
 AYSEL = person(202, "Aysel", "az")

@@ -10,34 +10,10 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from services.db.deals import Deal, Event
-from services.db.users import User
-from tests.handlers.test_intake import make_manager
-from tests.support.calls import answer_of, buttons, sent_to, without_answers
-from tests.support.harness import OWNER_ID, Harness, person
-
-OLGA = person(OWNER_ID, "Olga")
-LEYLA = person(100, "Leyla", "ru")
-ANNA = person(200, "Anna")
-BAKO = person(201, "Bako")
-CARD = 900  # the message id the card has in the manager's chat
-STALE = "This card was out of date, so nothing was changed. Here is the request as it is now."
-
-
-async def new_deal(tg: Harness, customer: Any = LEYLA, text: str = "Need 20 chairs") -> Any:
-    """Anna, a manager on duty, gets the customer's request as a card."""
-    async with tg.app.sessions() as session:
-        known = await session.scalar(select(User.id).where(User.tg_id == ANNA.id))
-    if known is None:
-        await make_manager(tg, ANNA.id, "Anna")
-    await tg.send(customer, text)
-    [card] = sent_to(await tg.deliver(), ANNA.id)
-    return card
-
-
-async def deal(tg: Harness, deal_id: int = 1) -> Deal:
-    async with tg.app.sessions() as session:
-        return await session.get_one(Deal, deal_id)
+from services.db.deals import Event
+from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA, CARD, LEYLA, OLGA, STALE, deal, new_deal
+from tests.support.harness import Harness, person
 
 
 async def event_kinds(tg: Harness) -> list[tuple[str, str | None, str | None]]:

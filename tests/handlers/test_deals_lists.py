@@ -8,9 +8,8 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
 from services.db.deals import ChatMessage
-from tests.handlers.test_deals_card import ANNA, BAKO, CARD, LEYLA, OLGA, new_deal
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, make_manager, new_deal
 from tests.support.harness import Harness, person
 
 NAMES = ["Leyla", "Rauf", "Nigar", "Orxan", "Aysel", "Kamran", "Lala", "Murad", "Sevda", "Tural"]

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from services.db.customers import Customer
 from services.db.deals import Deal
-from tests.handlers.test_deals_card import OLGA, new_deal
 from tests.support.calls import without_answers
+from tests.support.deals import OLGA, new_deal
 from tests.support.harness import Harness
 
 

@@ -22,7 +22,7 @@ from services.clock import ManualClock
 from services.db.deals import Deal
 from services.db.outbox import Outbox
 from services.db.users import User
-from tests.handlers.test_deals_card import ANNA, LEYLA, OLGA, new_deal
+from tests.support.deals import ANNA, LEYLA, OLGA, new_deal
 from tests.support.harness import Harness, group, harness, make_settings, person
 
 GROUP = group("group")

@@ -9,18 +9,10 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Message
 from services.db.users import User
 from tests.support.calls import buttons, sent_to
+from tests.support.deals import ANNA, make_manager
 from tests.support.harness import OWNER_ID, Harness, person
 
 LEYLA = person(100, "Leyla", "en", last_name="Aliyeva")
-ANNA = person(200, "Anna")
-
-
-async def make_manager(tg: Harness, user_tg_id: int = ANNA.id, name: str = "Anna") -> None:
-    async with tg.app.sessions() as session:
-        session.add(
-            User(tg_id=user_tg_id, role="manager", first_name=name, created_at=tg.app.clock.now())
-        )
-        await session.commit()
 
 
 async def test_customer_start_shows_the_menu(tg: Harness) -> None:

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from services.db.customers import Customer
 from services.db.deals import Deal, Event
 from services.db.users import User
-from tests.handlers.test_deals_card import STALE
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
+from tests.support.deals import STALE, make_manager
 from tests.support.harness import Harness, person
 from tests.support.seed import deal_for
 

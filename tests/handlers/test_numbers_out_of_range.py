@@ -13,7 +13,7 @@ from services import api_tokens
 from services.db.contracts import Contract
 from services.db.tasks import Task
 from services.ids import MAX_ID
-from tests.handlers.test_deals_card import ANNA, CARD, LEYLA, OLGA, new_deal
+from tests.support.deals import ANNA, CARD, LEYLA, OLGA, new_deal
 from tests.support.harness import Harness
 
 NOTHING = "Nothing found for “{}”."

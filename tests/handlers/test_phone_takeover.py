@@ -11,8 +11,8 @@ from sqlalchemy import select
 from services.db.customers import Customer
 from services.db.deals import Deal, Event
 from services.db.users import User
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import sent_to
+from tests.support.deals import make_manager
 from tests.support.harness import Harness, person
 from tests.support.seed import deal_for
 

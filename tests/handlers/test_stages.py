@@ -8,8 +8,8 @@ from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
 from services.db.deals import Deal, Event, Stage
-from tests.handlers.test_deals_card import ANNA, CARD, OLGA, deal, new_deal
 from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA, CARD, OLGA, deal, new_deal
 from tests.support.harness import Harness, person
 
 EDITOR = 950

@@ -7,20 +7,12 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText, SendMessage
 
 from bot.sweeps import reminders
-from services.clock import ManualClock
-from tests.handlers.test_deals_card import ANNA, BAKO, CARD, LEYLA, new_deal
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.harness import OWNER_ID, Harness
+from tests.support.deals import ANNA, BAKO, CARD, LEYLA, make_manager, new_deal
+from tests.support.harness import OWNER_ID, Harness, clock_of
 
 PICKER = 910
 NOTICE = 920
-
-
-def clock_of(tg: Harness) -> ManualClock:
-    clock = tg.app.clock
-    assert isinstance(clock, ManualClock)
-    return clock
 
 
 async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Harness) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import event, func, select
 
 from services.db.deals import ChatMessage, Event
 from services.db.users import User
-from tests.handlers.test_intake import make_manager
 from tests.support.calls import sent_to
+from tests.support.deals import make_manager
 from tests.support.harness import Harness, person
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, get_origin
 
@@ -87,3 +87,24 @@ class GrantingBudget(SendBudget):
 
     async def wait_out(self, seconds: float) -> None:
         self.log.append(f"wait {seconds:g}")
+
+
+class FlakySession(RecordingSession):
+    """Records like Telegram's fake, but raises the queued errors first, one per call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[Exception] = []
+        # Run once, as the next call is made.
+        self.before_send: Callable[[], Awaitable[None]] | None = None
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        if self.before_send is not None:
+            hook, self.before_send = self.before_send, None
+            await hook()
+        if self.errors:
+            self.calls.append(method)
+            raise self.errors.pop(0)
+        return await super().make_request(bot, method, timeout)

@@ -20,9 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emulator import EmulatedUser, RunningEmulator
 from services.db.inbox import InboxUpdate
 from services.db.outbox import Outbox
-from tests.e2e.test_delivery_crash import ROOT
-from tests.e2e.test_webhook import SECRET, BotProcess
 from tests.support.live import OWNER_ID
+from tests.support.processes import ROOT, SECRET, BotProcess
 
 # Long enough for a process to start on a busy machine (importing alone may take seconds).
 PATIENCE = 120.0

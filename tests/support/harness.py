@@ -194,3 +194,9 @@ async def harness(settings: Settings, clock: ManualClock) -> AsyncIterator[Harne
     yield Harness(app, recorder)
     await app.dispatcher.storage.close()
     await app.engine.dispose()
+
+
+def clock_of(tg: Harness) -> ManualClock:
+    clock = tg.app.clock
+    assert isinstance(clock, ManualClock)
+    return clock

@@ -56,3 +56,8 @@ async def serving(
             await app.inbox.close(grace=1)
             await app.bot.session.close()
             await app.engine.dispose()
+
+
+def labels(message: object) -> list[str]:
+    keyboard = getattr(message, "inline_keyboard", None) or []
+    return [button["text"] for row in keyboard for button in row]

@@ -17,7 +17,7 @@ from string import Template
 
 import pytest
 
-from tests.e2e.test_delivery_crash import free_port
+from tests.support.processes import free_port
 from tests.support.tls import Certificate
 
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "axin.conf"

@@ -7,10 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, actor_of
 from services.clock import ManualClock
+from services.content import Content
 from services.db.customers import Customer
 from services.db.deals import Deal, Stage
 from services.db.outbox import Outbox
 from services.db.users import User
+from services.intake import submit_request
 
 
 async def person(
@@ -58,3 +60,19 @@ async def deal_for(
 async def queued(session: AsyncSession) -> list[tuple[int, str, dict[str, object]]]:
     rows = await session.scalars(select(Outbox).order_by(Outbox.id))
     return [(r.chat_id, r.kind, r.payload) for r in rows.all()]
+
+
+async def add_user(session: AsyncSession, tg_id: int, role: str, clock: ManualClock) -> User:
+    user = User(tg_id=tg_id, role=role, first_name=f"U{tg_id}", created_at=clock.now())
+    session.add(user)
+    await session.commit()
+    return user
+
+
+async def setup_deal(session: AsyncSession, clock: ManualClock) -> tuple[Actor, Actor, Actor]:
+    """Deal 1 of customer U100, assigned to manager U10; returns (manager, owner, customer)."""
+    owner = await add_user(session, 1, "owner", clock)
+    manager = await add_user(session, 10, "manager", clock)
+    customer = await add_user(session, 100, "customer", clock)
+    await submit_request(session, actor_of(customer, "en"), Content("chairs"), None, clock.now())
+    return actor_of(manager, "en"), actor_of(owner, "en"), actor_of(customer, "en")

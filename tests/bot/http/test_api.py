@@ -20,8 +20,8 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Message
 from services.db.tasks import Task
 from services.ids import MAX_ID
-from tests.handlers.test_intake import make_manager
 from tests.support.api import LEAD
+from tests.support.deals import make_manager
 from tests.support.harness import Harness
 
 ANNA = 200

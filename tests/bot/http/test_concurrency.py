@@ -12,8 +12,8 @@ from services.db.contracts import Contract
 from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.tasks import Task
-from tests.handlers.test_intake import make_manager
 from tests.support.api import CALL, CONTRACT, LEAD, Api
+from tests.support.deals import make_manager
 
 AT_ONCE = 20
 

@@ -21,8 +21,8 @@ from bot.http.server import create_http_app
 from services import api_tokens
 from services.clock import ManualClock
 from services.leads import Lead, submit_lead
-from tests.handlers.test_intake import make_manager
 from tests.support.db import START
+from tests.support.deals import make_manager
 from tests.support.harness import harness, make_settings
 
 CONFIG = schemathesis.Config.from_dict(

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from tests.handlers.test_intake import make_manager
 from tests.support.api import CALL, CONTRACT, LEAD, Api
+from tests.support.deals import make_manager
 
 TEXT_FIELDS: list[tuple[str, dict[str, str], str]] = [
     ("/api/v1/leads", LEAD, "name"),

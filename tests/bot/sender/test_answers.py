@@ -24,9 +24,8 @@ from bot.sender.pacing import Priority, Ticket
 from presentation import commands
 from services.clock import ManualClock
 from services.users import ensure_owners
-from tests.bot.sender.test_sender import FlakySession
-from tests.handlers.test_deals_card import ANNA, CARD, new_deal
-from tests.support.fakes import GrantingBudget
+from tests.support.deals import ANNA, CARD, new_deal
+from tests.support.fakes import FlakySession, GrantingBudget
 from tests.support.harness import Harness, make_settings, person
 
 LEYLA = person(100, "Leyla")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiogram import Bot
 from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.methods.base import TelegramType
+from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import build_app
@@ -28,32 +26,11 @@ from services.db.deals import Deal
 from services.db.outbox import Outbox
 from services.db.users import User
 from services.users import ensure_owners
-from tests.support.fakes import GrantingBudget, RecordingSession
+from tests.support.fakes import FlakySession, GrantingBudget
 from tests.support.harness import OWNER_ID, Harness, make_settings, person
 from tests.support.seed import deal_for
 
 ANNA, BAKO, LEYLA = 200, 201, 100
-
-
-class FlakySession(RecordingSession):
-    """Records like Telegram's fake, but raises the queued errors first, one per call."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.errors: list[Exception] = []
-        # Run once, as the next call is made.
-        self.before_send: Callable[[], Awaitable[None]] | None = None
-
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        if self.before_send is not None:
-            hook, self.before_send = self.before_send, None
-            await hook()
-        if self.errors:
-            self.calls.append(method)
-            raise self.errors.pop(0)
-        return await super().make_request(bot, method, timeout)
 
 
 @pytest.fixture
