@@ -33,7 +33,7 @@ browser:
 	@command -v firefox-esr >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr; }
 
-# tests/ops_deploy runs deploy/nginx/axin.conf in Debian's nginx.
+# tests/deploy runs deploy/nginx/axin.conf in Debian's nginx.
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }

@@ -1,20 +1,16 @@
-"""Databases for tests: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set."""
+"""Fixtures for every test: databases (SQLite by default, PostgreSQL when TEST_DATABASE_URL is
+set), a clock, and the dispatcher harness."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -23,14 +19,8 @@ from sqlalchemy.ext.asyncio import (
 from bot import migrate
 from services.clock import ManualClock
 from services.db.engine import create_engine, session_factory
-from services.db.schema import metadata
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def _seed_tables() -> list[str]:
-    return [t.name for t in metadata.sorted_tables]
+from tests.support.db import PG_URL, START, reset_stages, seed_tables
+from tests.support.harness import Harness, harness, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -66,29 +56,15 @@ async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[
     if PG_URL:
         engine = create_engine(PG_URL)
         async with engine.begin() as conn:
-            tables = ", ".join(t for t in _seed_tables() if t != "stages")
+            tables = ", ".join(t for t in seed_tables() if t != "stages")
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            await _reset_stages(conn)
+            await reset_stages(conn)
         await engine.dispose()
         yield PG_URL
         return
     target = tmp_path / "axin.db"
     shutil.copy(migrated_template, target)
     yield f"sqlite+aiosqlite:///{target}"
-
-
-async def _reset_stages(conn: AsyncConnection) -> None:
-    """Tests may reshape the pipeline; each starts from the seeded stages."""
-    initial = import_module("migrations.versions.0001_initial")
-    await conn.execute(text("TRUNCATE stages RESTART IDENTITY CASCADE"))
-    for position, kind, notify, names in initial.DEFAULT_STAGES:
-        await conn.execute(
-            text(
-                "INSERT INTO stages (position, kind, notify_customer, names) "
-                "VALUES (:p, :k, :n, CAST(:names AS JSON))"
-            ),
-            {"p": position, "k": kind, "n": notify, "names": json.dumps(names)},
-        )
 
 
 @pytest.fixture
@@ -112,3 +88,9 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
+
+
+@pytest.fixture
+async def tg(database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
+    async with harness(make_settings(database_url), clock) as tg:
+        yield tg

@@ -3,42 +3,16 @@ WebDriver BiDi (both Debian's packages)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, async_playwright
 
 from sandbox.sandbox import Sandbox
 from sandbox.server import start_sandbox
-from tests.browser.bidi import Session, firefox
-from tests.sandbox.conftest import base_settings
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None and Path("/usr/bin/chromium").exists():
-        found = "/usr/bin/chromium"
-    if found is None:
-        pytest.fail(
-            "Chromium is not installed, so the browser test cannot run: "
-            "`make browser` (or `apt-get install chromium`) installs it.",
-            pytrace=False,
-        )
-    return found
+from tests.support.bidi import Session, firefox
+from tests.support.browsers import CHROMIUM_ARGS, chromium_path, firefox_path
+from tests.support.sandbox import base_settings
 
 
 @pytest.fixture
@@ -56,17 +30,6 @@ async def browser() -> AsyncIterator[Browser]:
 async def sandbox(database_url: str) -> AsyncIterator[Sandbox]:
     async with start_sandbox(base_settings(), port=0, database_url=database_url) as running:
         yield running
-
-
-def firefox_path() -> str:
-    found = shutil.which("firefox-esr") or shutil.which("firefox")
-    if found is None:
-        pytest.fail(
-            "Firefox ESR is not installed, so the Firefox test cannot run: "
-            "`make browser` (or `apt-get install firefox-esr`) installs it.",
-            pytrace=False,
-        )
-    return found
 
 
 @pytest.fixture

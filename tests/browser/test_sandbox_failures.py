@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Route, expect
 from sandbox.labels import translated
 from sandbox.people import OWNER_ID
 from sandbox.sandbox import Sandbox
-from tests.browser.test_sandbox_flow import phone, ready_page, write
+from tests.support.browsers import phone, ready_page, write
 
 REASON = "the words are not there"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from sandbox.sandbox import Sandbox
-from tests.browser.bidi import Session, Tab
-from tests.browser.conftest import ARTIFACTS
+from tests.support.bidi import Session, Tab
+from tests.support.browsers import ARTIFACTS
 
 SCREENSHOT = ARTIFACTS / "sandbox-firefox.png"
 

@@ -3,48 +3,20 @@ and back, with an invite link followed as a deep link and the card edited in pla
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from playwright.async_api import Browser, Dialog, FilePayload, Locator, Page, expect
+from playwright.async_api import Browser, Dialog, FilePayload, Locator, expect
 
 from sandbox.people import OWNER_ID
 from sandbox.sandbox import Sandbox
-from tests.browser.conftest import ARTIFACTS
-from tests.emulator.conftest import png
+from tests.support.browsers import ARTIFACTS, phone, write
+from tests.support.emulator import png
 
 SCREENSHOT = ARTIFACTS / "sandbox-flow.png"
 
 
-def phone(page: Page, first_name: str) -> Locator:
-    return page.locator(f'.phone[data-name="{first_name}"]')
-
-
 def last_from_bot(owner: Locator) -> Locator:
     return owner.locator(".msg.from-bot").last
-
-
-async def write(owner: Locator, text: str) -> None:
-    await owner.locator("textarea").fill(text)
-    await owner.locator("textarea").press("Enter")
-
-
-@asynccontextmanager
-async def ready_page(sandbox: Sandbox, browser: Browser, locale: str) -> AsyncIterator[Page]:
-    """The sandbox page loaded in a browser that prefers `locale`; no script on it may fail."""
-    expect.set_options(timeout=10_000)
-    context = await browser.new_context(locale=locale, viewport={"width": 1600, "height": 900})
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        await page.goto(sandbox.url)
-        await expect(page.locator("body")).to_have_attribute("data-ready", "true")
-        yield page
-        assert errors == []
-    finally:
-        await context.close()
 
 
 async def test_request_to_manager_and_status_back_to_the_customer(

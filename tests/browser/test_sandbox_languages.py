@@ -7,7 +7,7 @@ from babel.dates import format_date
 from playwright.async_api import Browser, expect
 
 from sandbox.sandbox import Sandbox
-from tests.browser.test_sandbox_flow import phone, ready_page
+from tests.support.browsers import phone, ready_page
 
 
 async def test_russian_browser_then_azerbaijani_by_the_switch(

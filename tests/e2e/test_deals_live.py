@@ -7,7 +7,7 @@ from decimal import Decimal
 from emulator import StoredMessage
 from services.db.deals import Deal
 from services.db.users import User
-from tests.e2e.conftest import Live
+from tests.support.live import Live
 
 
 def labels(message: StoredMessage) -> list[str]:

@@ -6,23 +6,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from bot.sender.sender import IN_FLIGHT
 from emulator import Limits, start_emulator
-from tests.e2e.delivery_seed import received, seed
+from tests.support.delivery_seed import received, seed
+from tests.support.processes import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 CHATS, PER_CHAT = 250, 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_bot(database_url: str, api_url: str, token: str) -> subprocess.Popen[bytes]:

@@ -28,8 +28,8 @@ from services.clock import ManualClock
 from services.db.deals import Deal
 from services.db.users import User
 from services.users import ensure_owners
-from tests.e2e.delivery_seed import FIRST_CHAT, received, seed
-from tests.reminders.seed import deal_for
+from tests.support.delivery_seed import FIRST_CHAT, received, seed
+from tests.support.seed import deal_for
 
 CHATS, PER_CHAT = 60, 3
 

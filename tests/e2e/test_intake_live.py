@@ -6,12 +6,7 @@ from sqlalchemy import select
 
 from emulator import EmulatedUser
 from services.db.deals import Deal, Message
-from tests.e2e.conftest import OWNER_ID, Live
-
-
-def labels(message: object) -> list[str]:
-    keyboard = getattr(message, "inline_keyboard", None) or []
-    return [button["text"] for row in keyboard for button in row]
+from tests.support.live import OWNER_ID, Live, labels
 
 
 async def test_request_reaches_manager_and_they_talk(live: Live) -> None:

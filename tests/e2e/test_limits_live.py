@@ -9,8 +9,7 @@ from emulator import EmulatedUser, Emulator
 from services.db.deals import Deal
 from services.db.outbox import Outbox
 from services.db.users import User
-from tests.e2e.conftest import OWNER_ID, Live
-from tests.e2e.test_intake_live import labels
+from tests.support.live import OWNER_ID, Live, labels
 
 WAIT = 15.0
 

@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from emulator import start_emulator
-from tests.e2e.test_webhook import STARTUP, bot_process
+from tests.support.processes import STARTUP, bot_process
 
 
 async def test_a_second_process_polling_for_the_same_bot_is_refused(

@@ -3,31 +3,21 @@ Telegram does through the reverse proxy in front of it; and back to polling with
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from sqlalchemy import func, select
 
-from benchmarks.cluster import stop
-from emulator import EmulatedUser, Emulator, RunningEmulator, start_emulator
+from emulator import EmulatedUser, Emulator, start_emulator
 from services.db.deals import Deal
 from services.db.engine import create_engine, session_factory
 from services.db.users import User
-from tests.e2e.conftest import OWNER_ID
-from tests.e2e.test_delivery_crash import ROOT, free_port
-from tests.e2e.test_intake_live import labels
+from tests.support.live import OWNER_ID, labels
+from tests.support.processes import SECRET, STARTUP, bot_process
 
 PUBLIC = "https://crm.example.test"
 HOOK = f"{PUBLIC}/telegram/hook"
-SECRET = "hook-Secret_42"
-STARTUP = 60.0
-SHUTDOWN = 15.0
 
 
 def text_update(update_id: int, first_name: str, text: str) -> dict[str, Any]:
@@ -36,42 +26,6 @@ def text_update(update_id: int, first_name: str, text: str) -> dict[str, Any]:
     chat = {"id": 100, "type": "private", "first_name": first_name}
     message = {"message_id": 1, "date": 1767000000, "chat": chat, "from": person, "text": text}
     return {"update_id": update_id, "message": message}
-
-
-class BotProcess:
-    def __init__(self, process: asyncio.subprocess.Process, port: int) -> None:
-        self.process = process
-        self.local_url = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> int:
-        return await stop(self.process, SHUTDOWN)
-
-
-@asynccontextmanager
-async def bot_process(
-    running: RunningEmulator, database_url: str, log: Path, webhook_url: str = ""
-) -> AsyncIterator[BotProcess]:
-    """The bot started as operators start it, with its output in `log`."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": running.emulator.token,
-        "TELEGRAM_API_URL": running.base_url,
-        "DATABASE_URL": database_url,
-        "OWNER_IDS": str(OWNER_ID),
-        "HTTP_PORT": str(port),
-        "WEBHOOK_URL": webhook_url,
-        "WEBHOOK_SECRET": SECRET,
-    }
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=output, stderr=output
-        )
-        bot = BotProcess(process, port)
-        try:
-            yield bot
-        finally:
-            await bot.stop()
 
 
 async def count(database_url: str, model: type[Deal] | type[User]) -> int:

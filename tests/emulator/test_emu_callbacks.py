@@ -11,8 +11,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from emulator import Emulator, EmulatorUsageError, StoredMessage
-
-from .conftest import FakeClock, RawApi
+from tests.support.emulator import FakeClock, RawApi
 
 
 def build_dispatcher() -> Dispatcher:

@@ -11,8 +11,7 @@ from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from emulator import Emulator, Event
-
-from .conftest import RawApi, png
+from tests.support.emulator import RawApi, png
 
 
 async def test_acting_as_a_user_over_http(bot: Bot, raw: RawApi, emulator: Emulator) -> None:

@@ -9,8 +9,7 @@ from aiogram.types import BufferedInputFile
 
 from emulator import Emulator
 from emulator.media import image_size
-
-from .conftest import RawApi, png
+from tests.support.emulator import RawApi, png
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from emulator import EmulatedGroup, Emulator, EmulatorUsageError
-
-from .conftest import WALL_START, RawApi
+from tests.support.emulator import WALL_START, RawApi
 
 ANN, BOB = 101, 102
 

@@ -16,8 +16,7 @@ from aiogram.types import (
 )
 
 from emulator import Emulator
-
-from .conftest import WALL_START, RawApi
+from tests.support.emulator import WALL_START, RawApi
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "

@@ -7,8 +7,7 @@ import time
 import aiohttp
 
 from emulator import Emulator, start_emulator
-
-from .conftest import RawApi
+from tests.support.emulator import RawApi
 
 
 async def test_latency_delays_bot_api_calls_and_not_the_control_api() -> None:

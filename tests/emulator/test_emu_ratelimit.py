@@ -8,8 +8,7 @@ from aiogram.exceptions import TelegramRetryAfter
 
 from emulator import Emulator, Limits
 from emulator.ratelimit import RateLimiter
-
-from .conftest import FakeClock, RawApi
+from tests.support.emulator import FakeClock, RawApi
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from aiogram.exceptions import TelegramConflictError
 
 from emulator import Emulator
 from emulator.updates import KEPT_FOR
-
-from .conftest import FakeClock, png
+from tests.support.emulator import FakeClock, png
 
 
 async def test_offset_confirms_and_limit_caps(bot: Bot, emulator: Emulator) -> None:

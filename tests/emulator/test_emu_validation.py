@@ -10,8 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from emulator import Emulator
-
-from .conftest import RawApi
+from tests.support.emulator import RawApi
 
 
 @pytest.fixture
@@ -149,7 +148,7 @@ async def test_caption_and_callback_answer_limits(
 ) -> None:
     from aiogram.types import BufferedInputFile
 
-    from .conftest import png
+    from tests.support.emulator import png
 
     photo = BufferedInputFile(png(10, 10), "p.png")
     with pytest.raises(TelegramBadRequest, match="message caption is too long"):

@@ -16,9 +16,8 @@ from aiohttp.test_utils import TestServer
 
 from emulator import Emulator
 from emulator.updates import KEPT_FOR
-from tests.tls import self_signed
-
-from .conftest import WALL_START, FakeClock, RawApi
+from tests.support.emulator import WALL_START, FakeClock, RawApi
+from tests.support.tls import self_signed
 
 HOOK = "https://crm.example.test/telegram/hook"
 

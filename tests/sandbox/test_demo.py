@@ -13,7 +13,7 @@ from sandbox.sandbox import Sandbox
 from services.db.customers import Customer
 from services.db.deals import ChatMessage, Deal, Stage
 from services.db.users import User
-from tests.sandbox.conftest import Client, StartSandbox
+from tests.support.sandbox import Client, StartSandbox
 
 
 async def test_demo_business_is_loaded_and_shown_in_the_phones(

@@ -9,7 +9,7 @@ from typing import Any
 from sandbox.api import STATIC
 from sandbox.labels import LABELS, choose_locale
 from sandbox.sandbox import Sandbox
-from tests.sandbox.conftest import Client, StartSandbox
+from tests.support.sandbox import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]
 # data-label="key", data-label-title="key", label(node, "key"[, "title"]), t("key"), and the

@@ -16,8 +16,8 @@ from services import outbox
 from services.db.customers import Customer
 from services.db.users import User
 from services.phones import normalize_phone
-from tests.emulator.conftest import png
-from tests.sandbox.conftest import Client, StartSandbox
+from tests.support.emulator import png
+from tests.support.sandbox import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]
 

@@ -13,7 +13,7 @@ from sandbox.sandbox import Sandbox
 from services.db.api_access import ApiToken
 from services.db.deals import Deal
 from services.db.tasks import Task
-from tests.sandbox.conftest import Client, StartSandbox
+from tests.support.sandbox import Client, StartSandbox
 
 Clients = Callable[[Sandbox], Client]
 

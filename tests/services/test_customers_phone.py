@@ -13,7 +13,7 @@ from services.content import Content
 from services.db.customers import Customer
 from services.db.deals import Deal
 from services.intake import submit_request
-from tests.services.test_pipeline import add_user
+from tests.support.seed import add_user
 
 NUMBER = "+994501234567"
 OTHER = "+994507654321"

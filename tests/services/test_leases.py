@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import leases
 from services.clock import ManualClock
-from tests.workers import other_worker
+from tests.support.workers import other_worker
 
 TTL = timedelta(seconds=30)
 

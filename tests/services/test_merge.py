@@ -18,8 +18,7 @@ from services.db.deals import Deal, Event
 from services.errors import AccessDenied
 from services.intake import submit_request
 from services.pipeline import StaleCard
-from tests.reminders.seed import deal_for
-from tests.services.test_pipeline import add_user
+from tests.support.seed import add_user, deal_for
 
 NUMBER = "+994501234567"
 OTHER_NUMBER = "+994507654321"

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import outbox, outbox_claims
 from services.clock import ManualClock
 from services.db.outbox import Outbox
-from tests.workers import other_worker
+from tests.support.workers import other_worker
 
 LEASE = timedelta(seconds=15)
 

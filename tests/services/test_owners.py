@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.clock import ManualClock
 from services.db.users import User
 from services.users import ensure_owners
-from tests.workers import other_worker
+from tests.support.workers import other_worker
 
 OWNERS = [1, 2]
 

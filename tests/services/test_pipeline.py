@@ -13,31 +13,14 @@ from services import pipeline, stages
 from services.access import Actor, actor_of
 from services.amounts import parse_amount
 from services.clock import ManualClock
-from services.content import Content
 from services.db.customers import Customer
 from services.db.deals import Deal, Event
 from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import AccessDenied, InvalidInput, NotFound
-from services.intake import submit_request
 from services.pipeline import StaleCard
-from tests.workers import other_worker
-
-
-async def add_user(session: AsyncSession, tg_id: int, role: str, clock: ManualClock) -> User:
-    user = User(tg_id=tg_id, role=role, first_name=f"U{tg_id}", created_at=clock.now())
-    session.add(user)
-    await session.commit()
-    return user
-
-
-async def setup_deal(session: AsyncSession, clock: ManualClock) -> tuple[Actor, Actor, Actor]:
-    """Deal 1 of customer U100, assigned to manager U10; returns (manager, owner, customer)."""
-    owner = await add_user(session, 1, "owner", clock)
-    manager = await add_user(session, 10, "manager", clock)
-    customer = await add_user(session, 100, "customer", clock)
-    await submit_request(session, actor_of(customer, "en"), Content("chairs"), None, clock.now())
-    return actor_of(manager, "en"), actor_of(owner, "en"), actor_of(customer, "en")
+from tests.support.seed import add_user, setup_deal
+from tests.support.workers import other_worker
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from services.db.deals import Stage
 from services.db.users import User
 from services.errors import AccessDenied, InvalidInput
 from services.intake import submit_request
-from tests.services.test_pipeline import add_user, setup_deal
+from tests.support.seed import add_user, setup_deal
 
 
 async def test_stage_positions_stay_dense_and_won_lost_last(

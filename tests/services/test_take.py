@@ -12,8 +12,8 @@ from services.clock import ManualClock
 from services.db.deals import Deal, Event
 from services.errors import AccessDenied, Conflict
 from services.pipeline import StaleCard
-from tests.services.test_pipeline import add_user, setup_deal
-from tests.workers import other_worker
+from tests.support.seed import add_user, setup_deal
+from tests.support.workers import other_worker
 
 
 async def test_a_take_read_before_another_take_landed_loses(

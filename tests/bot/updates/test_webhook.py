@@ -1,0 +1,140 @@
+"""Webhook mode: an update is kept before it is answered 200, then handled; one posted again
+changes nothing; one whose handling is cut short is handled later."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SendMessage
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot.http.server import create_http_app
+from bot.updates.webhook import register_webhook
+from services.clock import ManualClock
+from services.db.deals import Message
+from services.db.inbox import InboxUpdate
+from services.db.outbox import Outbox
+from tests.support.harness import Harness
+
+HOOK = "https://crm.example.com/telegram/hook"
+SECRET = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+UPDATE = {
+    "update_id": 1,
+    "message": {
+        "message_id": 5,
+        "date": 1767000000,
+        "chat": {"id": 100, "type": "private", "first_name": "Leyla"},
+        "from": {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"},
+        "text": "/start",
+    },
+}
+REQUEST = {**UPDATE, "message": {**UPDATE["message"], "text": "A grey sofa, please"}}
+
+
+@pytest.fixture
+async def hook(tg: Harness) -> AsyncIterator[TestClient[Any, Any]]:
+    tg.app.settings = tg.app.settings.model_copy(
+        update={"webhook_url": HOOK, "webhook_secret": SecretStr("s3cret-token")}
+    )
+    async with TestClient(TestServer(create_http_app(tg.app))) as client:
+        yield client
+
+
+async def stored(tg: Harness) -> tuple[list[str], list[str]]:
+    async with tg.app.sessions() as session:
+        texts = list(await session.scalars(select(Message.text)))
+        kinds = list(await session.scalars(select(Outbox.kind).order_by(Outbox.id)))
+    return texts, kinds
+
+
+async def test_the_webhook_is_set_for_the_updates_the_bot_uses(tg: Harness) -> None:
+    allowed = tg.app.dispatcher.resolve_used_update_types()
+    await register_webhook(tg.app.bot, HOOK, SecretStr("s3cret-token"), allowed)
+    [set_hook] = tg.recorder.calls
+    assert set_hook.url == HOOK
+    assert set_hook.secret_token == "s3cret-token"
+    assert "message" in set_hook.allowed_updates and "callback_query" in set_hook.allowed_updates
+
+
+async def test_updates_are_taken_with_the_secret_only(
+    tg: Harness, hook: TestClient[Any, Any]
+) -> None:
+    # The webhook shares the aiohttp application with the HTTP API and /healthz.
+    assert (await hook.get("/healthz")).status == 200
+    assert (await hook.post("/telegram/hook", json=UPDATE)).status == 401
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-tokeN"}
+    assert (await hook.post("/telegram/hook", json=UPDATE, headers=wrong)).status == 401
+    assert (await hook.post("/telegram/hook", json=UPDATE, headers=SECRET)).status == 200
+    await tg.app.inbox.idle()
+    greeting = tg.recorder.calls[-1]
+    assert isinstance(greeting, SendMessage)
+    assert (greeting.chat_id, greeting.text.split("!")[0]) == (100, "Hello, Leyla")
+
+
+async def test_what_is_no_update_is_refused(tg: Harness, hook: TestClient[Any, Any]) -> None:
+    broken = await hook.post("/telegram/hook", data=b"{not json", headers=SECRET)
+    wrong = await hook.post("/telegram/hook", json={"message": "hi"}, headers=SECRET)
+    deep = await hook.post("/telegram/hook", data=b"[" * 100_000, headers=SECRET)
+    assert (broken.status, wrong.status, deep.status) == (400, 400, 400)
+    async with tg.app.sessions() as session:
+        assert list(await session.scalars(select(InboxUpdate))) == []
+
+
+async def test_an_update_larger_than_the_apis_limit_is_taken(
+    tg: Harness, hook: TestClient[Any, Any]
+) -> None:
+    """Telegram's updates may carry a quoted message, entities and more: the webhook takes
+    what aiogram's own webhook server takes, well past the HTTP API's 64 KiB."""
+    quoted = {**REQUEST["message"], "message_id": 4, "text": "ş" * 4096}
+    entities = [{"type": "bold", "offset": i, "length": 1} for i in range(4096)]
+    large = {**REQUEST, "message": {**REQUEST["message"], "reply_to_message": quoted}}
+    large["message"]["entities"] = entities
+    body = json.dumps(large).encode()
+    assert len(body) > 64 * 1024
+    answer = await hook.post("/telegram/hook", data=body, headers=SECRET)
+    assert answer.status == 200
+    await tg.app.inbox.idle()
+    assert (await stored(tg))[0] == ["A grey sofa, please"]
+
+
+async def test_an_update_posted_again_changes_nothing(
+    tg: Harness, hook: TestClient[Any, Any]
+) -> None:
+    for _ in range(3):
+        assert (await hook.post("/telegram/hook", json=REQUEST, headers=SECRET)).status == 200
+        await tg.app.inbox.idle()
+    assert await stored(tg) == (["A grey sofa, please"], ["confirmation", "deal_card"])
+
+
+async def test_an_update_whose_handling_was_cut_short_is_handled_later(
+    tg: Harness, hook: TestClient[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram gets its 200 once the update is kept; the database or Telegram being gone for
+    a moment leaves it in the inbox, handled once this worker's hold on it has run out."""
+    real = tg.app.dispatcher.feed_update
+
+    async def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise TelegramNetworkError(SendMessage(chat_id=100, text=""), "connection reset")
+
+    monkeypatch.setattr(tg.app.dispatcher, "feed_update", unreachable)
+    assert (await hook.post("/telegram/hook", json=REQUEST, headers=SECRET)).status == 200
+    await tg.app.inbox.idle()
+    assert await stored(tg) == ([], [])
+    monkeypatch.setattr(tg.app.dispatcher, "feed_update", real)
+    assert await tg.app.inbox.pick_up() == 0  # still held by this worker
+    clock = tg.app.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(tg.app.settings.inbox_lease + timedelta(seconds=1))
+    assert await tg.app.inbox.pick_up() == 1
+    await tg.app.inbox.idle()
+    assert await stored(tg) == (["A grey sofa, please"], ["confirmation", "deal_card"])
+    async with tg.app.sessions() as session:
+        [row] = await session.scalars(select(InboxUpdate))
+    assert (row.handled_at, row.attempts) == (clock.now(), 2)
