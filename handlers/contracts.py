@@ -21,10 +21,17 @@ from services import contracts
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
+from services.errors import ErrorCode
 from services.moments import Preset, local_today
 
 RETRYABLE = frozenset(
-    {"contract_text", "contract_date", "contract_number", "contract_dates", "empty_text"}
+    {
+        ErrorCode.CONTRACT_TEXT,
+        ErrorCode.CONTRACT_DATE,
+        ErrorCode.CONTRACT_NUMBER,
+        ErrorCode.CONTRACT_DATES,
+        ErrorCode.EMPTY_TEXT,
+    }
 )
 
 

@@ -20,7 +20,7 @@ from services.clock import Clock
 from services.content import Attachment, Content
 from services.customer_writes import CustomerWrites
 from services.db.session import AsyncSession
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.intake import Request
 from services.phones import normalize_phone
 
@@ -62,7 +62,7 @@ async def described(
 ) -> None:
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput("empty_request")
+        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
     known = await customers.known_phone(session, actor.user_id)
     if known:
         await state.clear()

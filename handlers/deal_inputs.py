@@ -21,6 +21,7 @@ from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import Reader, card_keyboard, card_text, money
 from presentation.edits import edit_or_send_at
 from services import pipeline
+from services.errors import ErrorCode
 from services.pipeline import OTHER, StaleCard
 from services.views import DealCard
 
@@ -31,7 +32,7 @@ class DealInput(StatesGroup):
     lost_other = State()
 
 
-RETRYABLE = frozenset({"amount", "negative_amount", "empty_text"})
+RETRYABLE = frozenset({ErrorCode.AMOUNT, ErrorCode.NEGATIVE_AMOUNT, ErrorCode.EMPTY_TEXT})
 _STATES = {
     CardAction.AMOUNT: DealInput.amount,
     CardAction.NOTE: DealInput.note,

@@ -29,7 +29,7 @@ from services import stages
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, ErrorCode, InvalidInput
 
 
 class StageInput(StatesGroup):
@@ -84,7 +84,7 @@ async def stage_button(
         detail = await stages.detail(session, actor, stage_id)
     if action == StageAction.DELETE:
         if not detail.can_delete:
-            raise InvalidInput("stage_fixed")
+            raise InvalidInput(ErrorCode.STAGE_FIXED)
         await _show(
             query, delete_text(detail, actor.locale), delete_keyboard(detail, actor.locale)
         )
@@ -110,7 +110,7 @@ async def ask_name(
         )
     else:
         if not 0 <= callback_data.arg < len(SUPPORTED_LOCALES):
-            raise InvalidInput("language")
+            raise InvalidInput(ErrorCode.LANGUAGE)
         language = SUPPORTED_LOCALES[callback_data.arg]
         detail = await stages.detail(session, actor, callback_data.stage_id)
         await state.set_state(StageInput.renaming)
@@ -144,7 +144,7 @@ async def name_typed(
             text, markup = detail_text(detail, actor.locale), detail_keyboard(detail)
             done = _("Stage renamed.")
     except DomainError as error:
-        if error.code != "stage_name":
+        if error.code != ErrorCode.STAGE_NAME:
             await state.clear()
         raise
     await state.clear()

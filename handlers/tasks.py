@@ -23,9 +23,10 @@ from services import tasks
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
+from services.errors import ErrorCode
 from services.moments import parse_moment
 
-RETRYABLE = frozenset({"moment", "moment_past", "empty_text"})
+RETRYABLE = frozenset({ErrorCode.MOMENT, ErrorCode.MOMENT_PAST, ErrorCode.EMPTY_TEXT})
 
 
 class TaskInput(StatesGroup):

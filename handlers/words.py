@@ -17,7 +17,7 @@ from bot.settings import Settings
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Words:
         return self.message.text or ""
 
     @asynccontextmanager
-    async def ends_step(self, retryable: frozenset[str]) -> AsyncIterator[None]:
+    async def ends_step(self, retryable: frozenset[ErrorCode]) -> AsyncIterator[None]:
         """The step is over once the answer is taken; a mistyped value may be typed again,
         any other refusal ends the step too."""
         try:
