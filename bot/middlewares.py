@@ -14,6 +14,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.sender.budget import pending_press
 from bot.settings import Settings
+from handlers.payloads import StepExpired
 from presentation.errors import error_text
 from services import inbox
 from services.access import Actor, actor_of
@@ -162,6 +164,10 @@ class DomainErrorMiddleware(BaseMiddleware):
         except DomainError as error:
             if session is not None:
                 await session.rollback()
+            state: FSMContext | None = data.get("state")
+            if isinstance(error, StepExpired) and state is not None:
+                # After the rollback, so that the step's end is kept with the answer.
+                await state.clear()
             text = error_text(error)
             if isinstance(event, CallbackQuery):
                 answer: CallbackAnswer = data["callback_answer"]

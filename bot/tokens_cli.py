@@ -40,7 +40,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 revoked = await api_tokens.revoke(session, None, args.id, now)
                 print(f"token {revoked.token_id} ({revoked.name}) revoked")
     except DomainError as error:
-        print(f"apitoken: {error.code}")
+        print(f"apitoken: {error.code.value}")
         return 1
     finally:
         await engine.dispose()

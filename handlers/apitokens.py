@@ -19,7 +19,7 @@ from services import api_tokens
 from services.access import Actor, require_owner
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 
 
 class TokenInput(StatesGroup):
@@ -52,7 +52,7 @@ async def name_typed(
     try:
         token = await api_tokens.create(session, actor, message.text or "", clock.now())
     except DomainError as error:
-        if error.code != "token_name":
+        if error.code != ErrorCode.TOKEN_NAME:
             await state.clear()
         raise
     await state.clear()

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand, Staff
+from handlers.payloads import Payload
 from handlers.presses import Press, on_press
 from handlers.words import Words, not_text, on_words
 from presentation import contracts as contract_views
@@ -21,16 +22,35 @@ from services import contracts
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
+from services.errors import ErrorCode
 from services.moments import Preset, local_today
 
 RETRYABLE = frozenset(
-    {"contract_text", "contract_date", "contract_number", "contract_dates", "empty_text"}
+    {
+        ErrorCode.CONTRACT_TEXT,
+        ErrorCode.CONTRACT_DATE,
+        ErrorCode.CONTRACT_NUMBER,
+        ErrorCode.CONTRACT_DATES,
+        ErrorCode.EMPTY_TEXT,
+    }
 )
 
 
 class ContractInput(StatesGroup):
     fields = State()
     reason = State()
+
+
+class ContractFields(Payload):
+    """ContractInput.fields: the deal whose contract is typed."""
+
+    deal_id: int
+
+
+class NotRenewing(Payload):
+    """ContractInput.reason: the contract the reason is for."""
+
+    contract_id: int
 
 
 @on_press
@@ -40,7 +60,7 @@ async def edit_contract(press: Press[ContractCb]) -> None:
     await press.ask(
         ContractInput.fields,
         contract_views.contract_prompt(deal_id, current, press.actor.locale),
-        deal_id=deal_id,
+        ContractFields(deal_id=deal_id),
     )
 
 
@@ -48,9 +68,9 @@ async def edit_contract(press: Press[ContractCb]) -> None:
 async def fields_typed(words: Words) -> None:
     async with words.ends_step(RETRYABLE):
         number, starts_on, ends_on = contracts.parse_typed(words.text)
-        deal_id = int(words.remembered["deal_id"])
+        asked = await words.payload(ContractFields)
         contract = await contracts.set_contract(
-            words.session, words.actor, deal_id, number, starts_on, ends_on, words.now
+            words.session, words.actor, asked.deal_id, number, starts_on, ends_on, words.now
         )
     await words.message.answer(contract_views.contract_saved(contract, words.actor.locale))
 
@@ -71,16 +91,16 @@ async def ask_reason(press: Press[ContractCb]) -> None:
     await press.ask(
         ContractInput.reason,
         contract_views.reason_prompt(contract),
-        contract_id=contract.contract_id,
+        NotRenewing(contract_id=contract.contract_id),
     )
 
 
 @on_words
 async def reason_typed(words: Words) -> None:
     async with words.ends_step(RETRYABLE):
-        contract_id = int(words.remembered["contract_id"])
+        asked = await words.payload(NotRenewing)
         contract = await contracts.not_renewing(
-            words.session, words.actor, contract_id, words.text, words.now
+            words.session, words.actor, asked.contract_id, words.text, words.now
         )
     await words.message.answer(contract_views.not_renewing_text(contract))
 

@@ -11,16 +11,16 @@ from aiogram.utils.i18n import gettext as _
 from bot.settings import Settings
 from handlers.content import content_of
 from handlers.filters import AnyCommand, Customer, Has, NotCommand
-from handlers.states import NewRequest
+from handlers.payloads import load, save
+from handlers.states import NewRequest, RequestDraft
 from presentation import keyboards, render
 from presentation.callbacks import MenuAction, MenuCb
 from services import customers, inbox, intake, log_context, views
 from services.access import Actor
 from services.clock import Clock
-from services.content import Attachment, Content
 from services.customer_writes import CustomerWrites
 from services.db.session import AsyncSession
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.intake import Request
 from services.phones import normalize_phone
 
@@ -40,19 +40,6 @@ async def new_button(query: CallbackQuery, state: FSMContext) -> None:
         await query.message.answer(ask_what())
 
 
-def _dump(content: Content) -> dict[str, object]:
-    return {
-        "text": content.text,
-        "files": [[a.kind, a.file_id, a.caption] for a in content.attachments],
-    }
-
-
-def _load(data: dict[str, object]) -> Content:
-    files = data.get("files") or []
-    assert isinstance(files, list)
-    return Content(str(data.get("text", "")), tuple(Attachment(*f) for f in files))
-
-
 async def described(
     message: Message,
     session: AsyncSession,
@@ -62,14 +49,14 @@ async def described(
 ) -> None:
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput("empty_request")
+        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
     known = await customers.known_phone(session, actor.user_id)
     if known:
         await state.clear()
         await intake.submit_request(session, actor, content, known, clock.now())
         return
     await state.set_state(NewRequest.phone)
-    await state.update_data(_dump(content))
+    await save(state, RequestDraft.of(content))
     await message.answer(
         _(
             "Thanks! What phone number can the manager call? "
@@ -80,8 +67,8 @@ async def described(
 
 
 async def more_files(message: Message, state: FSMContext) -> None:
-    content = _load(await state.get_data()).merged(content_of(message))
-    await state.update_data(_dump(content))
+    draft = await load(state, RequestDraft)
+    await save(state, RequestDraft.of(draft.content.merged(content_of(message))))
     await message.answer(_("Added to your request. Now your phone number, or tap Skip."))
 
 
@@ -106,7 +93,7 @@ async def phone_given(
             await customers.own_phone(session, actor.user_id, phone, clock.now())
     elif message.text != keyboards.skip_label():
         phone = normalize_phone(message.text or "", settings.phone_region)
-    content = _load(await state.get_data())
+    content = (await load(state, RequestDraft)).content
     await state.clear()
     await intake.submit_request(session, actor, content, phone, clock.now())
 

@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from handlers.cards import CardPress, stale_text, unless_stale
 from handlers.deals import OTHER_INDEX
 from handlers.filters import Has, NotCommand
+from handlers.payloads import Payload
 from handlers.presses import on_press
 from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
@@ -21,6 +22,7 @@ from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import Reader, card_keyboard, card_text, money
 from presentation.edits import edit_or_send_at
 from services import pipeline
+from services.errors import ErrorCode
 from services.pipeline import OTHER, StaleCard
 from services.views import DealCard
 
@@ -31,7 +33,16 @@ class DealInput(StatesGroup):
     lost_other = State()
 
 
-RETRYABLE = frozenset({"amount", "negative_amount", "empty_text"})
+class CardInput(Payload):
+    """Any DealInput step: the deal, the card version the button was pressed on, and the
+    card's message, edited once the answer is taken."""
+
+    deal_id: int
+    version: int
+    card_message_id: int
+
+
+RETRYABLE = frozenset({ErrorCode.AMOUNT, ErrorCode.NEGATIVE_AMOUNT, ErrorCode.EMPTY_TEXT})
 _STATES = {
     CardAction.AMOUNT: DealInput.amount,
     CardAction.NOTE: DealInput.note,
@@ -66,26 +77,26 @@ async def ask(press: CardPress) -> None:
     await press.ask(
         _STATES[cb.action],
         _prompt(cb.action, cb.deal_id, press.actor.locale),
-        deal_id=cb.deal_id,
-        version=cb.version,
-        card_message_id=press.message.message_id,
+        CardInput(
+            deal_id=cb.deal_id, version=cb.version, card_message_id=press.message.message_id
+        ),
     )
 
 
 @on_words
 async def typed(words: Words) -> None:
-    deal_id, seen = int(words.remembered["deal_id"]), int(words.remembered["version"])
+    asked = await words.payload(CardInput)
     step = await words.state.get_state()
     reader = reader_of(words.settings, words.actor, words.now)
     async with words.ends_step(RETRYABLE):
         try:
-            card, done = await _change(words, step, deal_id, seen, reader)
+            card, done = await _change(words, step, asked.deal_id, asked.version, reader)
         except StaleCard as stale:
             card, done = stale.card, stale_text()
     await edit_or_send_at(
         words.bot,
         words.message.chat.id,
-        int(words.remembered["card_message_id"]),
+        asked.card_message_id,
         card_text(card, reader),
         card_keyboard(card, reader),
     )

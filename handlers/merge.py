@@ -14,6 +14,7 @@ from handlers.cards import CardPress, show_card, unless_stale
 from handlers.presses import on_press
 from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import button, card_text, customer_label
+from presentation.errors import error_text
 from services import merge
 from services.merge import Merging, Named
 
@@ -43,11 +44,8 @@ async def _unless_refused(press: CardPress, step: Awaitable[T]) -> T | None:
     """Two Telegram accounts stay two customers: the press is told so and nothing changes."""
     try:
         return await unless_stale(press, step)
-    except merge.BothInTelegram:
-        press.answer.text = _(
-            "Both customers write to the bot from their own Telegram accounts, "
-            "so they can't be merged."
-        )
+    except merge.BothInTelegram as refused:
+        press.answer.text = error_text(refused)
         press.answer.show_alert = True
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.settings import Settings
+from handlers.payloads import Payload, save
 from handlers.readers import reader_of
 from presentation.deals.card import Reader
 from presentation.edits import edit_or_send
@@ -53,12 +54,13 @@ class Press(Generic[D]):
         if self.message is not None:
             await edit_or_send(self.message, text, markup)
 
-    async def ask(self, step: State, prompt: str, **remember: Any) -> None:
-        """Ask below the pressed message and wait in `step` for the typed answer."""
+    async def ask(self, step: State, prompt: str, payload: Payload) -> None:
+        """Ask below the pressed message and wait in `step` for the typed answer, remembering
+        `payload` for it."""
         if self.message is None:
             return
         await self.state.set_state(step)
-        await self.state.update_data(**remember)
+        await save(self.state, payload)
         await self.message.answer(prompt)
 
 

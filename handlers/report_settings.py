@@ -18,7 +18,7 @@ from presentation.reports.settings_text import settings_text
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.reports import settings as report_settings
 from services.reports.settings import OwnerSettings
 from services.reports.worktime import parse_clock, parse_hours
@@ -125,7 +125,7 @@ async def typed(
 
 def _minutes(text: str) -> int:
     if not text.strip().isdigit():
-        raise InvalidInput("sla")
+        raise InvalidInput(ErrorCode.SLA)
     return int(text.strip())
 
 

@@ -12,8 +12,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.settings import Settings
 from handlers.content import content_of
 from handlers.filters import Has, NotCommand, Staff
+from handlers.payloads import load, save
 from handlers.readers import reader_of
-from handlers.states import StaffReply
+from handlers.states import ReplyTo, StaffReply
 from presentation.deals.callbacks import DealAction, DealCb
 from presentation.deals.card import card_keyboard, card_text
 from presentation.edits import edit_or_send
@@ -61,7 +62,7 @@ async def reply_button(
 ) -> None:
     await conversation.check_reply(session, actor, callback_data.deal_id)
     await state.set_state(StaffReply.writing)
-    await state.update_data(deal_id=callback_data.deal_id)
+    await save(state, ReplyTo(deal_id=callback_data.deal_id))
     if isinstance(query.message, Message):
         await query.message.answer(
             _(
@@ -74,7 +75,7 @@ async def reply_button(
 async def reply_written(
     message: Message, session: AsyncSession, actor: Actor, clock: Clock, state: FSMContext
 ) -> None:
-    deal_id = int((await state.get_data())["deal_id"])
+    deal_id = (await load(state, ReplyTo)).deal_id
     await conversation.staff_replies(session, actor, deal_id, content_of(message), clock.now())
     await state.clear()
     await message.answer(_("Sent to the customer of request #{number}.").format(number=deal_id))

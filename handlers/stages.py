@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from handlers.filters import Has, NotCommand
+from handlers.payloads import Payload, load, save
 from presentation.deals.callbacks import StageAction, StageCb
 from presentation.edits import edit_or_send, edit_or_send_at
 from presentation.keyboards import LANGUAGES
@@ -29,12 +30,25 @@ from services import stages
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, ErrorCode, InvalidInput
 
 
 class StageInput(StatesGroup):
     adding = State()
     renaming = State()
+
+
+class AddingStage(Payload):
+    """StageInput.adding: the stages message, edited once the name is taken."""
+
+    editor_message_id: int
+
+
+class RenamingStage(AddingStage):
+    """StageInput.renaming: also the stage and the language whose name is typed."""
+
+    stage_id: int
+    language: str
 
 
 async def stages_command(message: Message, session: AsyncSession, actor: Actor) -> None:
@@ -84,7 +98,7 @@ async def stage_button(
         detail = await stages.detail(session, actor, stage_id)
     if action == StageAction.DELETE:
         if not detail.can_delete:
-            raise InvalidInput("stage_fixed")
+            raise InvalidInput(ErrorCode.STAGE_FIXED)
         await _show(
             query, delete_text(detail, actor.locale), delete_keyboard(detail, actor.locale)
         )
@@ -101,24 +115,29 @@ async def ask_name(
 ) -> None:
     if not isinstance(query.message, Message):
         return
+    editor_message_id = query.message.message_id
+    asked: AddingStage
     if callback_data.action == StageAction.ADD:
         require_owner(actor)
         await state.set_state(StageInput.adding)
+        asked = AddingStage(editor_message_id=editor_message_id)
         prompt = _(
             "Send the name of the new stage. It is used in every language until you rename it. "
             "/cancel to stop."
         )
     else:
         if not 0 <= callback_data.arg < len(SUPPORTED_LOCALES):
-            raise InvalidInput("language")
+            raise InvalidInput(ErrorCode.LANGUAGE)
         language = SUPPORTED_LOCALES[callback_data.arg]
         detail = await stages.detail(session, actor, callback_data.stage_id)
         await state.set_state(StageInput.renaming)
-        await state.update_data(stage_id=detail.stage.id, language=language)
+        asked = RenamingStage(
+            editor_message_id=editor_message_id, stage_id=detail.stage.id, language=language
+        )
         prompt = _("Send the {language} name for the stage {name}. /cancel to stop.").format(
             language=LANGUAGES[language], name=stage_name(detail.stage.names, actor.locale)
         )
-    await state.update_data(editor_message_id=query.message.message_id)
+    await save(state, asked)
     await query.message.answer(prompt)
 
 
@@ -130,26 +149,29 @@ async def name_typed(
     state: FSMContext,
     bot: Bot,
 ) -> None:
-    data = await state.get_data()
     name = message.text or ""
+    asked: AddingStage
     try:
         if await state.get_state() == StageInput.adding.state:
+            asked = await load(state, AddingStage)
             pipeline = await stages.add(session, actor, name, clock.now())
             text = overview_text(pipeline, actor.locale)
             markup = overview_keyboard(pipeline, actor.locale)
             done = _("Stage added.")
         else:
-            stage_id, language = int(data["stage_id"]), str(data["language"])
-            detail = await stages.rename(session, actor, stage_id, language, name, clock.now())
+            asked = renaming = await load(state, RenamingStage)
+            detail = await stages.rename(
+                session, actor, renaming.stage_id, renaming.language, name, clock.now()
+            )
             text, markup = detail_text(detail, actor.locale), detail_keyboard(detail)
             done = _("Stage renamed.")
     except DomainError as error:
-        if error.code != "stage_name":
+        if error.code != ErrorCode.STAGE_NAME:
             await state.clear()
         raise
     await state.clear()
     await message.answer(done)
-    await edit_or_send_at(bot, message.chat.id, int(data["editor_message_id"]), text, markup)
+    await edit_or_send_at(bot, message.chat.id, asked.editor_message_id, text, markup)
 
 
 def router() -> Router:

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings
 from handlers.filters import Has, NotCommand, Staff
+from handlers.payloads import Payload, save
 from handlers.presses import Press, on_press
 from handlers.words import Words, not_text, on_words
 from presentation import tasks as task_views
@@ -23,14 +24,29 @@ from services import tasks
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
+from services.errors import ErrorCode
 from services.moments import parse_moment
 
-RETRYABLE = frozenset({"moment", "moment_past", "empty_text"})
+RETRYABLE = frozenset({ErrorCode.MOMENT, ErrorCode.MOMENT_PAST, ErrorCode.EMPTY_TEXT})
 
 
 class TaskInput(StatesGroup):
     moment = State()
     note = State()
+
+
+class MomentFor(Payload):
+    """TaskInput.moment: the deal to be reminded of, and the picker message, edited into the
+    reminder once the moment is typed."""
+
+    deal_id: int
+    picker: int
+
+
+class NoteFor(Payload):
+    """TaskInput.note: the reminder the note is for."""
+
+    task_id: int
 
 
 @on_press
@@ -60,7 +76,7 @@ async def remind_typed(press: Press[RemindCb]) -> None:
     if press.message is None:
         return
     await press.state.set_state(TaskInput.moment)
-    await press.state.update_data(deal_id=deal_id, picker=press.message.message_id)
+    await save(press.state, MomentFor(deal_id=deal_id, picker=press.message.message_id))
     await edit_or_send(press.message, task_views.typed_prompt(deal_id, press.settings.zone))
 
 
@@ -69,12 +85,12 @@ async def moment_typed(words: Words) -> None:
     zone = words.settings.zone
     async with words.ends_step(RETRYABLE):
         due = parse_moment(words.text, words.now, zone)
-        deal_id = int(words.remembered["deal_id"])
-        task = await tasks.remind(words.session, words.actor, deal_id, due, words.now)
+        asked = await words.payload(MomentFor)
+        task = await tasks.remind(words.session, words.actor, asked.deal_id, due, words.now)
     await edit_or_send_at(
         words.bot,
         words.message.chat.id,
-        int(words.remembered["picker"]),
+        asked.picker,
         task_views.reminder_set(task, zone, words.actor.locale),
         task_views.note_button(task),
     )
@@ -86,15 +102,15 @@ async def ask_note(press: Press[TaskCb]) -> None:
     await press.ask(
         TaskInput.note,
         _("Write a note for this reminder. /cancel to stop."),
-        task_id=press.data.task_id,
+        NoteFor(task_id=press.data.task_id),
     )
 
 
 @on_words
 async def note_typed(words: Words) -> None:
     async with words.ends_step(RETRYABLE):
-        task_id = int(words.remembered["task_id"])
-        task = await tasks.set_note(words.session, words.actor, task_id, words.text)
+        asked = await words.payload(NoteFor)
+        task = await tasks.set_note(words.session, words.actor, asked.task_id, words.text)
     await words.message.answer(_("📝 Note saved: {note}").format(note=escape(task.note)))
 
 

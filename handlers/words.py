@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -14,10 +13,11 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings
+from handlers.payloads import P, load
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,18 @@ class Words:
     settings: Settings
     now: datetime
     state: FSMContext
-    remembered: dict[str, Any]
     bot: Bot
 
     @property
     def text(self) -> str:
         return self.message.text or ""
 
+    async def payload(self, kind: type[P]) -> P:
+        """What the question was asked with (StepExpired when it can't be read)."""
+        return await load(self.state, kind)
+
     @asynccontextmanager
-    async def ends_step(self, retryable: frozenset[str]) -> AsyncIterator[None]:
+    async def ends_step(self, retryable: frozenset[ErrorCode]) -> AsyncIterator[None]:
         """The step is over once the answer is taken; a mistyped value may be typed again,
         any other refusal ends the step too."""
         try:
@@ -60,8 +63,7 @@ def on_words(handle: Callable[[Words], Awaitable[None]]) -> Callable[..., Awaita
         state: FSMContext,
         bot: Bot,
     ) -> None:
-        remembered = await state.get_data()
-        await handle(Words(message, session, actor, settings, clock.now(), state, remembered, bot))
+        await handle(Words(message, session, actor, settings, clock.now(), state, bot))
 
     return handler
 

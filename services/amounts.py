@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 
 CENT = Decimal("0.01")
 # Deal.amount is Numeric(14, 2): twelve digits before the decimal point.
@@ -20,15 +20,15 @@ def parse_amount(text: str, locale: str) -> Decimal:
     """Accepts "1500", "1 500,50" (az, ru), "1,500.50" (en); refuses signs, letters, exponents."""
     raw = text.strip()
     if raw.startswith(("-", "−")):
-        raise InvalidInput("negative_amount")
+        raise InvalidInput(ErrorCode.NEGATIVE_AMOUNT)
     if not _NUMBER_CHARS.match(raw):
-        raise InvalidInput("amount")
+        raise InvalidInput(ErrorCode.AMOUNT)
     # People group thousands with a plain space whatever their locale's own separator is.
     grouped = _SPACE_BETWEEN_DIGITS.sub(get_group_symbol(locale), raw)
     try:
         value = parse_decimal(grouped, locale=locale, strict=True)
     except NumberFormatError as error:
-        raise InvalidInput("amount") from error
+        raise InvalidInput(ErrorCode.AMOUNT) from error
     if not value.is_finite() or value != value.quantize(CENT) or value >= LIMIT:
-        raise InvalidInput("amount")
+        raise InvalidInput(ErrorCode.AMOUNT)
     return value.quantize(CENT)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events
 from services.access import Actor, require_owner
 from services.db.api_access import ApiToken
-from services.errors import InvalidInput, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 
 PREFIX = "axn_"
 NAME_LENGTH = 64
@@ -57,7 +57,7 @@ async def create(session: AsyncSession, actor: Actor | None, name: str, now: dat
     by = _check(actor)
     name = " ".join(name.split())[:NAME_LENGTH]
     if not name:
-        raise InvalidInput("token_name")
+        raise InvalidInput(ErrorCode.TOKEN_NAME)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, token_hash=digest(secret), created_by=by, created_at=now)
     session.add(token)

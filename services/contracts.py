@@ -17,7 +17,7 @@ from services.db.contracts import Contract
 from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.users import User
-from services.errors import InvalidInput, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 from services.intake import open_deal
 from services.users import full_name
 
@@ -88,19 +88,19 @@ def parse_date(text: str) -> date:
     """2026-12-31 or 31.12.2026."""
     match = _DATE.match(text.strip())
     if match is None:
-        raise InvalidInput("contract_date")
+        raise InvalidInput(ErrorCode.CONTRACT_DATE)
     y, m, d, d2, m2, y2 = match.groups()
     try:
         return date(int(y or y2), int(m or m2), int(d or d2))
     except ValueError as exc:
-        raise InvalidInput("contract_date") from exc
+        raise InvalidInput(ErrorCode.CONTRACT_DATE) from exc
 
 
 def parse_typed(text: str) -> tuple[str, date, date]:
     """ "A-17 01.01.2026 31.12.2026": the number (may hold spaces), then start and end."""
     parts = text.split()
     if len(parts) < 3:
-        raise InvalidInput("contract_text")
+        raise InvalidInput(ErrorCode.CONTRACT_TEXT)
     return " ".join(parts[:-2]), parse_date(parts[-2]), parse_date(parts[-1])
 
 
@@ -122,9 +122,9 @@ async def set_contract(
         require_deal(actor, deal)
     number = " ".join(number.split())
     if not number or len(number) > NUMBER_LENGTH:
-        raise InvalidInput("contract_number")
+        raise InvalidInput(ErrorCode.CONTRACT_NUMBER)
     if ends_on < starts_on:
-        raise InvalidInput("contract_dates")
+        raise InvalidInput(ErrorCode.CONTRACT_DATES)
     contract = await session.scalar(select(Contract).where(Contract.deal_id == deal_id))
     if contract is None:
         contract = Contract(deal_id=deal_id, status=ACTIVE, created_at=now)
@@ -148,7 +148,7 @@ async def _working(session: AsyncSession, actor: Actor, contract_id: int) -> tup
     deal = await get_deal(session, contract.deal_id)
     require_deal(actor, deal)
     if contract.status != ACTIVE:
-        raise InvalidInput("contract_settled")
+        raise InvalidInput(ErrorCode.CONTRACT_SETTLED)
     return contract, deal
 
 
@@ -184,7 +184,7 @@ async def not_renewing(
 ) -> ContractView:
     words = " ".join(reason.split())[:REASON_LENGTH]
     if not words:
-        raise InvalidInput("empty_text")
+        raise InvalidInput(ErrorCode.EMPTY_TEXT)
     contract, deal = await _working(session, actor, contract_id)
     contract.status, contract.reason, contract.updated_at = NOT_RENEWING, words, now
     contract.snoozed_until = None

@@ -16,7 +16,7 @@ from services.content import Content, message_rows, store, store_all
 from services.db.customers import Customer
 from services.db.deals import Deal, Message
 from services.db.users import User
-from services.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from services.intake import Request, announcement, confirmation, open_requests
 from services.users import by_ids
 
@@ -81,7 +81,7 @@ async def customers_write(
     await outbox.enqueue_all(session, queued)
     await session.commit()
     # Left over: an empty message from someone with no request to add it to.
-    return [outcomes.get(i) or InvalidInput("empty_request") for i in range(len(writes))]
+    return [outcomes.get(i) or InvalidInput(ErrorCode.EMPTY_REQUEST) for i in range(len(writes))]
 
 
 async def _store(
@@ -111,13 +111,13 @@ async def staff_replies(
     session: AsyncSession, actor: Actor, deal_id: int, content: Content, now: datetime
 ) -> None:
     if content.is_empty:
-        raise InvalidInput("empty_reply")
+        raise InvalidInput(ErrorCode.EMPTY_REPLY)
     deal = await get_deal(session, deal_id)
     require_deal(actor, deal)
     customer = await session.get_one(Customer, deal.customer_id)
     recipient = await session.get(User, customer.user_id) if customer.user_id else None
     if recipient is None:
-        raise Conflict("no_telegram")
+        raise Conflict(ErrorCode.NO_TELEGRAM)
     messages = await store(session, deal.id, "out", actor.user_id, content, now)
     if deal.taken_at is None:
         deal.taken_at = now
@@ -140,7 +140,7 @@ async def take(session: AsyncSession, actor: Actor, deal_id: int, now: datetime)
     if deal.taken_at is not None and deal.manager_id == actor.user_id:
         return Taken(deal.id, actor.first_name, already=True)
     if deal.taken_at is not None:
-        raise Conflict("already_taken")
+        raise Conflict(ErrorCode.ALREADY_TAKEN)
     previous = deal.manager_id
     # Conditional on the deal as read: of two presses at once one takes the request, and a
     # request handed to someone else meanwhile is checked again (and refused) on the retry.

@@ -2,29 +2,85 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every reason a user's action can be refused. The values are part of the HTTP API: an
+    invalid field is named after its code (see bot/http/api.py), so they never change."""
+
+    ERROR = "error"
+    ACCESS_DENIED = "access_denied"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID_INPUT = "invalid_input"
+    # Requests and their conversation.
+    ALREADY_TAKEN = "already_taken"
+    NO_TELEGRAM = "no_telegram"
+    EMPTY_REQUEST = "empty_request"
+    EMPTY_REPLY = "empty_reply"
+    PHONE = "phone"
+    # People.
+    INVITE = "invite"
+    ALREADY_OWNER = "already_owner"
+    ALREADY_MANAGER = "already_manager"
+    LANGUAGE = "language"
+    MERGE_BOTH_TELEGRAM = "merge_both_telegram"
+    # A deal's card.
+    AMOUNT = "amount"
+    NEGATIVE_AMOUNT = "negative_amount"
+    EMPTY_TEXT = "empty_text"
+    DEAL_CLOSED = "deal_closed"
+    NOT_CLOSED = "not_closed"
+    SAME_STAGE = "same_stage"
+    SAME_MANAGER = "same_manager"
+    LOST_REASON = "lost_reason"
+    STALE_CARD = "stale_card"
+    # Stages.
+    STAGE_NAME = "stage_name"
+    STAGE_FIXED = "stage_fixed"
+    # Reminders.
+    MOMENT = "moment"
+    MOMENT_PAST = "moment_past"
+    TASK_DONE = "task_done"
+    # Contracts.
+    CONTRACT_TEXT = "contract_text"
+    CONTRACT_DATE = "contract_date"
+    CONTRACT_NUMBER = "contract_number"
+    CONTRACT_DATES = "contract_dates"
+    CONTRACT_SETTLED = "contract_settled"
+    # Report settings.
+    WORKING_HOURS = "working_hours"
+    CLOCK = "clock"
+    SLA = "sla"
+    # API tokens.
+    TOKEN_NAME = "token_name"
+    # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).
+    STEP_EXPIRED = "step_expired"
+
 
 class DomainError(Exception):
     """Base of every error a user can cause; `code` picks the message shown."""
 
-    code = "error"
+    code: ErrorCode = ErrorCode.ERROR
 
-    def __init__(self, code: str | None = None) -> None:
+    def __init__(self, code: ErrorCode | None = None) -> None:
         super().__init__(code or self.code)
         if code:
             self.code = code
 
 
 class AccessDenied(DomainError):
-    code = "access_denied"
+    code = ErrorCode.ACCESS_DENIED
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class InvalidInput(DomainError):
-    code = "invalid_input"
+    code = ErrorCode.INVALID_INPUT

@@ -19,7 +19,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Event, Message, Stage
 from services.db.outbox import Outbox
 from services.db.users import User
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.inbox import Handling
 from services.users import by_ids
 
@@ -72,7 +72,7 @@ async def open_requests(
     (not committed) in a few statements for all of them; `announcement` is what tells each
     one's manager."""
     if any(request.content.is_empty for request in requests):
-        raise InvalidInput("empty_request")
+        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
     users = await by_ids(session, {request.actor.user_id for request in requests})
     # Every read comes first, so what the requests write goes to the database in few flushes.
     managers = await pick_assignees(session, len(requests), now)

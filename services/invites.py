@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import MANAGER, OWNER, Actor, require_owner
 from services.db.users import Invite, User
-from services.errors import Conflict, InvalidInput
+from services.errors import Conflict, ErrorCode, InvalidInput
 
 
 def token_hash(token: str) -> str:
@@ -49,12 +49,12 @@ async def accept_invite(session: AsyncSession, actor: Actor, token: str, now: da
         select(Invite).where(Invite.token_hash == token_hash(token)).with_for_update()
     )
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        raise InvalidInput("invite")
+        raise InvalidInput(ErrorCode.INVITE)
     user = await session.get_one(User, actor.user_id)
     if user.role == OWNER:
-        raise Conflict("already_owner")
+        raise Conflict(ErrorCode.ALREADY_OWNER)
     if user.role == MANAGER and user.is_active:
-        raise Conflict("already_manager")
+        raise Conflict(ErrorCode.ALREADY_MANAGER)
     user.role = MANAGER
     user.is_active = True
     user.on_duty = True

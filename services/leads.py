@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import api_requests, events
 from services.contacts import customer_for_phone
 from services.content import Content, store
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.intake import assign, open_deal
 from services.phones import normalize_phone
 
@@ -39,7 +39,7 @@ async def submit_lead(
     """Returns the answer for the website and whether the external id was seen before."""
     phone = normalize_phone(lead.phone, region) if lead.phone else None
     if phone is None and not lead.email:
-        raise InvalidInput("phone")
+        raise InvalidInput(ErrorCode.PHONE)
 
     async def work() -> api_requests.Response:
         name = lead.name.strip()

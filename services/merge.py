@@ -17,13 +17,13 @@ from services.conversation import get_deal
 from services.customers import join
 from services.db.customers import Customer
 from services.db.deals import Deal
-from services.errors import Conflict
+from services.errors import Conflict, ErrorCode
 from services.pipeline import StaleCard
 from services.views import DealCard, deal_card
 
 
 class BothInTelegram(Conflict):
-    code = "merge_both_telegram"
+    code = ErrorCode.MERGE_BOTH_TELEGRAM
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 
 MORNING = time(10, 0)
 TODAY_WORDS = ("today", "bu gün", "bugün", "сегодня")
@@ -66,7 +66,7 @@ def preset_moment(preset: Preset, now: datetime, zone: ZoneInfo) -> datetime:
 def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     """Read "25.12 15:00", "25.12.2026 15:00", "2026-12-25 15:00", "15:00" (today, or
     tomorrow when that has passed), "tomorrow 10:00" (and "sabah", "завтра"); a date alone
-    means 10:00. Raises InvalidInput("moment") or, for the past, ("moment_past")."""
+    means 10:00. Raises InvalidInput(ErrorCode.MOMENT) or, for the past, ErrorCode.MOMENT_PAST."""
     words = " ".join(text.lower().split())
     today = local_today(now, zone)
     for form in _FORMS:
@@ -80,16 +80,16 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         else:
             moment = _dated(parts, at, today, zone)
         if moment <= now:
-            raise InvalidInput("moment_past")
+            raise InvalidInput(ErrorCode.MOMENT_PAST)
         return moment
-    raise InvalidInput("moment")
+    raise InvalidInput(ErrorCode.MOMENT)
 
 
 def _clock(hour: str | None, minute: str | None) -> time:
     if hour is None or minute is None:
         return MORNING
     if int(hour) > 23 or int(minute) > 59:
-        raise InvalidInput("moment")
+        raise InvalidInput(ErrorCode.MOMENT)
     return time(int(hour), int(minute))
 
 
@@ -98,7 +98,7 @@ def _word_day(word: str | None, at: time, today: date, now: datetime, zone: Zone
     if word in TOMORROW_WORDS:
         return local_moment(today + timedelta(days=1), at, zone)
     if word and word not in TODAY_WORDS:
-        raise InvalidInput("moment")
+        raise InvalidInput(ErrorCode.MOMENT)
     moment = local_moment(today, at, zone)
     if not word and moment <= now:
         moment = local_moment(today + timedelta(days=1), at, zone)
@@ -118,4 +118,4 @@ def _dated(parts: dict[str, str | None], at: time, today: date, zone: ZoneInfo) 
         return local_moment(date(year, month, day), at, zone)
     except (ValueError, OverflowError) as exc:
         # A day that does not exist, or a moment beyond the years Python counts in UTC.
-        raise InvalidInput("moment") from exc
+        raise InvalidInput(ErrorCode.MOMENT) from exc

@@ -18,7 +18,7 @@ from services.conversation import get_deal
 from services.db.customers import Customer
 from services.db.deals import Deal, Event, Stage
 from services.db.users import User
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from services.users import full_name
 from services.views import DealCard, deal_card
 
@@ -30,7 +30,7 @@ NOTE_LENGTH = 1000
 class StaleCard(Conflict):
     """The card's version is not the deal's: here is the deal as it is now."""
 
-    code = "stale_card"
+    code = ErrorCode.STALE_CARD
 
     def __init__(self, card: DealCard) -> None:
         super().__init__()
@@ -80,7 +80,7 @@ async def _stale(session: AsyncSession, deal_id: int) -> NoReturn:
 
 def _require_open(deal: Deal) -> None:
     if deal.closed_at is not None:
-        raise InvalidInput("deal_closed")
+        raise InvalidInput(ErrorCode.DEAL_CLOSED)
 
 
 async def _write(session: AsyncSession, deal: Deal, seen: int, **values: Any) -> None:
@@ -149,7 +149,7 @@ async def move(
     else:
         raise NotFound()
     if target.id == deal.stage_id:
-        raise InvalidInput("same_stage")
+        raise InvalidInput(ErrorCode.SAME_STAGE)
     closed = now if target.kind == stages.WON else None
     await _move_to(session, actor, deal, seen, target, now, "stage", closed_at=closed)
     return await _finish_move(session, deal, seen, target, now)
@@ -168,12 +168,12 @@ async def lose(
     deal = await _load(session, actor, deal_id, seen)
     _require_open(deal)
     if reason not in LOST_REASONS:
-        raise InvalidInput("lost_reason")
+        raise InvalidInput(ErrorCode.LOST_REASON)
     stored = reason
     if reason == OTHER:
         words = " ".join(other.split())[:NOTE_LENGTH]
         if not words:
-            raise InvalidInput("empty_text")
+            raise InvalidInput(ErrorCode.EMPTY_TEXT)
         stored = f"{OTHER}:{words}"
     lost = next(s for s in await stages.active_stages(session) if s.kind == stages.LOST)
     await _move_to(
@@ -190,7 +190,7 @@ async def reopen(
     require_owner(actor)
     deal = await _load(session, actor, deal_id, seen)
     if deal.closed_at is None:
-        raise InvalidInput("not_closed")
+        raise InvalidInput(ErrorCode.NOT_CLOSED)
     opens = [s for s in await stages.active_stages(session) if s.kind == stages.OPEN]
     before = await session.scalar(
         select(Event.from_value)
@@ -225,7 +225,7 @@ async def add_note(
 ) -> DealCard:
     note = text.strip()[:NOTE_LENGTH]
     if not note:
-        raise InvalidInput("empty_text")
+        raise InvalidInput(ErrorCode.EMPTY_TEXT)
     deal = await _load(session, actor, deal_id, seen)
     await _write(session, deal, seen, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "note", now, None, note)
@@ -263,7 +263,7 @@ async def reassign(
     ):
         raise NotFound()
     if target.id == deal.manager_id:
-        raise InvalidInput("same_manager")
+        raise InvalidInput(ErrorCode.SAME_MANAGER)
     previous = await session.get(User, deal.manager_id) if deal.manager_id else None
     await _write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.db.deals import Deal, Stage
-from services.errors import InvalidInput, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 
 OPEN, WON, LOST = "open", "won", "lost"
 NAME_LENGTH = 64
@@ -91,7 +91,7 @@ def _find(stages: list[_S], stage_id: int) -> _S:
 def clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or len(name) > NAME_LENGTH:
-        raise InvalidInput("stage_name")
+        raise InvalidInput(ErrorCode.STAGE_NAME)
     return name
 
 
@@ -117,7 +117,7 @@ async def rename(
 ) -> StageDetail:
     require_owner(actor)
     if language not in SUPPORTED_LOCALES:
-        raise InvalidInput("language")
+        raise InvalidInput(ErrorCode.LANGUAGE)
     name = clean_name(name)
     stage = _find(await active_stages(session), stage_id)
     old = stage.names.get(language)
@@ -145,7 +145,7 @@ async def shift(
     stage = _find(stages, stage_id)
     opens = [s for s in stages if s.kind == OPEN]
     if stage not in opens:
-        raise InvalidInput("stage_fixed")
+        raise InvalidInput(ErrorCode.STAGE_FIXED)
     index = opens.index(stage)
     other = index - 1 if up else index + 1
     if 0 <= other < len(opens):
@@ -186,7 +186,7 @@ async def delete(
     target = _find(stages, target_id)
     opens = [s for s in stages if s.kind == OPEN]
     if stage not in opens or target not in opens or target is stage:
-        raise InvalidInput("stage_fixed")
+        raise InvalidInput(ErrorCode.STAGE_FIXED)
     deal_ids = list(
         await session.scalars(
             select(Deal.id).where(Deal.stage_id == stage.id, Deal.closed_at.is_(None))

@@ -18,7 +18,7 @@ from services.db.deals import Deal
 from services.db.engine import is_postgres
 from services.db.tasks import Task
 from services.db.users import User
-from services.errors import AccessDenied, InvalidInput, NotFound
+from services.errors import AccessDenied, ErrorCode, InvalidInput, NotFound
 
 REMINDER, CALLBACK = "reminder", "callback"
 NOTE_LENGTH = 500
@@ -84,7 +84,7 @@ async def check_remind(session: AsyncSession, actor: Actor, deal_id: int) -> Non
 async def check_task(session: AsyncSession, actor: Actor, task_id: int) -> TaskView:
     task = await _own(session, actor, task_id)
     if task.done_at is not None:
-        raise InvalidInput("task_done")
+        raise InvalidInput(ErrorCode.TASK_DONE)
     return await view(session, task_id)
 
 
@@ -94,7 +94,7 @@ async def remind(
     """A reminder on a deal for the person who sets it."""
     await check_remind(session, actor, deal_id)
     if due_at <= now:
-        raise InvalidInput("moment_past")
+        raise InvalidInput(ErrorCode.MOMENT_PAST)
     task = Task(
         kind=REMINDER,
         deal_id=deal_id,
@@ -126,10 +126,10 @@ async def _own(session: AsyncSession, actor: Actor, task_id: int) -> Task:
 async def set_note(session: AsyncSession, actor: Actor, task_id: int, text: str) -> TaskView:
     note = " ".join(text.split())[:NOTE_LENGTH]
     if not note:
-        raise InvalidInput("empty_text")
+        raise InvalidInput(ErrorCode.EMPTY_TEXT)
     task = await _own(session, actor, task_id)
     if task.done_at is not None:
-        raise InvalidInput("task_done")
+        raise InvalidInput(ErrorCode.TASK_DONE)
     task.note = note
     await session.commit()
     return await view(session, task.id)
@@ -138,7 +138,7 @@ async def set_note(session: AsyncSession, actor: Actor, task_id: int, text: str)
 async def complete(session: AsyncSession, actor: Actor, task_id: int, now: datetime) -> TaskView:
     task = await _own(session, actor, task_id)
     if task.done_at is not None:
-        raise InvalidInput("task_done")
+        raise InvalidInput(ErrorCode.TASK_DONE)
     task.done_at, task.done_by = now, actor.user_id
     events.record(session, None, actor.user_id, "task_done", now, task.deal_id, task.id)
     await session.commit()
@@ -151,9 +151,9 @@ async def snooze(
     """Due again at `until`: told again then, and overdue counts from then."""
     task = await _own(session, actor, task_id)
     if task.done_at is not None:
-        raise InvalidInput("task_done")
+        raise InvalidInput(ErrorCode.TASK_DONE)
     if until <= now:
-        raise InvalidInput("moment_past")
+        raise InvalidInput(ErrorCode.MOMENT_PAST)
     task.due_at, task.notified_at = until, None
     task.version += 1
     await session.commit()

@@ -14,7 +14,7 @@ from services.access import CUSTOMER, MANAGER, OWNER, SUPPORTED_LOCALES, Actor, 
 from services.db.deals import Deal
 from services.db.engine import is_postgres
 from services.db.users import User
-from services.errors import InvalidInput, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 
 # Built once: every update looks its sender up, and building the statement costs more than
 # running it.
@@ -119,7 +119,7 @@ async def ensure_owners(session: AsyncSession, owner_ids: list[int], now: dateti
 
 async def set_language(session: AsyncSession, actor: Actor, language: str) -> None:
     if language not in SUPPORTED_LOCALES:
-        raise InvalidInput("language")
+        raise InvalidInput(ErrorCode.LANGUAGE)
     user = await session.get_one(User, actor.user_id)
     user.language = language
     await session.commit()

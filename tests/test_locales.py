@@ -19,7 +19,7 @@ SAME_IN_EVERY_LANGUAGE = {"Telegram"}
 
 def source_messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
-    for folder in ("bot", "handlers", "services"):
+    for folder in ("bot", "handlers", "presentation", "services", "sandbox"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, keywords=KEYWORDS, comment_tags=()
         ):

@@ -27,7 +27,7 @@ from bot.runtime import Serving
 from services import api_tokens, contracts
 from services.calls import CallEvent, record_call
 from services.db.errors import unavailable
-from services.errors import InvalidInput, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 from services.ids import is_id
 from services.leads import Lead, submit_lead
 
@@ -35,10 +35,10 @@ APP: web.AppKey[Serving] = web.AppKey("axin_app", Serving)
 # A deal id in a path: plain ASCII digits, not every digit int() reads.
 DEAL_ID = re.compile(r"[0-9]{1,10}")
 # Domain error codes → the request field they are about.
-FIELDS = {
-    "phone": "phone",
-    "contract_number": "number",
-    "contract_dates": "ends_on",
+FIELDS: dict[ErrorCode, str] = {
+    ErrorCode.PHONE: "phone",
+    ErrorCode.CONTRACT_NUMBER: "number",
+    ErrorCode.CONTRACT_DATES: "ends_on",
 }
 
 Handler = Callable[[Serving, Any, int | None, web.Request], Awaitable[web.Response]]
@@ -205,7 +205,7 @@ async def _answer(endpoint: Endpoint, request: web.Request) -> web.Response:
     try:
         return await endpoint.handler(app, body, token_id, request)
     except InvalidInput as error:
-        name = FIELDS.get(error.code, error.code)
+        name = FIELDS.get(error.code, error.code.value)
         return problem(400, "invalid", f"{name} is not valid", name)
     except NotFound:
         return problem(404, "not_found", "no such deal")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_owner
 from services.db.reports import ReportSettings
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 from services.reports.worktime import DAY_MINUTES, Schedule
 
 MAX_SLA_MINUTES = 7 * 24 * 60
@@ -98,7 +98,7 @@ async def toggle_day(
 ) -> OwnerSettings:
     current = await show(session, actor, defaults)
     if day not in range(7):
-        raise InvalidInput("working_hours")
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
     days = current.schedule.days ^ {day}
     schedule = replace(current.schedule, days=frozenset(days))
     return await _save(session, actor, replace(current, schedule=schedule), now)
@@ -109,7 +109,7 @@ async def set_digest_time(
 ) -> OwnerSettings:
     current = await show(session, actor, defaults)
     if not 0 <= minutes < DAY_MINUTES:
-        raise InvalidInput("clock")
+        raise InvalidInput(ErrorCode.CLOCK)
     return await _save(session, actor, replace(current, digest_at=minutes), now)
 
 
@@ -118,7 +118,7 @@ async def set_sla(
 ) -> OwnerSettings:
     current = await show(session, actor, defaults)
     if not 1 <= minutes <= MAX_SLA_MINUTES:
-        raise InvalidInput("sla")
+        raise InvalidInput(ErrorCode.SLA)
     return await _save(session, actor, replace(current, sla_minutes=minutes), now)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 
 DAY_MINUTES = 24 * 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -28,7 +28,7 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end <= DAY_MINUTES) or not self.days <= set(range(7)):
-            raise InvalidInput("working_hours")
+            raise InvalidInput(ErrorCode.WORKING_HOURS)
 
     @property
     def mask(self) -> int:
@@ -74,13 +74,13 @@ def parse_hours(text: str) -> tuple[int, int]:
     """ "09:00-18:00" → minutes after midnight; 24:00 is accepted as the end."""
     match = _HOURS.match(text.strip())
     if not match:
-        raise InvalidInput("working_hours")
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
     h1, m1, h2, m2 = (int(part) for part in match.groups())
     if m1 > 59 or m2 > 59 or h1 > 23 or h2 > 24 or (h2 == 24 and m2):
-        raise InvalidInput("working_hours")
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start >= end:
-        raise InvalidInput("working_hours")
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
     return start, end
 
 
@@ -94,7 +94,7 @@ def parse_days(text: str) -> frozenset[int]:
         elif len(ends) == 2 and ends[0] <= ends[1]:
             days.update(range(ends[0], ends[1] + 1))
         else:
-            raise InvalidInput("working_hours")
+            raise InvalidInput(ErrorCode.WORKING_HOURS)
     return frozenset(days)
 
 
@@ -103,14 +103,14 @@ def _day(name: str) -> int:
         return WEEKDAYS.index(name)
     if name.isdigit() and 1 <= int(name) <= 7:
         return int(name) - 1
-    raise InvalidInput("working_hours")
+    raise InvalidInput(ErrorCode.WORKING_HOURS)
 
 
 def parse_schedule(text: str) -> Schedule:
     """The WORKING_HOURS setting: "mon-fri 09:00-18:00"."""
     parts = text.strip().split(None, 1)
     if len(parts) != 2:
-        raise InvalidInput("working_hours")
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
     start, end = parse_hours(parts[1])
     return Schedule(parse_days(parts[0]), start, end)
 
@@ -119,5 +119,5 @@ def parse_clock(text: str) -> int:
     """ "09:00" or "9.30" → minutes after midnight."""
     match = re.match(r"^(\d{1,2})[:.](\d{2})$", text.strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise InvalidInput("clock")
+        raise InvalidInput(ErrorCode.CLOCK)
     return int(match.group(1)) * 60 + int(match.group(2))
