@@ -3,7 +3,6 @@ the end, each sent once; Renew opens a linked deal, Not renewing keeps the reaso
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import Actor, require_deal, require_staff
 from services.conversation import get_deal
+from services.dates import parse_date
 from services.db.contracts import Contract
 from services.db.customers import Customer
 from services.db.deals import Deal
@@ -25,9 +25,6 @@ ACTIVE, RENEWED, NOT_RENEWING = "active", "renewed", "not_renewing"
 NUMBER_LENGTH = 64
 REASON_LENGTH = 500
 UPCOMING_DAYS = 60
-
-_DATE = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[./](\d{1,2})[./](\d{4}))$")
-
 
 @dataclass(frozen=True)
 class ContractView:
@@ -82,18 +79,6 @@ async def of_deal(session: AsyncSession, actor: Actor, deal_id: int) -> Contract
     require_deal(actor, await get_deal(session, deal_id))
     row = (await session.execute(_views().where(Contract.deal_id == deal_id))).first()
     return _view(*row) if row else None
-
-
-def parse_date(text: str) -> date:
-    """2026-12-31 or 31.12.2026."""
-    match = _DATE.match(text.strip())
-    if match is None:
-        raise InvalidInput(ErrorCode.CONTRACT_DATE)
-    y, m, d, d2, m2, y2 = match.groups()
-    try:
-        return date(int(y or y2), int(m or m2), int(d or d2))
-    except ValueError as exc:
-        raise InvalidInput(ErrorCode.CONTRACT_DATE) from exc
 
 
 def parse_typed(text: str) -> tuple[str, date, date]:

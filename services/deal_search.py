@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,12 +11,14 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services import outbox, stages
+from services import field_views, outbox, stages
 from services.access import Actor, require_staff
 from services.db.customers import Customer
 from services.db.deals import Deal, Stage
+from services.db.fields import FieldDef, FieldValue
 from services.db.users import User
 from services.errors import NotFound
+from services.field_kinds import CUSTOMER, DEAL, TEXT, Shown
 from services.ids import is_id
 from services.users import full_name
 
@@ -39,6 +41,9 @@ class DealRow:
     amount: Decimal | None
     manager_name: str | None
     last_activity_at: datetime
+    customer_id: int
+    # The active fields filled in on the deal, then on its customer (shown by /find).
+    fields: tuple[Shown, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ def _row(deal: Deal, customer: Customer, stage: Stage, manager: User | None) -> 
         amount=deal.amount,
         manager_name=full_name(manager) if manager else None,
         last_activity_at=deal.last_activity_at,
+        customer_id=customer.id,
     )
 
 
@@ -130,7 +136,7 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
     words = " ".join(text.split())
     if not words:
         return Found([], False)
-    conditions = [_name_matches(words)]
+    conditions = [_name_matches(words), *_text_field_matches(words)]
     number = _NUMBER.match(words)
     digits = re.sub(r"\D", "", words)
     if number and is_id(int(number.group(1))):
@@ -152,7 +158,28 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
         .limit(FIND_LIMIT + 1)
     )
     rows = [_row(d, c, s, m) for d, c, s, m in result.all()]
-    return Found(rows[:FIND_LIMIT], len(rows) > FIND_LIMIT)
+    shown = rows[:FIND_LIMIT]
+    filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in shown])
+    return Found([replace(r, fields=filled[r.deal_id]) for r in shown], len(rows) > FIND_LIMIT)
+
+
+def _text_field_matches(words: str) -> list[ColumnElement[bool]]:
+    """Deals whose own or whose customer's active text field holds the words."""
+    variants = {words, words.lower(), words.upper(), words.capitalize(), words.title()}
+
+    def holding(entity: str) -> Select[int]:
+        return (
+            select(FieldValue.object_id)
+            .join(FieldDef, FieldDef.id == FieldValue.field_id)
+            .where(
+                FieldValue.entity == entity,
+                FieldDef.kind == TEXT,
+                FieldDef.active.is_(True),
+                or_(*(FieldValue.value.icontains(v, autoescape=True) for v in sorted(variants))),
+            )
+        )
+
+    return [Deal.id.in_(holding(DEAL)), Customer.id.in_(holding(CUSTOMER))]
 
 
 def _name_matches(words: str) -> ColumnElement[bool]:

@@ -53,6 +53,15 @@ class ErrorCode(StrEnum):
     WORKING_HOURS = "working_hours"
     CLOCK = "clock"
     SLA = "sla"
+    # Fields the business defines, and their values.
+    FIELD_NAME = "field_name"
+    FIELD_CHOICES = "field_choices"
+    FIELD_TEXT = "field_text"
+    FIELD_NUMBER = "field_number"
+    FIELD_DATE = "field_date"
+    FIELD_CHOICE = "field_choice"
+    FIELD_YES_NO = "field_yes_no"
+    FIELD_UNKNOWN = "field_unknown"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).
@@ -84,3 +93,11 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     code = ErrorCode.INVALID_INPUT
+
+
+class FieldRejected(InvalidInput):
+    """A field's value that can't be stored; `key` names the field (the HTTP API says it)."""
+
+    def __init__(self, code: ErrorCode, key: str) -> None:
+        super().__init__(code)
+        self.key = key

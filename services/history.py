@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, literal, select, union_all
@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.access import Actor, require_deal
 from services.conversation import get_deal
 from services.db.deals import Event, Message, Stage
+from services.db.fields import FieldDef
+from services.field_kinds import FIELD_EVENT, FieldView, typed
+from services.field_views import view
 from services.db.users import User
 from services.users import full_name
 
@@ -21,7 +24,7 @@ QUOTE_LENGTH = 120
 STAGE_EVENTS = frozenset({"stage", "reopened"})
 PERSON_EVENTS = frozenset({"assigned"})
 
-Value = str | Decimal | dict[str, str] | None
+Value = str | Decimal | date | bool | dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Entry:
     kind: str
     old: Value
     new: Value
+    # For kind "field": the field changed; old and new are its values in its kind's type.
+    field: FieldView | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class _Names:
         self.session = session
         self.people: dict[int, str] = {}
         self.stages: dict[int, dict[str, str]] = {}
+        self.fields: dict[int, FieldView | None] = {}
 
     async def person(self, user_id: int | str | None) -> str | None:
         if user_id is None or not str(user_id).isdigit():
@@ -112,6 +118,16 @@ class _Names:
         return self.stages[key]
 
 
+    async def field(self, field_id: str) -> FieldView | None:
+        if not field_id.isdigit():
+            return None
+        key = int(field_id)
+        if key not in self.fields:
+            row = await self.session.get(FieldDef, key)
+            self.fields[key] = view(row) if row else None
+        return self.fields[key]
+
+
 async def _event_entry(event: Event, names: _Names) -> Entry:
     who = await names.person(event.actor_id)
     old: Value = event.from_value
@@ -120,6 +136,12 @@ async def _event_entry(event: Event, names: _Names) -> Entry:
         old, new = await names.stage(event.from_value), await names.stage(event.to_value)
     elif event.kind in PERSON_EVENTS:
         old, new = await names.person(event.from_value), await names.person(event.to_value)
+    elif event.kind.startswith(FIELD_EVENT):
+        field = await names.field(event.kind.removeprefix(FIELD_EVENT))
+        if field is not None:
+            old = None if event.from_value is None else typed(field, event.from_value)
+            new = None if event.to_value is None else typed(field, event.to_value)
+            return Entry(event.created_at, who, "field", old, new, field)
     elif event.kind == "amount":
         old, new = _decimal(event.from_value), _decimal(event.to_value)
     return Entry(event.created_at, who, event.kind, old, new)

@@ -11,12 +11,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import stages
+from services import field_views, stages
 from services.access import Actor
 from services.db.customers import Customer
 from services.db.deals import Deal, Message, Stage
 from services.db.users import User
 from services.errors import NotFound
+from services.field_kinds import Shown
 from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
@@ -50,6 +51,8 @@ class DealCard:
     closed_at: datetime | None
     lost_reason: str | None
     version: int
+    # The active fields filled in on the deal, then on its customer.
+    fields: tuple[Shown, ...]
 
 
 def _incoming(kind: str) -> ScalarSelect[int]:
@@ -185,6 +188,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
     walk = stages.flow(await stages.active_stages(session))
     steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
     matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
+    filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -219,6 +223,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             closed_at=row.closed_at,
             lost_reason=row.lost_reason,
             version=row.version,
+            fields=filled[row.deal_id],
         )
     return cards
 
