@@ -54,6 +54,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _TASKS,
         _CONTRACTS,
         ("stages", __("Pipeline stages")),
+        ("fields", __("Fields of requests and customers")),
         ("apitoken", __("Tokens for the website and phone system")),
         ("report", __("Reports with a chart")),
         ("export", __("Requests as a spreadsheet")),

@@ -83,6 +83,24 @@ def _texts() -> dict[ErrorCode, str]:
             "The contract can't end before it starts. Send it again, or /cancel."
         ),
         ErrorCode.CONTRACT_SETTLED: _("This contract is already renewed or closed."),
+        ErrorCode.FIELD_NAME: _(
+            "A field name is 1 to 64 characters. Send another one, or /cancel."
+        ),
+        ErrorCode.FIELD_CHOICES: _(
+            "Send 1 to 20 options, one a line, each 1 to 64 characters "
+            "(Cash / Nağd / Наличные names one in every language), or /cancel."
+        ),
+        ErrorCode.FIELD_TEXT: _("Send 1 to 500 characters of text, or /cancel."),
+        ErrorCode.FIELD_NUMBER: _(
+            "That doesn't look like a number. Send one like 1250.5; nothing was changed."
+        ),
+        ErrorCode.FIELD_DATE: _(
+            "I couldn't read that date. Write it like 31.12.2026 or 2026-12-31; "
+            "nothing was changed."
+        ),
+        ErrorCode.FIELD_CHOICE: _("Choose one of the offered values."),
+        ErrorCode.FIELD_YES_NO: _("Choose yes or no."),
+        ErrorCode.FIELD_UNKNOWN: _("There is no such field."),
         ErrorCode.TOKEN_NAME: _(
             "A token name is 1 to 64 characters. Send another one, or /cancel."
         ),

@@ -26,6 +26,7 @@ NUMBER_LENGTH = 64
 REASON_LENGTH = 500
 UPCOMING_DAYS = 60
 
+
 @dataclass(frozen=True)
 class ContractView:
     contract_id: int

@@ -116,7 +116,9 @@ def from_json(field: FieldView, value: object) -> str:
     if field.kind in (NUMBER, MONEY) and not isinstance(value, bool):
         number = _json_number(value)
         if number is not None and (field.kind == NUMBER or _is_money(number)):
-            return _plain(number) if field.kind == NUMBER else str(number.quantize(Decimal("0.01")))
+            return (
+                _plain(number) if field.kind == NUMBER else str(number.quantize(Decimal("0.01")))
+            )
     if field.kind == DATE and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return date.fromisoformat(value).isoformat()

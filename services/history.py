@@ -13,9 +13,9 @@ from services.access import Actor, require_deal
 from services.conversation import get_deal
 from services.db.deals import Event, Message, Stage
 from services.db.fields import FieldDef
+from services.db.users import User
 from services.field_kinds import FIELD_EVENT, FieldView, typed
 from services.field_views import view
-from services.db.users import User
 from services.users import full_name
 
 PAGE_SIZE = 10
@@ -116,7 +116,6 @@ class _Names:
             stage = await self.session.get(Stage, key)
             self.stages[key] = dict(stage.names) if stage else {"en": "?"}
         return self.stages[key]
-
 
     async def field(self, field_id: str) -> FieldView | None:
         if not field_id.isdigit():

@@ -17,6 +17,7 @@ from babel.numbers import format_currency
 
 from presentation.deals.buttons import contract_button, remind_button
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
+from presentation.field_values import field_lines, fields_button
 from presentation.render import source_name, stage_name, when
 from services.phone_matches import PhoneMatch
 from services.phones import display_phone
@@ -134,6 +135,7 @@ def card_text(card: DealCard, reader: Reader) -> str:
         lines.append(f"💰 {money(card.amount, reader)}")
     else:
         lines.append(_("💰 Amount not set"))
+    lines += field_lines(card.fields, reader.locale, reader.currency)
     lines.append(manager_line(card, reader))
     source = source_name(card.source)
     if card.source_detail:
@@ -200,7 +202,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
                 button(card, _("📜 History"), CardAction.HISTORY),
             ]
         )
-        rows.append([contract_button(card.deal_id)])
+        rows.append([contract_button(card.deal_id), fields_button(card.deal_id)])
         if reader.is_owner:
             rows.append([button(card, _("🔓 Reopen"), CardAction.REOPEN)])
         return InlineKeyboardMarkup(inline_keyboard=rows + merge_row(card, reader))
@@ -219,7 +221,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             button(card, _("❌ Lost"), CardAction.LOST),
             button(card, _("👥 Reassign"), CardAction.HANDOVER),
         ],
-        [button(card, _("📜 History"), CardAction.HISTORY)],
+        [button(card, _("📜 History"), CardAction.HISTORY), fields_button(card.deal_id)],
         [remind_button(card.deal_id), contract_button(card.deal_id)],
         *merge_row(card, reader),
     ]

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.deals.callbacks import DealListCb, DealOpenCb, ListAction
 from presentation.deals.card import Reader, ago, money
+from presentation.field_values import field_lines
 from presentation.render import stage_name
 from services.deal_search import DealList, DealRow, Found
 from services.phones import display_phone
@@ -132,7 +133,9 @@ def found_text(found: Found, query: str, reader: Reader) -> str:
     if not found.rows:
         return _("Nothing found for “{query}”.").format(query=escape(query))
     lines = [_("<b>Found for “{query}”:</b>").format(query=escape(query))]
-    lines += [row_line(row, reader, with_phone=True) for row in found.rows]
+    for row in found.rows:
+        lines.append(row_line(row, reader, with_phone=True))
+        lines += [f"   {line}" for line in field_lines(row.fields, reader.locale, reader.currency)]
     if found.more:
         lines.append(
             _("Only the first {n} are shown; add more to the search.").format(n=len(found.rows))

@@ -10,7 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.deals.callbacks import CardAction
 from presentation.deals.card import Reader, back, button, lost_reason, money, reason_names
+from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
+from services.field_kinds import Shown
 from services.history import Entry, HistoryPage, Value
 from services.pipeline import LOST_REASONS
 from services.stages import StageView
@@ -101,7 +103,24 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _("lost: {reason}").format(reason=lost_reason(_text(new)))
         case "message_in" | "message_out":
             return _message(_text(old), _text(new))
+        case "field" if entry.field is not None:
+            return _field(entry, reader)
     return escape(entry.kind)
+
+
+def _field(entry: Entry, reader: Reader) -> str:
+    field = entry.field
+    assert field is not None
+    name = escape(field_name(field, reader.locale))
+
+    def shown(value: Value) -> str:
+        if value is None or isinstance(value, dict):
+            return "—"
+        return value_text(Shown(field, value), reader.locale, reader.currency)
+
+    return _("🧾 {name}: {old} → {new}").format(
+        name=name, old=shown(entry.old), new=shown(entry.new)
+    )
 
 
 def _message(kind: str, text: str) -> str:
