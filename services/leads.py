@@ -3,15 +3,17 @@ its manager told; the e-mail it gives is kept on the customer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import api_requests, events
+from services import api_requests, events, fields
 from services.contacts import customer_for_phone
 from services.content import Content, store
 from services.errors import ErrorCode, InvalidInput
+from services.field_kinds import DEAL
 from services.intake import assign, open_deal
 from services.phones import normalize_phone
 
@@ -26,6 +28,8 @@ class Lead:
     message: str
     source: str | None
     external_id: str
+    # The deal's own fields by key (services/fields.py), as the HTTP API takes them.
+    fields: Mapping[str, object] = field(default_factory=dict)
 
 
 async def submit_lead(
@@ -42,6 +46,8 @@ async def submit_lead(
         raise InvalidInput(ErrorCode.PHONE)
 
     async def work() -> api_requests.Response:
+        # Checked before anything is written: a bad value refuses the whole lead.
+        prepared = await fields.prepare_json(session, lead.fields, entities=(DEAL,))
         name = lead.name.strip()
         customer = await customer_for_phone(session, phone, name, "web", now, email=lead.email)
         if customer.user_id is not None:
@@ -58,6 +64,7 @@ async def submit_lead(
             events.record(session, deal.id, None, "lead_email", now, None, lead.email)
         if lead.source:
             events.record(session, deal.id, None, "lead_source", now, None, lead.source)
+        await fields.write_prepared(session, deal, prepared, now)
         manager = await assign(session, deal, now)
         return {
             "deal_id": deal.id,

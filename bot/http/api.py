@@ -19,15 +19,17 @@ from bot.http.schemas import (
     CallIn,
     ContractIn,
     ContractOut,
+    FieldsIn,
+    FieldsOut,
     LeadAccepted,
     LeadIn,
     Problem,
 )
 from bot.runtime import Serving
-from services import api_tokens, contracts
+from services import api_tokens, contracts, fields
 from services.calls import CallEvent, record_call
 from services.db.errors import unavailable
-from services.errors import ErrorCode, InvalidInput, NotFound
+from services.errors import ErrorCode, FieldRejected, InvalidInput, NotFound
 from services.ids import is_id
 from services.leads import Lead, submit_lead
 
@@ -53,6 +55,8 @@ class Endpoint:
     handler: Handler
     # Status → (description, answer model).
     answers: dict[int, tuple[str, type[BaseModel]]] = field(default_factory=dict)
+    # Where in the body a field's value sits: its key, under this prefix.
+    fields_at: str = ""
 
 
 def problem(status: int, error: str, message: str, field_name: str | None = None) -> web.Response:
@@ -68,7 +72,15 @@ def answer(model: BaseModel, status: int) -> web.Response:
 async def _leads(
     app: Serving, body: LeadIn, token_id: int | None, request: web.Request
 ) -> web.Response:
-    lead = Lead(body.name, body.phone, body.email, body.message, body.source, body.external_id)
+    lead = Lead(
+        body.name,
+        body.phone,
+        body.email,
+        body.message,
+        body.source,
+        body.external_id,
+        dict(body.fields or {}),
+    )
     async with app.sessions() as session:
         result, duplicate = await submit_lead(
             session, lead, token_id=token_id, region=app.settings.phone_region, now=app.clock.now()
@@ -94,12 +106,28 @@ async def _calls(
     return answer(CallAccepted(**result, duplicate=duplicate), 200 if duplicate else 201)
 
 
+def _deal_id(request: web.Request) -> int | None:
+    text = request.match_info["deal_id"]
+    deal_id = int(text) if DEAL_ID.fullmatch(text) else None
+    return deal_id if deal_id is not None and is_id(deal_id) else None
+
+
+async def _fields(
+    app: Serving, body: FieldsIn, token_id: int | None, request: web.Request
+) -> web.Response:
+    deal_id = _deal_id(request)
+    if deal_id is None:
+        return problem(404, "not_found", "no such deal")
+    async with app.sessions() as session:
+        filled = await fields.put_from_api(session, deal_id, body.values, app.clock.now())
+    return answer(FieldsOut(deal_id=deal_id, fields=filled), 200)
+
+
 async def _contract(
     app: Serving, body: ContractIn, token_id: int | None, request: web.Request
 ) -> web.Response:
-    text = request.match_info["deal_id"]
-    deal_id = int(text) if DEAL_ID.fullmatch(text) else None
-    if deal_id is None or not is_id(deal_id):
+    deal_id = _deal_id(request)
+    if deal_id is None:
         return problem(404, "not_found", "no such deal")
     async with app.sessions() as session:
         contract = await contracts.set_contract(
@@ -135,6 +163,7 @@ ENDPOINTS = [
             413: TOO_LARGE,
             503: UNAVAILABLE,
         },
+        fields_at="fields.",
     ),
     Endpoint(
         "POST",
@@ -160,6 +189,21 @@ ENDPOINTS = [
         {
             200: ("The contract as stored", ContractOut),
             400: BAD,
+            401: UNAUTHORIZED,
+            404: ("No such deal", Problem),
+            413: TOO_LARGE,
+            503: UNAVAILABLE,
+        },
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/deals/{deal_id}/fields",
+        "Set or clear a deal's fields (and its customer's) by key; a repeat changes nothing",
+        FieldsIn,
+        _fields,
+        {
+            200: ("The deal's filled fields", FieldsOut),
+            400: ("An unknown key or a bad value; the field names the key", Problem),
             401: UNAUTHORIZED,
             404: ("No such deal", Problem),
             413: TOO_LARGE,
@@ -204,6 +248,9 @@ async def _answer(endpoint: Endpoint, request: web.Request) -> web.Response:
         return problem(400, "invalid", error.errors()[0]["msg"], _field_of(error))
     try:
         return await endpoint.handler(app, body, token_id, request)
+    except FieldRejected as error:
+        name = endpoint.fields_at + error.key
+        return problem(400, "invalid", f"{name} is not valid", name)
     except InvalidInput as error:
         name = FIELDS.get(error.code, error.code.value)
         return problem(400, "invalid", f"{name} is not valid", name)

@@ -59,6 +59,16 @@ class Body(BaseModel):
         return value
 
 
+FieldValueIn = Annotated[
+    str | float | bool | None,
+    Field(
+        description='Text; a number or money as a JSON number or a string ("1234.50"); '
+        "a date as YYYY-MM-DD; yes/no as a boolean; one of a list as the option's key; "
+        "null clears the field"
+    ),
+]
+
+
 class LeadIn(Body):
     """A website form. A phone or an e-mail is needed to reach the person."""
 
@@ -86,6 +96,9 @@ class LeadIn(Body):
     source: str | None = Field(default=None, max_length=64, description="Form or campaign")
     external_id: str = Field(
         min_length=1, max_length=128, description="The form's own id; a repeat is accepted once"
+    )
+    fields: dict[str, FieldValueIn] | None = Field(
+        default=None, description="The deal's fields by key, as PUT /api/v1/deals/{id}/fields"
     )
 
 
@@ -130,6 +143,30 @@ class ContractIn(Body):
     number: str = Field(min_length=1, max_length=64)
     starts_on: IsoDate
     ends_on: IsoDate
+
+
+class FieldsIn(Body):
+    """A deal's fields by key (the keys /fields shows the owner); a field not named is left as
+    it is. The deal's own fields and its customer's can be set."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [{"delivery_date": "2026-12-31", "prepayment": "150.00", "vip": True}]
+        },
+    )
+    __pydantic_extra__: dict[str, FieldValueIn] = Field(init=False)
+
+    @property
+    def values(self) -> dict[str, object]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+class FieldsOut(BaseModel):
+    deal_id: int
+    fields: dict[str, str | bool] = Field(
+        description="Every filled field of the deal and its customer; numbers as strings"
+    )
 
 
 class LeadAccepted(BaseModel):
