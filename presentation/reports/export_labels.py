@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from aiogram.utils.i18n import gettext as _
 
+from presentation.field_values import field_name, plain_value
 from presentation.render import source_name, stage_name
 from presentation.reports.format import reason
+from services.field_kinds import FieldView, Typed
 from services.reports.export import Labels
 from services.reports.queries import OTHER
 
@@ -38,7 +43,16 @@ def labels(locale: str) -> Labels:
         source=source_name,
         stage=lambda names: stage_name(names, locale),
         reason=_lost_reason,
+        field_name=lambda field: field_name(field, locale),
+        field_value=lambda field, value: _field_value(field, value, locale),
     )
+
+
+def _field_value(field: FieldView, value: Typed, locale: str) -> object:
+    if isinstance(value, Decimal | date) and not isinstance(value, bool):
+        return value
+    # The currency is the column's, so it is not needed to write yes/no or an option.
+    return plain_value(field, value, locale, "")
 
 
 def _lost_reason(stored: str | None) -> str:

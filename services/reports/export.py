@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -20,10 +20,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import field_views
 from services.access import Actor, require_owner
 from services.db.customers import Customer
 from services.db.deals import Deal, Stage
 from services.db.users import User
+from services.field_kinds import FieldView, Typed
 from services.reports import queries
 from services.reports.attention import overdue_by_assignee
 from services.reports.periods import Choice, Period, choose
@@ -48,6 +50,8 @@ class DealRow:
     first_response: float | None  # minutes
     closed: datetime | None
     lost_reason: str | None
+    # The deal's and its customer's filled fields, by field id.
+    fields: dict[int, Typed] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Export:
     period: Period
     deals: list[DealRow]
     people: list[Person]
+    # A column each, after the fixed ones: the active deal fields, then the customer's.
+    fields: list[FieldView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class Labels:
     source: Callable[[str], str]
     stage: Callable[[dict[str, str]], str]
     reason: Callable[[str | None], str]
+    field_name: Callable[[FieldView], str]
+    # A field's value in a cell: numbers and dates as they are, the rest as words.
+    field_value: Callable[[FieldView, Typed], object]
 
 
 async def export(
@@ -79,6 +88,7 @@ async def export(
     require_owner(actor)
     period = choose(choice, zone, now)
     chosen = await settings_of(session, actor.user_id, defaults)
+    columns = await field_views.definitions(session)
     rows = await session.execute(
         select(Deal, Customer, Stage.names, User, first_answer())
         .join(Customer, Customer.id == Deal.customer_id)
@@ -86,6 +96,10 @@ async def export(
         .outerjoin(User, User.id == Deal.manager_id)
         .where(queries.created_in(period))
         .order_by(Deal.created_at, Deal.id)
+    )
+    found = rows.all()
+    filled = await field_views.shown(
+        session, [(deal.id, customer.id) for deal, customer, *_ in found]
     )
     deals = [
         DealRow(
@@ -100,12 +114,13 @@ async def export(
             first_response=_minutes(deal.created_at, answered),
             closed=_local(deal.closed_at, zone) if deal.closed_at else None,
             lost_reason=deal.lost_reason,
+            fields={shown.field.field_id: shown.value for shown in filled[deal.id]},
         )
-        for deal, customer, names, manager, answered in rows.all()
+        for deal, customer, names, manager, answered in found
     ]
-    found = await speed(session, period, chosen.sla, now)
+    speeds = await speed(session, period, chosen.sla, now)
     late_tasks = await overdue_by_assignee(session, now)
-    return Export(period, deals, await people(session, period, found, late_tasks))
+    return Export(period, deals, await people(session, period, speeds, late_tasks), columns)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -118,7 +133,15 @@ def _minutes(created: datetime, answered: datetime | None) -> float | None:
     return round((answered - created).total_seconds() / 60, 1)
 
 
-def _deal_values(row: DealRow, labels: Labels) -> list[object]:
+def _headers(data: Export, labels: Labels) -> list[str]:
+    return [*labels.deal_headers, *(labels.field_name(f) for f in data.fields)]
+
+
+def _deal_values(row: DealRow, labels: Labels, fields: list[FieldView]) -> list[object]:
+    filled = [
+        None if f.field_id not in row.fields else labels.field_value(f, row.fields[f.field_id])
+        for f in fields
+    ]
     return [
         row.number,
         row.created,
@@ -131,6 +154,7 @@ def _deal_values(row: DealRow, labels: Labels) -> list[object]:
         row.first_response,
         row.closed,
         labels.reason(row.lost_reason),
+        *filled,
     ]
 
 
@@ -149,9 +173,9 @@ def _person_values(person: Person) -> list[object]:
 def workbook(data: Export, labels: Labels) -> bytes:
     book = Workbook(write_only=True)
     deals = book.create_sheet(labels.deals_sheet)
-    _header(deals, labels.deal_headers)
+    _header(deals, _headers(data, labels))
     for row in data.deals:
-        deals.append([_cell(deals, value) for value in _deal_values(row, labels)])
+        deals.append([_cell(deals, value) for value in _deal_values(row, labels, data.fields)])
     people_sheet = book.create_sheet(labels.people_sheet)
     _header(people_sheet, labels.people_headers)
     for person in data.people:
@@ -182,10 +206,10 @@ def csv_file(data: Export, labels: Labels) -> bytes:
     """The deals only (CSV has one table), UTF-8 with a BOM so spreadsheet apps read it right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(labels.deal_headers)
+    writer.writerow(_headers(data, labels))
     for row in data.deals:
         writer.writerow(
             value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
-            for value in _deal_values(row, labels)
+            for value in _deal_values(row, labels, data.fields)
         )
     return out.getvalue().encode("utf-8-sig")

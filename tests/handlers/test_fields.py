@@ -55,6 +55,7 @@ async def test_owner_adds_a_choice_field_named_in_three_languages(tg: Harness) -
     assert ask_az.text == "Send the field's name in Azərbaycanca, or tap Same as English."
     assert buttons(ask_az) == [[("Same as English", "fd:s:0:0")]]
     [ask_ru] = await tg.send(OLGA, "Ödəniş")
+    assert ask_ru.text == "Send the field's name in Русский, or tap Same as English."
     [ask_options] = await tg.send(OLGA, "Оплата")
     assert ask_options.text.startswith("Send the options, one a line.")
     done, edit = await tg.send(OLGA, "Cash / Nağd / Наличные\nCard\n")

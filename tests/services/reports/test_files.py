@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from presentation.reports.charts import ChartData, draw
 from services.access import Actor
+from services.db.deals import Deal
+from services.db.fields import FieldDef, FieldValue
 from services.errors import AccessDenied
 from services.reports import export
 from services.reports.periods import Choice
@@ -31,6 +33,8 @@ LABELS = export.Labels(
     source=str.upper,
     stage=lambda names: names["en"],
     reason=lambda stored: stored or "",
+    field_name=lambda field: field.names["en"],
+    field_value=lambda field, value: "yes" if value is True else value,
 )
 # The last 7 days at NOW: Tue 24 Feb to Mon 2 Mar, 13:00 in Baku.
 FIRST_ROWS = [
@@ -113,3 +117,46 @@ def test_chart_is_a_png_with_labels_in_any_script() -> None:
 def test_dates_in_rows_are_local(data: export.Export) -> None:
     assert data.deals[0].created == datetime(2026, 2, 24, 11, 0)
     assert data.period.first == date(2026, 2, 24)
+
+
+async def test_each_active_field_is_a_column_after_the_fixed_ones(session: AsyncSession) -> None:
+    await week(session)
+    for position, (entity, key, kind) in enumerate(
+        (("deal", "prepayment", "money"), ("customer", "vip", "yes_no"), ("deal", "old", "text"))
+    ):
+        session.add(
+            FieldDef(
+                entity=entity,
+                key=key,
+                kind=kind,
+                names={"en": key.capitalize()},
+                choices=[],
+                position=position,
+                active=key != "old",
+                created_at=NOW,
+            )
+        )
+    await session.flush()
+    deal = await session.get_one(Deal, 3)
+    session.add_all(
+        [
+            FieldValue(entity="deal", object_id=3, field_id=1, value="150.50", updated_at=NOW),
+            FieldValue(
+                entity="customer",
+                object_id=deal.customer_id,
+                field_id=2,
+                value="yes",
+                updated_at=NOW,
+            ),
+            FieldValue(entity="deal", object_id=3, field_id=3, value="hidden", updated_at=NOW),
+        ]
+    )
+    await session.commit()
+    data = await export.export(session, OLGA, Choice.LAST_7, BAKU, DEFAULTS, NOW)
+    book = load_workbook(io.BytesIO(export.workbook(data, LABELS)))
+    rows = [list(r) for r in book["Deals"].iter_rows(values_only=True)]
+    assert rows[0] == [*LABELS.deal_headers, "Prepayment", "Vip"]
+    assert rows[1][11:] == [150.5, "yes"]
+    assert rows[2][11:] == [None, None]
+    csv_rows = list(csv.reader(io.StringIO(export.csv_file(data, LABELS).decode("utf-8-sig"))))
+    assert csv_rows[1][11:] == ["150.50", "yes"]
