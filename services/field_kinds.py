@@ -73,21 +73,23 @@ def slug(text: str, taken: Collection[str], fallback: str) -> str:
 
 def from_text(field: FieldView, text: str, locale: str) -> str:
     """The stored form of a value typed in the bot, in the reader's locale."""
-    raw = text.strip()
+    try:
+        return _read(field, text.strip(), locale)
+    except FieldRejected:
+        raise
+    except InvalidInput as error:
+        raise FieldRejected(error.code, field.key) from error
+
+
+def _read(field: FieldView, raw: str, locale: str) -> str:
     if field.kind == TEXT:
         return _text(field, raw)
     if field.kind == NUMBER:
         return _plain(parse_number(raw, locale, ErrorCode.FIELD_NUMBER))
     if field.kind == MONEY:
-        try:
-            return str(parse_amount(raw, locale))
-        except InvalidInput as error:
-            raise FieldRejected(error.code, field.key) from error
+        return str(parse_amount(raw, locale))
     if field.kind == DATE:
-        try:
-            return parse_date(raw, ErrorCode.FIELD_DATE).isoformat()
-        except InvalidInput as error:
-            raise FieldRejected(error.code, field.key) from error
+        return parse_date(raw, ErrorCode.FIELD_DATE).isoformat()
     # Yes/no and choice are picked with buttons; nothing typed stands for them.
     raise FieldRejected(ErrorCode.FIELD_CHOICE, field.key)
 
