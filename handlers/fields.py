@@ -1,6 +1,6 @@
 """/fields: the owner adds (entity → kind → names in en, az, ru → options), renames, reorders
-and switches off fields; the 🧾 Fields button of a deal card lets its manager fill them in.
-Both edit one message in place; typed answers wait in a step, /cancel leaves it."""
+and switches off fields, in one message edited in place; typed answers wait in a step, /cancel
+leaves it. Filling them in from a deal card is handlers/field_values.py."""
 
 from __future__ import annotations
 
@@ -19,32 +19,26 @@ from pydantic import Field
 from handlers.filters import Has, NotCommand
 from handlers.payloads import Payload, load, save
 from handlers.presses import Press, on_press
-from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
-from presentation.deals.card import card_keyboard, card_text
 from presentation.edits import edit_or_send_at
-from presentation.field_values import ValueAction, ValueCb, field_name, value_text
+from presentation.field_values import field_name
 from presentation.fields import (
     FieldAction,
     FieldCb,
-    deal_fields_keyboard,
-    deal_fields_text,
     detail_keyboard,
     detail_text,
     entity_keyboard,
     kind_keyboard,
     overview_keyboard,
     overview_text,
-    picker_keyboard,
-    picker_text,
     same_keyboard,
 )
 from presentation.keyboards import LANGUAGES
-from services import fields, pipeline
+from services import fields
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.db.session import AsyncSession
 from services.errors import DomainError, ErrorCode, InvalidInput
-from services.field_kinds import CHOICE, ENTITIES, KINDS, YES_NO, Shown
+from services.field_kinds import CHOICE, ENTITIES, KINDS
 
 
 class FieldSetup(StatesGroup):
@@ -70,28 +64,7 @@ class RenamingField(Payload):
     language: str
 
 
-class FieldInput(StatesGroup):
-    value = State()
-
-
-class ValueInput(Payload):
-    """FieldInput.value: the deal, the field and the card's message, redrawn once saved."""
-
-    deal_id: int
-    field_id: int
-    card_message_id: int
-
-
 NAME_ERRORS = frozenset({ErrorCode.FIELD_NAME, ErrorCode.FIELD_CHOICES})
-VALUE_ERRORS = frozenset(
-    {
-        ErrorCode.FIELD_TEXT,
-        ErrorCode.FIELD_NUMBER,
-        ErrorCode.FIELD_DATE,
-        ErrorCode.AMOUNT,
-        ErrorCode.NEGATIVE_AMOUNT,
-    }
-)
 
 
 async def fields_command(message: Message, session: AsyncSession, actor: Actor) -> None:
@@ -286,74 +259,6 @@ async def _create(
         )
 
 
-@on_press
-async def value_button(press: Press[ValueCb]) -> None:
-    """The card's fields, one field's picker, or a value picked or cleared."""
-    cb, session, actor, reader = press.data, press.session, press.actor, press.reader
-    if cb.action == ValueAction.LIST:
-        found = await fields.of_deal(session, actor, cb.deal_id)
-        card = await pipeline.card(session, actor, cb.deal_id)
-        await press.state.clear()
-        await press.show(
-            deal_fields_text(found, reader), deal_fields_keyboard(found, card, reader)
-        )
-        return
-    if cb.action == ValueAction.PICK:
-        field, value = await fields.one_of_deal(session, actor, cb.deal_id, cb.field_id)
-        if field.kind not in (YES_NO, CHOICE) and press.message is not None:
-            await press.state.set_state(FieldInput.value)
-            await save(
-                press.state,
-                ValueInput(
-                    deal_id=cb.deal_id,
-                    field_id=field.field_id,
-                    card_message_id=press.message.message_id,
-                ),
-            )
-        await press.show(
-            picker_text(field, value, cb.deal_id, reader),
-            picker_keyboard(field, value, cb.deal_id, reader),
-        )
-        return
-    if cb.action == ValueAction.SET:
-        field, picked = await fields.set_picked(
-            session, actor, cb.deal_id, cb.field_id, cb.arg, press.now
-        )
-        press.answer.text = _saved(Shown(field, picked), press)
-    else:
-        field = await fields.clear(session, actor, cb.deal_id, cb.field_id, press.now)
-        press.answer.text = _("{name} cleared.").format(name=field_name(field, actor.locale))
-    await press.state.clear()
-    card = await pipeline.card(session, actor, cb.deal_id)
-    await press.show(card_text(card, reader), card_keyboard(card, reader))
-
-
-def _saved(shown: Shown, press: Press[ValueCb] | Words) -> str:
-    locale, currency = press.actor.locale, press.settings.currency
-    return _("🧾 {name}: {value}").format(
-        name=field_name(shown.field, locale), value=value_text(shown, locale, currency)
-    )
-
-
-@on_words
-async def value_typed(words: Words) -> None:
-    asked = await words.payload(ValueInput)
-    async with words.ends_step(VALUE_ERRORS):
-        field, value = await fields.set_typed(
-            words.session, words.actor, asked.deal_id, asked.field_id, words.text, words.now
-        )
-    card = await pipeline.card(words.session, words.actor, asked.deal_id)
-    reader = reader_of(words.settings, words.actor, words.now)
-    await edit_or_send_at(
-        words.bot,
-        words.message.chat.id,
-        asked.card_message_id,
-        card_text(card, reader),
-        card_keyboard(card, reader),
-    )
-    await words.message.answer(_saved(Shown(field, value), words))
-
-
 def router() -> Router:
     router = Router(name="fields")
     router.message.register(fields_command, Command("fields"))
@@ -361,9 +266,7 @@ def router() -> Router:
     router.callback_query.register(same_as_english, FieldCb.filter(F.action == FieldAction.SAME))
     router.callback_query.register(ask_rename, FieldCb.filter(F.action == FieldAction.RENAME))
     router.callback_query.register(field_button, FieldCb.filter())
-    router.callback_query.register(value_button, ValueCb.filter())
     steps = (FieldSetup.naming, FieldSetup.choices, FieldSetup.renaming)
     router.message.register(name_typed, StateFilter(*steps), Has("text"), NotCommand())
-    router.message.register(value_typed, StateFilter(FieldInput.value), Has("text"), NotCommand())
-    router.message.register(not_text, StateFilter(*steps, FieldInput.value), NotCommand())
+    router.message.register(not_text, StateFilter(*steps), NotCommand())
     return router
