@@ -53,6 +53,11 @@ class ErrorCode(StrEnum):
     WORKING_HOURS = "working_hours"
     CLOCK = "clock"
     SLA = "sla"
+    # Who gets a request.
+    STRATEGY = "strategy"
+    LEVEL = "level"
+    CAPACITY = "capacity"
+    TAG = "tag"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

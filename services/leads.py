@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events
+from services.assignment import WorkingHours
 from services.contacts import customer_for_phone
 from services.content import Content, store
 from services.errors import ErrorCode, InvalidInput
@@ -35,6 +36,7 @@ async def submit_lead(
     token_id: int | None,
     region: str,
     now: datetime,
+    hours: WorkingHours | None = None,
 ) -> tuple[api_requests.Response, bool]:
     """Returns the answer for the website and whether the external id was seen before."""
     phone = normalize_phone(lead.phone, region) if lead.phone else None
@@ -58,7 +60,7 @@ async def submit_lead(
             events.record(session, deal.id, None, "lead_email", now, None, lead.email)
         if lead.source:
             events.record(session, deal.id, None, "lead_source", now, None, lead.source)
-        manager = await assign(session, deal, now)
+        manager = await assign(session, deal, now, hours=hours)
         return {
             "deal_id": deal.id,
             "customer_id": customer.id,
