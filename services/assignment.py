@@ -263,9 +263,9 @@ def fallback_notices(pick: Pick, deal_id: int, now: datetime) -> list[outbox.Que
     return [
         outbox.queued(
             chat_id=owner.tg_id,
-            kind="assignment_fallback",
+            kind="no_manager",
             payload={"deal_id": deal_id, "reason": pick.reason, "user_id": pick.owners[0].id},
-            dedupe_key=f"assignment_fallback:{deal_id}:{owner.id}:{now.isoformat()}",
+            dedupe_key=f"no_manager:{deal_id}:{owner.id}:{now.isoformat()}",
             now=now,
         )
         for owner in pick.owners

@@ -164,7 +164,7 @@ async def _manager_joined(ctx: Context) -> list[Outgoing]:
     return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
 
 
-async def _assignment_fallback(ctx: Context) -> list[Outgoing]:
+async def _no_manager(ctx: Context) -> list[Outgoing]:
     payload = ctx.row.payload
     name = await user_name(ctx.session, payload["user_id"])
     text = fallback_text(payload["deal_id"], payload["reason"], name)
@@ -194,7 +194,7 @@ RENDERERS: dict[str, Renderer] = {
     "relay_out": _relay_out,
     "manager_joined": _manager_joined,
     "access_revoked": _access_revoked,
-    "assignment_fallback": _assignment_fallback,
+    "no_manager": _no_manager,
     "stage_notice": _stage_notice,
     "deal_handed_over": _deal_handed_over,
     "digest": _digest,

@@ -214,7 +214,7 @@ async def test_nobody_on_duty_queues_a_notice_for_every_owner(
     await submit_request(session, actor_of(customer, "en"), Content("x"), None, clock.now())
     deal = await session.scalar(select(Deal))
     assert deal is not None and deal.manager_id == first.id
-    rows = list(await session.scalars(select(Outbox).where(Outbox.kind == "assignment_fallback")))
+    rows = list(await session.scalars(select(Outbox).where(Outbox.kind == "no_manager")))
     assert sorted((row.chat_id, row.payload["reason"]) for row in rows) == [
         (first.tg_id, NOBODY_ON_DUTY),
         (second.tg_id, NOBODY_ON_DUTY),

@@ -38,7 +38,7 @@ UPDATE = {
 REQUEST = {**UPDATE, "message": {**UPDATE["message"], "text": "A grey sofa, please"}}
 
 # With no manager on duty: the customer's confirmation, the owner's card and notice.
-QUEUED = ["assignment_fallback", "confirmation", "deal_card"]
+QUEUED = ["no_manager", "confirmation", "deal_card"]
 
 
 @pytest.fixture
