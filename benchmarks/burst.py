@@ -170,6 +170,8 @@ async def running_bot(
             "TELEGRAM_API_URL": emulator_url,
             "DATABASE_URL": database_url,
             "OWNER_IDS": str(OWNER),
+            # Customers write at any hour of the run: managers take requests round the clock.
+            "WORKING_HOURS": "mon-sun 00:00-24:00",
             "HTTP_PORT": "0",
             "SEND_RATE_GLOBAL": str(BUDGET),
             "SEND_RATE_PER_CHAT": "1",

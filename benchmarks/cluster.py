@@ -261,6 +261,8 @@ async def cluster(
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "OWNER_IDS": str(OWNER),
+            # Customers write at any hour of the run: managers take requests round the clock.
+            "WORKING_HOURS": "mon-sun 00:00-24:00",
             "WEBHOOK_URL": HOOK,
             "WEBHOOK_SECRET": SECRET,
             **(env or {}),

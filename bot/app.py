@@ -34,7 +34,7 @@ from bot.sender.budget import BudgetMiddleware, SendBudget
 from bot.sender.sender import OutboxSender
 from bot.sender.shared_budget import SharedBudget
 from bot.sender.wake import SharedWake
-from bot.settings import Settings
+from bot.settings import Settings, working_hours_of
 from bot.updates.inbox import UpdateInbox
 from bot.updates.webhook import register_webhook
 from bot.workers import worker_name
@@ -113,7 +113,7 @@ def create_dispatcher(
         storage=create_storage(redis, sessions, clock),
         settings=settings,
         clock=clock,
-        writes=customer_writes(sessions, clock),
+        writes=customer_writes(sessions, clock, working_hours_of(settings)),
     )
     dispatcher.update.outer_middleware(PrivateChatsOnly())
     dispatcher.update.outer_middleware(ActorMiddleware(settings, clock, sessions))

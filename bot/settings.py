@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.assignment import WorkingHours
 from services.errors import InvalidInput
 from services.reports.settings import OwnerSettings
 from services.reports.worktime import parse_clock, parse_schedule
@@ -176,6 +177,11 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def working_hours_of(settings: Settings) -> WorkingHours:
+    """The hours requests go to managers in, when no owner chose others in /settings."""
+    return WorkingHours(parse_schedule(settings.working_hours), settings.zone)
 
 
 def defaults_of(settings: Settings) -> OwnerSettings:

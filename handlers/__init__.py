@@ -4,6 +4,7 @@ from aiogram import Router
 
 from handlers import (
     apitokens,
+    assignment,
     contracts,
     customer,
     deal_inputs,
@@ -21,6 +22,7 @@ from handlers import (
     start,
     tasks,
     team,
+    team_members,
 )
 
 
@@ -32,6 +34,8 @@ def get_routers() -> list[Router]:
         start.router(),
         customer.router(),
         team.router(),
+        team_members.router(),
+        assignment.router(),
         reports.router(),
         report_settings.router(),
         stages.router(),

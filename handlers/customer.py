@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
+from bot.settings import Settings, working_hours_of
 from handlers.content import content_of
 from handlers.filters import AnyCommand, Customer, Has, NotCommand
 from handlers.payloads import load, save
@@ -45,6 +45,7 @@ async def described(
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
+    settings: Settings,
     state: FSMContext,
 ) -> None:
     content = content_of(message)
@@ -53,7 +54,9 @@ async def described(
     known = await customers.known_phone(session, actor.user_id)
     if known:
         await state.clear()
-        await intake.submit_request(session, actor, content, known, clock.now())
+        await intake.submit_request(
+            session, actor, content, known, clock.now(), working_hours_of(settings)
+        )
         return
     await state.set_state(NewRequest.phone)
     await save(state, RequestDraft.of(content))
@@ -95,7 +98,9 @@ async def phone_given(
         phone = normalize_phone(message.text or "", settings.phone_region)
     content = (await load(state, RequestDraft)).content
     await state.clear()
-    await intake.submit_request(session, actor, content, phone, clock.now())
+    await intake.submit_request(
+        session, actor, content, phone, clock.now(), working_hours_of(settings)
+    )
 
 
 def _plus(number: str) -> str:

@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
+from bot.settings import Settings, working_hours_of
 from presentation import commands
 from presentation.edits import edit_or_send
 from presentation.render import when
@@ -76,7 +76,10 @@ async def toggle_manager(
     i18n: I18n,
 ) -> None:
     active = callback_data.action == TeamAction.ON
-    moved = await team.set_active(session, actor, callback_data.user_id, active, clock.now())
+    hours = working_hours_of(settings)
+    moved = await team.set_active(
+        session, actor, callback_data.user_id, active, clock.now(), hours
+    )
     manager = await users.get_manager(session, callback_data.user_id)
     role = MANAGER if active else "customer"
     locale = locale_of(manager, settings.default_locale)

@@ -59,6 +59,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("report", __("Reports with a chart")),
         ("export", __("Requests as a spreadsheet")),
         ("settings", __("Digests, SLA and working hours")),
+        ("assignment", __("Who gets new requests")),
         _DUTY,
         _LANGUAGE,
         _CANCEL,

@@ -54,6 +54,15 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.SAME_STAGE: _("The request is at this stage already."),
         ErrorCode.SAME_MANAGER: _("This request is with that person already."),
         ErrorCode.LOST_REASON: _("Choose one of the offered reasons."),
+        ErrorCode.STRATEGY: _("Choose one of the offered ways."),
+        ErrorCode.LEVEL: _("A level is a whole number from 1 to 9. Send another one, or /cancel."),
+        ErrorCode.CAPACITY: _(
+            "Send how many open requests at most, from 1 to 999, or 0 for no limit; or /cancel."
+        ),
+        ErrorCode.TAG: _(
+            "Tags are short words without spaces, up to 32 characters each, at most 6. "
+            "Send them again, or /cancel."
+        ),
         ErrorCode.STAGE_NAME: _(
             "A stage name is 1 to 64 characters. Send another one, or /cancel."
         ),

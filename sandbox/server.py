@@ -41,7 +41,9 @@ GREETING_TIMEOUT = 15.0
 def sandbox_settings(
     base: Settings, emulator: Emulator, api_url: str, database_url: str
 ) -> Settings:
-    """The operator's settings, but with the emulator's token and a database of its own."""
+    """The operator's settings, but with the emulator's token and a database of its own, and
+    requests going to managers at any hour someone tries it (the owner's /settings can narrow
+    the hours)."""
     return base.model_copy(
         update={
             "bot_token": SecretStr(emulator.token),
@@ -50,6 +52,7 @@ def sandbox_settings(
             "owner_ids": [OWNER_ID],
             "redis_url": None,
             "webhook_url": None,
+            "working_hours": "mon-sun 00:00-24:00",
         }
     )
 

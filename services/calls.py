@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events, outbox
+from services.assignment import WorkingHours
 from services.contacts import customer_for_phone, open_deal_of
 from services.db.customers import Customer
 from services.db.deals import Deal
@@ -41,6 +42,7 @@ async def record_call(
     region: str,
     callback_after: timedelta,
     now: datetime,
+    hours: WorkingHours | None = None,
 ) -> tuple[api_requests.Response, bool]:
     """Returns the answer for the phone system and whether the external id was seen before."""
     phone = normalize_phone(call.phone, region)
@@ -48,7 +50,7 @@ async def record_call(
 
     async def work() -> api_requests.Response:
         if call.status == MISSED and call.direction == "in":
-            return await _missed(session, phone, at, callback_after, now)
+            return await _missed(session, phone, at, callback_after, now, hours)
         if call.status == ANSWERED:
             return await _answered(session, phone, now)
         return {"action": "recorded", "deal_id": None, "task_id": None}
@@ -57,14 +59,19 @@ async def record_call(
 
 
 async def _missed(
-    session: AsyncSession, phone: str, at: datetime, callback_after: timedelta, now: datetime
+    session: AsyncSession,
+    phone: str,
+    at: datetime,
+    callback_after: timedelta,
+    now: datetime,
+    hours: WorkingHours | None,
 ) -> api_requests.Response:
     customer = await customer_for_phone(session, phone, "", "phone", now)
     deal = await open_deal_of(session, customer.id)
     if deal is None:
         deal = await open_deal(session, customer, "phone", "", now)
     if deal.manager_id is None:
-        await assign(session, deal, now)
+        await assign(session, deal, now, hours=hours)
     deal.last_activity_at = now
     events.record(session, deal.id, None, "missed_call", now, None, phone)
     if deal.manager_id is None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import Actor, require_deal
+from services.assignment import WorkingHours
 from services.content import Content, message_rows, store, store_all
 from services.db.customers import Customer
 from services.db.deals import Deal, Message
@@ -39,7 +40,10 @@ class Written:
 
 
 async def customers_write(
-    session: AsyncSession, writes: Sequence[Request], now: datetime
+    session: AsyncSession,
+    writes: Sequence[Request],
+    now: datetime,
+    hours: WorkingHours | None = None,
 ) -> list[Written | DomainError]:
     """Messages customers wrote with no flow open, handled together: each goes to the manager
     of its writer's open deal; a writer with none opens a request with it. A customer's
@@ -55,7 +59,7 @@ async def customers_write(
             opening[user_id] = index
     outcomes: dict[int, Written] = {}
     requests = [writes[index] for index in opening.values()]
-    opened = await open_requests(session, requests, now) if requests else []
+    opened = await open_requests(session, requests, now, hours) if requests else []
     news = {}
     for (user_id, index), request in zip(opening.items(), opened, strict=True):
         deals[user_id], news[index] = request.deal, request

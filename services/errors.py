@@ -62,6 +62,11 @@ class ErrorCode(StrEnum):
     FIELD_CHOICE = "field_choice"
     FIELD_YES_NO = "field_yes_no"
     FIELD_UNKNOWN = "field_unknown"
+    # Who gets a request.
+    STRATEGY = "strategy"
+    LEVEL = "level"
+    CAPACITY = "capacity"
+    TAG = "tag"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, log_context, outbox
 from services.access import Actor
-from services.assignment import pick_assignee, pick_assignees
+from services.assignment import (
+    Pick,
+    Wanted,
+    WorkingHours,
+    fallback_notices,
+    language_of,
+    pick_assignee,
+    pick_assignees,
+)
 from services.content import Content, message_rows, store_all
 from services.customers import customers_for_users
 from services.db.bulk import insert_all
@@ -55,8 +63,9 @@ async def submit_request(
     content: Content,
     phone: str | None,
     now: datetime,
+    hours: WorkingHours | None = None,
 ) -> Submitted:
-    [opened] = await open_requests(session, [Request(actor, content, phone)], now)
+    [opened] = await open_requests(session, [Request(actor, content, phone)], now, hours)
     log_context.about_deal(opened.deal.id)
     queued = [confirmation(actor, opened, now), *announcement(opened, now)]
     await outbox.enqueue_all(session, queued)
@@ -66,17 +75,23 @@ async def submit_request(
 
 
 async def open_requests(
-    session: AsyncSession, requests: Sequence[Request], now: datetime
+    session: AsyncSession,
+    requests: Sequence[Request],
+    now: datetime,
+    hours: WorkingHours | None = None,
 ) -> list[Opened]:
     """The deals of requests received together, with their managers and messages, written
     (not committed) in a few statements for all of them; `announcement` is what tells each
-    one's manager."""
+    one's manager. The owners' notices of requests no manager could get are queued here."""
     if any(request.content.is_empty for request in requests):
         raise InvalidInput(ErrorCode.EMPTY_REQUEST)
     users = await by_ids(session, {request.actor.user_id for request in requests})
     # Every read comes first, so what the requests write goes to the database in few flushes.
-    managers = await pick_assignees(session, len(requests), now)
     wanted = [users[request.actor.user_id] for request in requests]
+    picks = await pick_assignees(
+        session, [Wanted(language=language_of(user)) for user in wanted], now, hours=hours
+    )
+    managers = [pick.user for pick in picks]
     customers = await customers_for_users(session, wanted, now)
     titles = [request.content.title for request in requests]
     wanted_deals = list(zip(customers, titles, managers, strict=True))
@@ -89,7 +104,18 @@ async def open_requests(
             for deal, request in zip(deals, requests, strict=True)
         ],
     )
+    await outbox.enqueue_all(session, _notices(deals, picks, now))
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
+
+
+def _notices(
+    deals: Sequence[Deal], picks: Sequence[Pick], now: datetime
+) -> list[outbox.QueuedRow]:
+    return [
+        row
+        for deal, pick in zip(deals, picks, strict=True)
+        for row in fallback_notices(pick, deal.id, now)
+    ]
 
 
 def confirmation(customer: Actor, opened: Opened, now: datetime) -> outbox.QueuedRow:
@@ -170,12 +196,20 @@ async def open_deals(
 
 
 async def assign(
-    session: AsyncSession, deal: Deal, now: datetime, exclude: int | None = None
+    session: AsyncSession,
+    deal: Deal,
+    now: datetime,
+    exclude: int | None = None,
+    hours: WorkingHours | None = None,
 ) -> User | None:
-    """Give an existing deal to the next manager and queue its card for them."""
-    manager = await pick_assignee(session, now, exclude=exclude)
+    """Give an existing deal to the next manager and queue its card for them (an owner, told
+    why, when no manager can have it)."""
+    wanted = Wanted(deal.source, None, deal.amount, deal.source_detail, deal.customer_id)
+    pick = await pick_assignee(session, now, exclude, wanted, hours)
+    manager = pick.user
     if manager is None:
         return None
+    await outbox.enqueue_all(session, fallback_notices(pick, deal.id, now))
     _hand_over(session, deal, deal.manager_id, manager, now)
     _queue_card(session, deal, manager, now)
     deal.taken_at = None

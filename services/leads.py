@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events, fields
+from services.assignment import WorkingHours
 from services.contacts import customer_for_phone
 from services.content import Content, store
 from services.errors import ErrorCode, InvalidInput
@@ -39,6 +40,7 @@ async def submit_lead(
     token_id: int | None,
     region: str,
     now: datetime,
+    hours: WorkingHours | None = None,
 ) -> tuple[api_requests.Response, bool]:
     """Returns the answer for the website and whether the external id was seen before."""
     phone = normalize_phone(lead.phone, region) if lead.phone else None
@@ -65,7 +67,7 @@ async def submit_lead(
         if lead.source:
             events.record(session, deal.id, None, "lead_source", now, None, lead.source)
         await fields.write_prepared(session, deal, prepared, now)
-        manager = await assign(session, deal, now)
+        manager = await assign(session, deal, now, hours=hours)
         return {
             "deal_id": deal.id,
             "customer_id": customer.id,

@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
 from services.access import MANAGER, OWNER
+from services.assignment import WorkingHours
 from services.db.deals import Deal
 from services.db.users import User
 from services.intake import assign
 
 
-async def chat_blocked(session: AsyncSession, chat_id: int, now: datetime) -> int:
+async def chat_blocked(
+    session: AsyncSession, chat_id: int, now: datetime, hours: WorkingHours | None = None
+) -> int:
     """Returns how many open deals moved to other people; commits."""
     user = await session.scalar(select(User).where(User.tg_id == chat_id))
     if user is None or user.blocked:
@@ -31,7 +34,7 @@ async def chat_blocked(session: AsyncSession, chat_id: int, now: datetime) -> in
             .order_by(Deal.id)
         )
         for deal in deals.all():
-            if await assign(session, deal, now, exclude=user.id) is not None:
+            if await assign(session, deal, now, user.id, hours) is not None:
                 moved += 1
         owners = await session.scalars(
             select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import ColumnElement
 
 from services.access import CUSTOMER, MANAGER, OWNER, SUPPORTED_LOCALES, Actor, require_owner
 from services.db.deals import Deal
@@ -141,9 +142,27 @@ class TeamMember:
     is_active: bool
     on_duty: bool
     open_deals: int
+    level: int = 1
+    capacity: int | None = None
+    languages: tuple[str, ...] = SUPPORTED_LOCALES
+    tags: tuple[str, ...] = ()
 
 
 async def team(session: AsyncSession, actor: Actor) -> list[TeamMember]:
+    return await _members(session, actor, User.role == MANAGER)
+
+
+async def member(session: AsyncSession, actor: Actor, user_id: int) -> TeamMember:
+    """One manager as the owner's team list shows them."""
+    found = await _members(session, actor, User.role == MANAGER, User.id == user_id)
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
+async def _members(
+    session: AsyncSession, actor: Actor, *where: ColumnElement[bool]
+) -> list[TeamMember]:
     require_owner(actor)
     open_deals = (
         select(Deal.manager_id, func.count().label("n"))
@@ -154,11 +173,23 @@ async def team(session: AsyncSession, actor: Actor) -> list[TeamMember]:
     rows = await session.execute(
         select(User, func.coalesce(open_deals.c.n, 0))
         .outerjoin(open_deals, open_deals.c.manager_id == User.id)
-        .where(User.role == MANAGER)
+        .where(*where)
         .order_by(User.is_active.desc(), User.first_name, User.id)
     )
     return [
-        TeamMember(u.id, u.tg_id, full_name(u), u.username, u.is_active, u.on_duty, int(n))
+        TeamMember(
+            u.id,
+            u.tg_id,
+            full_name(u),
+            u.username,
+            u.is_active,
+            u.on_duty,
+            int(n),
+            u.level,
+            u.capacity,
+            tuple(u.languages.split()),
+            tuple(u.tags.split()),
+        )
         for u, n in rows.all()
     ]
 

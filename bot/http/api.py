@@ -26,6 +26,7 @@ from bot.http.schemas import (
     Problem,
 )
 from bot.runtime import Serving
+from bot.settings import working_hours_of
 from services import api_tokens, contracts, fields
 from services.calls import CallEvent, record_call
 from services.db.errors import unavailable
@@ -83,7 +84,12 @@ async def _leads(
     )
     async with app.sessions() as session:
         result, duplicate = await submit_lead(
-            session, lead, token_id=token_id, region=app.settings.phone_region, now=app.clock.now()
+            session,
+            lead,
+            token_id=token_id,
+            region=app.settings.phone_region,
+            now=app.clock.now(),
+            hours=working_hours_of(app.settings),
         )
     app.sender.wake()
     return answer(LeadAccepted(**result, duplicate=duplicate), 200 if duplicate else 201)
@@ -101,6 +107,7 @@ async def _calls(
             region=app.settings.phone_region,
             callback_after=app.settings.missed_call_callback_after,
             now=app.clock.now(),
+            hours=working_hours_of(app.settings),
         )
     app.sender.wake()
     return answer(CallAccepted(**result, duplicate=duplicate), 200 if duplicate else 201)

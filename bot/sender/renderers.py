@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import digests, reminders
 from presentation import keyboards, render
+from presentation.assignment import fallback_text
 from presentation.deals.card import Reader, card_keyboard, card_text
 from services.access import OWNER
 from services.db.deals import Stage
@@ -163,6 +164,13 @@ async def _manager_joined(ctx: Context) -> list[Outgoing]:
     return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
 
 
+async def _no_manager(ctx: Context) -> list[Outgoing]:
+    payload = ctx.row.payload
+    name = await user_name(ctx.session, payload["user_id"])
+    text = fallback_text(payload["deal_id"], payload["reason"], name)
+    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text), payload["deal_id"])]
+
+
 async def _access_revoked(ctx: Context) -> list[Outgoing]:
     text = _("The owner has turned off your manager access. Your open requests were handed over.")
     return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
@@ -186,6 +194,7 @@ RENDERERS: dict[str, Renderer] = {
     "relay_out": _relay_out,
     "manager_joined": _manager_joined,
     "access_revoked": _access_revoked,
+    "no_manager": _no_manager,
     "stage_notice": _stage_notice,
     "deal_handed_over": _deal_handed_over,
     "digest": _digest,

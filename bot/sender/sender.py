@@ -28,7 +28,7 @@ from bot.sender.ledger import Ledger
 from bot.sender.merge import Piece, Rendered, combine
 from bot.sender.pacing import Priority
 from bot.sender.renderers import RENDERERS, Context, Outgoing, cards_for
-from bot.settings import Settings
+from bot.settings import Settings, working_hours_of
 from services import log_context, outbox, unreachable
 from services.access import locale_of
 from services.clock import Clock
@@ -265,7 +265,9 @@ class OutboxSender:
                 sent = (await self.bot(piece.method)).message_id
         except TelegramForbiddenError as error:
             async with self.sessions() as session:
-                await unreachable.chat_blocked(session, chat_id, self.clock.now())
+                await unreachable.chat_blocked(
+                    session, chat_id, self.clock.now(), working_hours_of(self.settings)
+                )
             return Stop(None, str(error))
         except REFUSED as error:
             log.error("outbox rows %s refused by Telegram: %s", piece.done, error.message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.db import (
     api_access,
+    assignment,
     contracts,
     conversations,
     customers,
@@ -22,6 +23,7 @@ metadata = Base.metadata
 
 __all__ = [
     "api_access",
+    "assignment",
     "contracts",
     "conversations",
     "customers",

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db.base import Base, UtcDateTime
 
+ALL_LANGUAGES = "en az ru"
+
 
 class User(Base):
     __tablename__ = "users"
@@ -32,6 +34,14 @@ class User(Base):
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     last_assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What assignment looks at (services/assignment.py): seniority, how many open deals at
+    # most (none: no limit), the languages served and skills, each a space-separated list.
+    level: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[str] = mapped_column(
+        String(16), default=ALL_LANGUAGES, server_default=ALL_LANGUAGES
+    )
+    tags: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Invite(Base):

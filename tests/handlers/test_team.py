@@ -99,8 +99,8 @@ async def test_team_lists_duty_and_open_deals_and_deactivation_hands_deals_over(
     ]
     anna_id, bako_id = 2, 3
     assert buttons(team) == [
-        [("Deactivate Anna", f"t:0:{anna_id}")],
-        [("Deactivate Bako", f"t:0:{bako_id}")],
+        [("Deactivate Anna", f"t:0:{anna_id}"), ("⚙️ Anna", f"tm:s:{anna_id}:")],
+        [("Deactivate Bako", f"t:0:{bako_id}"), ("⚙️ Bako", f"tm:s:{bako_id}:")],
     ]
 
     await tg.send(BAKO, "/duty")

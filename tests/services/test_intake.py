@@ -67,7 +67,7 @@ async def test_round_robin_skips_off_duty_inactive_and_blocked(
     picked = []
     for _ in range(4):
         clock.advance(timedelta(seconds=1))
-        user = await pick_assignee(session, clock.now())
+        user = (await pick_assignee(session, clock.now())).user
         assert user is not None
         picked.append(user.id)
     assert picked == [a.id, b.id, a.id, b.id]
@@ -83,7 +83,7 @@ async def test_a_manager_busy_with_another_request_still_gets_the_next_one(
     async with other_worker(database_url) as busy:
         first = await pick_assignee(busy, clock.now())
         second = await pick_assignee(session, clock.now())
-        picked = [user.id if user else None for user in (first, second)]
+        picked = [pick.user.id if pick.user else None for pick in (first, second)]
         await busy.rollback()
     assert picked == [manager.id, manager.id]
 
@@ -91,10 +91,11 @@ async def test_a_manager_busy_with_another_request_still_gets_the_next_one(
 async def test_owner_gets_requests_when_no_manager_is_available(
     session: AsyncSession, clock: ManualClock
 ) -> None:
-    assert await pick_assignee(session, clock.now()) is None
+    assert (await pick_assignee(session, clock.now())).user is None
     owner = await add_user(session, 1, "owner", clock)
     picked = await pick_assignee(session, clock.now())
-    assert picked is not None and picked.id == owner.id
+    assert picked.user is not None and picked.user.id == owner.id
+    assert picked.reason == "nobody_on_duty"
 
 
 async def test_an_own_contact_joins_the_record_known_by_that_number(

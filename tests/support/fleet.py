@@ -48,6 +48,8 @@ class Fleet:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "OWNER_IDS": str(OWNER_ID),
+            # Customers write at any hour of the run: managers take requests round the clock.
+            "WORKING_HOURS": "mon-sun 00:00-24:00",
             "HTTP_PORT": str(port),
             "WEBHOOK_URL": self.webhook_url,
             "WEBHOOK_SECRET": SECRET,

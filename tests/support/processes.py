@@ -47,6 +47,8 @@ async def bot_process(
         "TELEGRAM_API_URL": running.base_url,
         "DATABASE_URL": database_url,
         "OWNER_IDS": str(OWNER_ID),
+        # Customers write at any hour of the run: managers take requests round the clock.
+        "WORKING_HOURS": "mon-sun 00:00-24:00",
         "HTTP_PORT": str(port),
         "WEBHOOK_URL": webhook_url,
         "WEBHOOK_SECRET": SECRET,
