@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, bindparam, case, func, or_, select
+from sqlalchemy import Integer, bindparam, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.expression import ScalarSelect
@@ -64,6 +64,7 @@ _NEXT_MANAGERS = (
 _ALL_MANAGERS = select(User, _OPEN).where(*_ELIGIBLE, _ROOM).order_by(*_TURN)
 _ON_DUTY = select(func.count()).where(*_ELIGIBLE)
 _OWNERS = select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
+_HAS_MANAGERS = select(exists().where(User.role == MANAGER, User.is_active))
 
 
 def _first_owners(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
@@ -253,7 +254,9 @@ async def _to_owners(session: AsyncSession, count: int, reason: str, now: dateti
     if not owners:
         return [Pick(None) for _ in range(count)]
     owners[0].last_assigned_at = now
-    return [Pick(owners[0], reason, owners) for _ in range(count)]
+    # An owner who works alone gets every request, and is not told so each time.
+    why = reason if await session.scalar(_HAS_MANAGERS) else None
+    return [Pick(owners[0], why, owners) for _ in range(count)]
 
 
 def fallback_notices(pick: Pick, deal_id: int, now: datetime) -> list[outbox.QueuedRow]:

@@ -222,6 +222,17 @@ async def test_nobody_on_duty_queues_a_notice_for_every_owner(
     assert rows[0].payload["deal_id"] == deal.id
 
 
+async def test_an_owner_working_alone_gets_requests_without_a_notice(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = await _owner(session, clock)
+    customer = await add_user(session, 100, "customer", clock)
+    await submit_request(session, actor_of(customer, "en"), Content("x"), None, clock.now())
+    deal = await session.scalar(select(Deal))
+    assert deal is not None and deal.manager_id == owner.id
+    assert list(await session.scalars(select(Outbox).where(Outbox.kind == "no_manager"))) == []
+
+
 async def test_only_owners_change_the_rule_and_managers(
     session: AsyncSession, clock: ManualClock
 ) -> None:

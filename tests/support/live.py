@@ -37,6 +37,8 @@ async def serving(
                 database_url=database_url,
                 owner_ids=[OWNER_ID],
                 timezone="Asia/Baku",
+                # Customers write at any hour of the run: managers take requests round the clock.
+                working_hours="mon-sun 00:00-24:00",
                 **settings,
             ),
             clock=clock,
