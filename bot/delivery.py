@@ -185,6 +185,9 @@ class OutboxSender:
         return sum(len(rows) for rows in by_chat.values())
 
     async def _deliver_chat(self, chat_id: int, rows: list[Outbox]) -> None:
+        # The chat keeps its turn from when its rows were claimed: a message that waited out
+        # the chat's second goes before those of chats claimed later, not behind them.
+        turn = self.budget.turn()
         try:
             # A few chats are rendered at a time, so a large claim does not hold the event
             # loop while sends are due.
@@ -193,7 +196,7 @@ class OutboxSender:
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
-                stop = await self._send(chat_id, piece)
+                stop = await self._send(chat_id, piece, turn)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)
@@ -240,13 +243,13 @@ class OutboxSender:
         )
         return await RENDERERS[row.kind](context)
 
-    async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
+    async def _send(self, chat_id: int, piece: Piece, turn: int) -> Stop | None:
         log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
-        await self._ledger.take()
+        await self._ledger.take((piece.priority, turn))
         try:
-            outcome = await self._send_now(chat_id, piece)
+            outcome = await self._send_now(chat_id, piece, turn)
         except BaseException:
             self._ledger.release()
             raise
@@ -256,11 +259,11 @@ class OutboxSender:
         self._ledger.release()
         return outcome
 
-    async def _send_now(self, chat_id: int, piece: Piece) -> int | Stop | None:
+    async def _send_now(self, chat_id: int, piece: Piece, turn: int) -> int | Stop | None:
         """The id of the message sent; else why the chat stops, or None when only this piece
         is given up. A 429 is waited out and the send made again on the way."""
         try:
-            with sending_as(piece.priority):
+            with sending_as(piece.priority, turn):
                 sent = (await self.bot(piece.method)).message_id
         except TelegramForbiddenError as error:
             async with self.sessions() as session:
