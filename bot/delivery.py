@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,6 +49,9 @@ RENDERING = 4
 # claimed at once at most, whatever the budget (one without Telegram's limits has none).
 CLAIM_AHEAD = timedelta(seconds=10)
 MAX_CLAIM = 1000
+# Chats held at least, as a multiple of those that keep the budget busy at each chat's own
+# rate (30 a second overall at 1 a second each: 30): chats with many rows each send slowly.
+CHATS_AHEAD = 1.5
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
 
 
@@ -88,15 +92,16 @@ class OutboxSender:
         # Sends keep the budget through the bot's request middleware; the sender only waits
         # for a chat's turn before it takes a slot among those in flight.
         self.budget = budget
-        ahead = CLAIM_AHEAD.total_seconds()
+        ahead, rate = CLAIM_AHEAD.total_seconds(), settings.send_rate_global
         self.claims = ChatClaims(
             sessions,
             clock,
             worker,
             settings.outbox_lease,
-            rows=min(MAX_CLAIM, max(1, int(settings.send_rate_global * ahead))),
+            rows=min(MAX_CLAIM, max(1, int(rate * ahead))),
             per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
             metrics=metrics,
+            chats=min(MAX_CLAIM, math.ceil(CHATS_AHEAD * rate / settings.send_rate_per_chat)),
         )
         self._wakeup = asyncio.Event()
         # Set where several processes share the outbox (`bot/wake.py`).

@@ -27,6 +27,7 @@ class ChatClaims:
         rows: int,
         per_chat: int,
         metrics: Metrics,
+        chats: int = 1,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -34,6 +35,9 @@ class ChatClaims:
         self.lease = lease
         self.rows = rows
         self.per_chat = per_chat
+        # Chats held at least, where there are as many due: each sends only at its own rate,
+        # so fewer would leave the budget unused however many rows they hold.
+        self.chats = chats
         self.metrics = metrics
         self.busy: dict[int, int] = {}
         self._lost: set[int] = set()
@@ -42,11 +46,17 @@ class ChatClaims:
     @property
     def nearly_full(self) -> bool:
         """Claims are made in steps of a quarter: each is a query, and one per finished chat
-        would take the event loop's time from sending."""
+        would take the event loop's time from sending. Fewer chats than `chats` held is not
+        full, whatever their rows."""
+        if len(self.busy) < self.chats * 3 // 4:
+            return False
         return sum(self.busy.values()) > self.rows * 3 // 4
 
     async def claim(self) -> dict[int, list[Outbox]]:
-        room = self.rows - sum(self.busy.values())
+        room = max(
+            self.rows - sum(self.busy.values()),
+            (self.chats - len(self.busy)) * self.per_chat,
+        )
         if room <= 0:
             return {}
         async with self.sessions() as session:
