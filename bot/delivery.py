@@ -20,6 +20,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
 )
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.budget import SendBudget, sending_as
@@ -30,7 +31,7 @@ from bot.metrics import Metrics
 from bot.notifications import RENDERERS, Context, Outgoing, cards_for
 from bot.pacing import Priority
 from bot.settings import Settings
-from services import log_context, outbox, unreachable
+from services import log_context, outbox, outbox_claims, unreachable
 from services.access import locale_of
 from services.clock import Clock
 from services.db.models import Outbox, User
@@ -60,6 +61,8 @@ class Delivered:
     chat_id: int
     message_id: int
     piece: Piece
+    # The chat's last piece of its claim: the claim is let go with its record.
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ class OutboxSender:
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
-                stop = await self._send(chat_id, piece, turn)
+                stop = await self._send(chat_id, piece, turn, index == len(pieces) - 1)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)
@@ -248,7 +251,7 @@ class OutboxSender:
         )
         return await RENDERERS[row.kind](context)
 
-    async def _send(self, chat_id: int, piece: Piece, turn: int) -> Stop | None:
+    async def _send(self, chat_id: int, piece: Piece, turn: int, last: bool) -> Stop | None:
         log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
@@ -259,7 +262,7 @@ class OutboxSender:
             self._ledger.release()
             raise
         if isinstance(outcome, int):
-            await self._ledger.answered(Delivered(chat_id, outcome, piece))
+            await self._ledger.answered(Delivered(chat_id, outcome, piece, last))
             return None
         self._ledger.release()
         return outcome
@@ -292,8 +295,13 @@ class OutboxSender:
             if d.piece.deal_id is not None
         ]
         done = [row_id for d in delivered for row_id in d.piece.done]
+        # A chat whose last message this is is let go in the same commit, not one of its own.
+        finished = [d.chat_id for d in delivered if d.last]
         async with self.engine.connect() as connection:
-            await connection.run_sync(outbox.record_sent, remembered, done, self.clock.now())
+            await connection.run_sync(
+                _record_sent, self.claims.worker, finished, remembered, done, self.clock.now()
+            )
+        self.claims.let_go_with_record(finished)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:
         """Server and network errors: retried later with growing pauses, then given up."""
@@ -311,3 +319,15 @@ class OutboxSender:
             else:
                 await outbox.retry_at(session, row_ids, stop.retry, stop.error)
             await session.commit()
+
+
+def _record_sent(
+    connection: Connection,
+    worker: str,
+    finished: Sequence[int],
+    rows: Sequence[outbox.ChatMessageRow],
+    row_ids: Sequence[int],
+    now: datetime,
+) -> None:
+    outbox_claims.let_go(connection, worker, finished)
+    outbox.record_sent(connection, rows, row_ids, now)

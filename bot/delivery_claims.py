@@ -41,6 +41,8 @@ class ChatClaims:
         self.metrics = metrics
         self.busy: dict[int, int] = {}
         self._lost: set[int] = set()
+        # Chats let go of already, with the record of their last message.
+        self._let_go: set[int] = set()
         self._releases: Coalescer[int, None] = Coalescer(self._release)
 
     @property
@@ -78,10 +80,17 @@ class ChatClaims:
             held = await outbox_claims.renew(session, self.worker, list(self.busy), until)
         self._lost |= self.busy.keys() - held
 
+    def let_go_with_record(self, chats: Sequence[int]) -> None:
+        """These chats' claims were let go by the commit that recorded their last message."""
+        self._let_go.update(chats)
+
     async def done(self, chat_id: int) -> None:
         self.busy.pop(chat_id, None)
         lost = chat_id in self._lost
         self._lost.discard(chat_id)
+        if chat_id in self._let_go:
+            self._let_go.discard(chat_id)
+            return
         if not lost:
             await self._releases(chat_id)
 

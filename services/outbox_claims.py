@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.engine import is_postgres
@@ -163,3 +164,14 @@ async def release(session: AsyncSession, worker: str, chats: Collection[int]) ->
             )
         )
     await session.commit()
+
+
+def let_go(connection: Connection, worker: str, chats: Collection[int]) -> None:
+    """`release` as part of a transaction under way on `connection` (the record of a chat's
+    last message: `AsyncConnection.run_sync`); does not commit."""
+    if chats:
+        connection.execute(
+            delete(OutboxChat).where(
+                OutboxChat.worker == worker, OutboxChat.chat_id.in_(list(chats))
+            )
+        )
