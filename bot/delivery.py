@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.budget import SendBudget, sending_as
+from bot.coalesce import Coalescer
 from bot.delivery_claims import ChatClaims
 from bot.delivery_ledger import Ledger
 from bot.delivery_merge import Piece, Rendered, combine
@@ -111,6 +112,9 @@ class OutboxSender:
         self.announce: Callable[[], None] | None = None
         self._stopping = False
         self._rendering = asyncio.Semaphore(RENDERING)
+        self._preparing: Coalescer[tuple[int, list[Outbox]], list[Piece]] = Coalescer(
+            self._prepare
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
@@ -198,9 +202,9 @@ class OutboxSender:
         turn = self.budget.turn()
         try:
             # A few chats are rendered at a time, so a large claim does not hold the event
-            # loop while sends are due.
+            # loop while sends are due; those rendered at once share one transaction.
             async with self._rendering:
-                pieces = await self._prepare(chat_id, rows)
+                pieces = await self._preparing((chat_id, rows))
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
@@ -212,28 +216,35 @@ class OutboxSender:
         finally:
             await self.claims.done(chat_id)
 
-    async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
-        """Render every row in the recipient's language; a row with nothing left to say
-        (its deal gone) is dropped. No database connection is held while sending."""
-        rendered: list[Rendered] = []
+    async def _prepare(self, chats: Sequence[tuple[int, list[Outbox]]]) -> list[list[Piece]]:
+        """Render every row of these chats in each recipient's language, in one transaction;
+        a row with nothing left to say (its deal gone) is dropped. No database connection is
+        held while sending."""
         async with self.sessions() as session:
-            user = await user_by_tg(session, chat_id)
-            default = self.settings.default_locale
-            locale = locale_of(user, default) if user else self.i18n.default_locale
-            cards = await cards_for(session, rows)
-            # One language for the whole chat, set once rather than for every row.
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                for row in rows:
-                    try:
-                        outgoing = await self._render(session, row, user, locale, cards)
-                    except NotFound:
-                        outgoing = []
-                    if outgoing:
-                        rendered.append((row.id, row.kind, Priority(row.priority), outgoing))
-                    else:
-                        now = self.clock.now()
-                        await outbox.give_up(session, row.id, now, "nothing to send")
+            prepared = [await self._prepare_chat(session, c, rows) for c, rows in chats]
             await session.commit()
+        return prepared
+
+    async def _prepare_chat(
+        self, session: AsyncSession, chat_id: int, rows: list[Outbox]
+    ) -> list[Piece]:
+        rendered: list[Rendered] = []
+        user = await user_by_tg(session, chat_id)
+        default = self.settings.default_locale
+        locale = locale_of(user, default) if user else self.i18n.default_locale
+        cards = await cards_for(session, rows)
+        # One language for the whole chat, set once rather than for every row.
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            for row in rows:
+                try:
+                    outgoing = await self._render(session, row, user, locale, cards)
+                except NotFound:
+                    outgoing = []
+                if outgoing:
+                    rendered.append((row.id, row.kind, Priority(row.priority), outgoing))
+                else:
+                    now = self.clock.now()
+                    await outbox.give_up(session, row.id, now, "nothing to send")
         return combine(rendered)
 
     async def _render(
