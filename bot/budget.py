@@ -35,8 +35,6 @@ PROMPT = 0.5
 FORGET_IDLE_OVER = 10_000
 
 _priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.ANSWER)
-# The turn sends made now keep in the queue (None: a new one for each send).
-_turn: ContextVar[int | None] = ContextVar("send_turn", default=None)
 # Answers the button press being handled now, if it is not answered yet.
 pending_press: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
     "pending_press", default=None
@@ -44,16 +42,12 @@ pending_press: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
 
 
 @contextmanager
-def sending_as(priority: Priority, turn: int | None = None) -> Iterator[None]:
-    """Sends made inside go at this priority (by default, as the answer to an update), and
-    with `turn` (`SendBudget.turn`) keep that place among the waiting sends of their
-    priority rather than queue anew."""
+def sending_as(priority: Priority) -> Iterator[None]:
+    """Sends made inside go at this priority (by default, as the answer to an update)."""
     token = _priority.set(priority)
-    turning = _turn.set(turn)
     try:
         yield
     finally:
-        _turn.reset(turning)
         _priority.reset(token)
 
 
@@ -80,10 +74,6 @@ class SendBudget:
         self._token_ids = itertools.count()
         self._prefix = f"{worker_name()}:"
         self._shared_tasks: set[asyncio.Task[None]] = set()
-
-    def turn(self) -> int:
-        """A place in the queue, for the sends of one chat that keep it (`sending_as`)."""
-        return self.pacing.turn()
 
     async def acquire(self, chat_id: int, priority: Priority, place: int | None = None) -> Ticket:
         """Wait for the chat's turn and an overall slot; `ended` must follow. A send asking
@@ -264,7 +254,7 @@ class BudgetMiddleware(BaseRequestMiddleware):
         chat_id = limited_chat(method)
         if chat_id is None:
             return await self._unlimited(make_request, bot, method)
-        place = _turn.get()
+        place: int | None = None
         while True:
             ticket = await self._acquire(chat_id, place)
             place = ticket.seq

@@ -197,9 +197,12 @@ class OutboxSender:
         return sum(len(rows) for rows in by_chat.values())
 
     async def _deliver_chat(self, chat_id: int, rows: list[Outbox]) -> None:
-        # The chat keeps its turn from when its rows were claimed: a message that waited out
-        # the chat's second goes before those of chats claimed later, not behind them.
-        turn = self.budget.turn()
+        # Each message's turn is when it would go if the chat sent at its own rate from now:
+        # a chat's next message, after waiting out its second, goes before the messages due
+        # later (chats claimed since, or many messages into another chat), not behind every
+        # one claimed.
+        claimed_at = asyncio.get_running_loop().time()
+        spacing = self.budget.pacing.chat_interval
         try:
             # A few chats are rendered at a time, so a large claim does not hold the event
             # loop while sends are due; those rendered at once share one transaction.
@@ -208,7 +211,8 @@ class OutboxSender:
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
-                stop = await self._send(chat_id, piece, turn, index == len(pieces) - 1)
+                due = claimed_at + index * spacing
+                stop = await self._send(chat_id, piece, due, index == len(pieces) - 1)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)
@@ -262,13 +266,13 @@ class OutboxSender:
         )
         return await RENDERERS[row.kind](context)
 
-    async def _send(self, chat_id: int, piece: Piece, turn: int, last: bool) -> Stop | None:
+    async def _send(self, chat_id: int, piece: Piece, due: float, last: bool) -> Stop | None:
         log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
-        await self._ledger.take((piece.priority, turn))
+        await self._ledger.take((piece.priority, due))
         try:
-            outcome = await self._send_now(chat_id, piece, turn)
+            outcome = await self._send_now(chat_id, piece)
         except BaseException:
             self._ledger.release()
             raise
@@ -278,11 +282,11 @@ class OutboxSender:
         self._ledger.release()
         return outcome
 
-    async def _send_now(self, chat_id: int, piece: Piece, turn: int) -> int | Stop | None:
+    async def _send_now(self, chat_id: int, piece: Piece) -> int | Stop | None:
         """The id of the message sent; else why the chat stops, or None when only this piece
         is given up. A 429 is waited out and the send made again on the way."""
         try:
-            with sending_as(piece.priority, turn):
+            with sending_as(piece.priority):
                 sent = (await self.bot(piece.method)).message_id
         except TelegramForbiddenError as error:
             async with self.sessions() as session:

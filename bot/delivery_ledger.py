@@ -4,9 +4,9 @@ it. A send takes a slot before it goes and keeps it until it is recorded, so nev
 few sends are unrecorded at once. A crash repeats only what was unrecorded: the sends on their
 way and those being recorded.
 
-Slots are handed out in the order asked for (`take`'s `order`: a send's priority, then its
-chat's turn), not in the order sends came to wait, so an answer, or a chat's next message
-after its second, does not queue behind every send claimed after it.
+Slots are handed out in the order asked for (`take`'s `order`: a send's priority, then when
+it is due), not in the order sends came to wait, so an answer, or a chat's next message after
+its second, does not queue behind every send claimed before it came to wait.
 
 A record is written by a task of its own, so a sender stopped while waiting for its record does
 not cut it short; `close` waits for what is left. A batch that fails is recorded send by send,
@@ -31,7 +31,7 @@ class Ledger(Generic[Sent]):
         self._record = record
         self._slots = slots
         self._taken = 0
-        self._waiting: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[tuple[float, ...], int, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
         self._answered: list[tuple[Sent, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
@@ -41,7 +41,7 @@ class Ledger(Generic[Sent]):
         """Slots taken: sends about to go, on their way, or answered and not yet recorded."""
         return self._taken
 
-    async def take(self, order: tuple[int, ...] = ()) -> None:
+    async def take(self, order: tuple[float, ...] = ()) -> None:
         """A slot for one send; sends waiting for one get it lowest `order` first, then in
         the order they came."""
         if self._taken < self._slots and not self._waiting:

@@ -82,10 +82,6 @@ class Pacing:
         self._frees: list[float] = []  # when the places of ended sends free up, a heap
         self._rtts: deque[float] = deque(maxlen=RTT_SAMPLES)
 
-    def turn(self) -> int:
-        """A place in the queue, after every one given so far."""
-        return next(self._seq)
-
     def want(self, chat_id: int, priority: int, place: int | None = None) -> Ticket:
         """Queue a send; `place` keeps the turn of one that asked before."""
         ticket = Ticket(chat_id, priority, next(self._seq) if place is None else place)
