@@ -50,6 +50,10 @@ RENDERING = 4
 # A claim holds this much sending at the budget's pace, so workers share a backlog; rows
 # claimed at once at most, whatever the budget (one without Telegram's limits has none).
 CLAIM_AHEAD = timedelta(seconds=10)
+# A chat's rows claimed at once at most: this much sending at the chat's own rate. Less than a
+# claim's whole, so that where a few chats have many rows each, all of them are claimed and send
+# side by side, not some first and the rest after them at one a second each.
+CHAT_AHEAD = timedelta(seconds=5)
 MAX_CLAIM = 1000
 # Chats held at least, as a multiple of those that keep the budget busy at each chat's own
 # rate (30 a second overall at 1 a second each: 30): chats with many rows each send slowly.
@@ -97,13 +101,14 @@ class OutboxSender:
         # for a chat's turn before it takes a slot among those in flight.
         self.budget = budget
         ahead, rate = CLAIM_AHEAD.total_seconds(), settings.send_rate_global
+        chat_ahead = CHAT_AHEAD.total_seconds()
         self.claims = ChatClaims(
             sessions,
             clock,
             worker,
             settings.outbox_lease,
             rows=min(MAX_CLAIM, max(1, int(rate * ahead))),
-            per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
+            per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * chat_ahead))),
             metrics=metrics,
             chats=min(MAX_CLAIM, math.ceil(CHATS_AHEAD * rate / settings.send_rate_per_chat)),
         )
