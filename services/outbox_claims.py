@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.engine import is_postgres
@@ -27,9 +28,10 @@ _HELD = select(OutboxChat.chat_id).where(OutboxChat.claimed_until >= bindparam("
 
 
 @cache
-def _waiting(excluding: bool) -> Select[int]:
-    """Chats with due rows that no live claim holds, the most urgent, then the oldest, first."""
-    waiting = select(Outbox.chat_id).where(*_DUE, Outbox.chat_id.not_in(_HELD))
+def _waiting(excluding: bool) -> Select[int, int]:
+    """Chats with due rows that no live claim holds, the most urgent, then the oldest, first,
+    and how many rows each has due."""
+    waiting = select(Outbox.chat_id, func.count()).where(*_DUE, Outbox.chat_id.not_in(_HELD))
     if excluding:
         waiting = waiting.where(Outbox.chat_id.not_in(bindparam("exclude", expanding=True)))
     return (
@@ -81,17 +83,28 @@ async def claim(
     params: dict[str, Any] = {"now": now, "chats": rows}
     if exclude:
         params["exclude"] = list(exclude)
-    candidates = list(await session.scalars(_waiting(bool(exclude)), params))
+    # Whole chats, as many as fit: a chat's rows claimed together are sent together, as few
+    # messages as they combine into, rather than one row now and the next after another claim.
+    candidates: list[int] = []
+    room = rows
+    for chat_id, due in await session.execute(_waiting(bool(exclude)), params):
+        wanted = min(due, per_chat)
+        if candidates and wanted > room:
+            break
+        candidates.append(chat_id)
+        room -= wanted
+        if room <= 0:
+            break
     if not candidates:
         return Claimed({}, 0)
     lapsed = set(await session.scalars(_LAPSED, {"chats": candidates, "me": worker}))
-    won = await _take(session, candidates, worker, now, now + lease)
+    won = set(await _take(session, candidates, worker, now, now + lease))
+    due_rows: dict[int, list[int]] = {}
+    for row_id, chat_id in await session.execute(_ROWS, {"now": now, "chats": list(won)}):
+        due_rows.setdefault(chat_id, []).append(row_id)
     ids: list[int] = []
-    taken: dict[int, int] = {}
-    for row_id, chat_id in await session.execute(_ROWS, {"now": now, "chats": won}):
-        if taken.get(chat_id, 0) < per_chat and len(ids) < rows:
-            taken[chat_id] = taken.get(chat_id, 0) + 1
-            ids.append(row_id)
+    for chat_id in candidates:
+        ids += due_rows.get(chat_id, [])[: min(per_chat, rows - len(ids))]
     if not ids:
         await release(session, worker, won)
         return Claimed({}, 0)
@@ -99,7 +112,9 @@ async def claim(
     for row in sorted(await session.scalars(_TAKEN, {"ids": ids}), key=lambda r: r.id):
         by_chat.setdefault(row.chat_id, []).append(row)
     # Chats whose rows did not fit are let go at once.
-    await release(session, worker, [chat for chat in won if chat not in by_chat])
+    await release(
+        session, worker, [chat for chat in candidates if chat in won and chat not in by_chat]
+    )
     return Claimed(by_chat, len(lapsed.intersection(by_chat)))
 
 
@@ -149,3 +164,14 @@ async def release(session: AsyncSession, worker: str, chats: Collection[int]) ->
             )
         )
     await session.commit()
+
+
+def let_go(connection: Connection, worker: str, chats: Collection[int]) -> None:
+    """`release` as part of a transaction under way on `connection` (the record of a chat's
+    last message: `AsyncConnection.run_sync`); does not commit."""
+    if chats:
+        connection.execute(
+            delete(OutboxChat).where(
+                OutboxChat.worker == worker, OutboxChat.chat_id.in_(list(chats))
+            )
+        )

@@ -102,12 +102,17 @@ class SendBudget:
             async with self._overall:
                 while True:
                     try:
-                        wait = await shared.take(ticket.chat_id, ticket.priority, token)
+                        wait = await shared.take(
+                            ticket.chat_id, ticket.priority, token, reserve=shared.rates.interval
+                        )
                     except RedisError as error:
                         _redis_failed(error)
                         return
-                    if wait is None:
+                    if wait is None or wait.granted:
                         self._tokens[ticket] = token
+                        if wait is not None:
+                            # Granted for the next start, a moment away.
+                            await asyncio.sleep(wait.seconds)
                         # Its round trip counts from now, not from the wait for the others.
                         ticket.started = self._now()
                         return

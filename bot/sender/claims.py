@@ -27,6 +27,7 @@ class ChatClaims:
         rows: int,
         per_chat: int,
         metrics: Metrics,
+        chats: int = 1,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -34,19 +35,30 @@ class ChatClaims:
         self.lease = lease
         self.rows = rows
         self.per_chat = per_chat
+        # Chats held at least, where there are as many due: each sends only at its own rate,
+        # so fewer would leave the budget unused however many rows they hold.
+        self.chats = chats
         self.metrics = metrics
         self.busy: dict[int, int] = {}
         self._lost: set[int] = set()
+        # Chats let go of already, with the record of their last message.
+        self._let_go: set[int] = set()
         self._releases: Coalescer[int, None] = Coalescer(self._release)
 
     @property
     def nearly_full(self) -> bool:
         """Claims are made in steps of a quarter: each is a query, and one per finished chat
-        would take the event loop's time from sending."""
+        would take the event loop's time from sending. Fewer chats than `chats` held is not
+        full, whatever their rows."""
+        if len(self.busy) < self.chats * 3 // 4:
+            return False
         return sum(self.busy.values()) > self.rows * 3 // 4
 
     async def claim(self) -> dict[int, list[Outbox]]:
-        room = self.rows - sum(self.busy.values())
+        room = max(
+            self.rows - sum(self.busy.values()),
+            (self.chats - len(self.busy)) * self.per_chat,
+        )
         if room <= 0:
             return {}
         async with self.sessions() as session:
@@ -68,10 +80,17 @@ class ChatClaims:
             held = await outbox_claims.renew(session, self.worker, list(self.busy), until)
         self._lost |= self.busy.keys() - held
 
+    def let_go_with_record(self, chats: Sequence[int]) -> None:
+        """These chats' claims were let go by the commit that recorded their last message."""
+        self._let_go.update(chats)
+
     async def done(self, chat_id: int) -> None:
         self.busy.pop(chat_id, None)
         lost = chat_id in self._lost
         self._lost.discard(chat_id)
+        if chat_id in self._let_go:
+            self._let_go.discard(chat_id)
+            return
         if not lost:
             await self._releases(chat_id)
 

@@ -14,7 +14,8 @@ which together make the shortest round trip; three quarters of the shortest roun
 lately (`RTT_TRUST`) is counted, leaving room for the network's true floor being lower than
 what was seen. So no second holds more than the budget however a request is delayed, while a
 steady delay costs little of the budget. Starts are also spaced evenly, a hair under the budget
-(`MARGIN`).
+(`MARGIN`), each from when the one before was due rather than from when a timer let it go, so
+a timer's lateness does not add up send after send.
 
 When the budget is short, waiting sends go by priority, then in the order they asked: the
 answer to a person's own action before a notice to someone else."""
@@ -132,7 +133,7 @@ class Pacing:
             ticket.started = now
             chat.busy = True
             self._travelling += 1
-            self._next_start = now + self.interval
+            self._next_start = _spaced(self._next_start, now, self.interval)
             granted.append(ticket)
         return granted, self._wake(None)
 
@@ -216,3 +217,10 @@ class Pacing:
         later = self._later[0][0] if self._later else None
         moments = [t for t in (overall, later) if t is not None]
         return min(moments) if moments else None
+
+
+def _spaced(due: float, now: float, interval: float) -> float:
+    """The next start after one made `now` that was due at `due`: spaced from when it was due
+    if it is only a moment late (a timer firing late), so lateness does not add up send after
+    send; from now if the budget was idle."""
+    return (due if now - due <= interval / 2 else now) + interval

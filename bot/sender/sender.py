@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
 )
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
@@ -29,9 +31,10 @@ from bot.sender.merge import Piece, Rendered, combine
 from bot.sender.pacing import Priority
 from bot.sender.renderers import RENDERERS, Context, Outgoing, cards_for
 from bot.settings import Settings, working_hours_of
-from services import log_context, outbox, unreachable
+from services import log_context, outbox, outbox_claims, unreachable
 from services.access import locale_of
 from services.clock import Clock
+from services.coalesce import Coalescer
 from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import NotFound
@@ -48,7 +51,14 @@ RENDERING = 4
 # A claim holds this much sending at the budget's pace, so workers share a backlog; rows
 # claimed at once at most, whatever the budget (one without Telegram's limits has none).
 CLAIM_AHEAD = timedelta(seconds=10)
+# A chat's rows claimed at once at most: this much sending at the chat's own rate. Less than a
+# claim's whole, so that where a few chats have many rows each, all of them are claimed and send
+# side by side, not some first and the rest after them at one a second each.
+CHAT_AHEAD = timedelta(seconds=5)
 MAX_CLAIM = 1000
+# Chats held at least, as a multiple of those that keep the budget busy at each chat's own
+# rate (30 a second overall at 1 a second each: 30): chats with many rows each send slowly.
+CHATS_AHEAD = 1.5
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
 
 
@@ -57,6 +67,8 @@ class Delivered:
     chat_id: int
     message_id: int
     piece: Piece
+    # The chat's last piece of its claim: the claim is let go with its record.
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,21 +101,26 @@ class OutboxSender:
         # Sends keep the budget through the bot's request middleware; the sender only waits
         # for a chat's turn before it takes a slot among those in flight.
         self.budget = budget
-        ahead = CLAIM_AHEAD.total_seconds()
+        ahead, rate = CLAIM_AHEAD.total_seconds(), settings.send_rate_global
+        chat_ahead = CHAT_AHEAD.total_seconds()
         self.claims = ChatClaims(
             sessions,
             clock,
             worker,
             settings.outbox_lease,
-            rows=min(MAX_CLAIM, max(1, int(settings.send_rate_global * ahead))),
-            per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * ahead))),
+            rows=min(MAX_CLAIM, max(1, int(rate * ahead))),
+            per_chat=min(MAX_CLAIM, max(1, int(settings.send_rate_per_chat * chat_ahead))),
             metrics=metrics,
+            chats=min(MAX_CLAIM, math.ceil(CHATS_AHEAD * rate / settings.send_rate_per_chat)),
         )
         self._wakeup = asyncio.Event()
         # Set where several processes share the outbox (`bot/wake.py`).
         self.announce: Callable[[], None] | None = None
         self._stopping = False
         self._rendering = asyncio.Semaphore(RENDERING)
+        self._preparing: Coalescer[tuple[int, list[Outbox]], list[Piece]] = Coalescer(
+            self._prepare
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
@@ -186,15 +203,22 @@ class OutboxSender:
         return sum(len(rows) for rows in by_chat.values())
 
     async def _deliver_chat(self, chat_id: int, rows: list[Outbox]) -> None:
+        # Each message's turn is when it would go if the chat sent at its own rate from now:
+        # a chat's next message, after waiting out its second, goes before the messages due
+        # later (chats claimed since, or many messages into another chat), not behind every
+        # one claimed.
+        claimed_at = asyncio.get_running_loop().time()
+        spacing = self.budget.pacing.chat_interval
         try:
             # A few chats are rendered at a time, so a large claim does not hold the event
-            # loop while sends are due.
+            # loop while sends are due; those rendered at once share one transaction.
             async with self._rendering:
-                pieces = await self._prepare(chat_id, rows)
+                pieces = await self._preparing((chat_id, rows))
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
-                stop = await self._send(chat_id, piece)
+                due = claimed_at + index * spacing
+                stop = await self._send(chat_id, piece, due, index == len(pieces) - 1)
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)
@@ -202,28 +226,35 @@ class OutboxSender:
         finally:
             await self.claims.done(chat_id)
 
-    async def _prepare(self, chat_id: int, rows: list[Outbox]) -> list[Piece]:
-        """Render every row in the recipient's language; a row with nothing left to say
-        (its deal gone) is dropped. No database connection is held while sending."""
-        rendered: list[Rendered] = []
+    async def _prepare(self, chats: Sequence[tuple[int, list[Outbox]]]) -> list[list[Piece]]:
+        """Render every row of these chats in each recipient's language, in one transaction;
+        a row with nothing left to say (its deal gone) is dropped. No database connection is
+        held while sending."""
         async with self.sessions() as session:
-            user = await user_by_tg(session, chat_id)
-            default = self.settings.default_locale
-            locale = locale_of(user, default) if user else self.i18n.default_locale
-            cards = await cards_for(session, rows)
-            # One language for the whole chat, set once rather than for every row.
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                for row in rows:
-                    try:
-                        outgoing = await self._render(session, row, user, locale, cards)
-                    except NotFound:
-                        outgoing = []
-                    if outgoing:
-                        rendered.append((row.id, row.kind, Priority(row.priority), outgoing))
-                    else:
-                        now = self.clock.now()
-                        await outbox.give_up(session, row.id, now, "nothing to send")
+            prepared = [await self._prepare_chat(session, c, rows) for c, rows in chats]
             await session.commit()
+        return prepared
+
+    async def _prepare_chat(
+        self, session: AsyncSession, chat_id: int, rows: list[Outbox]
+    ) -> list[Piece]:
+        rendered: list[Rendered] = []
+        user = await user_by_tg(session, chat_id)
+        default = self.settings.default_locale
+        locale = locale_of(user, default) if user else self.i18n.default_locale
+        cards = await cards_for(session, rows)
+        # One language for the whole chat, set once rather than for every row.
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            for row in rows:
+                try:
+                    outgoing = await self._render(session, row, user, locale, cards)
+                except NotFound:
+                    outgoing = []
+                if outgoing:
+                    rendered.append((row.id, row.kind, Priority(row.priority), outgoing))
+                else:
+                    now = self.clock.now()
+                    await outbox.give_up(session, row.id, now, "nothing to send")
         return combine(rendered)
 
     async def _render(
@@ -241,18 +272,18 @@ class OutboxSender:
         )
         return await RENDERERS[row.kind](context)
 
-    async def _send(self, chat_id: int, piece: Piece) -> Stop | None:
+    async def _send(self, chat_id: int, piece: Piece, due: float, last: bool) -> Stop | None:
         log_context.about_deal(piece.deal_id)
         # A chat waiting out its own second holds no place among those in flight.
         await self.budget.chat_ready(chat_id)
-        await self._ledger.take()
+        await self._ledger.take((piece.priority, due))
         try:
             outcome = await self._send_now(chat_id, piece)
         except BaseException:
             self._ledger.release()
             raise
         if isinstance(outcome, int):
-            await self._ledger.answered(Delivered(chat_id, outcome, piece))
+            await self._ledger.answered(Delivered(chat_id, outcome, piece, last))
             return None
         self._ledger.release()
         return outcome
@@ -287,8 +318,13 @@ class OutboxSender:
             if d.piece.deal_id is not None
         ]
         done = [row_id for d in delivered for row_id in d.piece.done]
+        # A chat whose last message this is is let go in the same commit, not one of its own.
+        finished = [d.chat_id for d in delivered if d.last]
         async with self.engine.connect() as connection:
-            await connection.run_sync(outbox.record_sent, remembered, done, self.clock.now())
+            await connection.run_sync(
+                _record_sent, self.claims.worker, finished, remembered, done, self.clock.now()
+            )
+        self.claims.let_go_with_record(finished)
 
     async def _backoff(self, piece: Piece, error: Exception) -> Stop:
         """Server and network errors: retried later with growing pauses, then given up."""
@@ -306,3 +342,15 @@ class OutboxSender:
             else:
                 await outbox.retry_at(session, row_ids, stop.retry, stop.error)
             await session.commit()
+
+
+def _record_sent(
+    connection: Connection,
+    worker: str,
+    finished: Sequence[int],
+    rows: Sequence[outbox.ChatMessageRow],
+    row_ids: Sequence[int],
+    now: datetime,
+) -> None:
+    outbox_claims.let_go(connection, worker, finished)
+    outbox.record_sent(connection, rows, row_ids, now)

@@ -39,8 +39,10 @@ local function num(x) return string.format('%.6f', x) end
 """
 
 # KEYS: places, state, chat. ARGV: now, token, interval, places, hold, priority, keep, busy poll,
-# window.
-# Returns {"go"} when granted, else what it waits for ("chat" or "all") and for how long.
+# window, reserve.
+# Returns {"go"} when granted, {"go", seconds} when granted to start that much later (the next
+# start is no further than `reserve` away and a place is free: taken now rather than asked for
+# again), else what it waits for ("chat" or "all") and for how long.
 _TAKE = (
     _NOW
     + """
@@ -55,7 +57,7 @@ if busy > now + EPS and c[2] ~= token then
   return {'chat', num(math.min(busy - now, tonumber(ARGV[8])))}
 end
 if free_at > now + EPS then return {'chat', num(free_at - now)} end
-local at = next_start
+local at, full = next_start, false
 if places > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now + EPS)
   if redis.call('ZCARD', KEYS[1]) >= places then
@@ -64,20 +66,30 @@ if places > 0 then
     -- Held by a send still on its way (an ended one frees its place within the window):
     -- it may end any moment, so ask again soon rather than at its hold's end.
     if free > now + tonumber(ARGV[9]) then free = math.min(free, now + tonumber(ARGV[8])) end
-    at = math.max(at, free)
+    at, full = math.max(at, free), true
   end
 end
+local start = now
 if at > now + EPS then
-  if priority == 0 then
-    redis.call('HSET', KEYS[2], 'answers_until', num(math.max(answers, at + interval)))
+  if full or at - now > tonumber(ARGV[10]) + EPS or (priority > 0 and answers > now + EPS) then
+    if priority == 0 then
+      redis.call('HSET', KEYS[2], 'answers_until', num(math.max(answers, at + interval)))
+    end
+    return {'all', num(at - now)}
   end
-  return {'all', num(at - now)}
+  start = at
+elseif priority > 0 and answers > now + EPS then
+  return {'all', num(answers - now)}
 end
-if priority > 0 and answers > now + EPS then return {'all', num(answers - now)} end
-if places > 0 then redis.call('ZADD', KEYS[1], now + hold, token) end
-redis.call('HSET', KEYS[2], 'next_start', num(now + interval))
-redis.call('HSET', KEYS[3], 'busy_until', num(now + hold), 'holder', token)
-redis.call('PEXPIRE', KEYS[3], math.ceil((hold + tonumber(ARGV[7])) * 1000))
+if places > 0 then redis.call('ZADD', KEYS[1], start + hold, token) end
+-- Spaced from when this start was due if it is only a moment late, so lateness does not add
+-- up send after send.
+local due = next_start
+if start - due > interval / 2 then due = start end
+redis.call('HSET', KEYS[2], 'next_start', num(due + interval))
+redis.call('HSET', KEYS[3], 'busy_until', num(start + hold), 'holder', token)
+redis.call('PEXPIRE', KEYS[3], math.ceil((start - now + hold + tonumber(ARGV[7])) * 1000))
+if start > now then return {'go', num(start - now)} end
 return {'go'}
 """
 )
@@ -135,10 +147,12 @@ return num(math.max(0, free_at - now, paused - now))
 
 @dataclass(frozen=True)
 class Wait:
-    """A send not granted yet: for its chat's own time (`chat`) or for the overall budget."""
+    """A send not granted yet: for its chat's own time (`chat`) or for the overall budget; or,
+    when `granted`, a send granted to start `seconds` from now."""
 
     chat: bool
     seconds: float
+    granted: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,9 +179,16 @@ class SharedBudget:
         self._chat_wait = redis.register_script(_CHAT_WAIT)
 
     async def take(
-        self, chat_id: int, priority: int, token: str, now: float | None = None
+        self,
+        chat_id: int,
+        priority: int,
+        token: str,
+        now: float | None = None,
+        reserve: float = 0.0,
     ) -> Wait | None:
-        """None when the send may start now, else what it waits for."""
+        """None when the send may start now, else what it waits for; with `reserve`, a start
+        due no further away than that (the spacing of starts, with a place free) is granted
+        at once for then, so the send waits it out without asking again."""
         rates = self.rates
         answer = await self._take(
             keys=[self._places, self._state, self._chat + str(chat_id)],
@@ -181,12 +202,13 @@ class SharedBudget:
                 KEEP,
                 BUSY_POLL,
                 WINDOW,
+                reserve,
             ],
         )
         if len(answer) == 1:
             return None
-        what, seconds = answer
-        return Wait(chat=_text(what) == "chat", seconds=float(seconds))
+        what, seconds = _text(answer[0]), float(answer[1])
+        return Wait(chat=what == "chat", seconds=seconds, granted=what == "go")
 
     async def ended(self, chat_id: int, token: str, ago: float, now: float | None = None) -> None:
         """The send arrived at the latest `ago` seconds before now."""

@@ -105,3 +105,18 @@ async def test_workers_claiming_at_once_share_the_chats_without_overlap(
     assert all(len(rows) == 2 for by_chat in claimed for rows in by_chat.values())
     async with sessions() as session:
         assert len(list(await session.scalars(select(Outbox)))) == 40
+
+
+async def test_chats_are_claimed_whole_as_far_as_the_claim_goes(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    # Rows for two chats queued turn about, as notifications usually are.
+    for n in range(3):
+        await queue(session, clock, 5, f"a{n}")
+        await queue(session, clock, 6, f"b{n}")
+    # Room for four rows: the first chat's three, not a row or two of each.
+    first = await outbox_claims.claim(session, "one", clock.now(), LEASE, 4, 10)
+    assert keys(first) == {5: ["a0", "a1", "a2"]}
+    # The chat that did not fit is free for the next claim, whole.
+    second = await outbox_claims.claim(session, "two", clock.now(), LEASE, 4, 10)
+    assert keys(second) == {6: ["b0", "b1", "b2"]}

@@ -116,3 +116,27 @@ async def test_one_bad_record_leaves_only_itself_unrecorded(
     assert "3 sent messages could not be recorded together" in caplog.text
     assert "a sent message could not be recorded" in caplog.text
     assert ledger.unrecorded == 0
+
+
+async def test_a_freed_slot_goes_to_the_lowest_order_waiting_then_the_first_come() -> None:
+    _, ledger = opened(slots=1)
+    await ledger.take()
+    got: list[str] = []
+
+    async def wait(name: str, order: tuple[int, ...]) -> None:
+        await ledger.take(order)
+        got.append(name)
+
+    waiting = [
+        asyncio.create_task(wait(name, order))
+        for name, order in (("notice late", (1, 9)), ("notice early", (1, 2)), ("answer", (0, 5)))
+    ]
+    given_up = asyncio.create_task(wait("given up", (0, 0)))
+    await turns()
+    given_up.cancel()
+    for _ in waiting:
+        ledger.release()
+        await turns()
+    assert got == ["answer", "notice early", "notice late"]
+    await asyncio.gather(*waiting)
+    assert ledger.unrecorded == 1

@@ -187,3 +187,17 @@ def test_a_send_asking_again_keeps_its_turn() -> None:
     assert pacing.grant(2.0)[0] == [again]
     pacing.ended(again, 2.1)
     assert pacing.grant(4.0)[0] == [later]
+
+
+def test_a_start_a_moment_late_does_not_push_the_ones_after_it() -> None:
+    pacing = Pacing(10, 1, margin=1.0)
+    tickets = [pacing.want(chat, Priority.NOTICE) for chat in (1, 2, 3)]
+    assert pacing.grant(0.0)[0] == [tickets[0]]
+    # A timer lets the second go a little after it was due: the third is still due at 0.2.
+    granted, wake = pacing.grant(0.13)
+    assert granted == [tickets[1]]
+    assert wake is not None and round(wake, 4) == 0.2
+    # After the budget sat idle, starts count from the one made then.
+    pacing.want(4, Priority.NOTICE)
+    assert pacing.grant(5.0)[0] == [tickets[2]]
+    assert round(pacing.grant(5.0)[1] or 0.0, 4) == 5.1

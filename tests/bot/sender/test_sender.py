@@ -23,7 +23,7 @@ from bot.sender.renderers import Outgoing
 from services import outbox, outbox_claims
 from services.clock import ManualClock
 from services.db.deals import Deal
-from services.db.outbox import Outbox
+from services.db.outbox import Outbox, OutboxChat
 from services.db.users import User
 from services.users import ensure_owners
 from tests.support.fakes import FlakySession, GrantingBudget
@@ -243,3 +243,20 @@ async def test_a_chat_taken_over_by_another_worker_gets_no_further_send_from_thi
     # "a" was on its way as the chat changed hands: the one repeat a stall can cause. "b"
     # was never sent here: it is the other worker's now.
     assert [row.dedupe_key for row in taken[ANNA]] == ["a", "b"]
+
+
+async def test_a_delivered_chat_is_let_go_with_the_record_of_its_last_message(
+    tgf: Harness,
+) -> None:
+    await queue(tgf, LEYLA, "access_revoked", {}, "a")
+    await queue(tgf, OWNER_ID, "access_revoked", {}, "b")
+    assert len(await tgf.deliver()) == 2
+    async with tgf.app.sessions() as session:
+        assert list(await session.scalars(select(OutboxChat))) == []
+    # Free for any worker at once: a row queued now is claimed by another.
+    await queue(tgf, LEYLA, "access_revoked", {}, "c")
+    async with tgf.app.sessions() as session:
+        clock, lease = manual(tgf), tgf.app.settings.outbox_lease
+        other = await outbox_claims.claim(session, "other", clock.now(), lease, 9, 9)
+    assert list(other.rows) == [LEYLA]
+    assert tgf.app.sender.claims.busy == {}

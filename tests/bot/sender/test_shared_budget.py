@@ -124,3 +124,25 @@ async def test_a_worker_that_died_holding_a_chat_holds_it_no_longer_than_the_hol
     assert await a.take(7, Priority.NOTICE, "dies", now=T) is None
     assert (await b.take(7, Priority.NOTICE, "b1", now=T + HOLD - 0.01)) is not None
     assert await b.take(7, Priority.NOTICE, "b1", now=T + HOLD) is None
+
+
+async def test_a_start_a_moment_away_is_granted_for_then_and_the_spacing_holds(
+    workers: tuple[SharedBudget, SharedBudget],
+) -> None:
+    a, b = workers
+    interval = a.rates.interval
+    assert await a.take(1, Priority.NOTICE, "a1", now=T) is None
+    # The next start is a moment away: granted for then, not to be asked for again.
+    reserved = await b.take(2, Priority.NOTICE, "b1", now=T + 0.01, reserve=interval)
+    assert reserved is not None and reserved.granted and not reserved.chat
+    assert reserved.seconds == pytest.approx(interval - 0.01, abs=1e-6)
+    # The one after it is spaced from that start, and further away than one start is asked
+    # for again, as without `reserve`.
+    later = await a.take(3, Priority.NOTICE, "a3", now=T + 0.01, reserve=interval)
+    assert later is not None and not later.granted
+    assert later.seconds == pytest.approx(2 * interval - 0.01, abs=1e-6)
+    # A notice is not granted ahead of an answer waiting for the budget.
+    answer = await b.take(4, Priority.ANSWER, "answer", now=T + 0.01)
+    assert answer is not None and not answer.granted
+    notice = await a.take(5, Priority.NOTICE, "a5", now=T + 2 * interval, reserve=interval)
+    assert notice is not None and not notice.granted
