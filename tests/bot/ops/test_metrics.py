@@ -34,9 +34,8 @@ async def test_updates_handled_their_time_and_the_outbox_they_leave(ops: Ops) ->
     after = await ops.metrics()
     assert after[HANDLED] == 1
     assert after["axin_update_handling_seconds_count"] == 1
-    # The customer's confirmation, the owner's card and the owner's notice that no manager
-    # is on duty, queued with the request.
-    assert (after[BACKLOG], after[OLDEST]) == (3, 0)
+    # The customer's confirmation and the owner's card, queued with the request.
+    assert (after[BACKLOG], after[OLDEST]) == (2, 0)
     ops.tg.clock.advance(timedelta(seconds=90))
     assert (await ops.metrics())[OLDEST] == 90
 
@@ -44,7 +43,7 @@ async def test_updates_handled_their_time_and_the_outbox_they_leave(ops: Ops) ->
     delivered = await ops.metrics()
     assert (delivered[BACKLOG], delivered[OLDEST]) == (0, 0)
     assert delivered['axin_sends_total{kind="answer"}'] == 1  # the confirmation
-    assert delivered['axin_sends_total{kind="notice"}'] == 2  # the owner's card and notice
+    assert delivered['axin_sends_total{kind="notice"}'] == 1  # the owner's card
 
     await ops.take(ops.tg.message(LEYLA, "In grey, please"))
     again = await ops.metrics()
