@@ -43,6 +43,7 @@ from presentation import commands
 from services import users
 from services.access import locale_of
 from services.clock import Clock, SystemClock
+from services.company import session_info
 from services.customer_writes import customer_writes
 from services.db.engine import create_engine, session_factory
 from services.db.users import User
@@ -138,7 +139,7 @@ def build_app(
 ) -> App:
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, session_info(working_hours_of(settings)))
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
     metrics = Metrics()

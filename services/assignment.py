@@ -150,8 +150,9 @@ async def pick_assignee(
     exclude: int | None = None,
     wanted: Wanted | None = None,
     hours: WorkingHours | None = None,
+    strategy: str | None = None,
 ) -> Pick:
-    [pick] = await pick_assignees(session, [wanted or Wanted()], now, exclude, hours)
+    [pick] = await pick_assignees(session, [wanted or Wanted()], now, exclude, hours, strategy)
     return pick
 
 
@@ -161,15 +162,16 @@ async def pick_assignees(
     now: datetime,
     exclude: int | None = None,
     hours: WorkingHours | None = None,
+    strategy: str | None = None,
 ) -> list[Pick]:
-    """Who gets each of the requests received together. With no working hours given, any
-    time is working time."""
+    """Who gets each of the requests received together, by the business's strategy unless
+    another is given (a rule's). With no working hours given, any time is working time."""
     setup = (await session.execute(_SETUP)).one()
-    rule = Rule(setup[0] or ROUND_ROBIN, setup[1], setup[2])
+    rule = Rule(strategy or setup[0] or ROUND_ROBIN, setup[1], setup[2])
     if hours is not None:
         chosen = None if setup[3] is None else Schedule.from_mask(*setup[3:6])
         if not hours.open_at(now, chosen):
-            return await _to_owners(session, len(wanted), CLOSED, now)
+            return await to_owners(session, len(wanted), CLOSED, now)
     params = {"exclude": exclude or 0, "count": len(wanted)}
     query = _NEXT_MANAGERS if rule.strategy == ROUND_ROBIN else _ALL_MANAGERS
     rows: Sequence[tuple[User, int]] = []
@@ -182,7 +184,7 @@ async def pick_assignees(
         rows = list((await session.execute(query, params)).all())
     if not rows:
         reason = AT_CAPACITY if await session.scalar(_ON_DUTY, params) else NOBODY_ON_DUTY
-        return await _to_owners(session, len(wanted), reason, now)
+        return await to_owners(session, len(wanted), reason, now)
     if rule.strategy == BY_LANGUAGE:
         wanted = await _with_languages(session, wanted)
     turn = [_Candidate(user, int(open_deals)) for user, open_deals in rows]
@@ -190,7 +192,7 @@ async def pick_assignees(
     for index, request in enumerate(wanted):
         candidate = _choose(turn, rule, request)
         if candidate is None:
-            [pick] = await _to_owners(session, 1, AT_CAPACITY, now)
+            [pick] = await to_owners(session, 1, AT_CAPACITY, now)
             picks.append(pick)
             continue
         candidate.given += 1
@@ -249,7 +251,7 @@ def language_of(user: User) -> str | None:
     return code if code in SUPPORTED_LOCALES else None
 
 
-async def _to_owners(session: AsyncSession, count: int, reason: str, now: datetime) -> list[Pick]:
+async def to_owners(session: AsyncSession, count: int, reason: str, now: datetime) -> list[Pick]:
     owners = list(await session.scalars(_OWNERS))
     if not owners:
         return [Pick(None) for _ in range(count)]

@@ -19,6 +19,9 @@ from services.db.deals import Deal
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.intake import open_deal
+from services.rules.engine import fire
+from services.rules.happened import Happened
+from services.rules.timers import CONTRACT
 from services.users import full_name
 
 ACTIVE, RENEWED, NOT_RENEWING = "active", "renewed", "not_renewing"
@@ -123,6 +126,8 @@ async def set_contract(
     await session.flush()
     by = actor.user_id if actor else None
     events.record(session, None, by, "contract", now, deal_id, f"{number} {starts_on}–{ends_on}")
+    ended = {"ends_on": ends_on.isoformat()}
+    await fire(session, [Happened(CONTRACT, deal_id, f"contract:{ends_on}", ended)], now)
     await session.commit()
     return await view(session, contract.id)
 

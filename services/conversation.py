@@ -19,6 +19,9 @@ from services.db.deals import Deal, Message
 from services.db.users import User
 from services.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from services.intake import Request, announcement, confirmation, open_requests
+from services.rules.engine import fire
+from services.rules.happened import Happened
+from services.rules.model import CUSTOMER_WROTE
 from services.users import by_ids
 
 # Each customer's open deal, the latest first: the first row per customer is theirs.
@@ -71,6 +74,12 @@ async def customers_write(
         if index not in outcomes and write.actor.user_id in deals
     }
     relayed = await _store(session, relays, now)
+    wrote = [
+        Happened(CUSTOMER_WROTE, relays[index][1].id, f"wrote:{messages[0].id}")
+        for index, (_, messages) in relayed.items()
+        if messages
+    ]
+    await fire(session, wrote, now)
     # Queued in the order they were written: each manager reads them as they came.
     queued = []
     for index in sorted(news.keys() | relayed.keys()):

@@ -67,6 +67,9 @@ class ErrorCode(StrEnum):
     LEVEL = "level"
     CAPACITY = "capacity"
     TAG = "tag"
+    # The owner's rules.
+    RULE_INVALID = "rule_invalid"
+    RULE_NAME = "rule_name"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

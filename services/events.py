@@ -20,8 +20,9 @@ def noted(
     now: datetime,
     from_value: object = None,
     to_value: object = None,
+    rule_id: int | None = None,
 ) -> EventRow:
-    """An event, for `record_all` to write with others."""
+    """An event, for `record_all` to write with others; `rule_id` when a rule did it."""
     return {
         "deal_id": deal_id,
         "actor_id": actor_id,
@@ -29,6 +30,7 @@ def noted(
         "from_value": None if from_value is None else str(from_value),
         "to_value": None if to_value is None else str(to_value),
         "created_at": now,
+        "rule_id": rule_id,
     }
 
 
@@ -40,8 +42,9 @@ def record(
     now: datetime,
     from_value: object = None,
     to_value: object = None,
+    rule_id: int | None = None,
 ) -> None:
-    session.add(Event(**noted(deal_id, actor_id, kind, now, from_value, to_value)))
+    session.add(Event(**noted(deal_id, actor_id, kind, now, from_value, to_value, rule_id)))
 
 
 async def record_all(session: AsyncSession, rows: Sequence[EventRow]) -> None:

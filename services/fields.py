@@ -8,20 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, log_context
+from services import log_context
 from services.access import SUPPORTED_LOCALES, Actor, require_deal, require_owner
 from services.conversation import get_deal
 from services.db.deals import Deal
-from services.db.fields import FieldDef, FieldValue
+from services.db.fields import FieldDef
 from services.errors import ErrorCode, FieldRejected, InvalidInput, NotFound
 from services.field_kinds import (
     CHOICE,
-    DEAL,
     ENTITIES,
-    FIELD_EVENT,
     KINDS,
     FieldView,
     Typed,
@@ -33,6 +31,8 @@ from services.field_kinds import (
     typed,
 )
 from services.field_views import definitions, view
+from services.field_writes import Prepared, stored_values, write
+from services.rules.engine import fire
 
 NAME_LENGTH = 64
 MAX_CHOICES = 20
@@ -172,7 +172,7 @@ class DealFields:
 async def of_deal(session: AsyncSession, actor: Actor, deal_id: int) -> DealFields:
     deal = await _deal(session, actor, deal_id)
     fields = await definitions(session)
-    stored = await _stored(session, deal, fields)
+    stored = await stored_values(session, deal, fields)
     values = {f.field_id: typed(f, stored[f.field_id]) for f in fields if f.field_id in stored}
     return DealFields(deal_id, fields, values)
 
@@ -183,7 +183,7 @@ async def one_of_deal(
     """A field to fill on this deal (an active one), and its value."""
     deal = await _deal(session, actor, deal_id)
     field = await _active(session, field_id)
-    stored = (await _stored(session, deal, [field])).get(field.field_id)
+    stored = (await stored_values(session, deal, [field])).get(field.field_id)
     return field, None if stored is None else typed(field, stored)
 
 
@@ -219,9 +219,6 @@ async def clear(
     await _write(session, actor.user_id, deal, [(field, None)], now)
     await session.commit()
     return field
-
-
-Prepared = list[tuple[FieldView, str | None]]
 
 
 async def prepare_json(
@@ -260,7 +257,7 @@ async def put_from_api(
     await _write(session, None, deal, prepared, now)
     await session.commit()
     fields = await definitions(session)
-    stored = await _stored(session, deal, fields)
+    stored = await stored_values(session, deal, fields)
     return {f.key: to_json(f, stored[f.field_id]) for f in fields if f.field_id in stored}
 
 
@@ -278,57 +275,8 @@ async def _active(session: AsyncSession, field_id: int) -> FieldView:
     return view(row)
 
 
-def _object_id(field: FieldView, deal: Deal) -> int:
-    return deal.id if field.entity == DEAL else deal.customer_id
-
-
-async def _stored(session: AsyncSession, deal: Deal, fields: list[FieldView]) -> dict[int, str]:
-    if not fields:
-        return {}
-    rows = await session.execute(
-        select(FieldValue.field_id, FieldValue.object_id, FieldValue.value).where(
-            FieldValue.field_id.in_([f.field_id for f in fields])
-        )
-    )
-    wanted = {f.field_id: _object_id(f, deal) for f in fields}
-    return {fid: value for fid, oid, value in rows if wanted[fid] == oid}
-
-
 async def _write(
     session: AsyncSession, actor_id: int | None, deal: Deal, prepared: Prepared, now: datetime
 ) -> None:
-    """Each value that differs from the stored one is written, with an event in the deal's
-    history (from → to)."""
-    current = await _stored(session, deal, [field for field, _ in prepared])
-    for field, stored in prepared:
-        old = current.get(field.field_id)
-        if old == stored:
-            continue
-        object_id = _object_id(field, deal)
-        if stored is None:
-            await session.execute(
-                delete(FieldValue).where(
-                    FieldValue.field_id == field.field_id, FieldValue.object_id == object_id
-                )
-            )
-        elif old is None:
-            session.add(
-                FieldValue(
-                    entity=field.entity,
-                    object_id=object_id,
-                    field_id=field.field_id,
-                    value=stored,
-                    updated_at=now,
-                )
-            )
-        else:
-            row = await session.scalar(
-                select(FieldValue).where(
-                    FieldValue.field_id == field.field_id, FieldValue.object_id == object_id
-                )
-            )
-            if row is not None:
-                row.value, row.updated_at = stored, now
-        events.record(
-            session, deal.id, actor_id, f"{FIELD_EVENT}{field.field_id}", now, old, stored
-        )
+    """Write the values, and run the rules their changes trigger, in the same transaction."""
+    await fire(session, await write(session, actor_id, deal, prepared, now), now)

@@ -29,6 +29,9 @@ from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput
 from services.inbox import Handling
+from services.rules.engine import fire
+from services.rules.happened import Happened
+from services.rules.model import CREATED
 from services.users import by_ids
 
 TITLE_LENGTH = 200
@@ -105,7 +108,19 @@ async def open_requests(
         ],
     )
     await outbox.enqueue_all(session, _notices(deals, picks, now))
+    # Not announced yet: a rule that gives a request to someone else leaves the announcing
+    # (to whoever has it then) to the caller.
+    if await fire(session, created(deals, "telegram", now, announced=False), now):
+        current = await by_ids(session, {deal.manager_id for deal in deals if deal.manager_id})
+        managers = [current.get(deal.manager_id) if deal.manager_id else None for deal in deals]
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
+
+
+def created(
+    deals: Sequence[Deal], source: str, now: datetime, announced: bool = True
+) -> list[Happened]:
+    detail = {"source": source, "announced": announced}
+    return [Happened(CREATED, deal.id, CREATED, detail) for deal in deals]
 
 
 def _notices(
@@ -192,6 +207,8 @@ async def open_deals(
                 cards.append(_card(deal, manager, now))
     await events.record_all(session, noted)
     await outbox.enqueue_all(session, cards)
+    if announce:
+        await fire(session, created(deals, source, now), now)
     return deals
 
 

@@ -19,6 +19,9 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Event, Stage
 from services.db.users import User
 from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from services.rules.engine import fire
+from services.rules.happened import Happened
+from services.rules.model import AMOUNT, FIELD_CHANGED, STAGE_ENTERED, STAGE_LEFT
 from services.users import full_name
 from services.views import DealCard, deal_card
 
@@ -118,6 +121,15 @@ async def _move_to(
     left = deal.stage_id
     await _write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
+    await fire(session, moved(deal.id, left, stage, now), now)
+
+
+def moved(deal_id: int, left: int, stage: Stage, now: datetime) -> list[Happened]:
+    key = f"stage:{now.isoformat()}"
+    return [
+        Happened(STAGE_LEFT, deal_id, key, {"stage": left}),
+        Happened(STAGE_ENTERED, deal_id, key, {"stage": stage.id, "kind": stage.kind}),
+    ]
 
 
 async def _finish_move(
@@ -217,6 +229,10 @@ async def set_amount(
     old = deal.amount
     await _write(session, deal, seen, amount=amount, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "amount", now, old, amount)
+    detail = {"field": AMOUNT, "old": old, "new": amount}
+    await fire(
+        session, [Happened(FIELD_CHANGED, deal.id, f"amount:{now.isoformat()}", detail)], now
+    )
     return await _done(session, deal.id)
 
 

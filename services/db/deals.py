@@ -99,3 +99,5 @@ class Event(Base):
     from_value: Mapped[str | None] = mapped_column(Text)
     to_value: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # Set when a rule did it: the history says "by rule «…»".
+    rule_id: Mapped[int | None] = mapped_column(Integer)

@@ -78,8 +78,14 @@ class UnitOfWork(Session):
     """The session services work in; `services.inbox` marks updates handled with its commits."""
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=UnitOfWork)
+def session_factory(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """`info` is handed to every session: what the company set in its environment that
+    services need wherever they are called from (`services.company`)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=UnitOfWork, info=info or {}
+    )
 
 
 def is_postgres(session: AsyncSession) -> bool:

@@ -14,6 +14,7 @@ from services.db import (
     leases,
     outbox,
     reports,
+    rules,
     tasks,
     users,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "metadata",
     "outbox",
     "reports",
+    "rules",
     "tasks",
     "users",
 ]

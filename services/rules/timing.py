@@ -1,0 +1,46 @@
+"""Moments time rules wait for: after working minutes, N days/hours from a date, repeats."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, time, timedelta
+
+from services.assignment import WorkingHours
+from services.moments import local_moment
+
+_WINDOW = timedelta(days=14)
+
+
+def after_working(since: datetime, minutes: int, hours: WorkingHours) -> datetime:
+    """The moment `minutes` of working time have passed since `since` (opening time counts)."""
+    left = timedelta(minutes=minutes)
+    if not hours.schedule.days or left <= timedelta(0):
+        return since + left
+    cursor = since
+    while True:
+        for opens, closes in hours.schedule.intervals(cursor, cursor + _WINDOW, hours.zone):
+            start = max(opens, cursor)
+            if closes <= start:
+                continue
+            if closes - start >= left:
+                return start + left
+            left -= closes - start
+        cursor += _WINDOW
+
+
+def from_day(day: date, days: int, hours_after: int, hours: WorkingHours) -> datetime:
+    """`days` after (before, when negative) a date, at the opening of the working day, moved
+    by `hours_after` hours: a date has no time of its own."""
+    opening = time(hours.schedule.start // 60, hours.schedule.start % 60)
+    return local_moment(day + timedelta(days=days), opening, hours.zone) + timedelta(
+        hours=hours_after
+    )
+
+
+def add_months(moment: datetime, months: int, hours: WorkingHours) -> datetime:
+    """The same local time `months` later, on the month's last day when it is shorter."""
+    local = moment.astimezone(hours.zone)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local_moment(date(year, month, day), local.timetz().replace(tzinfo=None), hours.zone)
