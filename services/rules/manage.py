@@ -19,6 +19,7 @@ from services.db.deals import Stage
 from services.db.rules import Rule, RuleTimer
 from services.db.users import User
 from services.errors import Conflict, NotFound
+from services.field_kinds import FieldView
 from services.field_views import definitions
 from services.rules import placeholders, timers
 from services.rules.loaded import Loaded
@@ -39,6 +40,7 @@ from services.rules.model import (
     RuleSpec,
     parse_rule,
 )
+from services.users import full_name
 
 MAX_RULES = 200
 
@@ -264,3 +266,22 @@ async def names(session: AsyncSession, rule_ids: set[int]) -> dict[int, str]:
         return {}
     rows = await session.execute(select(Rule.id, Rule.name).where(Rule.id.in_(rule_ids)))
     return {rule_id: name for rule_id, name in rows.all()}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a rule names by id or key, to say it in words."""
+
+    stages: dict[int, dict[str, str]]
+    people: dict[int, str]
+    fields: dict[str, FieldView]
+
+
+async def lookup(session: AsyncSession) -> Lookup:
+    stages = await session.scalars(select(Stage))
+    people = await session.scalars(select(User).where(User.role.in_(("owner", "manager"))))
+    return Lookup(
+        {stage.id: stage.names for stage in stages},
+        {person.id: full_name(person) for person in people},
+        {field.key: field for field in await definitions(session)},
+    )
