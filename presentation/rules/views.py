@@ -62,8 +62,9 @@ def list_text(rules: list[RuleView], page: int, reader: Reader) -> str:
         stopped = _stopped(rule)
         if stopped:
             lines.append(f"    ⚠️ {stopped}")
-    lines.append("")
-    lines.append(_("✅ on · ⏸ off. Tap a rule to see it, switch it or try it on the past."))
+    if rules:
+        lines.append("")
+        lines.append(_("✅ on · ⏸ off. Tap a rule to see it, switch it or try it on the past."))
     return "\n".join(lines)
 
 
