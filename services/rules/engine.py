@@ -4,6 +4,7 @@ transaction as the change. What an action changes can trigger other rules, `MAX_
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -58,7 +59,8 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
         by_kind.setdefault(kind, []).append(rule)
     timed = [r for r in rules if r.spec.trigger.kind in TIMED]
     await timers.schedule(session, timed, happened, now, hours)
-    acted = False
+    # How many times each rule acted, counted on its row once at the end.
+    runs: Counter[int] = Counter()
     queue = [h for h in happened if h.trigger in by_kind]
     while queue:
         caused: list[Happened] = []
@@ -73,15 +75,23 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
             if not all(holds(c, facts, now, hours) for c in rule.spec.conditions):
                 continue
             done = await run(session, rule, happening, facts, now, hours)
-            if done and any(a.kind in CHANGING_FACTS for a in rule.spec.actions):
-                del known[deal_id]
+            if done:
+                runs[rule.rule_id] += 1
+                if any(a.kind in CHANGING_FACTS for a in rule.spec.actions):
+                    del known[deal_id]
             caused += done
-        acted = acted or bool(caused)
         caused = [c for c in caused if c.depth <= MAX_DEPTH]
         if caused:
             await timers.schedule(session, timed, caused, now, hours)
         queue = [c for c in caused if c.trigger in by_kind]
-    return acted
+    for rule_id, count in runs.items():
+        await session.execute(
+            update(Rule)
+            .where(Rule.id == rule_id)
+            .values(fired=Rule.fired + count, last_run_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return bool(runs)
 
 
 async def run(
@@ -93,19 +103,13 @@ async def run(
     hours: WorkingHours,
 ) -> list[Happened]:
     """Act once per deal and key; a rule whose action cannot be done is switched off and the
-    owners told why, and does nothing."""
+    owners told why, and does nothing. The caller counts the run on the rule's row."""
     problem = await actions.check_all(session, rule.spec.actions, facts)
     if not await _claim(session, rule.rule_id, happening, now, ok=problem is None):
         return []
     if problem is not None:
         await _switch_off(session, rule, problem, now)
         return []
-    await session.execute(
-        update(Rule)
-        .where(Rule.id == rule.rule_id)
-        .values(fired=Rule.fired + 1, last_run_at=now)
-        .execution_options(synchronize_session=False)
-    )
     context = actions.Acting(
         rule.rule_id,
         rule.name,
