@@ -4,6 +4,7 @@ transaction as the change. What an action changes can trigger other rules, `MAX_
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -19,14 +20,17 @@ from services.db.engine import is_postgres
 from services.db.rules import Rule, RuleRun
 from services.db.users import User
 from services.rules import actions, timers
-from services.rules.facts import Facts, facts_of, holds
+from services.rules.facts import Facts, facts_of_all, holds
 from services.rules.happened import Happened
 from services.rules.loaded import Loaded, enabled_rules
 from services.rules.model import (
+    ASSIGN,
     CREATED,
     CROSSED,
     FIELD_CHANGED,
+    MOVE,
     RULE_ACTED,
+    SET_FIELD,
     STAGE_ENTERED,
     STAGE_LEFT,
     TIMED,
@@ -35,6 +39,8 @@ from services.rules.model import (
 
 # How many rules deep a chain may go: a rule's action triggering a rule whose action triggers…
 MAX_DEPTH = 3
+# Actions that change what conditions look at, other than tags (kept in the facts as changed).
+CHANGING_FACTS = frozenset({ASSIGN, MOVE, SET_FIELD})
 
 
 async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetime) -> bool:
@@ -53,30 +59,39 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
         by_kind.setdefault(kind, []).append(rule)
     timed = [r for r in rules if r.spec.trigger.kind in TIMED]
     await timers.schedule(session, timed, happened, now, hours)
-    acted = False
+    # How many times each rule acted, counted on its row once at the end.
+    runs: Counter[int] = Counter()
     queue = [h for h in happened if h.trigger in by_kind]
     while queue:
         caused: list[Happened] = []
-        for happening in queue:
-            for rule in by_kind.get(happening.trigger, []):
-                caused += await _consider(session, rule, happening, now, hours)
-        acted = acted or bool(caused)
+        wanted = [(h, r) for h in queue for r in by_kind.get(h.trigger, []) if matches(r, h)]
+        # Read once for every deal a rule looks at, and again only after a rule changed one.
+        known = await facts_of_all(session, {h.deal_id for h, _ in wanted})
+        for happening, rule in wanted:
+            deal_id = happening.deal_id
+            if deal_id not in known:
+                known |= await facts_of_all(session, {deal_id})
+            facts = known[deal_id]
+            if not all(holds(c, facts, now, hours) for c in rule.spec.conditions):
+                continue
+            done = await run(session, rule, happening, facts, now, hours)
+            if done:
+                runs[rule.rule_id] += 1
+                if any(a.kind in CHANGING_FACTS for a in rule.spec.actions):
+                    del known[deal_id]
+            caused += done
         caused = [c for c in caused if c.depth <= MAX_DEPTH]
         if caused:
             await timers.schedule(session, timed, caused, now, hours)
         queue = [c for c in caused if c.trigger in by_kind]
-    return acted
-
-
-async def _consider(
-    session: AsyncSession, rule: Loaded, happening: Happened, now: datetime, hours: WorkingHours
-) -> list[Happened]:
-    if not matches(rule, happening):
-        return []
-    facts = await facts_of(session, happening.deal_id)
-    if not all(holds(c, facts, now, hours) for c in rule.spec.conditions):
-        return []
-    return await run(session, rule, happening, facts, now, hours)
+    for rule_id, count in runs.items():
+        await session.execute(
+            update(Rule)
+            .where(Rule.id == rule_id)
+            .values(fired=Rule.fired + count, last_run_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return bool(runs)
 
 
 async def run(
@@ -88,19 +103,13 @@ async def run(
     hours: WorkingHours,
 ) -> list[Happened]:
     """Act once per deal and key; a rule whose action cannot be done is switched off and the
-    owners told why, and does nothing."""
+    owners told why, and does nothing. The caller counts the run on the rule's row."""
     problem = await actions.check_all(session, rule.spec.actions, facts)
     if not await _claim(session, rule.rule_id, happening, now, ok=problem is None):
         return []
     if problem is not None:
         await _switch_off(session, rule, problem, now)
         return []
-    await session.execute(
-        update(Rule)
-        .where(Rule.id == rule.rule_id)
-        .values(fired=Rule.fired + 1, last_run_at=now)
-        .execution_options(synchronize_session=False)
-    )
     context = actions.Acting(
         rule.rule_id,
         rule.name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assignment import WorkingHours
@@ -27,6 +28,13 @@ async def sweep(session: AsyncSession, now: datetime, limit: int = BATCH) -> int
         await session.rollback()
         return 0
     rules = {rule.rule_id: rule for rule in await enabled_rules(session)}
+    # The deals of every due timer in one query, not one each.
+    deals = {
+        deal.id: deal
+        for deal in await session.scalars(
+            select(Deal).where(Deal.id.in_({t.deal_id for t in due if t.deal_id}))
+        )
+    }
     hours = await company_hours(session)
     happened: list[Happened] = []
     for timer in due:
@@ -34,7 +42,7 @@ async def sweep(session: AsyncSession, now: datetime, limit: int = BATCH) -> int
         if rule is None or rule.spec.trigger.kind not in TIMED:
             await session.delete(timer)
             continue
-        happened += await _came(session, rule, timer, now, limit, hours)
+        happened += await _came(session, rule, timer, deals, now, limit, hours)
     await fire(session, happened, now)
     await session.commit()
     return len(due)
@@ -44,6 +52,7 @@ async def _came(
     session: AsyncSession,
     rule: Loaded,
     timer: RuleTimer,
+    deals: dict[int, Deal],
     now: datetime,
     limit: int,
     hours: WorkingHours,
@@ -60,7 +69,7 @@ async def _came(
             Happened(TASK_OVERDUE, deal_id, f"task:{task_id}:{due.isoformat()}", mark)
             for task_id, deal_id, due in late
         ]
-    deal = await session.get(Deal, timer.deal_id) if timer.deal_id is not None else None
+    deal = deals.get(timer.deal_id) if timer.deal_id is not None else None
     if deal is None or (deal.closed_at is not None and trigger.kind != DATE):
         await session.delete(timer)
         return []
