@@ -8,29 +8,25 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, outbox
+from services import outbox
 from services.assignment import (
     STRATEGIES,
     Pick,
     Wanted,
-    WorkingHours,
     fallback_notices,
     pick_assignee,
     to_owners,
 )
 from services.db.customers import Customer
-from services.db.deals import Deal, Stage
-from services.db.engine import is_postgres
-from services.db.rules import DealTag, WebhookPost
+from services.db.deals import Deal
+from services.db.rules import WebhookPost
 from services.db.tasks import Task
 from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
-from services.field_views import definitions
 from services.field_writes import write
 from services.rules.facts import Facts
 from services.rules.happened import Happened
@@ -51,6 +47,7 @@ from services.rules.model import (
     Action,
 )
 from services.rules.timing import after_working
+from services.rules.work import Work
 
 # Why a rule was switched off.
 PERSON_GONE, STAGE_GONE, FIELD_GONE, FIELD_VALUE, STRATEGY = (
@@ -69,9 +66,8 @@ class Acting:
     rule_id: int
     rule_name: str
     facts: Facts
-    now: datetime
-    hours: WorkingHours
     depth: int
+    work: Work
     # False while a new request's manager is still to be told of it (by its intake).
     announced: bool = True
 
@@ -79,34 +75,38 @@ class Acting:
     def deal(self) -> Deal:
         return self.facts.deal
 
+    @property
+    def now(self) -> datetime:
+        return self.work.now
 
-async def check_all(
-    session: AsyncSession, actions: tuple[Action, ...], facts: Facts
-) -> str | None:
+    def record(self, kind: str, old: object, new: object) -> None:
+        self.work.record(self.deal.id, kind, old, new, self.rule_id)
+
+
+async def check_all(work: Work, actions: tuple[Action, ...]) -> str | None:
+    """Why these actions cannot be done, if they cannot."""
     for action in actions:
-        problem = await _check(session, action)
+        problem = await _check(work, action)
         if problem is not None:
             return problem
     return None
 
 
-async def _check(session: AsyncSession, action: Action) -> str | None:
+async def _check(work: Work, action: Action) -> str | None:
     if action.kind == ASSIGN:
-        if "user" in action.params and await _staff(session, action.get("user")) is None:
+        if "user" in action.params and await work.staff(action.get("user")) is None:
             return PERSON_GONE
         if "strategy" in action.params and action.get("strategy") not in STRATEGIES:
             return STRATEGY
     elif action.kind == MOVE:
-        stage = await session.get(Stage, action.get("stage"))
-        if stage is None or stage.deleted_at is not None:
+        if await work.stage(action.get("stage")) is None:
             return STAGE_GONE
     elif action.kind == TASK:
         to = action.get("to")
-        if isinstance(to, int) and await _staff(session, to) is None:
+        if isinstance(to, int) and await work.staff(to) is None:
             return PERSON_GONE
     elif action.kind == SET_FIELD:
-        fields = {f.key: f for f in await definitions(session)}
-        field = fields.get(action.get("field"))
+        field = (await work.fields()).get(action.get("field"))
         if field is None:
             return FIELD_GONE
         value = action.get("value")
@@ -115,15 +115,6 @@ async def _check(session: AsyncSession, action: Action) -> str | None:
                 from_json(field, value)
             except InvalidInput:
                 return FIELD_VALUE
-    return None
-
-
-async def _staff(session: AsyncSession, user_id: int) -> User | None:
-    user = await session.get(User, user_id)
-    if user is None or user.blocked:
-        return None
-    if user.role == "owner" or (user.role == "manager" and user.is_active):
-        return user
     return None
 
 
@@ -136,11 +127,11 @@ async def perform(session: AsyncSession, action: Action, ctx: Acting) -> list[Ha
     elif action.kind == TASK:
         await _task(session, action, ctx)
     elif action.kind == MESSAGE:
-        await _message(session, action, ctx)
+        await _message(action, ctx)
     elif action.kind == SET_FIELD:
         return await _set_field(session, action, ctx)
     elif action.kind == SET_TAG:
-        await _tag(session, action, ctx)
+        _tag(action, ctx)
     elif action.kind == WEBHOOK:
         await _webhook(session, action, ctx)
     return []
@@ -152,7 +143,7 @@ async def _assign(session: AsyncSession, action: Action, ctx: Acting) -> None:
         return
     pick: Pick
     if "user" in action.params:
-        pick = Pick(await _staff(session, action.get("user")))
+        pick = Pick(await ctx.work.staff(action.get("user")))
     elif action.get("to") == OWNERS:
         [pick] = await to_owners(session, 1, NOT_TAKEN, ctx.now)
     else:
@@ -161,44 +152,33 @@ async def _assign(session: AsyncSession, action: Action, ctx: Acting) -> None:
         )
         exclude = deal.manager_id if action.get("to") == NEXT else None
         pick = await pick_assignee(
-            session, ctx.now, exclude, wanted, ctx.hours, action.get("strategy")
+            session, ctx.now, exclude, wanted, ctx.work.hours, action.get("strategy")
         )
     target = pick.user
     if target is None or target.id == deal.manager_id:
         return
     previous = await session.get(User, deal.manager_id) if deal.manager_id else None
-    await outbox.enqueue_all(session, fallback_notices(pick, deal.id, ctx.now))
+    ctx.work.queued += fallback_notices(pick, deal.id, ctx.now)
     await _bump(session, deal, manager_id=target.id, taken_at=None)
-    events.record(
-        session,
-        deal.id,
-        None,
-        "assigned",
-        ctx.now,
-        previous and previous.id,
-        target.id,
-        ctx.rule_id,
-    )
+    ctx.record("assigned", previous and previous.id, target.id)
     if not ctx.announced:
         return
-    _tell(session, target, "deal_card", deal, ctx.now)
+    _tell(ctx, target, "deal_card")
     if previous is not None:
-        _tell(session, previous, "deal_handed_over", deal, ctx.now, user_id=target.id)
+        _tell(ctx, previous, "deal_handed_over", user_id=target.id)
 
 
 async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happened]:
     deal = ctx.deal
-    stage = await session.get_one(Stage, action.get("stage"))
-    if deal.closed_at is not None or stage.id == deal.stage_id:
+    stage = await ctx.work.stage(action.get("stage"))
+    if stage is None or deal.closed_at is not None or stage.id == deal.stage_id:
         return []
     left = deal.stage_id
     closed = ctx.now if stage.kind in ("won", "lost") else None
     await _bump(session, deal, stage_id=stage.id, closed_at=closed)
-    events.record(session, deal.id, None, "stage", ctx.now, left, stage.id, ctx.rule_id)
-    if stage.notify_customer:
-        customer = await _customer_user(session, deal)
-        if customer is not None:
-            _tell(session, customer, "stage_notice", deal, ctx.now, stage_id=stage.id)
+    ctx.record("stage", left, stage.id)
+    if stage.notify_customer and ctx.facts.customer is not None:
+        _tell(ctx, ctx.facts.customer, "stage_notice", stage_id=stage.id)
     key = f"stage:{ctx.rule_id}:{ctx.now.isoformat()}"
     return [
         Happened(STAGE_LEFT, deal.id, key, {"stage": left}),
@@ -209,11 +189,11 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
 async def _task(session: AsyncSession, action: Action, ctx: Acting) -> None:
     minutes = action.get("after_minutes", 0)
     due = (
-        after_working(ctx.now, minutes, ctx.hours)
+        after_working(ctx.now, minutes, ctx.work.hours)
         if action.get("working")
         else ctx.now + timedelta(minutes=minutes)
     )
-    for person in await _people(session, action.get("to"), ctx.deal):
+    for person in await _people(action.get("to"), ctx):
         session.add(
             Task(
                 kind="reminder",
@@ -227,69 +207,55 @@ async def _task(session: AsyncSession, action: Action, ctx: Acting) -> None:
                 version=1,
             )
         )
-        events.record(
-            session,
-            ctx.deal.id,
-            None,
-            "rule_task",
-            ctx.now,
-            person.id,
-            due.isoformat(),
-            ctx.rule_id,
-        )
+        ctx.record("rule_task", person.id, due.isoformat())
 
 
-async def _message(session: AsyncSession, action: Action, ctx: Acting) -> None:
+async def _message(action: Action, ctx: Acting) -> None:
     to = action.get("to")
-    readers = (
-        ([user] if to == CUSTOMER and (user := await _customer_user(session, ctx.deal)) else [])
-        if to == CUSTOMER
-        else await _people(session, to, ctx.deal)
-    )
+    if to == CUSTOMER:
+        readers = [ctx.facts.customer] if ctx.facts.customer is not None else []
+    else:
+        readers = await _people(to, ctx)
+    texts = dict(action.get("text"))
     for reader in readers:
-        outbox.enqueue(
-            session,
-            chat_id=reader.tg_id,
-            kind="rule_message",
-            payload={
-                "deal_id": ctx.deal.id,
-                "texts": dict(action.get("text")),
-                "rule_id": ctx.rule_id,
-            },
-            dedupe_key=f"rule_message:{ctx.rule_id}:{ctx.deal.id}:{reader.id}:{ctx.now.isoformat()}",
-            now=ctx.now,
+        ctx.work.queued.append(
+            outbox.queued(
+                chat_id=reader.tg_id,
+                kind="rule_message",
+                payload={"deal_id": ctx.deal.id, "texts": texts, "rule_id": ctx.rule_id},
+                dedupe_key=f"rule_message:{ctx.rule_id}:{ctx.deal.id}:{reader.id}:"
+                f"{ctx.now.isoformat()}",
+                now=ctx.now,
+            )
         )
     if readers:
-        events.record(session, ctx.deal.id, None, "rule_message", ctx.now, None, to, ctx.rule_id)
+        ctx.record("rule_message", None, to)
 
 
 async def _set_field(session: AsyncSession, action: Action, ctx: Acting) -> list[Happened]:
-    fields = {f.key: f for f in await definitions(session)}
-    field = fields[action.get("field")]
+    field = (await ctx.work.fields())[action.get("field")]
     value = action.get("value")
     stored = None if value is None else from_json(field, value)
     return await write(session, None, ctx.deal, [(field, stored)], ctx.now, ctx.rule_id)
 
 
-async def _tag(session: AsyncSession, action: Action, ctx: Acting) -> None:
-    tag, deal = action.get("tag"), ctx.deal
+def _tag(action: Action, ctx: Acting) -> None:
+    tag, deal, work = action.get("tag"), ctx.deal, ctx.work
+    pair = (deal.id, tag)
     if action.get("remove"):
         if tag not in ctx.facts.tags:
             return
-        await session.execute(
-            delete(DealTag).where(DealTag.deal_id == deal.id, DealTag.tag == tag)
-        )
         ctx.facts.tags.discard(tag)
-        events.record(session, deal.id, None, "untagged", ctx.now, None, tag, ctx.rule_id)
+        work.tagged = [row for row in work.tagged if (row["deal_id"], row["tag"]) != pair]
+        work.untagged.append(pair)
+        ctx.record("untagged", None, tag)
         return
     if tag in ctx.facts.tags:
         return
-    dialect = postgresql if is_postgres(session) else sqlite
-    await session.execute(
-        dialect.insert(DealTag).values(deal_id=deal.id, tag=tag).on_conflict_do_nothing()
-    )
     ctx.facts.tags.add(tag)
-    events.record(session, deal.id, None, "tagged", ctx.now, None, tag, ctx.rule_id)
+    work.untagged = [gone for gone in work.untagged if gone != pair]
+    work.tagged.append({"deal_id": deal.id, "tag": tag})
+    ctx.record("tagged", None, tag)
 
 
 async def _webhook(session: AsyncSession, action: Action, ctx: Acting) -> None:
@@ -305,9 +271,7 @@ async def _webhook(session: AsyncSession, action: Action, ctx: Acting) -> None:
             created_at=ctx.now,
         )
     )
-    events.record(
-        session, ctx.deal.id, None, "webhook", ctx.now, None, action.get("url"), ctx.rule_id
-    )
+    ctx.record("webhook", None, action.get("url"))
 
 
 async def deal_document(session: AsyncSession, ctx: Acting) -> dict[str, object]:
@@ -334,28 +298,17 @@ async def deal_document(session: AsyncSession, ctx: Acting) -> dict[str, object]
     }
 
 
-async def _people(session: AsyncSession, to: object, deal: Deal) -> list[User]:
+async def _people(to: object, ctx: Acting) -> list[User]:
     """The responsible manager (the owners when nobody is), the owners, or a named person."""
-    if to == RESPONSIBLE and deal.manager_id is not None:
-        manager = await _staff(session, deal.manager_id)
+    manager_id = ctx.deal.manager_id
+    if to == RESPONSIBLE and manager_id is not None:
+        manager = await ctx.work.staff(manager_id)
         if manager is not None:
             return [manager]
     if isinstance(to, int):
-        person = await _staff(session, to)
+        person = await ctx.work.staff(to)
         return [person] if person is not None else []
-    owners = await session.scalars(
-        select(User).where(User.role == "owner", User.blocked.is_(False)).order_by(User.id)
-    )
-    return list(owners)
-
-
-async def _customer_user(session: AsyncSession, deal: Deal) -> User | None:
-    user = await session.scalar(
-        select(User)
-        .join(Customer, Customer.user_id == User.id)
-        .where(Customer.id == deal.customer_id)
-    )
-    return None if user is None or user.blocked else user
+    return await ctx.work.owners()
 
 
 async def _bump(session: AsyncSession, deal: Deal, **values: object) -> None:
@@ -369,14 +322,14 @@ async def _bump(session: AsyncSession, deal: Deal, **values: object) -> None:
     await session.refresh(deal)
 
 
-def _tell(
-    session: AsyncSession, user: User, kind: str, deal: Deal, now: datetime, **payload: int
-) -> None:
-    outbox.enqueue(
-        session,
-        chat_id=user.tg_id,
-        kind=kind,
-        payload={"deal_id": deal.id, **payload},
-        dedupe_key=f"{kind}:{deal.id}:v{deal.version}:{user.id}",
-        now=now,
+def _tell(ctx: Acting, user: User, kind: str, **payload: int) -> None:
+    deal = ctx.deal
+    ctx.work.queued.append(
+        outbox.queued(
+            chat_id=user.tg_id,
+            kind=kind,
+            payload={"deal_id": deal.id, **payload},
+            dedupe_key=f"{kind}:{deal.id}:v{deal.version}:{user.id}",
+            now=ctx.now,
+        )
     )

@@ -5,20 +5,19 @@ transaction as the change. What an action changes can trigger other rules, `MAX_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
-from services.assignment import WorkingHours
 from services.company import company_hours
 from services.db.engine import is_postgres
 from services.db.rules import Rule, RuleRun
-from services.db.users import User
 from services.rules import actions, timers
 from services.rules.facts import Facts, facts_of_all, holds
 from services.rules.happened import Happened
@@ -36,6 +35,7 @@ from services.rules.model import (
     TIMED,
     Trigger,
 )
+from services.rules.work import Work
 
 # How many rules deep a chain may go: a rule's action triggering a rule whose action triggers…
 MAX_DEPTH = 3
@@ -45,44 +45,55 @@ CHANGING_FACTS = frozenset({ASSIGN, MOVE, SET_FIELD})
 
 async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetime) -> bool:
     """Run the rules these happenings trigger, and those their actions trigger in turn;
-    answers whether any rule acted."""
+    answers whether any rule acted.
+
+    The rules one happening triggers all see the deal as it was when it happened (read once
+    for every deal of the step); what their actions change is seen by the rules it triggers
+    in turn, in the next step. Each step's runs are claimed in one statement, and what its
+    actions write (events, notices, tags) is written together at its end."""
     if not happened:
         return False
     rules = await enabled_rules(session)
     if not rules:
         return False
-    hours = await company_hours(session)
+    work = Work(session, now, await company_hours(session))
     by_kind: dict[str, list[Loaded]] = {}
     for rule in rules:
         # A crossing is a change of the field's value: the rule listens to those.
         kind = FIELD_CHANGED if rule.spec.trigger.kind == CROSSED else rule.spec.trigger.kind
         by_kind.setdefault(kind, []).append(rule)
     timed = [r for r in rules if r.spec.trigger.kind in TIMED]
-    await timers.schedule(session, timed, happened, now, hours)
+    await timers.schedule(session, timed, happened, now, work.hours)
     # How many times each rule acted, counted on its row once at the end.
     runs: Counter[int] = Counter()
+    problems: dict[int, str | None] = {}
     queue = [h for h in happened if h.trigger in by_kind]
     while queue:
-        caused: list[Happened] = []
         wanted = [(h, r) for h in queue for r in by_kind.get(h.trigger, []) if matches(r, h)]
-        # Read once for every deal a rule looks at, and again only after a rule changed one.
         known = await facts_of_all(session, {h.deal_id for h, _ in wanted})
-        for happening, rule in wanted:
-            deal_id = happening.deal_id
-            if deal_id not in known:
-                known |= await facts_of_all(session, {deal_id})
-            facts = known[deal_id]
-            if not all(holds(c, facts, now, hours) for c in rule.spec.conditions):
+        holding = [
+            (h, r)
+            for h, r in wanted
+            if all(holds(c, known[h.deal_id], now, work.hours) for c in r.spec.conditions)
+        ]
+        for _, rule in holding:
+            if rule.rule_id not in problems:
+                problems[rule.rule_id] = await actions.check_all(work, rule.spec.actions)
+        claimed = await _claim_all(session, holding, problems, now)
+        caused: list[Happened] = []
+        for happening, rule in holding:
+            if (rule.rule_id, happening.deal_id, happening.key[:80]) not in claimed:
                 continue
-            done = await run(session, rule, happening, facts, now, hours)
-            if done:
-                runs[rule.rule_id] += 1
-                if any(a.kind in CHANGING_FACTS for a in rule.spec.actions):
-                    del known[deal_id]
-            caused += done
+            problem = problems[rule.rule_id]
+            if problem is not None:
+                await _switch_off(session, work, rule, problem)
+                continue
+            runs[rule.rule_id] += 1
+            caused += await run(session, work, rule, happening, known[happening.deal_id])
+        await work.flush()
         caused = [c for c in caused if c.depth <= MAX_DEPTH]
         if caused:
-            await timers.schedule(session, timed, caused, now, hours)
+            await timers.schedule(session, timed, caused, now, work.hours)
         queue = [c for c in caused if c.trigger in by_kind]
     for rule_id, count in runs.items():
         await session.execute(
@@ -95,28 +106,15 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
 
 
 async def run(
-    session: AsyncSession,
-    rule: Loaded,
-    happening: Happened,
-    facts: Facts,
-    now: datetime,
-    hours: WorkingHours,
+    session: AsyncSession, work: Work, rule: Loaded, happening: Happened, facts: Facts
 ) -> list[Happened]:
-    """Act once per deal and key; a rule whose action cannot be done is switched off and the
-    owners told why, and does nothing. The caller counts the run on the rule's row."""
-    problem = await actions.check_all(session, rule.spec.actions, facts)
-    if not await _claim(session, rule.rule_id, happening, now, ok=problem is None):
-        return []
-    if problem is not None:
-        await _switch_off(session, rule, problem, now)
-        return []
+    """Do a claimed run's actions in order; answers what they changed, and that it acted."""
     context = actions.Acting(
         rule.rule_id,
         rule.name,
         facts,
-        now,
-        hours,
         happening.depth + 1,
+        work,
         bool(happening.detail.get("announced", True)),
     )
     caused = [
@@ -127,7 +125,7 @@ async def run(
     acted = Happened(
         RULE_ACTED,
         happening.deal_id,
-        f"rule:{rule.rule_id}:{now.isoformat()}",
+        f"rule:{rule.rule_id}:{work.now.isoformat()}",
         {"rule": rule.rule_id},
         context.depth,
         rule.rule_id,
@@ -173,46 +171,52 @@ def _number(value: object) -> Decimal | None:
         return None
 
 
-async def _claim(
-    session: AsyncSession, rule_id: int, happening: Happened, now: datetime, ok: bool
-) -> bool:
-    """The run's row, written only by the first to see this event (a unique key)."""
+async def _claim_all(
+    session: AsyncSession,
+    holding: Sequence[tuple[Happened, Loaded]],
+    problems: Mapping[int, str | None],
+    now: datetime,
+) -> set[tuple[int, int, str]]:
+    """The runs' rows, each written only by the first to see its event (a unique key): answers
+    the runs this evaluation claimed."""
+    rows = {
+        (rule.rule_id, h.deal_id, h.key[:80]): problems[rule.rule_id] is None
+        for h, rule in holding
+    }
+    if not rows:
+        return set()
     dialect = postgresql if is_postgres(session) else sqlite
     statement = (
         dialect.insert(RuleRun)
         .values(
-            rule_id=rule_id,
-            deal_id=happening.deal_id,
-            event_key=happening.key[:80],
-            ok=ok,
-            created_at=now,
+            [
+                {"rule_id": r, "deal_id": d, "event_key": k, "ok": ok, "created_at": now}
+                for (r, d, k), ok in rows.items()
+            ]
         )
         .on_conflict_do_nothing(index_elements=["rule_id", "deal_id", "event_key"])
-        .returning(RuleRun.id)
+        .returning(RuleRun.rule_id, RuleRun.deal_id, RuleRun.event_key)
     )
-    return await session.scalar(statement) is not None
+    return {(r, d, k) for r, d, k in (await session.execute(statement)).all()}
 
 
-async def _switch_off(session: AsyncSession, rule: Loaded, problem: str, now: datetime) -> None:
-    await session.execute(
+async def _switch_off(session: AsyncSession, work: Work, rule: Loaded, problem: str) -> None:
+    """Once per evaluation: the rule is off, and the owners are told why."""
+    result = await session.execute(
         update(Rule)
-        .where(Rule.id == rule.rule_id)
-        .values(enabled=False, last_error=problem, last_run_at=now, version=Rule.version + 1)
+        .where(Rule.id == rule.rule_id, Rule.enabled.is_(True))
+        .values(enabled=False, last_error=problem, last_run_at=work.now, version=Rule.version + 1)
         .execution_options(synchronize_session=False)
     )
-    owners = await session.scalars(
-        select(User).where(User.role == "owner", User.blocked.is_(False))
-    )
-    await outbox.enqueue_all(
-        session,
-        [
-            outbox.queued(
-                chat_id=owner.tg_id,
-                kind="rule_failed",
-                payload={"rule_id": rule.rule_id, "problem": problem},
-                dedupe_key=f"rule_failed:{rule.rule_id}:{now.isoformat()}",
-                now=now,
-            )
-            for owner in owners
-        ],
-    )
+    if not cast(CursorResult[Any], result).rowcount:
+        return
+    work.queued += [
+        outbox.queued(
+            chat_id=owner.tg_id,
+            kind="rule_failed",
+            payload={"rule_id": rule.rule_id, "problem": problem},
+            dedupe_key=f"rule_failed:{rule.rule_id}:{work.now.isoformat()}",
+            now=work.now,
+        )
+        for owner in await work.owners()
+    ]

@@ -50,6 +50,8 @@ class Facts:
     tags: set[str]
     # Field values by key, in stored form.
     fields: dict[str, str]
+    # The customer's Telegram account, when they have one and have not blocked the bot.
+    customer: User | None = None
 
     def value(self, fact: str) -> Any:
         if fact == SOURCE:
@@ -80,14 +82,15 @@ async def facts_of_all(session: AsyncSession, deal_ids: Collection[int]) -> dict
     if missing:
         raise NoResultFound(f"no deal {min(missing)}")
     customers = {deal.customer_id for deal in deals.values()}
-    languages = {
-        customer_id: language_of(user)
+    accounts: dict[int, User] = {
+        customer_id: user
         for customer_id, user in await session.execute(
             select(Customer.id, User)
             .join(User, User.id == Customer.user_id)
             .where(Customer.id.in_(customers))
         )
     }
+    languages = {customer_id: language_of(user) for customer_id, user in accounts.items()}
     tags: dict[int, set[str]] = {deal_id: set() for deal_id in deals}
     for deal_id, tag in await session.execute(
         select(DealTag.deal_id, DealTag.tag).where(DealTag.deal_id.in_(ids))
@@ -112,9 +115,14 @@ async def facts_of_all(session: AsyncSession, deal_ids: Collection[int]) -> dict
             tags[deal_id],
             # A deal's own field wins over its customer's of the same key.
             {**by_customer.get(deal.customer_id, {}), **by_deal.get(deal_id, {})},
+            _reachable(accounts.get(deal.customer_id)),
         )
         for deal_id, deal in deals.items()
     }
+
+
+def _reachable(user: User | None) -> User | None:
+    return None if user is None or user.blocked else user
 
 
 def holds(condition: Condition, facts: Facts, now: datetime, hours: WorkingHours) -> bool:

@@ -24,7 +24,7 @@ from services.field_kinds import CUSTOMER, FIELD_EVENT
 from services.rules import manage
 from services.rules import model as m
 from services.rules.engine import matches
-from services.rules.facts import Facts, facts_of, holds
+from services.rules.facts import facts_of_all, holds
 from services.rules.happened import Happened
 from services.rules.loaded import Loaded
 from services.rules.timers import next_repeat
@@ -71,17 +71,18 @@ async def try_on_past(
 async def _matches(session: AsyncSession, rule: Loaded, now: datetime, days: int) -> list[Match]:
     hours = await company_hours(session)
     since = now - timedelta(days=days)
-    facts: dict[int, Facts] = {}
     found = []
     seen: set[tuple[int, str]] = set()
-    for moment in await _moments(session, rule, since, now, hours):
+    moments = [
+        moment
+        for moment in await _moments(session, rule, since, now, hours)
+        if since <= moment.at <= now and matches(rule, moment.happened)
+    ]
+    facts = await facts_of_all(session, {moment.happened.deal_id for moment in moments})
+    for moment in moments:
         happening = moment.happened
-        if not (since <= moment.at <= now) or not matches(rule, happening):
-            continue
         if (happening.deal_id, happening.key) in seen:
             continue
-        if happening.deal_id not in facts:
-            facts[happening.deal_id] = await facts_of(session, happening.deal_id)
         deal_facts = facts[happening.deal_id]
         if all(holds(c, deal_facts, moment.at, hours) for c in rule.spec.conditions):
             seen.add((happening.deal_id, happening.key))
