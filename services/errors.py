@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     # The owner's rules.
     RULE_INVALID = "rule_invalid"
     RULE_NAME = "rule_name"
+    RULES_FILE = "rules_file"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).
