@@ -2,7 +2,8 @@
 differs between businesses. A stage is named rather than numbered (its English name, or the
 first it has; read back in any language, whatever the case); a rule that reacts to another
 rule names it; a webhook's secret stays behind (each business signs with its own). People stay
-ids, and an id that is no active owner or manager here is refused."""
+ids, and an id that is no active owner or manager here is refused, as is a way to assign that
+does not exist (which the rule would otherwise find only when it runs)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.assignment import ROUND_ROBIN, STRATEGIES
 from services.db.deals import Stage
 from services.rules.marked import Marked, Path
 from services.rules.model import (
@@ -118,6 +120,8 @@ def read(
     except RuleInvalid as error:
         raise marked.invalid(in_file(index, error.where), error.problem) from None
     for number, action in enumerate(spec.actions):
+        if action.kind == ASSIGN and action.get("strategy", ROUND_ROBIN) not in STRATEGIES:
+            raise marked.invalid((*path, "then", number, "strategy"), "unknown")
         key = "user" if action.kind == ASSIGN else "to"
         person = action.get(key)
         if (

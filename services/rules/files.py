@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import MANAGER, OWNER, Actor, require_owner
 from services.db.deals import Stage
+from services.db.fields import FieldDef
 from services.db.rules import Rule
 from services.db.users import User
 from services.field_views import definitions
 from services.rules import file_fields, file_rules, manage
-from services.rules.marked import FileInvalid, list_at, mapping_at, read
+from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
 from services.rules.model import RuleInvalid
 
 VERSION = 1
@@ -78,8 +79,51 @@ async def import_file(
     now: datetime,
     allow_private_urls: bool = False,
 ) -> Imported:
-    """All of it, committed; or FileInvalid (the line and what is wrong there) and nothing."""
+    """All of it, committed; or FileInvalid (the line and what is wrong there) and the unit of
+    work rolled back, what the caller wrote in it too, so nothing changes."""
+    try:
+        imported = await _imported(session, actor, text, now, allow_private_urls)
+        await session.commit()
+    except Exception:
+        await session.rollback()
+        raise
+    return imported
+
+
+@dataclass(frozen=True)
+class _Checked:
+    marked: Marked
+    fields: list[file_fields.FieldIn]
+    existing: list[FieldDef]
+    rules: list[file_rules.RuleIn]
+
+
+async def _imported(
+    session: AsyncSession, actor: Actor, text: str, now: datetime, allow_private_urls: bool
+) -> Imported:
+    """The fields added or updated, the old rules deleted, the file's made; a problem only the
+    writing finds is named by its line all the same."""
     require_owner(actor)
+    checked = await _checked(session, text, allow_private_urls)
+    added, updated = file_fields.upsert(session, checked.fields, checked.existing, now)
+    old = list(await session.scalars(select(Rule).where(Rule.deleted_at.is_(None))))
+    for rule in old:
+        await manage.retire(session, actor, rule, now)
+    made = []
+    for index, rule_in in enumerate(checked.rules):
+        try:
+            made.append(await manage.add(session, actor, rule_in.data, now, allow_private_urls))
+        except RuleInvalid as error:
+            where = file_rules.in_file(index, error.where)
+            raise checked.marked.invalid(where, error.problem) from None
+    for row, rule_in in zip(made, checked.rules, strict=True):
+        if rule_in.acted is not None:
+            row.trigger = {**row.trigger, "rule": made[rule_in.acted].id}
+    return Imported(added, updated, len(old), len(made))
+
+
+async def _checked(session: AsyncSession, text: str, allow_private_urls: bool) -> _Checked:
+    """Everything the file says, checked before anything is written."""
     if len(text.encode()) > MAX_BYTES:
         raise FileInvalid(None, (), "too_big")
     marked = read(text)
@@ -93,38 +137,18 @@ async def import_file(
     if len(listed) > manage.MAX_RULES:
         raise marked.invalid(("rules",), "too_many")
     stages = await session.scalars(select(Stage).where(Stage.deleted_at.is_(None)))
-    found = file_rules.Names(marked, stages, listed)
+    names = file_rules.Names(marked, stages, listed)
     people = set(
         await session.scalars(
             select(User.id).where(
-                User.role.in_((OWNER, MANAGER)), User.is_active.is_(True), User.blocked.is_(False)
+                (User.role == OWNER) | ((User.role == MANAGER) & User.is_active.is_(True)),
+                User.blocked.is_(False),
             )
         )
     )
     rules = [
-        file_rules.read(marked, index, item, found, people, allow_private_urls)
+        file_rules.read(marked, index, item, names, people, allow_private_urls)
         for index, item in enumerate(listed)
     ]
     existing = await file_fields.existing(session, marked, fields)
-    try:
-        added, updated = file_fields.upsert(session, fields, existing, now)
-        old = list(await session.scalars(select(Rule).where(Rule.deleted_at.is_(None))))
-        for rule in old:
-            await manage.retire(session, actor, rule, now)
-        made = []
-        for index, rule_in in enumerate(rules):
-            try:
-                made.append(
-                    await manage.add(session, actor, rule_in.data, now, allow_private_urls)
-                )
-            except RuleInvalid as error:
-                where = file_rules.in_file(index, error.where)
-                raise marked.invalid(where, error.problem) from None
-        for row, rule_in in zip(made, rules, strict=True):
-            if rule_in.acted is not None:
-                row.trigger = {**row.trigger, "rule": made[rule_in.acted].id}
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
-    return Imported(added, updated, len(old), len(made))
+    return _Checked(marked, fields, existing, rules)

@@ -211,6 +211,12 @@ rules:
         ),
         (RULE.format(when="sometime", then=TAG), 5, "rules.1.when.event", "unknown"),
         (
+            RULE.format(when="created", then="assign\n        strategy: coin_toss"),
+            8,
+            "rules.1.then.1.strategy",
+            "unknown",
+        ),
+        (
             RULE.format(when="created", then="assign\n        user: 77"),
             8,
             "rules.1.then.1.user",
