@@ -4,6 +4,7 @@ only the owner sending or receiving it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -343,3 +344,19 @@ async def test_only_the_owner_sends_and_receives_the_file(
     with pytest.raises(AccessDenied):
         await files.import_file(session, manager, "version: 1\nrules: []\n", clock.now())
     assert await files.export(session, owner) == text
+
+
+async def test_the_documented_example_is_what_an_export_of_it_gives(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    """docs/rules-file.md's example imports as it is, and is written back the same."""
+    owner = actor(await add_user(session, 1, "owner", clock))
+    document = (Path(__file__).parents[2] / "docs" / "rules-file.md").read_text()
+    example = document.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    imported = await files.import_file(session, owner, example, clock.now())
+
+    assert imported == files.Imported(
+        fields_added=2, fields_updated=0, rules_removed=0, rules_added=2
+    )
+    assert await files.export(session, owner) == example
