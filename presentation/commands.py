@@ -55,6 +55,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _CONTRACTS,
         ("stages", __("Pipeline stages")),
         ("fields", __("Fields of requests and customers")),
+        ("rules_file", __("All rules and fields as a file")),
         ("apitoken", __("Tokens for the website and phone system")),
         ("report", __("Reports with a chart")),
         ("export", __("Requests as a spreadsheet")),

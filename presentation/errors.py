@@ -134,6 +134,7 @@ def _texts() -> dict[ErrorCode, str]:
             "Both customers write to the bot from their own Telegram accounts, "
             "so they can't be merged."
         ),
+        ErrorCode.RULES_FILE: _("The rules file has a mistake, so nothing was changed."),
         ErrorCode.STEP_EXPIRED: _(
             "I no longer know what that answer was for, so nothing was changed. "
             "Please start again."

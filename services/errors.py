@@ -73,6 +73,7 @@ class ErrorCode(StrEnum):
     RULE_NUMBER = "rule_number"
     RULE_TEXT = "rule_text"
     RULE_PLACEHOLDER = "rule_placeholder"
+    RULES_FILE = "rules_file"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

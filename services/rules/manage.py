@@ -245,12 +245,18 @@ async def remove(session: AsyncSession, actor: Actor, rule_id: int, now: datetim
     """Gone from the list; kept as a row so history still names it. Answers its name."""
     require_owner(actor)
     rule = await _rule(session, rule_id)
+    await retire(session, actor, rule, now)
+    await session.commit()
+    return rule.name
+
+
+async def retire(session: AsyncSession, actor: Actor, rule: Rule, now: datetime) -> None:
+    """Deleted, its timers gone; the caller commits (a file replaces every rule at once)."""
+    require_owner(actor)
     rule.deleted_at, rule.enabled = now, False
     rule.version += 1
     await session.execute(delete(RuleTimer).where(RuleTimer.rule_id == rule.id))
     events.record(session, None, actor.user_id, "rule_deleted", now, None, rule.id)
-    await session.commit()
-    return rule.name
 
 
 async def _start(session: AsyncSession, rule: Rule, now: datetime) -> None:

@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message, MessageId, User
+from aiogram.types import Chat, File, Message, MessageId, User
 
 from bot.sender.budget import SendBudget
 from bot.sender.pacing import UNLIMITED, Priority, Ticket
@@ -24,6 +24,8 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self._ids = itertools.count(1000)
+        # What users sent as files, by file id: getFile and downloads answer with them.
+        self.files: dict[str, bytes] = {}
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -39,6 +41,15 @@ class RecordingSession(BaseSession):
             return MessageId(message_id=next(self._ids))
         if returning is bool:
             return True
+        if returning is File:
+            data = self.files[method.file_id]
+            path = f"documents/{method.file_id}"
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=len(data),
+                file_path=path,
+            )
         if get_origin(returning) is list:
             return []
         chat_id = getattr(method, "chat_id", None) or 0
@@ -60,7 +71,7 @@ class RecordingSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        yield self.files[url.rsplit("/", 1)[-1]]
 
     async def close(self) -> None:
         return None

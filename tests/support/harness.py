@@ -112,6 +112,22 @@ class Harness:
         message = self.message(user, text, **kwargs)
         return await self._feed(Update(update_id=next(_ids), message=message))
 
+    async def send_file(
+        self, user: User, data: bytes, name: str, *, size: int | None = None
+    ) -> list[Any]:
+        """`user` sends `data` as a document; `size` is what Telegram says of it (its length
+        unless told), and getFile and the download answer with `data`."""
+        file_id = f"file{next(_ids)}"
+        self.recorder.files[file_id] = data
+        document = Document(
+            file_id=file_id,
+            file_unique_id=file_id,
+            file_name=name,
+            file_size=len(data) if size is None else size,
+        )
+        message = self.message(user).model_copy(update={"document": document})
+        return await self._feed(Update(update_id=next(_ids), message=message))
+
     async def press(self, user: User, data: str, message_id: int = 500) -> list[Any]:
         chat = Chat(id=user.id, type="private", first_name=user.first_name)
         shown = Message(

@@ -1,0 +1,99 @@
+"""/rules_file for the owner: every field and rule as a YAML file (rules.yaml); the file sent
+back as a document, while the step waits for it, is imported whole or not at all, and a
+mistake is answered with its line. /cancel leaves the step."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, Message
+
+from handlers.filters import Has, NotCommand
+from presentation.rule_files import (
+    FILE_NAME,
+    caption,
+    imported_text,
+    not_text,
+    problem_text,
+    send_a_document,
+    too_big_text,
+)
+from services.access import Actor, require_owner
+from services.clock import Clock
+from services.db.session import AsyncSession
+from services.rules import files
+from services.rules.marked import FileInvalid
+
+
+class RulesFile(StatesGroup):
+    waiting = State()
+
+
+async def rules_file_command(
+    message: Message, session: AsyncSession, actor: Actor, state: FSMContext
+) -> None:
+    text = await files.export(session, actor)
+    await state.set_state(RulesFile.waiting)
+    await message.answer_document(
+        BufferedInputFile(text.encode(), filename=FILE_NAME), caption=caption()
+    )
+
+
+async def file_sent(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    require_owner(actor)
+    data = await _downloaded(message, bot)
+    if data is None:
+        await message.answer(too_big_text())
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        await message.answer(not_text())
+        return
+    # Cleared with the import's commit; a file with a mistake keeps the step for the next one.
+    await state.clear()
+    try:
+        imported = await files.import_file(session, actor, text, clock.now())
+    except FileInvalid as error:
+        await message.answer(problem_text(error))
+        return
+    await message.answer(imported_text(imported))
+
+
+async def _downloaded(message: Message, bot: Bot) -> bytes | None:
+    """The document's bytes; None when it is larger than a rules file may be, which is known
+    before downloading it."""
+    document = message.document
+    if document is None or (document.file_size or 0) > files.MAX_BYTES:
+        return None
+    found = await bot.get_file(document.file_id)
+    if found.file_path is None or (found.file_size or 0) > files.MAX_BYTES:
+        return None
+    buffer = BytesIO()
+    await bot.download_file(found.file_path, destination=buffer)
+    data = buffer.getvalue()
+    return data if len(data) <= files.MAX_BYTES else None
+
+
+async def not_a_file(message: Message) -> None:
+    await message.answer(send_a_document())
+
+
+def router() -> Router:
+    router = Router(name="rule_files")
+    router.message.register(rules_file_command, Command("rules_file"))
+    waiting = StateFilter(RulesFile.waiting)
+    router.message.register(file_sent, waiting, Has("document"))
+    router.message.register(not_a_file, waiting, NotCommand())
+    return router

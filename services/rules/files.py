@@ -1,0 +1,154 @@
+"""Rules as a file: every field and rule of the business as one YAML document
+(docs/rules-file.md), to copy a set-up to another business or keep it in version control.
+Exported for the owner; imported whole: everything is checked first, then the fields are
+added or updated and the rules replaced in one transaction, or nothing changes, and a
+problem names its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import MANAGER, OWNER, Actor, require_owner
+from services.db.deals import Stage
+from services.db.fields import FieldDef
+from services.db.rules import Rule
+from services.db.users import User
+from services.field_views import definitions
+from services.rules import file_fields, file_rules, manage
+from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
+from services.rules.model import RuleInvalid
+
+VERSION = 1
+MAX_BYTES = 256 * 1024
+HEADER = "# Axın: the business's fields and rules. How it is written: docs/rules-file.md\n"
+_TOP_KEYS = frozenset({"version", "fields", "rules"})
+
+
+@dataclass(frozen=True)
+class Imported:
+    fields_added: int
+    fields_updated: int
+    rules_removed: int
+    rules_added: int
+
+
+class _Dumper(yaml.SafeDumper):
+    """Lists indented under their key; texts of several lines written as blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+async def export(session: AsyncSession, actor: Actor) -> str:
+    require_owner(actor)
+    # Deleted stages and rules too: a rule may still name one (and is then refused on import).
+    stages = {s.id: file_rules.stage_name(s) for s in await session.scalars(select(Stage))}
+    names = {rule_id: name for rule_id, name in await session.execute(select(Rule.id, Rule.name))}
+    rules = await session.scalars(
+        select(Rule).where(Rule.deleted_at.is_(None)).order_by(Rule.position, Rule.id)
+    )
+    document = {
+        "version": VERSION,
+        "fields": [
+            file_fields.written(field) for field in await definitions(session, active_only=False)
+        ],
+        "rules": [file_rules.written(manage.spec_of(rule), stages, names) for rule in rules],
+    }
+    return HEADER + yaml.dump(
+        document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=99
+    )
+
+
+async def import_file(
+    session: AsyncSession,
+    actor: Actor,
+    text: str,
+    now: datetime,
+    allow_private_urls: bool = False,
+) -> Imported:
+    """All of it, committed; or FileInvalid (the line and what is wrong there) and the unit of
+    work rolled back, what the caller wrote in it too, so nothing changes."""
+    try:
+        imported = await _imported(session, actor, text, now, allow_private_urls)
+        await session.commit()
+    except Exception:
+        await session.rollback()
+        raise
+    return imported
+
+
+@dataclass(frozen=True)
+class _Checked:
+    marked: Marked
+    fields: list[file_fields.FieldIn]
+    existing: list[FieldDef]
+    rules: list[file_rules.RuleIn]
+
+
+async def _imported(
+    session: AsyncSession, actor: Actor, text: str, now: datetime, allow_private_urls: bool
+) -> Imported:
+    """The fields added or updated, the old rules deleted, the file's made; a problem only the
+    writing finds is named by its line all the same."""
+    require_owner(actor)
+    checked = await _checked(session, text, allow_private_urls)
+    added, updated = file_fields.upsert(session, checked.fields, checked.existing, now)
+    old = list(await session.scalars(select(Rule).where(Rule.deleted_at.is_(None))))
+    for rule in old:
+        await manage.retire(session, actor, rule, now)
+    made = []
+    for index, rule_in in enumerate(checked.rules):
+        try:
+            made.append(await manage.add(session, actor, rule_in.data, now, allow_private_urls))
+        except RuleInvalid as error:
+            where = file_rules.in_file(index, error.where)
+            raise checked.marked.invalid(where, error.problem) from None
+    for row, rule_in in zip(made, checked.rules, strict=True):
+        if rule_in.acted is not None:
+            row.trigger = {**row.trigger, "rule": made[rule_in.acted].id}
+    return Imported(added, updated, len(old), len(made))
+
+
+async def _checked(session: AsyncSession, text: str, allow_private_urls: bool) -> _Checked:
+    """Everything the file says, checked before anything is written."""
+    if len(text.encode()) > MAX_BYTES:
+        raise FileInvalid(None, (), "too_big")
+    marked = read(text)
+    top = mapping_at(marked, marked.data, (), _TOP_KEYS)
+    if top.get("version") != VERSION:
+        raise marked.invalid(("version",), "version")
+    fields = file_fields.read(marked, top.get("fields", []))
+    if "rules" not in top:
+        raise marked.invalid(("rules",), "missing")
+    listed = list_at(marked, top["rules"], ("rules",))
+    if len(listed) > manage.MAX_RULES:
+        raise marked.invalid(("rules",), "too_many")
+    stages = await session.scalars(select(Stage).where(Stage.deleted_at.is_(None)))
+    names = file_rules.Names(marked, stages, listed)
+    people = set(
+        await session.scalars(
+            select(User.id).where(
+                (User.role == OWNER) | ((User.role == MANAGER) & User.is_active.is_(True)),
+                User.blocked.is_(False),
+            )
+        )
+    )
+    rules = [
+        file_rules.read(marked, index, item, names, people, allow_private_urls)
+        for index, item in enumerate(listed)
+    ]
+    existing = await file_fields.existing(session, marked, fields)
+    return _Checked(marked, fields, existing, rules)
