@@ -97,7 +97,7 @@ def typed(draft: RuleDraft, text: str, offer: Offer, locale: str) -> RuleDraft:
     if step == Step.MINUTES:
         return _trigger_done(draft, {**when, "minutes": parse_minutes(text, MINUTE)})
     if step == Step.DAYS:
-        return _trigger_done(draft, {**when, "days": _in_units(text, DAY, DAY)})
+        return _trigger_done(draft, {**when, "days": _in_units(text, DAY, DAY) // DAY})
     if step == Step.DATE_SHIFT:
         hours = _in_units(text, DAY, HOUR) // HOUR * (-1 if part["side"] == BEFORE else 1)
         shifted = {**when, "days": int(hours / 24), "hours": hours - int(hours / 24) * 24}
