@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     working_hours: str = "mon-fri 09:00-18:00"
     # text, or json: one object per line with the update and deal each line is about.
     log_format: Literal["text", "json"] = "text"
+    # Rules' webhooks may post to loopback, private and link-local addresses (a receiver on the
+    # same host or network); off, a post whose host has such an address is given up.
+    rule_webhooks_private: bool = False
 
     @field_validator("owner_ids", mode="before")
     @classmethod

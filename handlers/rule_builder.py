@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.filters import Has, NotCommand
 from handlers.payloads import load, save
 from handlers.presses import Press, on_press
-from handlers.rule_steps import ALLOW_PRIVATE_URLS, TYPED, RuleDraft, WrongStep, pressed, typed
+from handlers.rule_steps import TYPED, RuleDraft, WrongStep, pressed, typed
 from handlers.words import Words, not_text, on_words
 from presentation.errors import error_text
 from presentation.rules import builder_words as words
@@ -99,7 +99,9 @@ def _refuse(press: Press[BuildCb], text: str) -> None:
 async def _save(press: Press[BuildCb], draft: RuleDraft) -> None:
     session, actor, settings = press.session, press.actor, press.settings
     try:
-        await manage.create(session, actor, draft.sketch().stored(), press.now, ALLOW_PRIVATE_URLS)
+        await manage.create(
+            session, actor, draft.sketch().stored(), press.now, settings.rule_webhooks_private
+        )
     except RuleInvalid as error:
         found = await offer(session, actor)
         text, markup = screen(draft.sketch(), found, actor.locale, settings.currency)
@@ -120,7 +122,8 @@ async def step_typed(said: Words) -> None:
         problem = words.use_buttons()
     else:
         try:
-            draft = typed(draft, said.text, found, locale)
+            private = said.settings.rule_webhooks_private
+            draft = typed(draft, said.text, found, locale, private)
         except WrongStep:
             problem = words.use_buttons()
         except RuleInvalid as error:

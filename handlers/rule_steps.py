@@ -30,8 +30,6 @@ from services.rules.offer import Offer
 from services.rules.placeholders import unknown
 from services.spans import DAY, HOUR, MINUTE, parse_minutes
 
-# Webhooks go to public addresses only: no setting allows a private one.
-ALLOW_PRIVATE_URLS = False
 _WHOLE = re.compile(r"^\d{1,4}$")
 
 
@@ -87,8 +85,11 @@ def pressed(draft: RuleDraft, action: BuildAction, arg: int, offer: Offer) -> Ru
     return _action_press(draft, action, arg, offer)
 
 
-def typed(draft: RuleDraft, text: str, offer: Offer, locale: str) -> RuleDraft:
-    """The answer typed at a step that asks for one (callers check `TYPED`)."""
+def typed(
+    draft: RuleDraft, text: str, offer: Offer, locale: str, allow_private: bool
+) -> RuleDraft:
+    """The answer typed at a step that asks for one (callers check `TYPED`); a webhook may
+    name a private address only when `allow_private` (the RULE_WEBHOOKS_PRIVATE setting)."""
     step, when, part = draft.step, draft.when, draft.part
     if step == Step.CROSS_VALUE:
         return _trigger_done(
@@ -134,9 +135,9 @@ def typed(draft: RuleDraft, text: str, offer: Offer, locale: str) -> RuleDraft:
     if step == Step.TAG:
         return _action_done(draft, {**part, "tag": text})
     if step == Step.URL:
-        return _action_done(draft, {**part, "url": text})
+        return _action_done(draft, {**part, "url": text}, allow_private)
     named = draft.model_copy(update={"name": text})
-    m.parse_rule(named.sketch().stored(), ALLOW_PRIVATE_URLS)
+    m.parse_rule(named.sketch().stored(), allow_private)
     return named.at(Step.REVIEW)
 
 
@@ -352,9 +353,9 @@ def _whom(
     return {key: arg}
 
 
-def _action_done(draft: RuleDraft, part: dict[str, Any]) -> RuleDraft:
+def _action_done(draft: RuleDraft, part: dict[str, Any], allow_private: bool = False) -> RuleDraft:
     where = f"then.{len(draft.actions) + 1}"
-    action = m.parse_action(part, where, ALLOW_PRIVATE_URLS)
+    action = m.parse_action(part, where, allow_private)
     stored = {"do": action.kind, **action.params}
     return draft.at(Step.ACTIONS, actions=[*draft.actions, stored], part={})
 

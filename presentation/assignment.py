@@ -22,6 +22,7 @@ from services.assignment import (
     STRATEGIES,
     Rule,
 )
+from services.rules.actions import NOT_TAKEN
 
 
 class AssignmentAction(StrEnum):
@@ -120,6 +121,8 @@ def fallback_text(deal_id: int, reason: str, owner: str) -> str:
         why = _("it arrived outside working hours.")
     elif reason == AT_CAPACITY:
         why = _("every manager on duty has as many open requests as their capacity allows.")
+    elif reason == NOT_TAKEN:
+        why = _("nobody took it in time.")
     else:
         why = _("no manager is on duty.")
     return _("⚠️ Request #{number} went to {name}: {reason}").format(

@@ -110,6 +110,20 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.FIELD_CHOICE: _("Choose one of the offered values."),
         ErrorCode.FIELD_YES_NO: _("Choose yes or no."),
         ErrorCode.FIELD_UNKNOWN: _("There is no such field."),
+        ErrorCode.RULE_INVALID: _(
+            "This rule can't be saved: something it names is gone or not valid. "
+            "Nothing was changed."
+        ),
+        ErrorCode.RULE_NAME: _(
+            "A rule's name is 1 to 80 characters. Send another one, or /cancel."
+        ),
+        ErrorCode.RULE_NUMBER: _("Send a whole number in the range asked, or /cancel."),
+        ErrorCode.RULE_TEXT: _(
+            "Send a text of up to 1000 characters (a task's note: up to 200), or /cancel."
+        ),
+        ErrorCode.RULE_PLACEHOLDER: _(
+            "The text names something I don't know in curly brackets. Fix it, or /cancel."
+        ),
         ErrorCode.TOKEN_NAME: _(
             "A token name is 1 to 64 characters. Send another one, or /cancel."
         ),

@@ -70,6 +70,9 @@ class ErrorCode(StrEnum):
     # The owner's rules.
     RULE_INVALID = "rule_invalid"
     RULE_NAME = "rule_name"
+    RULE_NUMBER = "rule_number"
+    RULE_TEXT = "rule_text"
+    RULE_PLACEHOLDER = "rule_placeholder"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

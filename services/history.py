@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +16,7 @@ from services.db.fields import FieldDef
 from services.db.users import User
 from services.field_kinds import FIELD_EVENT, FieldView, typed
 from services.field_views import view
+from services.rules import manage
 from services.users import full_name
 
 PAGE_SIZE = 10
@@ -23,6 +24,8 @@ QUOTE_LENGTH = 120
 # Events that name stages or people by id in their from/to values.
 STAGE_EVENTS = frozenset({"stage", "reopened"})
 PERSON_EVENTS = frozenset({"assigned"})
+# A rule's message to a named person: `old` says so, `new` is their name.
+PERSON = "person"
 
 Value = str | Decimal | date | bool | dict[str, str] | None
 
@@ -38,6 +41,8 @@ class Entry:
     new: Value
     # For kind "field": the field changed; old and new are its values in its kind's type.
     field: FieldView | None = None
+    # The name of the rule that made the change, when a rule did (in place of `who`).
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ async def deal_history(
         m.id: m for m in await session.scalars(select(Message).where(Message.id.in_(message_ids)))
     }
     names = _Names(session)
+    names.rules = await manage.names(
+        session, {e.rule_id for e in found_events.values() if e.rule_id is not None}
+    )
     entries = []
     for src, row_id in reversed(rows):
         if src == "e":
@@ -98,6 +106,7 @@ class _Names:
         self.people: dict[int, str] = {}
         self.stages: dict[int, dict[str, str]] = {}
         self.fields: dict[int, FieldView | None] = {}
+        self.rules: dict[int, str] = {}
 
     async def person(self, user_id: int | str | None) -> str | None:
         if user_id is None or not str(user_id).isdigit():
@@ -128,6 +137,13 @@ class _Names:
 
 
 async def _event_entry(event: Event, names: _Names) -> Entry:
+    entry = await _event_values(event, names)
+    if event.rule_id is None:
+        return entry
+    return replace(entry, who=None, rule=names.rules.get(event.rule_id, "?"))
+
+
+async def _event_values(event: Event, names: _Names) -> Entry:
     who = await names.person(event.actor_id)
     old: Value = event.from_value
     new: Value = event.to_value
@@ -143,6 +159,11 @@ async def _event_entry(event: Event, names: _Names) -> Entry:
             return Entry(event.created_at, who, "field", old, new, field)
     elif event.kind == "amount":
         old, new = _decimal(event.from_value), _decimal(event.to_value)
+    elif event.kind == "rule_task":
+        old, new = await names.person(event.from_value), _moment(event.to_value)
+    elif event.kind == "rule_message" and event.to_value and event.to_value.isdigit():
+        # A named person rather than "customer", "manager" or "owners".
+        old, new = PERSON, await names.person(event.to_value)
     return Entry(event.created_at, who, event.kind, old, new)
 
 
@@ -150,6 +171,13 @@ async def _message_entry(message: Message, names: _Names) -> Entry:
     who = await names.person(message.author_id)
     text = message.text if len(message.text) <= QUOTE_LENGTH else message.text[:QUOTE_LENGTH] + "…"
     return Entry(message.created_at, who, f"message_{message.direction}", message.kind, text)
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -24,12 +24,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
+from bot.sender import rules
 from bot.sender.budget import SendBudget, sending_as
 from bot.sender.claims import ChatClaims
 from bot.sender.ledger import Ledger
 from bot.sender.merge import Piece, Rendered, combine
 from bot.sender.pacing import Priority
-from bot.sender.renderers import RENDERERS, Context, Outgoing, cards_for
+from bot.sender.renderers import RENDERERS, Context, Outgoing, Renderer, cards_for
 from bot.settings import Settings, working_hours_of
 from services import log_context, outbox, outbox_claims, unreachable
 from services.access import locale_of
@@ -60,6 +61,13 @@ MAX_CLAIM = 1000
 # rate (30 a second overall at 1 a second each: 30): chats with many rows each send slowly.
 CHATS_AHEAD = 1.5
 REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
+
+# Every kind of outbox row and what renders it.
+_RENDERERS: dict[str, Renderer] = {
+    **RENDERERS,
+    "rule_message": rules.rule_message,
+    "rule_failed": rules.rule_failed,
+}
 
 
 @dataclass(frozen=True)
@@ -270,7 +278,7 @@ class OutboxSender:
         context = Context(
             session, row, settings.zone, locale, now, settings.currency, recipient, cards
         )
-        return await RENDERERS[row.kind](context)
+        return await _RENDERERS[row.kind](context)
 
     async def _send(self, chat_id: int, piece: Piece, due: float, last: bool) -> Stop | None:
         log_context.about_deal(piece.deal_id)

@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.metrics import Metrics, SweepOutcome
 from bot.runtime import Running
-from bot.sweeps import digests, reminders, rules
+from bot.sweeps import digests, reminders, rules, webhooks
 from bot.sweeps.inbox import pick_up_updates, prune_inbox
 
 
@@ -40,6 +40,7 @@ SWEEPS.append(Sweep("due_tasks", reminders.DUE_SECONDS, reminders.due_tasks))
 SWEEPS.append(Sweep("overdue_tasks", reminders.OVERDUE_SECONDS, reminders.overdue_tasks))
 SWEEPS.append(Sweep("contract_renewals", reminders.RENEWAL_SECONDS, reminders.contract_renewals))
 SWEEPS.append(Sweep("time_rules", rules.SECONDS, rules.time_rules))
+SWEEPS.append(Sweep("rule_webhooks", webhooks.SECONDS, webhooks.post_webhooks))
 
 
 # A run more than a second late is not made (APScheduler's misfire grace time); one still

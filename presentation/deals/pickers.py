@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 
@@ -13,8 +14,9 @@ from presentation.deals.card import Reader, back, button, lost_reason, money, re
 from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
 from services.field_kinds import Shown
-from services.history import Entry, HistoryPage, Value
+from services.history import PERSON, Entry, HistoryPage, Value
 from services.pipeline import LOST_REASONS
+from services.rules.model import CUSTOMER, OWNERS, RESPONSIBLE
 from services.stages import StageView
 from services.views import DealCard
 
@@ -51,6 +53,8 @@ def history_text(page: HistoryPage, reader: Reader) -> str:
         moment = when(entry.at, reader.zone, reader.locale)
         what = describe(entry, reader)
         who = f"{escape(entry.who)}: " if entry.who else ""
+        if entry.rule is not None:
+            who = _("by rule «{name}»").format(name=escape(entry.rule)) + ": "
         lines.append(f"{moment} · {who}{what}")
     return "\n".join(lines)
 
@@ -105,7 +109,31 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _message(_text(old), _text(new))
         case "field" if entry.field is not None:
             return _field(entry, reader)
+        case "tagged":
+            return _("tag #{tag} added").format(tag=escape(_text(new)))
+        case "untagged":
+            return _("tag #{tag} removed").format(tag=escape(_text(new)))
+        case "rule_message":
+            return _rule_message(old, new)
+        case "rule_task":
+            due = when(new, reader.zone, reader.locale) if isinstance(new, datetime) else "—"
+            return _("task for {person}, due {time}").format(
+                person=escape(_text(old)) or "—", time=due
+            )
+        case "webhook":
+            return _("request posted to {url}").format(url=escape(_text(new)))
     return escape(entry.kind)
+
+
+def _rule_message(old: Value, new: Value) -> str:
+    if old == PERSON:
+        return _("message sent to {name}").format(name=escape(_text(new)))
+    readers = {
+        CUSTOMER: _("message sent to the customer"),
+        RESPONSIBLE: _("message sent to the responsible manager"),
+        OWNERS: _("message sent to the owners"),
+    }
+    return readers.get(_text(new), _("message sent"))
 
 
 def _field(entry: Entry, reader: Reader) -> str:

@@ -48,7 +48,9 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
     hours = await company_hours(session)
     by_kind: dict[str, list[Loaded]] = {}
     for rule in rules:
-        by_kind.setdefault(rule.spec.trigger.kind, []).append(rule)
+        # A crossing is a change of the field's value: the rule listens to those.
+        kind = FIELD_CHANGED if rule.spec.trigger.kind == CROSSED else rule.spec.trigger.kind
+        by_kind.setdefault(kind, []).append(rule)
     timed = [r for r in rules if r.spec.trigger.kind in TIMED]
     await timers.schedule(session, timed, happened, now, hours)
     acted = False

@@ -332,7 +332,8 @@ def public_host(host: str) -> bool:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return True
-    return address.is_global
+    # Python counts multicast groups such as 224.0.0.1 as global; nothing is posted to them.
+    return address.is_global and not address.is_multicast
 
 
 def _mapping(value: object, where: str) -> Mapping[str, Any]:

@@ -1,0 +1,286 @@
+"""🧪 Try on the past: which deals a rule would have acted on in the last days, and when. What
+happened is read back from the history (deals made, events, messages, tasks, contracts, runs);
+conditions are judged by the deals as they are now. Nothing is written: the session is rolled
+back whatever happens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.access import Actor, require_owner
+from services.assignment import WorkingHours
+from services.company import company_hours
+from services.db.contracts import Contract
+from services.db.deals import Deal, Event, Message, Stage
+from services.db.fields import FieldDef, FieldValue
+from services.db.rules import RuleRun
+from services.db.tasks import Task
+from services.field_kinds import CUSTOMER, FIELD_EVENT
+from services.rules import manage
+from services.rules import model as m
+from services.rules.engine import matches
+from services.rules.facts import Facts, facts_of, holds
+from services.rules.happened import Happened
+from services.rules.loaded import Loaded
+from services.rules.timers import next_repeat
+from services.rules.timing import after_working, from_day
+
+DAYS = 30
+# Time rules may count from a moment this long before the window (a request made on Friday
+# evening, not answered by Monday).
+_LEAD = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Match:
+    deal_id: int
+    at: datetime
+    actions: tuple[m.Action, ...]
+
+
+@dataclass(frozen=True)
+class _Moment:
+    at: datetime
+    happened: Happened
+
+
+async def try_on_past(
+    session: AsyncSession,
+    actor: Actor,
+    rule: m.RuleSpec | int,
+    now: datetime,
+    days: int = DAYS,
+) -> list[Match]:
+    """Each time the rule would have acted in the last `days`, newest first."""
+    require_owner(actor)
+    try:
+        if isinstance(rule, int):
+            loaded = Loaded(rule, "", (await manage.detail(session, actor, rule)).spec)
+        else:
+            loaded = Loaded(0, rule.name, rule)
+        return await _matches(session, loaded, now, days)
+    finally:
+        await session.rollback()
+
+
+async def _matches(session: AsyncSession, rule: Loaded, now: datetime, days: int) -> list[Match]:
+    hours = await company_hours(session)
+    since = now - timedelta(days=days)
+    facts: dict[int, Facts] = {}
+    found = []
+    seen: set[tuple[int, str]] = set()
+    for moment in await _moments(session, rule, since, now, hours):
+        happening = moment.happened
+        if not (since <= moment.at <= now) or not matches(rule, happening):
+            continue
+        if (happening.deal_id, happening.key) in seen:
+            continue
+        if happening.deal_id not in facts:
+            facts[happening.deal_id] = await facts_of(session, happening.deal_id)
+        deal_facts = facts[happening.deal_id]
+        if all(holds(c, deal_facts, moment.at, hours) for c in rule.spec.conditions):
+            seen.add((happening.deal_id, happening.key))
+            found.append(Match(happening.deal_id, moment.at, rule.spec.actions))
+    found.sort(key=lambda match: (match.at, match.deal_id), reverse=True)
+    return found
+
+
+async def _moments(
+    session: AsyncSession, rule: Loaded, since: datetime, now: datetime, hours: WorkingHours
+) -> list[_Moment]:
+    trigger = rule.spec.trigger
+    kind = trigger.kind
+    if kind == m.CREATED:
+        made = await session.execute(
+            select(Deal.id, Deal.created_at, Deal.source).where(Deal.created_at >= since)
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, kind, {"source": source}))
+            for deal_id, at, source in made.all()
+        ]
+    if kind in (m.STAGE_ENTERED, m.STAGE_LEFT):
+        return await _stage_moments(session, kind, since)
+    if kind in (m.FIELD_CHANGED, m.CROSSED):
+        return await _field_moments(session, kind, since)
+    if kind == m.CUSTOMER_WROTE:
+        written = await session.execute(
+            select(Message.id, Message.deal_id, Message.created_at)
+            .join(Deal, Deal.id == Message.deal_id)
+            .where(
+                Message.direction == "in",
+                Message.created_at >= since,
+                # What came with the request made it; what came after was written to it.
+                Message.created_at > Deal.created_at,
+            )
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, f"message:{message_id}"))
+            for message_id, deal_id, at in written.all()
+        ]
+    if kind == m.RULE_ACTED:
+        runs = await session.execute(
+            select(RuleRun.id, RuleRun.rule_id, RuleRun.deal_id, RuleRun.created_at).where(
+                RuleRun.ok.is_(True), RuleRun.created_at >= since
+            )
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, f"run:{run_id}", {"rule": rule_id}, 0, rule_id))
+            for run_id, rule_id, deal_id, at in runs.all()
+        ]
+    timed = {"rule": rule.rule_id}
+    if kind == m.NO_RESPONSE:
+        return await _unanswered(session, trigger, since, now, hours, timed)
+    if kind == m.IDLE:
+        quiet = timedelta(days=trigger.get("days"))
+        open_deals = await session.execute(
+            select(Deal.id, Deal.last_activity_at).where(
+                Deal.closed_at.is_(None), Deal.last_activity_at >= since - quiet
+            )
+        )
+        return [
+            _Moment(active + quiet, Happened(kind, deal_id, m.IDLE, timed))
+            for deal_id, active in open_deals.all()
+        ]
+    if kind == m.TASK_OVERDUE:
+        late = timedelta(minutes=trigger.get("minutes"))
+        tasks = await session.execute(
+            select(Task.id, Task.deal_id, Task.due_at, Task.done_at).where(
+                Task.deal_id.is_not(None), Task.due_at >= since - late, Task.due_at <= now - late
+            )
+        )
+        return [
+            _Moment(due + late, Happened(kind, deal_id, f"task:{task_id}", timed))
+            for task_id, deal_id, due, done in tasks.all()
+            if deal_id is not None and (done is None or done > due + late)
+        ]
+    return [
+        _Moment(at, Happened(kind, deal_id, f"date:{at.isoformat()}", timed))
+        for deal_id, first in await _dates(session, trigger, hours)
+        for at in _repeats(trigger, first, since, now, hours)
+    ]
+
+
+async def _stage_moments(session: AsyncSession, kind: str, since: datetime) -> list[_Moment]:
+    rows = await session.execute(
+        select(Event.id, Event.deal_id, Event.created_at, Event.from_value, Event.to_value).where(
+            Event.kind.in_(("stage", "reopened")),
+            Event.deal_id.is_not(None),
+            Event.created_at >= since,
+        )
+    )
+    moments = []
+    for event_id, deal_id, at, left, entered in rows.all():
+        stage = entered if kind == m.STAGE_ENTERED else left
+        if deal_id is not None and stage is not None and stage.isdigit():
+            moments.append(
+                _Moment(at, Happened(kind, deal_id, f"event:{event_id}", {"stage": int(stage)}))
+            )
+    return moments
+
+
+async def _field_moments(session: AsyncSession, kind: str, since: datetime) -> list[_Moment]:
+    keys = {
+        f"{FIELD_EVENT}{field_id}": key
+        for field_id, key in (await session.execute(select(FieldDef.id, FieldDef.key))).all()
+    }
+    rows = await session.execute(
+        select(
+            Event.id, Event.deal_id, Event.kind, Event.created_at, Event.from_value, Event.to_value
+        ).where(
+            (Event.kind == m.AMOUNT) | Event.kind.startswith(FIELD_EVENT),
+            Event.deal_id.is_not(None),
+            Event.created_at >= since,
+        )
+    )
+    moments = []
+    for event_id, deal_id, event_kind, at, old, new in rows.all():
+        key = m.AMOUNT if event_kind == m.AMOUNT else keys.get(event_kind)
+        if deal_id is None or key is None:
+            continue
+        detail = {"field": key, "old": old, "new": new}
+        moments.append(_Moment(at, Happened(kind, deal_id, f"event:{event_id}", detail)))
+    return moments
+
+
+async def _unanswered(
+    session: AsyncSession,
+    trigger: m.Trigger,
+    since: datetime,
+    now: datetime,
+    hours: WorkingHours,
+    timed: dict[str, int],
+) -> list[_Moment]:
+    """Requests whose first answer came after the working minutes had passed, or never."""
+    answered = (
+        select(Event.deal_id, Event.created_at)
+        .where(Event.kind == "first_response", Event.deal_id.is_not(None))
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Deal.id, Deal.created_at, answered.c.created_at)
+        .outerjoin(answered, answered.c.deal_id == Deal.id)
+        .where(Deal.created_at >= since - _LEAD)
+    )
+    moments = []
+    for deal_id, created, first in rows.all():
+        due = after_working(created, trigger.get("minutes"), hours)
+        if due <= now and (first is None or first > due):
+            moments.append(_Moment(due, Happened(m.NO_RESPONSE, deal_id, m.NO_RESPONSE, timed)))
+    return moments
+
+
+async def _dates(
+    session: AsyncSession, trigger: m.Trigger, hours: WorkingHours
+) -> list[tuple[int, datetime]]:
+    """Each deal's first moment of a date rule: its offset from the contract's end, the win
+    or a date field."""
+    of, days, extra = trigger.get("of"), trigger.get("days"), trigger.get("hours")
+    if of == m.CONTRACT_END:
+        contracts = await session.execute(select(Contract.deal_id, Contract.ends_on))
+        return [(deal_id, from_day(ends, days, extra, hours)) for deal_id, ends in contracts.all()]
+    if of == m.WON:
+        offset = timedelta(days=days, hours=extra)
+        won = await session.execute(
+            select(Deal.id, Deal.closed_at)
+            .join(Stage, Stage.id == Deal.stage_id)
+            .where(Stage.kind == m.WON, Deal.closed_at.is_not(None))
+        )
+        return [(deal_id, closed + offset) for deal_id, closed in won.all() if closed]
+    values = await session.execute(
+        select(FieldValue.object_id, FieldValue.entity, FieldValue.value)
+        .join(FieldDef, FieldDef.id == FieldValue.field_id)
+        .where(FieldDef.key == of[len(m.FIELD_PREFIX) :], FieldDef.kind == "date")
+    )
+    found: list[tuple[int, datetime]] = []
+    for object_id, entity, value in values.all():
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            continue
+        deal_ids = (
+            list(await session.scalars(select(Deal.id).where(Deal.customer_id == object_id)))
+            if entity == CUSTOMER
+            else [object_id]
+        )
+        found += [(deal_id, from_day(day, days, extra, hours)) for deal_id in deal_ids]
+    return found
+
+
+def _repeats(
+    trigger: m.Trigger, first: datetime, since: datetime, now: datetime, hours: WorkingHours
+) -> Iterator[datetime]:
+    """The moments from `first` on, repeated as the rule says, that fall in [since, now]."""
+    every = trigger.get("every_days")
+    moment: datetime | None = first
+    if every and first < since:
+        step = timedelta(days=every)
+        moment = first + step * ((since - first) // step)
+    while moment is not None and moment <= now:
+        if moment >= since:
+            yield moment
+        moment = next_repeat(trigger, moment, hours)
