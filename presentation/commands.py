@@ -62,6 +62,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("settings", __("Digests, SLA and working hours")),
         ("assignment", __("Who gets new requests")),
         ("rules", __("Rules: when something happens, do this")),
+        ("newrule", __("Build a rule step by step")),
         _DUTY,
         _LANGUAGE,
         _CANCEL,
