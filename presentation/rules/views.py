@@ -14,7 +14,7 @@ from presentation.render import when
 from presentation.rules.callbacks import RulesAction, RulesCb
 from presentation.rules.describe import action_text, days, failure_text, rule_text
 from services.rules.manage import Lookup, RuleView
-from services.rules.model import Action
+from services.rules.model import WEBHOOK, Action
 from services.rules.past import DAYS, Match
 
 PAGE_SIZE = 8
@@ -98,6 +98,13 @@ def card_text(rule: RuleView, lookup: Lookup, reader: Reader) -> str:
         lines.append(_("✅ Switched on") if rule.enabled else _("⏸ Switched off"))
     fired = _fired(rule, reader)
     lines.append(fired[:1].upper() + fired[1:])
+    lines += [
+        _("🔑 Webhook {n} is signed with the key <code>{key}</code>").format(
+            n=index, key=escape(action.get("secret", ""))
+        )
+        for index, action in enumerate(rule.spec.actions, 1)
+        if action.kind == WEBHOOK
+    ]
     return "\n".join(lines)
 
 

@@ -186,18 +186,18 @@ async def _claim_all(
     if not rows:
         return set()
     dialect = postgresql if is_postgres(session) else sqlite
+    # One statement: SQLAlchemy sends the rows as one multi-row INSERT and hands back the rows
+    # inserted (a row already there is left out).
     statement = (
         dialect.insert(RuleRun)
-        .values(
-            [
-                {"rule_id": r, "deal_id": d, "event_key": k, "ok": ok, "created_at": now}
-                for (r, d, k), ok in rows.items()
-            ]
-        )
         .on_conflict_do_nothing(index_elements=["rule_id", "deal_id", "event_key"])
         .returning(RuleRun.rule_id, RuleRun.deal_id, RuleRun.event_key)
     )
-    return {(r, d, k) for r, d, k in (await session.execute(statement)).all()}
+    params = [
+        {"rule_id": r, "deal_id": d, "event_key": k, "ok": ok, "created_at": now}
+        for (r, d, k), ok in rows.items()
+    ]
+    return {(r, d, k) for r, d, k in (await session.execute(statement, params)).all()}
 
 
 async def _switch_off(session: AsyncSession, work: Work, rule: Loaded, problem: str) -> None:

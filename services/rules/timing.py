@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from services.assignment import WorkingHours
 from services.moments import local_moment
 
-_WINDOW = timedelta(days=14)
+_DAY = timedelta(days=1)
 
 
 def after_working(since: datetime, minutes: int, hours: WorkingHours) -> datetime:
@@ -17,15 +17,18 @@ def after_working(since: datetime, minutes: int, hours: WorkingHours) -> datetim
     if not hours.schedule.days or left <= timedelta(0):
         return since + left
     cursor = since
+    # A day at a time: most waits end on the day they start or the next working one.
     while True:
-        for opens, closes in hours.schedule.intervals(cursor, cursor + _WINDOW, hours.zone):
-            start = max(opens, cursor)
-            if closes <= start:
+        until = cursor + _DAY
+        for opens, closes in hours.schedule.intervals(cursor, until, hours.zone):
+            # Only the part inside this day's window: the next window counts the rest.
+            start, end = max(opens, cursor), min(closes, until)
+            if end <= start:
                 continue
-            if closes - start >= left:
+            if end - start >= left:
                 return start + left
-            left -= closes - start
-        cursor += _WINDOW
+            left -= end - start
+        cursor = until
 
 
 def from_day(day: date, days: int, hours_after: int, hours: WorkingHours) -> datetime:
