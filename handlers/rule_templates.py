@@ -16,6 +16,7 @@ from pydantic import Field
 from handlers.filters import Has, NotCommand
 from handlers.payloads import Payload, load, save
 from handlers.presses import Press, on_press
+from handlers.rules import listing
 from handlers.words import Words, not_text, on_words
 from presentation.rules.callbacks import RulesAction, RulesCb
 from presentation.rules.describe import invalid_text, rule_text
@@ -34,7 +35,7 @@ from presentation.rules.templates import (
     templates_text,
     whole_error,
 )
-from presentation.rules.views import card_keyboard, card_text, list_keyboard, list_text, past_text
+from presentation.rules.views import card_keyboard, card_text, past_text
 from services import stages
 from services.access import Actor, require_owner
 from services.db.session import AsyncSession
@@ -180,9 +181,8 @@ async def draft_button(press: Press[TemplateCb]) -> None:
     cb, session, actor = press.data, press.session, press.actor
     if cb.action == TemplateAction.CANCEL:
         await press.state.clear()
-        found = await manage.overview(session, actor)
         press.answer.text = _("Nothing was saved.")
-        await press.show(list_text(found, 0, press.reader), list_keyboard(found, 0))
+        await press.show(*await listing(session, actor, 0, press.reader))
         return
     draft = await load(press.state, TemplateDraft)
     if cb.action == TemplateAction.SUMMARY:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings
 from handlers.presses import Press, on_press
 from handlers.readers import reader_of
+from presentation.deals.card import Reader
 from presentation.rules.callbacks import RulesAction, RulesCb
 from presentation.rules.views import (
     back_to_rule,
@@ -24,6 +25,7 @@ from presentation.rules.views import (
     pages,
     past_text,
 )
+from services import assignment_rule
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
@@ -35,15 +37,22 @@ from services.rules.manage import RuleView
 async def rules_command(
     message: Message, session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
 ) -> None:
+    text, markup = await listing(session, actor, 0, reader_of(settings, actor, clock.now()))
+    await message.answer(text, reply_markup=markup)
+
+
+async def listing(
+    session: AsyncSession, actor: Actor, page: int, reader: Reader
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /rules list at a page, with who gets a request first."""
     found = await manage.overview(session, actor)
-    reader = reader_of(settings, actor, clock.now())
-    await message.answer(list_text(found, 0, reader), reply_markup=list_keyboard(found, 0))
+    page = min(page, pages(found) - 1)
+    strategy = (await assignment_rule.show(session, actor)).strategy
+    return list_text(found, page, reader, strategy), list_keyboard(found, page)
 
 
 async def _list(press: Press[RulesCb], page: int) -> None:
-    found = await manage.overview(press.session, press.actor)
-    page = min(page, pages(found) - 1)
-    await press.show(list_text(found, page, press.reader), list_keyboard(found, page))
+    await press.show(*await listing(press.session, press.actor, page, press.reader))
 
 
 async def _card(press: Press[RulesCb], rule: RuleView) -> None:

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import ngettext
 from presentation.deals.card import Reader
 from presentation.render import when
 from presentation.rules.callbacks import RulesAction, RulesCb
-from presentation.rules.describe import action_text, days, failure_text, rule_text
+from presentation.rules.describe import action_text, days, failure_text, rule_text, strategy_name
 from services.rules.manage import Lookup, RuleView
 from services.rules.model import WEBHOOK, Action
 from services.rules.past import DAYS, Match
@@ -50,11 +50,17 @@ def _stopped(rule: RuleView) -> str | None:
     return _("switched off by itself: {why}").format(why=failure_text(rule.last_error))
 
 
-def list_text(rules: list[RuleView], page: int, reader: Reader) -> str:
+def list_text(rules: list[RuleView], page: int, reader: Reader, strategy: str) -> str:
+    """The rules, after the first of them, which every business has: who gets a request."""
     title = _("<b>Rules</b>")
     if pages(rules) > 1:
         title += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages(rules))
-    lines = [title]
+    lines = [
+        title,
+        _("👥 Who gets a request: {strategy} (change it in /assignment)").format(
+            strategy=strategy_name(strategy)
+        ),
+    ]
     if not rules:
         lines.append(_("No rules yet. Make one from a ready template or from scratch."))
     for rule in rules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:

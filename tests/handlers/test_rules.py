@@ -51,7 +51,8 @@ async def rules(tg: Harness) -> list[Rule]:
 async def test_a_rule_made_from_a_template_with_a_bad_answer_on_the_way(tg: Harness) -> None:
     [empty] = await tg.send(OLGA, "/rules")
     assert empty.text == (
-        "<b>Rules</b>\nNo rules yet. Make one from a ready template or from scratch."
+        "<b>Rules</b>\n👥 Who gets a request: in turn (change it in /assignment)\n"
+        "No rules yet. Make one from a ready template or from scratch."
     )
     assert buttons(empty) == [
         [("➕ From a template", "ru:tp:0:0:0"), ("✏️ From scratch", "ru:b:0:0:0")]
@@ -152,6 +153,7 @@ async def test_list_open_switch_stale_press_and_delete(tg: Harness) -> None:
     [listed] = await tg.send(OLGA, "/rules")
     assert listed.text.splitlines() == [
         "<b>Rules</b>",
+        "👥 Who gets a request: in turn (change it in /assignment)",
         "✅ Phone leads · never fired",
         "",
         "✅ on · ⏸ off. Tap a rule to see it, switch it or try it on the past.",
@@ -198,7 +200,7 @@ async def test_list_open_switch_stale_press_and_delete(tg: Harness) -> None:
     calls = await tg.press(OLGA, f"ru:x:{rule_id}:2:0", LIST)
     assert answer_of(calls).text == "Rule «Phone leads» deleted."
     [gone] = without_answers(calls)
-    assert gone.text.splitlines()[1] == (
+    assert gone.text.splitlines()[2] == (
         "No rules yet. Make one from a ready template or from scratch."
     )
     assert [r.deleted_at is not None for r in await rules(tg)] == [True]
