@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.db.deals import Deal
+from services.db.engine import is_postgres
 from services.db.fields import FieldValue
 from services.field_kinds import DEAL, FIELD_EVENT, FieldView
 from services.rules.happened import Happened
@@ -59,24 +61,23 @@ async def write(
                     FieldValue.field_id == field.field_id, FieldValue.object_id == target
                 )
             )
-        elif old is None:
-            session.add(
-                FieldValue(
-                    entity=field.entity,
-                    object_id=target,
-                    field_id=field.field_id,
-                    value=stored,
-                    updated_at=now,
-                )
-            )
         else:
-            row = await session.scalar(
-                select(FieldValue).where(
-                    FieldValue.field_id == field.field_id, FieldValue.object_id == target
+            # One statement whether or not a value is there: two deals of one customer filling
+            # the customer's field at once both succeed, the later one's value kept.
+            dialect = postgresql if is_postgres(session) else sqlite
+            statement = dialect.insert(FieldValue).values(
+                entity=field.entity,
+                object_id=target,
+                field_id=field.field_id,
+                value=stored,
+                updated_at=now,
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["field_id", "object_id"],
+                    set_={"value": stored, "updated_at": now},
                 )
             )
-            if row is not None:
-                row.value, row.updated_at = stored, now
         kind = f"{FIELD_EVENT}{field.field_id}"
         events.record(session, deal.id, actor_id, kind, now, old, stored, rule_id)
         detail = {"field": field.key, "old": old, "new": stored}
