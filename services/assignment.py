@@ -172,14 +172,19 @@ async def pick_assignees(
             return await _to_owners(session, len(wanted), CLOSED, now)
     params = {"exclude": exclude or 0, "count": len(wanted)}
     query = _NEXT_MANAGERS if rule.strategy == ROUND_ROBIN else _ALL_MANAGERS
-    rows: Sequence[tuple[User, int]] = []
+    rows: list[tuple[User, int]] = []
     if is_postgres(session):
         # Requests arriving together go to different managers: a manager another worker is
-        # assigning right now is skipped. Only when every one of them is, share the next ones.
+        # assigning right now is skipped.
         locking = query.with_for_update(skip_locked=True, of=User)
         rows = list((await session.execute(locking, params)).all())
-    if not rows:
-        rows = list((await session.execute(query, params)).all())
+    if not rows or (rule.strategy == ROUND_ROBIN and len(rows) < len(wanted)):
+        # Fewer free than requests: the rest go on in turn, shared with the managers other
+        # workers are assigning, not all to the few free ones.
+        free = {user.id for user, _ in rows}
+        rows += [
+            row for row in (await session.execute(query, params)).all() if row[0].id not in free
+        ]
     if not rows:
         reason = AT_CAPACITY if await session.scalar(_ON_DUTY, params) else NOBODY_ON_DUTY
         return await _to_owners(session, len(wanted), reason, now)
