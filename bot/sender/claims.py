@@ -77,6 +77,13 @@ class ChatClaims:
             self._claim_of[chat_id] = next(self._numbers)
         return claimed.rows
 
+    def sent(self, chat_id: int, rows: int) -> None:
+        """These many of the chat's claimed rows are done with (sent, or given up): what is
+        held is what is left to send, so a chat waiting is claimed once the rows claimed
+        before it are mostly sent, not only once their chats are all done."""
+        if chat_id in self.busy:
+            self.busy[chat_id] = max(0, self.busy[chat_id] - rows)
+
     def holds(self, chat_id: int) -> bool:
         return chat_id not in self._lost
 

@@ -14,7 +14,7 @@ from bot.metrics import Metrics
 from bot.sender.claims import ChatClaims
 from services import outbox, outbox_claims
 from services.clock import ManualClock
-from services.db.engine import UnitOfWork
+from services.db.engine import UnitOfWork, session_factory
 from services.db.outbox import OutboxChat
 
 LEASE = timedelta(seconds=15)
@@ -99,3 +99,32 @@ async def test_a_chat_claimed_while_the_claims_are_renewed_is_held_and_let_go_wh
         await session.commit()
         other = await outbox_claims.claim(session, "other", clock.now(), LEASE, 9, 9)
     assert list(other.rows) == [2]
+
+
+async def test_a_waiting_chat_is_claimed_once_the_rows_claimed_before_are_mostly_sent(
+    engine: AsyncEngine, clock: ManualClock
+) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        for chat_id in (1, 2, 3):
+            for n in range(5):
+                outbox.enqueue(
+                    session,
+                    chat_id=chat_id,
+                    kind="k",
+                    payload={},
+                    dedupe_key=f"{chat_id}:{n}",
+                    now=clock.now(),
+                )
+        await session.commit()
+    claims = ChatClaims(
+        sessions, clock, "one", LEASE, rows=10, per_chat=5, metrics=Metrics(), chats=2
+    )
+    assert sorted(await claims.claim()) == [1, 2]
+    assert claims.nearly_full
+    # Four of each chat's five rows are sent; neither chat is done. Chat 3, waiting since
+    # before, is claimed now rather than after chats 1 and 2 have sent their last.
+    claims.sent(1, 4)
+    claims.sent(2, 4)
+    assert not claims.nearly_full
+    assert list(await claims.claim()) == [3]
