@@ -174,14 +174,23 @@ async def pick_assignees(
             return await to_owners(session, len(wanted), CLOSED, now)
     params = {"exclude": exclude or 0, "count": len(wanted)}
     query = _NEXT_MANAGERS if rule.strategy == ROUND_ROBIN else _ALL_MANAGERS
-    rows: Sequence[tuple[User, int]] = []
+    rows: list[tuple[User, int]] = []
     if is_postgres(session):
         # Requests arriving together go to different managers: a manager another worker is
-        # assigning right now is skipped. Only when every one of them is, share the next ones.
-        locking = query.with_for_update(skip_locked=True, of=User)
+        # assigning right now is skipped. The lock leaves the manager's key alone, so another
+        # worker's new deal for the manager does not wait for it.
+        locking = query.with_for_update(skip_locked=True, of=User, key_share=True)
         rows = list((await session.execute(locking, params)).all())
-    if not rows:
-        rows = list((await session.execute(query, params)).all())
+    free = {user.id for user, _ in rows}
+    if not rows or (rule.strategy == ROUND_ROBIN and len(rows) < len(wanted)):
+        # Fewer free than requests: the rest go on in turn, shared with the managers other
+        # workers are assigning, not all to the few free ones.
+        rows += [
+            row for row in (await session.execute(query, params)).all() if row[0].id not in free
+        ]
+    # On PostgreSQL, what the locking read left out another worker is assigning: its place in
+    # the turn is that worker's to set, without waiting for that worker to finish.
+    elsewhere = set() if not is_postgres(session) else {u.id for u, _ in rows} - free
     if not rows:
         reason = AT_CAPACITY if await session.scalar(_ON_DUTY, params) else NOBODY_ON_DUTY
         return await to_owners(session, len(wanted), reason, now)
@@ -200,7 +209,8 @@ async def pick_assignees(
         turn.append(candidate)
         # Each pick a tick later than the one before, so the next request continues the
         # turn where these left it.
-        candidate.user.last_assigned_at = now + index * _TICK
+        if candidate.user.id not in elsewhere:
+            candidate.user.last_assigned_at = now + index * _TICK
         picks.append(Pick(candidate.user))
     return picks
 

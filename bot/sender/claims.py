@@ -5,6 +5,7 @@ here: its rows are the new holder's."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -40,6 +41,10 @@ class ChatClaims:
         self.chats = chats
         self.metrics = metrics
         self.busy: dict[int, int] = {}
+        # Which claim each busy chat is under, numbered as made: a renewal judges only the
+        # claims it asked about, not one made (or made again) while it was on its way.
+        self._claim_of: dict[int, int] = {}
+        self._numbers = itertools.count()
         self._lost: set[int] = set()
         # Chats let go of already, with the record of their last message.
         self._let_go: set[int] = set()
@@ -69,16 +74,32 @@ class ChatClaims:
         self.metrics.reclaimed("outbox_chat", claimed.taken_over)
         for chat_id, rows in claimed.rows.items():
             self.busy[chat_id] = len(rows)
+            self._claim_of[chat_id] = next(self._numbers)
         return claimed.rows
+
+    def sent(self, chat_id: int, rows: int) -> None:
+        """These many of the chat's claimed rows are done with (sent, or given up): what is
+        held is what is left to send, so a chat waiting is claimed once the rows claimed
+        before it are mostly sent, not only once their chats are all done."""
+        if chat_id in self.busy:
+            self.busy[chat_id] = max(0, self.busy[chat_id] - rows)
 
     def holds(self, chat_id: int) -> bool:
         return chat_id not in self._lost
 
     async def renew(self) -> None:
+        """Extend the claims of the chats being delivered. A claim asked about and not found
+        was taken by another worker; a chat claimed while the renewal was on its way is not
+        among those asked about, and is held."""
+        asked = dict(self._claim_of)
         async with self.sessions() as session:
             until = self.clock.now() + self.lease
-            held = await outbox_claims.renew(session, self.worker, list(self.busy), until)
-        self._lost |= self.busy.keys() - held
+            held = await outbox_claims.renew(session, self.worker, list(asked), until)
+        self._lost |= {
+            chat_id
+            for chat_id, number in asked.items()
+            if chat_id not in held and self._claim_of.get(chat_id) == number
+        }
 
     def let_go_with_record(self, chats: Sequence[int]) -> None:
         """These chats' claims were let go by the commit that recorded their last message."""
@@ -86,6 +107,7 @@ class ChatClaims:
 
     async def done(self, chat_id: int) -> None:
         self.busy.pop(chat_id, None)
+        self._claim_of.pop(chat_id, None)
         lost = chat_id in self._lost
         self._lost.discard(chat_id)
         if chat_id in self._let_go:

@@ -222,11 +222,14 @@ class OutboxSender:
             # loop while sends are due; those rendered at once share one transaction.
             async with self._rendering:
                 pieces = await self._preparing((chat_id, rows))
+            # Rows with nothing left to say are done with already.
+            self.claims.sent(chat_id, len(rows) - sum(len(piece.done) for piece in pieces))
             for index, piece in enumerate(pieces):
                 if self._stopping or not self.claims.holds(chat_id):
                     return  # stopping, or another worker took the chat: the rest is theirs
                 due = claimed_at + index * spacing
                 stop = await self._send(chat_id, piece, due, index == len(pieces) - 1)
+                self.claims.sent(chat_id, len(piece.done))
                 if stop is not None:
                     rest = [row_id for later in pieces[index:] for row_id in later.done]
                     await self._stop(rest, stop)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services import assignment_rule, team
 from services.access import actor_of
@@ -35,7 +35,7 @@ from services.errors import AccessDenied, InvalidInput
 from services.intake import submit_request
 from services.reports import settings as report_settings
 from services.reports.worktime import parse_schedule
-from tests.support.db import START
+from tests.support.db import PG_URL, START
 from tests.support.seed import add_user
 
 # The suite's clock starts on Monday 2026-03-02 at 09:00 UTC.
@@ -72,6 +72,19 @@ async def test_round_robin_is_the_default_and_shares_a_batch_in_turn(
     b = await add_user(session, 11, "manager", clock)
     assert await _picked(session, [Wanted()] * 3, clock) == [a.id, b.id, a.id]
     assert await _picked(session, [Wanted()], clock) == [b.id]
+
+
+@pytest.mark.skipif(not PG_URL, reason="other workers' assignments are PostgreSQL's row locks")
+async def test_a_batch_meeting_managers_other_workers_assign_goes_on_in_turn(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    """Another worker is assigning requests to three of four managers: this worker's batch of
+    three goes first to the one free, then on in turn, not all to the one free."""
+    async with sessions() as session:
+        a, b, c, d = [await add_user(session, tg_id, "manager", clock) for tg_id in range(10, 14)]
+    async with sessions() as other, sessions() as session:
+        await other.execute(select(User).where(User.id.in_([a.id, b.id, c.id])).with_for_update())
+        assert await _picked(session, [Wanted()] * 3, clock) == [d.id, a.id, b.id]
 
 
 async def test_fewest_open_skips_managers_at_capacity_and_breaks_ties_by_waiting(
