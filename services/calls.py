@@ -17,8 +17,9 @@ from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.tasks import Task
 from services.db.users import User
-from services.intake import assign, open_deal
+from services.intake import assign, created, open_deal
 from services.phones import normalize_phone
+from services.rules.engine import fire
 from services.tasks import CALLBACK
 
 MISSED, ANSWERED = "missed", "answered"
@@ -68,12 +69,16 @@ async def _missed(
 ) -> api_requests.Response:
     customer = await customer_for_phone(session, phone, "", "phone", now)
     deal = await open_deal_of(session, customer.id)
+    opened = deal is None
     if deal is None:
         deal = await open_deal(session, customer, "phone", "", now)
     if deal.manager_id is None:
         await assign(session, deal, now, hours=hours)
     deal.last_activity_at = now
     events.record(session, deal.id, None, "missed_call", now, None, phone)
+    if opened:
+        # The rules see the request with who has it; one may give it to someone else.
+        await fire(session, created([deal], "phone", now), now)
     if deal.manager_id is None:
         return {"action": "recorded", "deal_id": deal.id, "task_id": None}
     task = await _open_callback(session, deal.id)

@@ -18,7 +18,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
-from services.intake import open_deal
+from services.intake import created, open_deal
 from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.timers import CONTRACT
@@ -156,7 +156,9 @@ async def renew(
     contract.status, contract.renewal_deal_id, contract.updated_at = RENEWED, renewal.id, now
     contract.snoozed_until = None
     events.record(session, None, actor.user_id, "contract_renewed", now, deal.id, renewal.id)
-    if manager_id != actor.user_id:
+    await fire(session, created([renewal], "manual", now), now)
+    # A rule that gave the renewal to someone else has sent them its card.
+    if renewal.manager_id == manager_id != actor.user_id:
         manager = await session.get_one(User, manager_id)
         outbox.enqueue(
             session,

@@ -166,7 +166,8 @@ async def open_deal(
     now: datetime,
     manager: User | None = None,
 ) -> Deal:
-    """A new deal in the first stage; given a manager, it is theirs and its card is queued."""
+    """A new deal in the first stage; given a manager, it is theirs and its card is queued.
+    The caller runs the rules on it (`created`) once it has finished making it."""
     [deal] = await open_deals(session, source, [(customer, title, manager)], now)
     return deal
 
@@ -207,8 +208,6 @@ async def open_deals(
                 cards.append(_card(deal, manager, now))
     await events.record_all(session, noted)
     await outbox.enqueue_all(session, cards)
-    if announce:
-        await fire(session, created(deals, source, now), now)
     return deals
 
 

@@ -15,8 +15,9 @@ from services.contacts import customer_for_phone
 from services.content import Content, store
 from services.errors import ErrorCode, InvalidInput
 from services.field_kinds import DEAL
-from services.intake import assign, open_deal
+from services.intake import assign, created, open_deal
 from services.phones import normalize_phone
+from services.rules.engine import fire
 
 ENDPOINT = "leads"
 
@@ -68,10 +69,12 @@ async def submit_lead(
             events.record(session, deal.id, None, "lead_source", now, None, lead.source)
         await fields.write_prepared(session, deal, prepared, now)
         manager = await assign(session, deal, now, hours=hours)
+        # The rules see the request whole: its fields, its source and who has it.
+        await fire(session, created([deal], "web", now), now)
         return {
             "deal_id": deal.id,
             "customer_id": customer.id,
-            "assigned": manager is not None,
+            "assigned": manager is not None or deal.manager_id is not None,
         }
 
     return await api_requests.once(session, ENDPOINT, lead.external_id, token_id, now, work)

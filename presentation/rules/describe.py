@@ -307,6 +307,8 @@ def invalid_text(where: str, problem: str) -> str:
         "not_mapping": _("{part}: must be a set of keys and values"),
         "not_whole": _("{part}: must be a whole number"),
         "not_number": _("{part}: must be a number"),
+        "not_date": _("{part}: must be a date field"),
+        "field_value": _("{part}: does not fit the field"),
         "out_of_range": _("{part}: out of range"),
         "conflict": _("{part}: only one repeat may be given"),
         "url": _("{part}: must be an http or https address"),

@@ -7,6 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,7 +102,7 @@ async def _check(work: Work, action: Action) -> str | None:
     elif action.kind == MOVE:
         if await work.stage(action.get("stage")) is None:
             return STAGE_GONE
-    elif action.kind == TASK:
+    elif action.kind in (TASK, MESSAGE):
         to = action.get("to")
         if isinstance(to, int) and await work.staff(to) is None:
             return PERSON_GONE
@@ -271,7 +272,8 @@ async def _webhook(session: AsyncSession, action: Action, ctx: Acting) -> None:
             created_at=ctx.now,
         )
     )
-    ctx.record("webhook", None, action.get("url"))
+    # The host only: a hook's path or query often is its password, and history is for staff.
+    ctx.record("webhook", None, urlsplit(action.get("url")).hostname)
 
 
 async def deal_document(session: AsyncSession, ctx: Acting) -> dict[str, object]:

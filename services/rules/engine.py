@@ -117,8 +117,10 @@ async def run(
         work,
         bool(happening.detail.get("announced", True)),
     )
+    # A new request not announced yet stays so for the rules its changes trigger.
+    told = {} if context.announced else {"announced": False}
     caused = [
-        Happened(h.trigger, h.deal_id, h.key, h.detail, context.depth, rule.rule_id)
+        Happened(h.trigger, h.deal_id, h.key, {**h.detail, **told}, context.depth, rule.rule_id)
         for action in rule.spec.actions
         for h in await actions.perform(session, action, context)
     ]
@@ -126,7 +128,7 @@ async def run(
         RULE_ACTED,
         happening.deal_id,
         f"rule:{rule.rule_id}:{work.now.isoformat()}",
-        {"rule": rule.rule_id},
+        {"rule": rule.rule_id, **told},
         context.depth,
         rule.rule_id,
     )

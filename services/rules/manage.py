@@ -18,14 +18,16 @@ from services.company import company_hours
 from services.db.deals import Stage
 from services.db.rules import Rule, RuleTimer
 from services.db.users import User
-from services.errors import Conflict, NotFound
-from services.field_kinds import FieldView
+from services.errors import Conflict, InvalidInput, NotFound
+from services.field_kinds import DATE as DATE_KIND
+from services.field_kinds import MONEY, NUMBER, FieldView, from_json
 from services.field_views import definitions
 from services.rules import placeholders, timers
 from services.rules.loaded import Loaded
 from services.rules.model import (
     AMOUNT,
     ASSIGN,
+    CROSSED,
     FIELD_PREFIX,
     MESSAGE,
     MOVE,
@@ -175,7 +177,9 @@ async def checked(
     """Parsed, and every stage, person and field it names exists."""
     spec = parse_rule(data, allow_private_urls)
     stages = {s.id for s in await session.scalars(select(Stage).where(Stage.deleted_at.is_(None)))}
-    keys = {f.key for f in await definitions(session)}
+    definitions_by_key = {f.key: f for f in await definitions(session)}
+    keys = set(definitions_by_key)
+    kinds = {key: f.kind for key, f in definitions_by_key.items()}
     people = {
         u.id
         for u in await session.scalars(
@@ -188,9 +192,14 @@ async def checked(
     field = trigger.get("field")
     if field is not None and field != AMOUNT and field not in keys:
         raise RuleInvalid("when.field", "unknown")
+    if trigger.kind == CROSSED and field != AMOUNT and kinds[field] not in (NUMBER, MONEY):
+        raise RuleInvalid("when.field", "not_number")
     of = trigger.get("of")
-    if isinstance(of, str) and of.startswith(FIELD_PREFIX) and of[len(FIELD_PREFIX) :] not in keys:
-        raise RuleInvalid("when.of", "unknown")
+    if isinstance(of, str) and of.startswith(FIELD_PREFIX):
+        if of[len(FIELD_PREFIX) :] not in keys:
+            raise RuleInvalid("when.of", "unknown")
+        if kinds[of[len(FIELD_PREFIX) :]] != DATE_KIND:
+            raise RuleInvalid("when.of", "not_date")
     for index, condition in enumerate(spec.conditions, 1):
         fact = condition.fact
         if fact.startswith(FIELD_PREFIX) and fact[len(FIELD_PREFIX) :] not in keys:
@@ -212,6 +221,11 @@ async def checked(
             raise RuleInvalid(f"{where}.{'user' if action.kind == ASSIGN else 'to'}", "unknown")
         if action.kind == SET_FIELD and action.get("field") not in keys:
             raise RuleInvalid(f"{where}.field", "unknown")
+        if action.kind == SET_FIELD and action.get("value") is not None:
+            try:
+                from_json(definitions_by_key[action.get("field")], action.get("value"))
+            except InvalidInput:
+                raise RuleInvalid(f"{where}.value", "field_value") from None
         if action.kind == MESSAGE:
             for language, text in action.get("text").items():
                 wrong = placeholders.unknown(text, keys)

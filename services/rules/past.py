@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,25 +15,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.access import Actor, require_owner
 from services.assignment import WorkingHours
 from services.company import company_hours
-from services.db.contracts import Contract
-from services.db.deals import Deal, Event, Message, Stage
-from services.db.fields import FieldDef, FieldValue
+from services.db.deals import Deal, Event, Message
+from services.db.fields import FieldDef
 from services.db.rules import RuleRun
 from services.db.tasks import Task
-from services.field_kinds import CUSTOMER, FIELD_EVENT
+from services.field_kinds import FIELD_EVENT
 from services.rules import manage
 from services.rules import model as m
 from services.rules.engine import matches
 from services.rules.facts import facts_of_all, holds
 from services.rules.happened import Happened
 from services.rules.loaded import Loaded
-from services.rules.timers import next_repeat
-from services.rules.timing import after_working, from_day
+from services.rules.timers import dates_of, upcoming
+from services.rules.timing import after_working
 
 DAYS = 30
 # Time rules may count from a moment this long before the window (a request made on Friday
 # evening, not answered by Monday).
 _LEAD = timedelta(days=14)
+_TICK = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ async def _moments(
         ]
     return [
         _Moment(at, Happened(kind, deal_id, f"date:{at.isoformat()}", timed))
-        for deal_id, first in await _dates(session, trigger, hours)
+        for deal_id, first in await dates_of(session, trigger, hours)
         for at in _repeats(trigger, first, since, now, hours)
     ]
 
@@ -235,53 +235,11 @@ async def _unanswered(
     return moments
 
 
-async def _dates(
-    session: AsyncSession, trigger: m.Trigger, hours: WorkingHours
-) -> list[tuple[int, datetime]]:
-    """Each deal's first moment of a date rule: its offset from the contract's end, the win
-    or a date field."""
-    of, days, extra = trigger.get("of"), trigger.get("days"), trigger.get("hours")
-    if of == m.CONTRACT_END:
-        contracts = await session.execute(select(Contract.deal_id, Contract.ends_on))
-        return [(deal_id, from_day(ends, days, extra, hours)) for deal_id, ends in contracts.all()]
-    if of == m.WON:
-        offset = timedelta(days=days, hours=extra)
-        won = await session.execute(
-            select(Deal.id, Deal.closed_at)
-            .join(Stage, Stage.id == Deal.stage_id)
-            .where(Stage.kind == m.WON, Deal.closed_at.is_not(None))
-        )
-        return [(deal_id, closed + offset) for deal_id, closed in won.all() if closed]
-    values = await session.execute(
-        select(FieldValue.object_id, FieldValue.entity, FieldValue.value)
-        .join(FieldDef, FieldDef.id == FieldValue.field_id)
-        .where(FieldDef.key == of[len(m.FIELD_PREFIX) :], FieldDef.kind == "date")
-    )
-    found: list[tuple[int, datetime]] = []
-    for object_id, entity, value in values.all():
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            continue
-        deal_ids = (
-            list(await session.scalars(select(Deal.id).where(Deal.customer_id == object_id)))
-            if entity == CUSTOMER
-            else [object_id]
-        )
-        found += [(deal_id, from_day(day, days, extra, hours)) for deal_id in deal_ids]
-    return found
-
-
 def _repeats(
     trigger: m.Trigger, first: datetime, since: datetime, now: datetime, hours: WorkingHours
 ) -> Iterator[datetime]:
     """The moments from `first` on, repeated as the rule says, that fall in [since, now]."""
-    every = trigger.get("every_days")
-    moment: datetime | None = first
-    if every and first < since:
-        step = timedelta(days=every)
-        moment = first + step * ((since - first) // step)
+    moment = upcoming(trigger, first, since, hours)
     while moment is not None and moment <= now:
-        if moment >= since:
-            yield moment
-        moment = next_repeat(trigger, moment, hours)
+        yield moment
+        moment = upcoming(trigger, first, moment + _TICK, hours)

@@ -9,16 +9,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assignment import WorkingHours
 from services.company import company_hours
-from services.db.deals import Deal
+from services.contracts import ACTIVE
+from services.db.contracts import Contract
+from services.db.deals import Deal, Stage
 from services.db.rules import RuleTimer
 from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.loaded import Loaded, enabled_rules
-from services.rules.model import DATE, IDLE, NO_RESPONSE, TASK_OVERDUE, TIMED
-from services.rules.timers import BATCH, claim_due, first_response, next_repeat, overdue_tasks
+from services.rules.model import CONTRACT_END, DATE, IDLE, NO_RESPONSE, TASK_OVERDUE, TIMED, WON
+from services.rules.timers import (
+    BATCH,
+    anchor_of,
+    claim_due,
+    first_response,
+    overdue_tasks,
+    upcoming,
+)
 
 # How often a rule on overdue tasks looks again.
 CURSOR_STEP = timedelta(minutes=1)
+_TICK = timedelta(microseconds=1)
 
 
 async def sweep(session: AsyncSession, now: datetime, limit: int = BATCH) -> int:
@@ -85,10 +95,37 @@ async def _came(
             return []
         timer.due_at = now + timedelta(days=trigger.get("days"))
         return [Happened(IDLE, deal.id, f"idle:{deal.last_activity_at.isoformat()}", mark)]
+    return await _date_came(session, rule, timer, deal, now, hours)
+
+
+async def _date_came(
+    session: AsyncSession,
+    rule: Loaded,
+    timer: RuleTimer,
+    deal: Deal,
+    now: datetime,
+    hours: WorkingHours,
+) -> list[Happened]:
+    """Fired while what it counts from still holds (the contract active, the deal won); the
+    next repeat is the first one after now: a sweep that was away catches up once."""
+    trigger = rule.spec.trigger
+    anchor = anchor_of(timer.event_key)
+    following = None if anchor is None else upcoming(trigger, anchor, now + _TICK, hours)
     key = f"date:{timer.due_at.isoformat()}"
-    following = next_repeat(trigger, timer.due_at, hours)
     if following is None:
         await session.delete(timer)
     else:
         timer.due_at = following
-    return [Happened(DATE, deal.id, key, mark)]
+    if not await _still_holds(session, trigger.get("of"), deal):
+        return []
+    return [Happened(DATE, deal.id, key, {"rule": rule.rule_id})]
+
+
+async def _still_holds(session: AsyncSession, of: str, deal: Deal) -> bool:
+    if of == WON:
+        kind = await session.scalar(select(Stage.kind).where(Stage.id == deal.stage_id))
+        return kind == WON and deal.closed_at is not None
+    if of == CONTRACT_END:
+        status = await session.scalar(select(Contract.status).where(Contract.deal_id == deal.id))
+        return status == ACTIVE
+    return True

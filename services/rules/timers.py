@@ -35,7 +35,7 @@ from services.rules.model import (
     WON,
     Trigger,
 )
-from services.rules.timing import add_months, after_working, from_day
+from services.rules.timing import after_working, first_due, from_day
 
 # Reported by services.contracts when a contract is recorded: date rules count from its end.
 CONTRACT = "contract"
@@ -46,7 +46,8 @@ BATCH = 500
 def _moment(
     trigger: Trigger, happening: Happened, now: datetime, hours: WorkingHours
 ) -> tuple[str, datetime | None] | None:
-    """The timer a happening sets for a time rule: its key and moment (None: the timer goes)."""
+    """The timer a happening sets for a time rule: its key and moment (None: the rule's timers
+    on the deal go). A date rule's key keeps the moment it counts from, for its repeats."""
     kind = trigger.kind
     if kind == NO_RESPONSE and happening.trigger == CREATED:
         return NO_RESPONSE, after_working(now, trigger.get("minutes"), hours)
@@ -55,21 +56,55 @@ def _moment(
     if kind != DATE:
         return None
     of = trigger.get("of")
-    offset = timedelta(days=trigger.get("days"), hours=trigger.get("hours"))
+    anchor: datetime | None
     if of == WON and happening.trigger == STAGE_ENTERED and happening.detail.get("kind") == WON:
-        return DATE, now + offset
-    if of == CONTRACT_END and happening.trigger == CONTRACT:
-        ends = date.fromisoformat(happening.detail["ends_on"])
-        return DATE, from_day(ends, trigger.get("days"), trigger.get("hours"), hours)
-    if of.startswith(FIELD_PREFIX) and happening.trigger == FIELD_CHANGED:
-        if happening.detail.get("field") != of[len(FIELD_PREFIX) :]:
-            return None
-        new = happening.detail.get("new")
-        day = _day(new)
-        return DATE, None if day is None else from_day(
-            day, trigger.get("days"), trigger.get("hours"), hours
+        anchor = now + timedelta(days=trigger.get("days"), hours=trigger.get("hours"))
+    elif of == CONTRACT_END and happening.trigger == CONTRACT:
+        anchor = _from_day(trigger, _day(happening.detail.get("ends_on")), hours)
+    elif (
+        of.startswith(FIELD_PREFIX)
+        and happening.trigger == FIELD_CHANGED
+        and happening.detail.get("field") == of[len(FIELD_PREFIX) :]
+    ):
+        anchor = _from_day(trigger, _day(happening.detail.get("new")), hours)
+    else:
+        return None
+    due = None if anchor is None else upcoming(trigger, anchor, now, hours)
+    if anchor is None or due is None:
+        return DATE, None
+    return date_key(anchor), due
+
+
+def date_key(anchor: datetime) -> str:
+    return f"{DATE}:{anchor.isoformat()}"
+
+
+def anchor_of(key: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(key.removeprefix(f"{DATE}:"))
+    except ValueError:
+        return None
+
+
+def upcoming(
+    trigger: Trigger, anchor: datetime, after: datetime, hours: WorkingHours
+) -> datetime | None:
+    """The date rule's first moment not before `after`, from the moment it counts from."""
+    try:
+        return first_due(
+            anchor, after, trigger.get("every_days", 0), trigger.get("every_months", 0), hours
         )
-    return None
+    except (OverflowError, ValueError):
+        return None
+
+
+def _from_day(trigger: Trigger, day: date | None, hours: WorkingHours) -> datetime | None:
+    if day is None:
+        return None
+    try:
+        return from_day(day, trigger.get("days"), trigger.get("hours"), hours)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _day(value: object) -> date | None:
@@ -94,9 +129,10 @@ async def schedule(
             if found is None:
                 continue
             key, due = found
-            if due is None:
+            if rule.spec.trigger.kind == DATE or due is None:
+                # A date rule waits for one moment per deal: a new one replaces the old.
                 gone.append((rule.rule_id, happening.deal_id))
-            else:
+            if due is not None:
                 rows.append(
                     {
                         "rule_id": rule.rule_id,
@@ -155,11 +191,10 @@ async def backfill(
         cursor = RuleTimer(rule_id=rule.rule_id, event_key=CURSOR, due_at=now, seen_until=now)
         session.add(cursor)
     elif trigger.kind == DATE:
-        rows = [
-            _row(rule, deal_id, DATE, due)
-            for deal_id, due in await _dates(session, trigger, hours)
-            if due >= now
-        ]
+        for deal_id, anchor in await dates_of(session, trigger, hours):
+            due = upcoming(trigger, anchor, now, hours)
+            if due is not None:
+                rows.append(_row(rule, deal_id, date_key(anchor), due))
     for start in range(0, len(rows), BATCH):
         await upsert(session, rows[start : start + BATCH])
 
@@ -168,22 +203,25 @@ def _row(rule: Loaded, deal_id: int, key: str, due: datetime) -> dict[str, Any]:
     return {"rule_id": rule.rule_id, "deal_id": deal_id, "event_key": key, "due_at": due}
 
 
-async def _dates(
+async def dates_of(
     session: AsyncSession, trigger: Trigger, hours: WorkingHours
 ) -> list[tuple[int, datetime]]:
-    of, days, extra = trigger.get("of"), trigger.get("days"), trigger.get("hours")
+    """Each deal's moment a date rule counts from: its offset from the contract's end (an
+    active contract), the win or a date field (a customer's: each of their deals)."""
+    of = trigger.get("of")
     if of == CONTRACT_END:
         contracts = await session.execute(
             select(Contract.deal_id, Contract.ends_on).where(Contract.status == "active")
         )
-        return [(deal_id, from_day(ends, days, extra, hours)) for deal_id, ends in contracts.all()]
+        ends_on = [(deal_id, _from_day(trigger, ends, hours)) for deal_id, ends in contracts.all()]
+        return [(deal_id, anchor) for deal_id, anchor in ends_on if anchor is not None]
     if of == WON:
         won = await session.execute(
             select(Deal.id, Deal.closed_at)
             .join(Stage, Stage.id == Deal.stage_id)
             .where(Stage.kind == WON, Deal.closed_at.is_not(None))
         )
-        offset = timedelta(days=days, hours=extra)
+        offset = timedelta(days=trigger.get("days"), hours=trigger.get("hours"))
         return [(deal_id, closed + offset) for deal_id, closed in won.all() if closed]
     key = of[len(FIELD_PREFIX) :]
     values = await session.execute(
@@ -193,15 +231,15 @@ async def _dates(
     )
     found: list[tuple[int, datetime]] = []
     for object_id, entity, value in values.all():
-        day = _day(value)
-        if day is None:
+        anchor = _from_day(trigger, _day(value), hours)
+        if anchor is None:
             continue
         deal_ids = (
             [object_id]
             if entity == "deal"
             else list(await session.scalars(select(Deal.id).where(Deal.customer_id == object_id)))
         )
-        found += [(deal_id, from_day(day, days, extra, hours)) for deal_id in deal_ids]
+        found += [(deal_id, anchor) for deal_id in deal_ids]
     return found
 
 
@@ -241,11 +279,3 @@ async def overdue_tasks(
         .limit(limit)
     )
     return [(task_id, deal_id, due) for task_id, deal_id, due in rows.all() if deal_id is not None]
-
-
-def next_repeat(trigger: Trigger, due: datetime, hours: WorkingHours) -> datetime | None:
-    if "every_days" in trigger.params:
-        return due + timedelta(days=trigger.get("every_days"))
-    if "every_months" in trigger.params:
-        return add_months(due, trigger.get("every_months"), hours)
-    return None

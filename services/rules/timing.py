@@ -47,3 +47,35 @@ def add_months(moment: datetime, months: int, hours: WorkingHours) -> datetime:
     year, month = local.year + index // 12, index % 12 + 1
     day = min(local.day, calendar.monthrange(year, month)[1])
     return local_moment(date(year, month, day), local.timetz().replace(tzinfo=None), hours.zone)
+
+
+def nth_repeat(
+    moment: datetime, n: int, every_days: int, every_months: int, hours: WorkingHours
+) -> datetime:
+    """The `n`th repeat of a moment: the same local time `n` × the period later (days counted
+    on the calendar, so a clock change keeps the hour; a month's end is its last day)."""
+    if every_months:
+        return add_months(moment, n * every_months, hours)
+    local = moment.astimezone(hours.zone)
+    day = local.date() + timedelta(days=n * every_days)
+    return local_moment(day, local.timetz().replace(tzinfo=None), hours.zone)
+
+
+def first_due(
+    anchor: datetime, after: datetime, every_days: int, every_months: int, hours: WorkingHours
+) -> datetime | None:
+    """The first of the anchor and its repeats that is not before `after` (None: no repeat
+    and the anchor is past). Missed repeats are skipped, not caught up one by one."""
+    if anchor >= after:
+        return anchor
+    if not (every_days or every_months):
+        return None
+    span = after - anchor
+    if every_months:
+        guess = max(0, int(span.days // (every_months * 31)))
+    else:
+        guess = max(0, span.days // every_days)
+    n = guess
+    while (due := nth_repeat(anchor, n, every_days, every_months, hours)) < after:
+        n += 1
+    return due

@@ -249,3 +249,74 @@ async def test_workers_sweeping_together_fire_each_timer_once(
     assert sum(await asyncio.gather(*(one() for _ in range(4)))) == 1
     async with sessions() as session:
         assert len(await runs(session, made)) == 1
+
+
+async def test_a_repeating_date_already_past_fires_at_its_next_repeat_and_only_then(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    manager, owner, _ = await setup_deal(session, clock)
+    # The contract ended ten days ago; the rule repeats every day at opening time.
+    await contracts.set_contract(
+        session, manager, 1, "C-1", date(2025, 3, 1), date(2026, 2, 20), clock.now()
+    )
+    made = await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "date", "of": "contract_end", "every_days": 1},
+        then=[{"do": "message", "to": "customer", "text": {"en": "Time for a service"}}],
+    )
+    timer = await session.scalar(select(RuleTimer).where(RuleTimer.rule_id == made))
+    assert timer is not None
+    # Opening time (00:00 round the clock) tomorrow: never a burst of the missed days.
+    assert timer.due_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+    for _ in range(5):
+        await sweep_at(session, clock, timedelta(seconds=30))
+    assert await runs(session, made) == []
+    await sweep_at(session, clock, timedelta(hours=15))
+    await sweep_at(session, clock, timedelta(seconds=30))
+    assert len(await runs(session, made)) == 1
+
+
+async def test_a_contract_not_renewing_is_not_reminded_by_a_date_rule(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    manager, owner, _ = await setup_deal(session, clock)
+    made = await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "date", "of": "contract_end", "days": -7},
+        then=[{"do": "task", "to": "manager", "note": "Renew?"}],
+    )
+    saved = await contracts.set_contract(
+        session, manager, 1, "C-1", date(2025, 3, 20), date(2026, 3, 20), clock.now()
+    )
+    await contracts.not_renewing(session, manager, saved.contract_id, "moved away", clock.now())
+    await sweep_at(session, clock, timedelta(days=12))
+    assert await runs(session, made) == []
+    assert await session.scalar(select(func.count()).select_from(tasks.Task)) == 0
+
+
+async def test_a_web_request_is_seen_by_rules_whole_and_keeps_the_rules_choice(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    from services import leads
+
+    owner_user = await add_user(session, 1, "owner", clock)
+    await add_user(session, 10, "manager", clock)
+    chosen = await add_user(session, 20, "manager", clock)
+    from tests.support.seed import actor
+
+    await rule(
+        session,
+        actor(owner_user),
+        clock,
+        when={"event": "created", "sources": ["web"]},
+        **{"if": [{"fact": "manager", "op": "filled"}]},
+        then=[{"do": "assign", "user": chosen.id}],
+    )
+    lead = leads.Lead("Leyla", "+994501234567", None, "Chairs", "instagram", "x-1")
+    await leads.submit_lead(session, lead, token_id=None, region="AZ", now=clock.now())
+    deal = await session.get_one(Deal, 1, populate_existing=True)
+    assert deal.manager_id == chosen.id
