@@ -134,6 +134,8 @@ def _problems() -> dict[str, str]:
         "not_whole": _("a whole number is expected here."),
         "out_of_range": _("this number is out of range."),
         "not_number": _("a number is expected here."),
+        "not_date": _("a date field is expected here."),
+        "field_value": _("this value does not fit its field."),
         "too_long": _("this is too long."),
         "conflict": _("every_days and every_months can't both be set."),
         "url": _("an http or https address is expected here."),
