@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from services.db.users import User
 from services.field_views import definitions
 from services.rules import file_fields, file_rules, manage
 from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
-from services.rules.model import RuleInvalid
+from services.rules.model import WEBHOOK, RuleInvalid
 
 VERSION = 1
 MAX_BYTES = 256 * 1024
@@ -107,12 +108,20 @@ async def _imported(
     checked = await _checked(session, text, allow_private_urls)
     added, updated = file_fields.upsert(session, checked.fields, checked.existing, now)
     old = list(await session.scalars(select(Rule).where(Rule.deleted_at.is_(None))))
+    # A webhook sent back to the address it had keeps its key: its receiver still checks it.
+    keys: dict[tuple[Any, Any], Any] = {
+        (rule.name, action.get("url")): action.get("secret")
+        for rule in old
+        for action in rule.actions
+        if action.get("do") == WEBHOOK
+    }
     for rule in old:
         await manage.retire(session, actor, rule, now)
     made = []
     for index, rule_in in enumerate(checked.rules):
+        data = _with_keys(rule_in.data, keys)
         try:
-            made.append(await manage.add(session, actor, rule_in.data, now, allow_private_urls))
+            made.append(await manage.add(session, actor, data, now, allow_private_urls))
         except RuleInvalid as error:
             where = file_rules.in_file(index, error.where)
             raise checked.marked.invalid(where, error.problem) from None
@@ -120,6 +129,17 @@ async def _imported(
         if rule_in.acted is not None:
             row.trigger = {**row.trigger, "rule": made[rule_in.acted].id}
     return Imported(added, updated, len(old), len(made))
+
+
+def _with_keys(data: dict[str, Any], keys: dict[tuple[Any, Any], Any]) -> dict[str, Any]:
+    name = data.get("name")
+    then = [
+        {**action, "secret": keys[(name, action.get("url"))]}
+        if action.get("do") == WEBHOOK and keys.get((name, action.get("url")))
+        else action
+        for action in data.get("then") or []
+    ]
+    return {**data, "then": then}
 
 
 async def _checked(session: AsyncSession, text: str, allow_private_urls: bool) -> _Checked:

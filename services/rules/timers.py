@@ -51,7 +51,8 @@ def _moment(
     kind = trigger.kind
     if kind == NO_RESPONSE and happening.trigger == CREATED:
         return NO_RESPONSE, after_working(now, trigger.get("minutes"), hours)
-    if kind == IDLE and happening.trigger == CREATED:
+    if kind == IDLE and happening.trigger in (CREATED, STAGE_ENTERED):
+        # Set when a request opens, and again on each move: a deal reopened waits anew.
         return IDLE, now + timedelta(days=trigger.get("days"))
     if kind != DATE:
         return None
@@ -229,17 +230,21 @@ async def dates_of(
         .join(FieldDef, FieldDef.id == FieldValue.field_id)
         .where(FieldDef.key == key, FieldDef.kind == "date")
     )
+    rows = values.all()
+    customers = {object_id for object_id, entity, _ in rows if entity != "deal"}
+    deals_of: dict[int, list[int]] = {}
+    if customers:
+        # Every deal of the customers whose field is filled, in one query.
+        for deal_id, customer_id in await session.execute(
+            select(Deal.id, Deal.customer_id).where(Deal.customer_id.in_(customers))
+        ):
+            deals_of.setdefault(customer_id, []).append(deal_id)
     found: list[tuple[int, datetime]] = []
-    for object_id, entity, value in values.all():
+    for object_id, entity, value in rows:
         anchor = _from_day(trigger, _day(value), hours)
-        if anchor is None:
-            continue
-        deal_ids = (
-            [object_id]
-            if entity == "deal"
-            else list(await session.scalars(select(Deal.id).where(Deal.customer_id == object_id)))
-        )
-        found += [(deal_id, anchor) for deal_id in deal_ids]
+        if anchor is not None:
+            deal_ids = [object_id] if entity == "deal" else deals_of.get(object_id, [])
+            found += [(deal_id, anchor) for deal_id in deal_ids]
     return found
 
 

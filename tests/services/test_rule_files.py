@@ -153,6 +153,7 @@ async def test_import_on_the_same_business_replaces_the_rules_and_updates_fields
 ) -> None:
     owner, _manager = await business(session, clock)
     old_ids = set(await session.scalars(select(Rule.id)))
+    keys_before = await webhook_keys(session)
     text = await files.export(session, owner)
     text = text.replace("en: Payment", "en: Payment method").replace(
         "stage: Invoice sent", "stage: invoice SENT"
@@ -173,6 +174,15 @@ async def test_import_on_the_same_business_replaces_the_rules_and_updates_fields
         select(Event.kind).where(Event.created_at == clock.now()).order_by(Event.id)
     )
     assert list(kinds) == ["rule_deleted"] * 4 + ["rule_added"] * 4
+    # A webhook sent back to the same address keeps its key: the receiver still checks it.
+    assert await webhook_keys(session) == keys_before
+
+
+async def webhook_keys(session: AsyncSession) -> list[str]:
+    rules = await session.scalars(
+        select(Rule).where(Rule.deleted_at.is_(None)).order_by(Rule.position)
+    )
+    return [a["secret"] for r in rules for a in r.actions if a.get("do") == "webhook"]
 
 
 async def test_stage_names_are_read_in_any_language_and_case(

@@ -320,3 +320,21 @@ async def test_a_web_request_is_seen_by_rules_whole_and_keeps_the_rules_choice(
     await leads.submit_lead(session, lead, token_id=None, region="AZ", now=clock.now())
     deal = await session.get_one(Deal, 1, populate_existing=True)
     assert deal.manager_id == chosen.id
+
+
+async def test_a_reopened_deal_waits_anew_for_an_idle_rule(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    manager, owner, _ = await setup_deal(session, clock)
+    made = await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "idle", "days": 2},
+        then=[{"do": "tag", "tag": "quiet"}],
+    )
+    await pipeline.lose(session, manager, 1, 1, "price", clock.now())
+    await sweep_at(session, clock, timedelta(days=3))  # closed: its timer goes
+    await pipeline.reopen(session, owner, 1, 2, clock.now())
+    await sweep_at(session, clock, timedelta(days=2, minutes=1))
+    assert len(await runs(session, made)) == 1
