@@ -65,7 +65,8 @@ def read(text: str) -> Marked:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise FileInvalid(mark.line + 1 if mark else None, (), "syntax") from None
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):
+        # A value YAML reads but Python cannot hold (a number of thousands of digits).
         raise FileInvalid(None, (), "syntax") from None
     finally:
         loader.dispose()

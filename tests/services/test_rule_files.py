@@ -370,3 +370,12 @@ async def test_the_documented_example_is_what_an_export_of_it_gives(
         fields_added=2, fields_updated=0, rules_removed=0, rules_added=2
     )
     assert await files.export(session, owner) == example
+
+
+async def test_a_number_too_long_to_hold_is_refused_as_not_valid(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor(await add_user(session, 1, "owner", clock))
+    with pytest.raises(FileInvalid) as refused:
+        await files.import_file(session, owner, "version: " + "9" * 5000, clock.now())
+    assert refused.value.problem == "syntax"
