@@ -107,12 +107,18 @@ async def open_requests(
             for deal, request in zip(deals, requests, strict=True)
         ],
     )
-    await outbox.enqueue_all(session, _notices(deals, picks, now))
     # Not announced yet: a rule that gives a request to someone else leaves the announcing
     # (to whoever has it then) to the caller.
     if await fire(session, created(deals, "telegram", now, announced=False), now):
         current = await by_ids(session, {deal.manager_id for deal in deals if deal.manager_id})
         managers = [current.get(deal.manager_id) if deal.manager_id else None for deal in deals]
+    # The owners are told why an owner got a request, unless a rule gave it to someone else.
+    kept = [
+        (deal, pick)
+        for deal, pick, manager in zip(deals, picks, managers, strict=True)
+        if manager is pick.user
+    ]
+    await outbox.enqueue_all(session, _notices([d for d, _ in kept], [p for _, p in kept], now))
     return [Opened(*opened) for opened in zip(deals, managers, stored, strict=True)]
 
 

@@ -340,3 +340,27 @@ async def test_amount_condition_compares_numbers(
     await pipeline.set_amount(session, manager, 1, 1, "2000", clock.now())
     assert await tags(session) == {"round"}
     assert Decimal("2000") == (await session.get_one(Deal, 1)).amount
+
+
+async def test_owners_are_not_told_nobody_got_a_request_a_rule_then_gave_to_someone(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor(await add_user(session, 1, "owner", clock))
+    away = await add_user(session, 10, "manager", clock)
+    away.on_duty = False
+    await session.commit()
+    await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "created"},
+        then=[{"do": "assign", "user": away.id}],
+    )
+    customer = await add_user(session, 100, "customer", clock)
+    await conversation.customers_write(
+        session, [Request(actor(customer), Content("chairs"))], clock.now()
+    )
+    assert (await session.get_one(Deal, 1, populate_existing=True)).manager_id == away.id
+    kinds = set(await session.scalars(select(Outbox.kind)))
+    assert "no_manager" not in kinds
+    assert "deal_card" in kinds
