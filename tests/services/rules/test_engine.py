@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import conversation, fields, pipeline
-from services.access import Actor
 from services.clock import ManualClock
 from services.content import Content
 from services.db.deals import Deal, Event, Stage
@@ -22,12 +21,8 @@ from services.db.tasks import Task
 from services.intake import Request
 from services.rules import manage
 from services.rules.model import RuleInvalid
+from tests.support.rules import rule
 from tests.support.seed import actor, add_user, setup_deal
-
-
-async def rule(session: AsyncSession, owner: Actor, clock: ManualClock, **parts: Any) -> int:
-    data = {"name": parts.pop("name", "R"), **parts}
-    return (await manage.create(session, owner, data, clock.now())).rule_id
 
 
 async def stage_id(session: AsyncSession, position: int) -> int:

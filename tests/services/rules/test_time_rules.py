@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services import contracts, conversation, pipeline, tasks
-from services.access import Actor
 from services.assignment import WorkingHours
 from services.clock import ManualClock
 from services.company import session_info
@@ -23,17 +21,12 @@ from services.db.engine import session_factory
 from services.db.outbox import Outbox
 from services.db.rules import RuleRun, RuleTimer
 from services.reports.worktime import parse_schedule
-from services.rules import manage
 from services.rules.sweep import sweep
 from tests.support.db import PG_URL
+from tests.support.rules import rule
 from tests.support.seed import add_user, setup_deal
 
 HOURS = WorkingHours(parse_schedule("mon-fri 09:00-18:00"), ZoneInfo("Asia/Baku"))
-
-
-async def rule(session: AsyncSession, owner: Actor, clock: ManualClock, **parts: Any) -> int:
-    data = {"name": parts.pop("name", "R"), **parts}
-    return (await manage.create(session, owner, data, clock.now())).rule_id
 
 
 async def runs(session: AsyncSession, rule_id: int) -> list[str]:
