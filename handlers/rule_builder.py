@@ -27,7 +27,7 @@ from services.access import Actor
 from services.db.session import AsyncSession
 from services.errors import InvalidInput
 from services.rules import manage
-from services.rules.model import RuleInvalid
+from services.rules.invalid import RuleInvalid
 from services.rules.offer import offer
 
 

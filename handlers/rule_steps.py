@@ -26,6 +26,7 @@ from services.errors import ErrorCode, InvalidInput
 from services.field_kinds import MONEY, NUMBER, from_button, from_text, to_json
 from services.rules import drafting as d
 from services.rules import model as m
+from services.rules.invalid import RuleInvalid
 from services.rules.offer import Offer
 from services.rules.placeholders import unknown
 from services.spans import DAY, HOUR, MINUTE, parse_minutes
@@ -123,7 +124,7 @@ def typed(
     if step == Step.MESSAGE_TEXT:
         where = f"then.{len(draft.actions) + 1}.text.{locale}"
         if unknown(text, [f.key for f in offer.fields]):
-            raise m.RuleInvalid(where, "placeholder")
+            raise RuleInvalid(where, "placeholder")
         return _action_done(draft, {**part, "text": {locale: text.strip()}})
     if step == Step.FIELD_VALUE:
         field = offer.field_by_key(part["field"])

@@ -43,7 +43,8 @@ from services.errors import Conflict, ErrorCode, InvalidInput
 from services.field_views import definitions
 from services.rules import manage, past
 from services.rules import templates as t
-from services.rules.model import RuleInvalid, RuleSpec
+from services.rules.invalid import RuleInvalid
+from services.rules.model import RuleSpec
 
 
 class RuleTemplate(StatesGroup):

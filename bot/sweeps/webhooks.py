@@ -18,7 +18,7 @@ from yarl import URL
 
 from bot.runtime import Running
 from services.rules import webhooks
-from services.rules.model import public_host
+from services.rules.values import public_host
 from services.rules.webhooks import SENT, Outcome, Post
 
 SECONDS = 10.0

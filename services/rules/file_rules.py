@@ -13,6 +13,7 @@ from typing import Any
 
 from services.assignment import ROUND_ROBIN, STRATEGIES
 from services.db.deals import Stage
+from services.rules.invalid import RuleInvalid
 from services.rules.marked import Marked, Path
 from services.rules.model import (
     ASSIGN,
@@ -24,7 +25,6 @@ from services.rules.model import (
     STAGE_LEFT,
     TASK,
     WEBHOOK,
-    RuleInvalid,
     RuleSpec,
     parse_rule,
 )

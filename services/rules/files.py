@@ -21,8 +21,9 @@ from services.db.rules import Rule
 from services.db.users import User
 from services.field_views import definitions
 from services.rules import file_fields, file_rules, manage
+from services.rules.invalid import RuleInvalid
 from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
-from services.rules.model import WEBHOOK, RuleInvalid
+from services.rules.model import WEBHOOK
 
 VERSION = 1
 MAX_BYTES = 256 * 1024

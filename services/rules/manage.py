@@ -23,6 +23,7 @@ from services.field_kinds import DATE as DATE_KIND
 from services.field_kinds import MONEY, NUMBER, FieldView, from_json
 from services.field_views import definitions
 from services.rules import placeholders, timers
+from services.rules.invalid import RuleInvalid
 from services.rules.loaded import Loaded
 from services.rules.model import (
     AMOUNT,
@@ -38,7 +39,6 @@ from services.rules.model import (
     TASK,
     TIMED,
     WEBHOOK,
-    RuleInvalid,
     RuleSpec,
     parse_rule,
 )

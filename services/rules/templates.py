@@ -12,6 +12,8 @@ from services.amounts import parse_amount
 from services.errors import ErrorCode, InvalidInput
 from services.rules import model as m
 from services.rules import placeholders
+from services.rules.invalid import RuleInvalid
+from services.rules.values import TEXT_LENGTH
 
 # What a question asks for.
 MINUTES, HOURS, DAYS, MONTHS, AMOUNT = "minutes", "hours", "days", "months", "amount"
@@ -186,10 +188,10 @@ def typed_answer(question: Question, text: str, locale: str, field_keys: list[st
         tag = raw.lstrip("#").lower()
         try:
             m.parse_action({"do": m.SET_TAG, "tag": tag}, "tag")
-        except m.RuleInvalid:
+        except RuleInvalid:
             raise InvalidInput(ErrorCode.TAG) from None
         return tag
-    if not raw or len(raw) > (NOTE_LENGTH if question.kind == NOTE else m.TEXT_LENGTH):
+    if not raw or len(raw) > (NOTE_LENGTH if question.kind == NOTE else TEXT_LENGTH):
         raise InvalidInput(ErrorCode.RULE_TEXT)
     if question.kind == NOTE:
         return raw

@@ -20,7 +20,7 @@ from services.db.rules import DealTag, Rule, RuleRun
 from services.db.tasks import Task
 from services.intake import Request
 from services.rules import manage
-from services.rules.model import RuleInvalid
+from services.rules.invalid import RuleInvalid
 from tests.support.rules import rule
 from tests.support.seed import actor, add_user, setup_deal
 
