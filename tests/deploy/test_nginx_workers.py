@@ -60,7 +60,10 @@ async def test_a_rolling_restart_behind_nginx_loses_no_update(
             emu = running.emulator
             emu.user(OWNER_ID, "Olga", language_code="en").user.started = True  # gets cards
             fleet = Fleet(running, database_url, REDIS_URL, PUBLIC + HOOK_PATH, tmp_path)
-            customers, stopped = await _restart_one_by_one(fleet, sessions, certificate)
+            try:
+                customers, stopped = await _restart_one_by_one(fleet, sessions, certificate)
+            finally:
+                fleet.kill_all()
         by_process = await stored_by(sessions)
         async with sessions() as session:
             deals = await session.scalar(select(func.count()).select_from(Deal))

@@ -39,6 +39,7 @@ class Fleet:
     webhook_url: str
     logs: Path
     started: int = 0
+    processes: list[BotProcess] = field(default_factory=list)
 
     def environment(self, port: int) -> dict[str, str]:
         return {
@@ -76,8 +77,15 @@ class Fleet:
                 stderr=output,
             )
         bot = BotProcess(process, port)
+        self.processes.append(bot)
         await until(lambda: _healthy(bot), f"{role} on {port} answering /healthz ({log})")
         return bot
+
+    def kill_all(self) -> None:
+        """Whatever a failed test left running is killed, so it cannot act in the next tests."""
+        for bot in self.processes:
+            if bot.process.returncode is None:
+                bot.process.kill()
 
 
 async def _healthy(bot: BotProcess) -> bool:

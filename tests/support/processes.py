@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -20,10 +21,21 @@ STARTUP = 60.0
 SHUTDOWN = 15.0
 
 
+# Below Linux's ephemeral range (32768-60999): a port the system hands out to outgoing
+# connections could be taken by one between a process stopping and starting again on it.
+_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, outside the range outgoing connections are given."""
+    while True:
+        port = random.choice(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 class BotProcess:
