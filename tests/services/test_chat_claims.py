@@ -11,23 +11,14 @@ from bot.metrics import Metrics
 from bot.sender.claims import ChatClaims
 from services import outbox
 from services.clock import ManualClock
+from tests.support.seed import queue_rows
 
 
 async def test_chats_with_many_rows_do_not_fill_a_claim_that_needs_more_chats(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     async with sessions() as session:
-        for chat_id in range(1, 7):
-            for n in range(5):
-                outbox.enqueue(
-                    session,
-                    chat_id=chat_id,
-                    kind="k",
-                    payload={},
-                    dedupe_key=f"{chat_id}:{n}",
-                    now=clock.now(),
-                )
-        await session.commit()
+        await queue_rows(session, range(1, 7), 5, clock)
     claims = ChatClaims(
         sessions,
         clock,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import outbox
 from services.access import Actor, actor_of
 from services.clock import ManualClock
 from services.content import Content
@@ -76,3 +79,20 @@ async def setup_deal(session: AsyncSession, clock: ManualClock) -> tuple[Actor, 
     customer = await add_user(session, 100, "customer", clock)
     await submit_request(session, actor_of(customer, "en"), Content("chairs"), None, clock.now())
     return actor_of(manager, "en"), actor_of(owner, "en"), actor_of(customer, "en")
+
+
+async def queue_rows(
+    session: AsyncSession, chats: Iterable[int], per_chat: int, clock: ManualClock
+) -> None:
+    """`per_chat` plain outbox rows for each chat, committed."""
+    for chat_id in chats:
+        for n in range(per_chat):
+            outbox.enqueue(
+                session,
+                chat_id=chat_id,
+                kind="k",
+                payload={},
+                dedupe_key=f"{chat_id}:{n}",
+                now=clock.now(),
+            )
+    await session.commit()

@@ -16,6 +16,7 @@ from services import outbox, outbox_claims
 from services.clock import ManualClock
 from services.db.engine import UnitOfWork, session_factory
 from services.db.outbox import OutboxChat
+from tests.support.seed import queue_rows
 
 LEASE = timedelta(seconds=15)
 
@@ -106,17 +107,7 @@ async def test_a_waiting_chat_is_claimed_once_the_rows_claimed_before_are_mostly
 ) -> None:
     sessions = session_factory(engine)
     async with sessions() as session:
-        for chat_id in (1, 2, 3):
-            for n in range(5):
-                outbox.enqueue(
-                    session,
-                    chat_id=chat_id,
-                    kind="k",
-                    payload={},
-                    dedupe_key=f"{chat_id}:{n}",
-                    now=clock.now(),
-                )
-        await session.commit()
+        await queue_rows(session, (1, 2, 3), 5, clock)
     claims = ChatClaims(
         sessions, clock, "one", LEASE, rows=10, per_chat=5, metrics=Metrics(), chats=2
     )

@@ -359,3 +359,28 @@ async def test_owners_are_not_told_nobody_got_a_request_a_rule_then_gave_to_some
     kinds = set(await session.scalars(select(Outbox.kind)))
     assert "no_manager" not in kinds
     assert "deal_card" in kinds
+
+
+async def test_a_message_to_someone_who_left_switches_the_rule_off(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    manager, owner, _ = await setup_deal(session, clock)
+    leaving = await add_user(session, 20, "manager", clock)
+    made = await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "field_changed", "field": "amount"},
+        then=[{"do": "message", "to": leaving.id, "text": {"en": "Look at #{number}"}}],
+    )
+    leaving.is_active = False
+    await session.commit()
+    await pipeline.set_amount(session, manager, 1, 1, "10", clock.now())
+    stored = await session.get_one(Rule, made, populate_existing=True)
+    assert (stored.enabled, stored.last_error) == (False, "person_gone")
+    assert (
+        await session.scalar(
+            select(func.count()).select_from(Outbox).where(Outbox.kind == "rule_message")
+        )
+        == 0
+    )

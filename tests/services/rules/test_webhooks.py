@@ -7,9 +7,11 @@ import asyncio
 import json
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import ManualClock
+from services.db.deals import Event
 from services.rules import webhooks
 from services.rules.webhooks import LEASE, MAX_ATTEMPTS, SENT, Outcome, pause
 from tests.support.webhooks import RULE_NAME, customer_request, posts, webhook_rule
@@ -145,3 +147,14 @@ async def test_workers_claiming_at_once_never_take_the_same_post(
     claimed = await asyncio.gather(*(worker() for _ in range(3)))
     every = [post_id for taken in claimed for post_id in taken]
     assert sorted(every) == made  # each post once
+
+
+async def test_the_deals_history_names_only_the_webhooks_host(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    await webhook_rule(session, URL + "?token=s3cret", clock.now())
+    deal_id = await customer_request(session, clock.now())
+    shown = await session.scalars(
+        select(Event.to_value).where(Event.deal_id == deal_id, Event.kind == "webhook")
+    )
+    assert list(shown) == ["hooks.example.com"]
