@@ -12,7 +12,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Message
 
+from bot.settings import Settings
 from handlers.filters import Has, NotCommand
+from handlers.rule_standard import standard_defaults
 from presentation.rule_files import (
     FILE_NAME,
     caption,
@@ -34,9 +36,9 @@ class RulesFile(StatesGroup):
 
 
 async def rules_file_command(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext
+    message: Message, session: AsyncSession, actor: Actor, state: FSMContext, settings: Settings
 ) -> None:
-    text = await files.export(session, actor)
+    text = await files.export(session, actor, standard_defaults(settings))
     await state.set_state(RulesFile.waiting)
     await message.answer_document(
         BufferedInputFile(text.encode(), filename=FILE_NAME), caption=caption()

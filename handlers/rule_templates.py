@@ -183,7 +183,7 @@ async def draft_button(press: Press[TemplateCb]) -> None:
     if cb.action == TemplateAction.CANCEL:
         await press.state.clear()
         press.answer.text = _("Nothing was saved.")
-        await press.show(*await listing(session, actor, 0, press.reader))
+        await press.show(*await listing(session, actor, 0, press.reader, press.settings))
         return
     draft = await load(press.state, TemplateDraft)
     if cb.action == TemplateAction.SUMMARY:

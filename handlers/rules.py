@@ -12,8 +12,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.settings import Settings
 from handlers.presses import Press, on_press
 from handlers.readers import reader_of
+from handlers.rule_standard import standard_defaults
 from presentation.deals.card import Reader
 from presentation.rules.callbacks import RulesAction, RulesCb
+from presentation.rules.standard import list_buttons as standard_buttons
+from presentation.rules.standard import list_lines as standard_lines
 from presentation.rules.views import (
     back_to_rule,
     card_keyboard,
@@ -30,29 +33,36 @@ from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
 from services.errors import Conflict
-from services.rules import manage, past
+from services.rules import manage, past, standard
 from services.rules.manage import RuleView
 
 
 async def rules_command(
     message: Message, session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
 ) -> None:
-    text, markup = await listing(session, actor, 0, reader_of(settings, actor, clock.now()))
+    reader = reader_of(settings, actor, clock.now())
+    text, markup = await listing(session, actor, 0, reader, settings)
     await message.answer(text, reply_markup=markup)
 
 
 async def listing(
-    session: AsyncSession, actor: Actor, page: int, reader: Reader
+    session: AsyncSession, actor: Actor, page: int, reader: Reader, settings: Settings
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The /rules list at a page, with who gets a request first."""
+    """The /rules list at a page, with who gets a request and the standard rules first."""
     found = await manage.overview(session, actor)
     page = min(page, pages(found) - 1)
     strategy = (await assignment_rule.show(session, actor)).strategy
-    return list_text(found, page, reader, strategy), list_keyboard(found, page)
+    # The standard rules on the first page only.
+    standards = await standard.overview(session, actor, standard_defaults(settings))
+    standards = standards if page == 0 else []
+    text = list_text(found, page, reader, strategy, standard_lines(standards, reader))
+    return text, list_keyboard(found, page, standard_buttons(standards))
 
 
 async def _list(press: Press[RulesCb], page: int) -> None:
-    await press.show(*await listing(press.session, press.actor, page, press.reader))
+    await press.show(
+        *await listing(press.session, press.actor, page, press.reader, press.settings)
+    )
 
 
 async def _card(press: Press[RulesCb], rule: RuleView) -> None:

@@ -18,11 +18,11 @@ from services.assignment import (
     BY_TAG,
     CLOSED,
     FEWEST_OPEN,
+    NOT_TAKEN,
     ROUND_ROBIN,
     STRATEGIES,
     Rule,
 )
-from services.rules.actions import NOT_TAKEN
 
 
 class AssignmentAction(StrEnum):

@@ -118,6 +118,9 @@ def _texts() -> dict[ErrorCode, str]:
             "A rule's name is 1 to 80 characters. Send another one, or /cancel."
         ),
         ErrorCode.RULE_NUMBER: _("Send a whole number in the range asked, or /cancel."),
+        ErrorCode.RULE_DAYS: _(
+            "Send up to 5 whole numbers of days from 1 to 365, like 30, 7, 1; or /cancel."
+        ),
         ErrorCode.RULE_TEXT: _(
             "Send a text of up to 1000 characters (a task's note: up to 200), or /cancel."
         ),

@@ -35,6 +35,8 @@ BY_LANGUAGE, BY_TAG = "by_language", "by_tag"
 STRATEGIES = (ROUND_ROBIN, FEWEST_OPEN, BY_LEVEL, BY_LANGUAGE, BY_TAG)
 # Why a request went to an owner.
 NOBODY_ON_DUTY, AT_CAPACITY, CLOSED = "nobody_on_duty", "at_capacity", "closed"
+# An owner got it because nobody took it in time (a rule or the standard escalation).
+NOT_TAKEN = "not_taken"
 
 _TICK = timedelta(microseconds=1)
 _ELIGIBLE = (

@@ -1,5 +1,6 @@
 """Phone-system events. A missed incoming call finds or creates the customer and their open
-deal, tells the manager at once and sets a call-back task; more missed calls before the
+deal, tells the manager at once and sets a call-back task (the standard rule, while it is on,
+with its delay: `callback_after` until an owner changes it); more missed calls before the
 call-back add to that task; an answered call closes it."""
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from services.db.tasks import Task
 from services.db.users import User
 from services.intake import assign, created, open_deal
 from services.phones import normalize_phone
+from services.rules import standard
 from services.rules.engine import fire
 from services.tasks import CALLBACK
 
 MISSED, ANSWERED = "missed", "answered"
 ENDPOINT = "calls"
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ async def _missed(
     if opened:
         # The rules see the request with who has it; one may give it to someone else.
         await fire(session, created([deal], "phone", now), now)
-    if deal.manager_id is None:
+    rule = await standard.current(session, standard.CALLBACK, (int(callback_after / MINUTE),))
+    if deal.manager_id is None or not rule.enabled:
         return {"action": "recorded", "deal_id": deal.id, "task_id": None}
     task = await _open_callback(session, deal.id)
     if task is None:
@@ -88,13 +92,14 @@ async def _missed(
             deal_id=deal.id,
             assignee_id=deal.manager_id,
             note="",
-            due_at=at + callback_after,
+            due_at=at + rule.value[0] * MINUTE,
             created_at=now,
             calls=0,
             version=1,
         )
         session.add(task)
     task.calls += 1
+    await standard.acted(session, standard.CALLBACK, now)
     await session.flush()
     manager = await session.get_one(User, task.assignee_id)
     outbox.enqueue(

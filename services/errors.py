@@ -71,6 +71,7 @@ class ErrorCode(StrEnum):
     RULE_INVALID = "rule_invalid"
     RULE_NAME = "rule_name"
     RULE_NUMBER = "rule_number"
+    RULE_DAYS = "rule_days"
     RULE_TEXT = "rule_text"
     RULE_PLACEHOLDER = "rule_placeholder"
     RULES_FILE = "rules_file"

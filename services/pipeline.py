@@ -19,6 +19,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Event, Stage
 from services.db.users import User
 from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from services.rules import standard
 from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.model import AMOUNT, FIELD_CHANGED, STAGE_ENTERED, STAGE_LEFT
@@ -292,13 +293,14 @@ async def reassign(
 async def _notify_customer(
     session: AsyncSession, deal: Deal, stage: Stage, version: int, now: datetime
 ) -> None:
-    if not stage.notify_customer:
+    if not stage.notify_customer or not await standard.notices_on(session):
         return
     customer = await session.get_one(Customer, deal.customer_id)
     user = await session.get(User, customer.user_id) if customer.user_id else None
     if user is None or user.blocked:
         return
     _tell(session, user, "stage_notice", deal, version, now, stage_id=stage.id)
+    await standard.acted(session, standard.STAGE_NOTICES, now)
 
 
 def _tell(

@@ -21,6 +21,7 @@ from services.db.deals import Deal
 from services.db.engine import is_postgres
 from services.db.users import User
 from services.moments import MORNING, local_moment, local_today
+from services.rules import standard
 
 
 def reminder_moments(
@@ -36,7 +37,13 @@ def reminder_moments(
 async def renewal_sweep(
     session: AsyncSession, now: datetime, zone: ZoneInfo, offsets: list[int]
 ) -> int:
-    """Returns how many reminders were queued; commits."""
+    """Returns how many reminders were queued; commits. `offsets` are the standard rule's days
+    until an owner changes them; nothing is queued while the rule is off."""
+    rule = await standard.current(session, standard.RENEWALS, tuple(offsets))
+    if not rule.enabled:
+        await session.rollback()
+        return 0
+    offsets = list(rule.value)
     today = local_today(now, zone)
     horizon = today + timedelta(days=max(offsets, default=0) + 1)
     query = (
@@ -71,6 +78,7 @@ async def renewal_sweep(
         if fresh:
             await _remind(session, contract, fresh[-1], now)
             queued += 1
+    await standard.acted(session, standard.RENEWALS, now, queued)
     await session.commit()
     return queued
 

@@ -19,10 +19,12 @@ from services.db.engine import is_postgres
 from services.db.tasks import Task
 from services.db.users import User
 from services.errors import AccessDenied, ErrorCode, InvalidInput, NotFound
+from services.rules import standard
 
 REMINDER, CALLBACK = "reminder", "callback"
 NOTE_LENGTH = 500
 SWEEP_BATCH = 200
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,13 @@ async def due_sweep(session: AsyncSession, now: datetime) -> int:
 
 
 async def overdue_sweep(session: AsyncSession, now: datetime, after: timedelta) -> int:
-    """Tasks overdue by more than `after`: the owners are told, once per task."""
+    """Tasks overdue by more than the standard rule's wait (`after` until an owner changes it):
+    the owners are told, once per task; nothing while the rule is off."""
+    rule = await standard.current(session, standard.OVERDUE, (int(after / MINUTE),))
+    if not rule.enabled:
+        await session.rollback()
+        return 0
+    after = rule.value[0] * MINUTE
     tasks = await _claim(
         session,
         select(Task).where(
@@ -225,5 +233,6 @@ async def overdue_sweep(session: AsyncSession, now: datetime, after: timedelta) 
                 dedupe_key=f"task_overdue:{task.id}:{owner.id}",
                 now=now,
             )
+    await standard.acted(session, standard.OVERDUE, now, len(tasks))
     await session.commit()
     return len(tasks)

@@ -68,3 +68,18 @@ def test_english_catalogue_lists_every_message() -> None:
     cat = catalogue("en")
     ids = {m if isinstance(m, str) else m[0] for m in source_messages()}
     assert sorted(i for i in ids if cat.get(i) is None) == []
+
+
+# A message inside an f-string's braces is never extracted, so it would go out in English.
+IN_F_STRING = re.compile(r"""\bf(["'])[^"'\n]*\{[^}\n]*\b(?:_|ngettext|gettext)\(""")
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    hidden = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("bot", "handlers", "presentation", "services", "sandbox")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if IN_F_STRING.search(line)
+    ]
+    assert hidden == []

@@ -39,6 +39,7 @@ SWEEPS.append(Sweep("digests", digests.SWEEP_SECONDS, digests.send_digests))
 SWEEPS.append(Sweep("due_tasks", reminders.DUE_SECONDS, reminders.due_tasks))
 SWEEPS.append(Sweep("overdue_tasks", reminders.OVERDUE_SECONDS, reminders.overdue_tasks))
 SWEEPS.append(Sweep("contract_renewals", reminders.RENEWAL_SECONDS, reminders.contract_renewals))
+SWEEPS.append(Sweep("not_taken", reminders.ESCALATION_SECONDS, reminders.not_taken))
 SWEEPS.append(Sweep("time_rules", rules.SECONDS, rules.time_rules))
 SWEEPS.append(Sweep("rule_webhooks", webhooks.SECONDS, webhooks.post_webhooks))
 

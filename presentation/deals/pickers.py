@@ -13,6 +13,7 @@ from presentation.deals.callbacks import CardAction
 from presentation.deals.card import Reader, back, button, lost_reason, money, reason_names
 from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
+from presentation.rules.describe import minutes
 from services.field_kinds import Shown
 from services.history import PERSON, Entry, HistoryPage, Value
 from services.pipeline import LOST_REASONS
@@ -83,6 +84,9 @@ def describe(entry: Entry, reader: Reader) -> str:
             )
         case "taken":
             return _("took the request")
+        case "not_taken":
+            waited = minutes(int(new)) if isinstance(new, str) and new.isdigit() else "—"
+            return _("⏱ not taken within {time} of working time").format(time=waited)
         case "first_response":
             return _("first answer to the customer")
         case "stage":

@@ -54,7 +54,8 @@ def screen(sketch: Sketch, offer: Offer, locale: str, currency: str) -> Screen:
     if sketch.step == Step.REVIEW:
         spec = m.parse_rule(sketch.stored(), allow_private_urls=True)
         text = rule_text(spec, offer.lookup, locale, currency)
-        return f"{text}\n\n{_('Save this rule? It starts working at once.')}", kb.review()
+        ask = _("Save this rule? It starts working at once.")
+        return f"{text}\n\n{ask}", kb.review()
     question, markup = _question(sketch, offer, locale, currency)
     return "\n".join([*_so_far(sketch, offer, locale, currency), "", question]), markup
 

@@ -50,8 +50,10 @@ def _stopped(rule: RuleView) -> str | None:
     return _("switched off by itself: {why}").format(why=failure_text(rule.last_error))
 
 
-def list_text(rules: list[RuleView], page: int, reader: Reader, strategy: str) -> str:
-    """The rules, after the first of them, which every business has: who gets a request."""
+def list_text(
+    rules: list[RuleView], page: int, reader: Reader, strategy: str, standard: list[str]
+) -> str:
+    """The rules, after those every business has: who gets a request and the standard ones."""
     title = _("<b>Rules</b>")
     if pages(rules) > 1:
         title += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages(rules))
@@ -60,6 +62,9 @@ def list_text(rules: list[RuleView], page: int, reader: Reader, strategy: str) -
         _("👥 Who gets a request: {strategy} (change it in /assignment)").format(
             strategy=strategy_name(strategy)
         ),
+        *standard,
+        "",
+        _("<b>Your rules</b>"),
     ]
     if not rules:
         lines.append(_("No rules yet. Make one from a ready template or from scratch."))
@@ -74,8 +79,10 @@ def list_text(rules: list[RuleView], page: int, reader: Reader, strategy: str) -
     return "\n".join(lines)
 
 
-def list_keyboard(rules: list[RuleView], page: int) -> InlineKeyboardMarkup:
-    rows = [
+def list_keyboard(
+    rules: list[RuleView], page: int, standard: list[list[InlineKeyboardButton]]
+) -> InlineKeyboardMarkup:
+    rows = standard + [
         [button(f"{_mark(rule)} {rule.name}", RulesAction.OPEN, rule.rule_id, rule.version)]
         for rule in rules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]

@@ -59,6 +59,8 @@ class Deal(Base):
     last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lost_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # How far the not-taken escalation moved it: 0 not, 1 to the next manager, 2 to the owners.
+    escalated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Message(Base):

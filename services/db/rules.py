@@ -109,3 +109,21 @@ class WebhookPost(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StandardRule(Base):
+    """One of the rules every business starts with, switched on, with the values the settings
+    give. Absent until an owner changes it or it first acts; `value` is the owner's own (minutes
+    or days, as services/rules/standard.py says), None for the settings' value."""
+
+    __tablename__ = "standard_rules"
+
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    value: Mapped[list[int] | None] = mapped_column(JSON)
+    fired: Mapped[int] = mapped_column(Integer, default=0)
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Changed by owners' edits only, not by the rule acting.
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
 from services.assignment import (
+    NOT_TAKEN,
     STRATEGIES,
     Pick,
     Wanted,
@@ -29,6 +30,7 @@ from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
 from services.field_writes import write
+from services.rules import standard
 from services.rules.facts import Facts
 from services.rules.happened import Happened
 from services.rules.model import (
@@ -58,8 +60,6 @@ PERSON_GONE, STAGE_GONE, FIELD_GONE, FIELD_VALUE, STRATEGY = (
     "field_value",
     "strategy",
 )
-# Why an owner got a deal from a rule: nobody took it in time.
-NOT_TAKEN = "not_taken"
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,10 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
     closed = ctx.now if stage.kind in ("won", "lost") else None
     await _bump(session, deal, stage_id=stage.id, closed_at=closed)
     ctx.record("stage", left, stage.id)
-    if stage.notify_customer and ctx.facts.customer is not None:
-        _tell(ctx, ctx.facts.customer, "stage_notice", stage_id=stage.id)
+    customer = ctx.facts.customer
+    if stage.notify_customer and customer is not None and await standard.notices_on(session):
+        _tell(ctx, customer, "stage_notice", stage_id=stage.id)
+        await standard.acted(session, standard.STAGE_NOTICES, ctx.now)
     key = f"stage:{ctx.rule_id}:{ctx.now.isoformat()}"
     return [
         Happened(STAGE_LEFT, deal.id, key, {"stage": left}),

@@ -20,7 +20,7 @@ from services.db.fields import FieldDef
 from services.db.rules import Rule
 from services.db.users import User
 from services.field_views import definitions
-from services.rules import file_fields, file_rules, manage
+from services.rules import file_fields, file_rules, file_standard, manage, standard
 from services.rules.invalid import RuleInvalid
 from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
 from services.rules.model import WEBHOOK
@@ -28,7 +28,7 @@ from services.rules.model import WEBHOOK
 VERSION = 1
 MAX_BYTES = 256 * 1024
 HEADER = "# Axın: the business's fields and rules. How it is written: docs/rules-file.md\n"
-_TOP_KEYS = frozenset({"version", "fields", "rules"})
+_TOP_KEYS = frozenset({"version", "fields", "standard", "rules"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-async def export(session: AsyncSession, actor: Actor) -> str:
+async def export(session: AsyncSession, actor: Actor, defaults: standard.Defaults) -> str:
     require_owner(actor)
     # Deleted stages and rules too: a rule may still name one (and is then refused on import).
     stages = {s.id: file_rules.stage_name(s) for s in await session.scalars(select(Stage))}
@@ -67,6 +67,7 @@ async def export(session: AsyncSession, actor: Actor) -> str:
         "fields": [
             file_fields.written(field) for field in await definitions(session, active_only=False)
         ],
+        "standard": file_standard.written(await standard.overview(session, actor, defaults)),
         "rules": [file_rules.written(manage.spec_of(rule), stages, names) for rule in rules],
     }
     return HEADER + yaml.dump(
@@ -97,6 +98,7 @@ class _Checked:
     marked: Marked
     fields: list[file_fields.FieldIn]
     existing: list[FieldDef]
+    standard: file_standard.Read
     rules: list[file_rules.RuleIn]
 
 
@@ -108,6 +110,8 @@ async def _imported(
     require_owner(actor)
     checked = await _checked(session, text, allow_private_urls)
     added, updated = file_fields.upsert(session, checked.fields, checked.existing, now)
+    for key, (enabled, value) in checked.standard.items():
+        await standard.put(session, actor, key, enabled, value, now)
     old = list(await session.scalars(select(Rule).where(Rule.deleted_at.is_(None))))
     # A webhook sent back to the address it had keeps its key: its receiver still checks it.
     keys: dict[tuple[Any, Any], Any] = {
@@ -152,6 +156,7 @@ async def _checked(session: AsyncSession, text: str, allow_private_urls: bool) -
     if top.get("version") != VERSION:
         raise marked.invalid(("version",), "version")
     fields = file_fields.read(marked, top.get("fields", []))
+    standards = file_standard.read(marked, top.get("standard", {}))
     if "rules" not in top:
         raise marked.invalid(("rules",), "missing")
     listed = list_at(marked, top["rules"], ("rules",))
@@ -172,4 +177,4 @@ async def _checked(session: AsyncSession, text: str, allow_private_urls: bool) -
         for index, item in enumerate(listed)
     ]
     existing = await file_fields.existing(session, marked, fields)
-    return _Checked(marked, fields, existing, rules)
+    return _Checked(marked, fields, existing, standards, rules)

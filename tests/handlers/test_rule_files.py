@@ -13,7 +13,15 @@ from services.rules.files import HEADER, MAX_BYTES
 from tests.support.deals import ANNA, OLGA, make_manager
 from tests.support.harness import Harness, person
 
-EMPTY = HEADER + "version: 1\nfields: []\nrules: []\n"
+EMPTY = HEADER + (
+    "version: 1\nfields: []\nstandard:\n"
+    "  escalation:\n    enabled: true\n    minutes: 15\n"
+    "  callback:\n    enabled: true\n    minutes: 120\n"
+    "  renewals:\n    enabled: true\n    days:\n      - 30\n      - 7\n      - 1\n"
+    "  stage_notices:\n    enabled: true\n"
+    "  overdue:\n    enabled: true\n    minutes: 1440\n"
+    "rules: []\n"
+)
 CAPTION = (
     "All fields and rules of your business. Edit the file and send it back here as a "
     "document: its rules replace the current ones, its fields are added or updated (none "

@@ -43,6 +43,30 @@ async def saved(tg: Harness, data: dict[str, Any]) -> int:
     return rule.rule_id
 
 
+# What every list starts with: who gets a request and the standard rules, as a new business has
+# them.
+HEAD = [
+    "<b>Rules</b>",
+    "👥 Who gets a request: in turn (change it in /assignment)",
+    "",
+    "<b>Standard rules</b>",
+    "✅ ⏱ Not taken in 15 minutes → the next manager, then the owners",
+    "✅ 📞 A missed call → a call-back task in 2 hours",
+    "✅ 📄 A contract's end → reminders 30, 7, and 1 days before",
+    "✅ 🔔 A deal enters a 🔔 stage → the customer told",
+    "✅ ⏰ A task overdue by 1 day → the owners told",
+    "",
+    "<b>Your rules</b>",
+]
+STANDARD_BUTTONS = [
+    [("✅ ⏱ Requests not taken in time", "sr:o:0:0:0")],
+    [("✅ 📞 Call-back after a missed call", "sr:o:1:0:0")],
+    [("✅ 📄 Contract renewal reminders", "sr:o:2:0:0")],
+    [("✅ 🔔 Stage notices to customers", "sr:o:3:0:0")],
+    [("✅ ⏰ Overdue tasks to the owners", "sr:o:4:0:0")],
+]
+
+
 async def rules(tg: Harness) -> list[Rule]:
     async with tg.app.sessions() as session:
         return list(await session.scalars(select(Rule).order_by(Rule.id)))
@@ -50,12 +74,13 @@ async def rules(tg: Harness) -> list[Rule]:
 
 async def test_a_rule_made_from_a_template_with_a_bad_answer_on_the_way(tg: Harness) -> None:
     [empty] = await tg.send(OLGA, "/rules")
-    assert empty.text == (
-        "<b>Rules</b>\n👥 Who gets a request: in turn (change it in /assignment)\n"
-        "No rules yet. Make one from a ready template or from scratch."
-    )
+    assert empty.text.splitlines() == [
+        *HEAD,
+        "No rules yet. Make one from a ready template or from scratch.",
+    ]
     assert buttons(empty) == [
-        [("➕ From a template", "ru:tp:0:0:0"), ("✏️ From scratch", "ru:b:0:0:0")]
+        *STANDARD_BUTTONS,
+        [("➕ From a template", "ru:tp:0:0:0"), ("✏️ From scratch", "ru:b:0:0:0")],
     ]
     [templates] = without_answers(await tg.press(OLGA, "ru:tp:0:0:0", LIST))
     assert buttons(templates)[2] == [(NAME, "ru:tu:0:0:2")]
@@ -152,13 +177,12 @@ async def test_list_open_switch_stale_press_and_delete(tg: Harness) -> None:
     rule_id = await saved(tg, PHONE_TAG)
     [listed] = await tg.send(OLGA, "/rules")
     assert listed.text.splitlines() == [
-        "<b>Rules</b>",
-        "👥 Who gets a request: in turn (change it in /assignment)",
+        *HEAD,
         "✅ Phone leads · never fired",
         "",
         "✅ on · ⏸ off. Tap a rule to see it, switch it or try it on the past.",
     ]
-    assert buttons(listed)[0] == [("✅ Phone leads", f"ru:o:{rule_id}:1:0")]
+    assert buttons(listed)[len(STANDARD_BUTTONS)] == [("✅ Phone leads", f"ru:o:{rule_id}:1:0")]
     [card] = without_answers(await tg.press(OLGA, f"ru:o:{rule_id}:1:0", LIST))
     assert card.text.splitlines() == [
         "<b>Phone leads</b>",
@@ -200,7 +224,7 @@ async def test_list_open_switch_stale_press_and_delete(tg: Harness) -> None:
     calls = await tg.press(OLGA, f"ru:x:{rule_id}:2:0", LIST)
     assert answer_of(calls).text == "Rule «Phone leads» deleted."
     [gone] = without_answers(calls)
-    assert gone.text.splitlines()[2] == (
+    assert gone.text.splitlines()[len(HEAD)] == (
         "No rules yet. Make one from a ready template or from scratch."
     )
     assert [r.deleted_at is not None for r in await rules(tg)] == [True]

@@ -15,12 +15,15 @@ from services.access import Actor
 from services.clock import ManualClock
 from services.db.deals import Event, Stage
 from services.db.fields import FieldDef
-from services.db.rules import Rule, RuleTimer
+from services.db.rules import Rule, RuleTimer, StandardRule
 from services.errors import AccessDenied
-from services.rules import files, manage
+from services.rules import files, manage, standard
 from services.rules.marked import FileInvalid
 from tests.support.seed import actor, add_user
 
+DEFAULTS = standard.Defaults(
+    timedelta(minutes=15), timedelta(hours=2), (30, 7, 1), timedelta(hours=24)
+)
 DELIVERY_TEXT = "Hello {customer}!\nYour order #{number} ships on {field.delivery_date}."
 
 
@@ -118,7 +121,7 @@ async def test_export_then_import_on_an_empty_business_gives_the_same_file(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner, _manager = await business(session, clock)
-    text = await files.export(session, owner)
+    text = await files.export(session, owner, DEFAULTS)
     assert text.startswith(files.HEADER + "version: 1\nfields:\n  - key: delivery_date\n")
     assert "    stage: Proposal\n" in text
     assert "        stage: Invoice sent\n" in text
@@ -137,7 +140,7 @@ async def test_export_then_import_on_an_empty_business_gives_the_same_file(
     assert imported == files.Imported(
         fields_added=3, fields_updated=0, rules_removed=0, rules_added=4
     )
-    assert await files.export(session, owner) == text
+    assert await files.export(session, owner, DEFAULTS) == text
     after = await manage.overview(session, owner)
     assert [(v.name, v.enabled) for v in after] == [(name, on) for name, on, _spec in before]
     acted = after[2].spec.trigger
@@ -148,13 +151,50 @@ async def test_export_then_import_on_an_empty_business_gives_the_same_file(
     assert vip is not None and (vip.entity, vip.active) == ("customer", False)
 
 
+async def test_the_standard_rules_go_out_and_come_back_as_they_were(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner, _manager = await business(session, clock)
+    now = clock.now()
+    await standard.change(session, owner, "callback", 0, (30,), now, DEFAULTS)
+    await standard.switch(session, owner, "callback", 1, now, DEFAULTS)
+    await standard.change(session, owner, "renewals", 0, (14, 1), now, DEFAULTS)
+    text = await files.export(session, owner, DEFAULTS)
+    assert (
+        "standard:\n"
+        "  escalation:\n    enabled: true\n    minutes: 15\n"
+        "  callback:\n    enabled: false\n    minutes: 30\n"
+        "  renewals:\n    enabled: true\n    days:\n      - 14\n      - 1\n"
+        "  stage_notices:\n    enabled: true\n"
+        "  overdue:\n    enabled: true\n    minutes: 1440\n"
+        "rules:\n"
+    ) in text
+    await forget_everything(session)
+    await session.execute(delete(StandardRule))
+    await session.commit()
+    await files.import_file(session, owner, text, clock.now())
+    assert await files.export(session, owner, DEFAULTS) == text
+    found = await standard.overview(session, owner, DEFAULTS)
+    assert [(r.enabled, r.value) for r in found] == [
+        (True, (15,)),
+        (False, (30,)),
+        (True, (14, 1)),
+        (True, ()),
+        (True, (1440,)),
+    ]
+    # A file without the section leaves the standard rules as they are.
+    await files.import_file(session, owner, "version: 1\nrules: []\n", clock.now())
+    again = await standard.overview(session, owner, DEFAULTS)
+    assert [(r.enabled, r.value) for r in again] == [(r.enabled, r.value) for r in found]
+
+
 async def test_import_on_the_same_business_replaces_the_rules_and_updates_fields(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner, _manager = await business(session, clock)
     old_ids = set(await session.scalars(select(Rule.id)))
     keys_before = await webhook_keys(session)
-    text = await files.export(session, owner)
+    text = await files.export(session, owner, DEFAULTS)
     text = text.replace("en: Payment", "en: Payment method").replace(
         "stage: Invoice sent", "stage: invoice SENT"
     )
@@ -250,6 +290,25 @@ rules:
         ("version: 2\nrules: []\n", 1, "version", "version"),
         ("version: 1\nfields: []\n", 1, "rules", "missing"),
         (
+            "version: 1\nrules: []\nstandard:\n  callback:\n    minutes: 3\n",
+            5,
+            "standard.callback.minutes",
+            "out_of_range",
+        ),
+        (
+            "version: 1\nrules: []\nstandard:\n  renewals:\n    days: [30, x]\n",
+            5,
+            "standard.renewals.days",
+            "not_whole",
+        ),
+        (
+            "version: 1\nrules: []\nstandard:\n  stage_notices:\n    minutes: 5\n",
+            5,
+            "standard.stage_notices.minutes",
+            "unexpected",
+        ),
+        ("version: 1\nrules: []\nstandard:\n  nap: {}\n", 4, "standard.nap", "unexpected"),
+        (
             "version: 1\nrules: []\nfields:\n  - key: x\n    entity: deal\n    kind: colour\n",
             6,
             "fields.1.kind",
@@ -261,7 +320,7 @@ async def test_a_problem_names_its_line_and_nothing_changes(
     session: AsyncSession, clock: ManualClock, text: str, line: int, where: str, problem: str
 ) -> None:
     owner, _manager = await business(session, clock)
-    before = await files.export(session, owner)
+    before = await files.export(session, owner, DEFAULTS)
 
     with pytest.raises(FileInvalid) as refused:
         await files.import_file(session, owner, text, clock.now())
@@ -271,7 +330,7 @@ async def test_a_problem_names_its_line_and_nothing_changes(
         where,
         problem,
     )
-    assert await files.export(session, owner) == before
+    assert await files.export(session, owner, DEFAULTS) == before
 
 
 async def test_a_problem_found_while_writing_leaves_nothing_half_done(
@@ -280,7 +339,7 @@ async def test_a_problem_found_while_writing_leaves_nothing_half_done(
     """The field is added and the old rules deleted before the second rule's placeholder is
     found unknown: all of it is undone."""
     owner, _manager = await business(session, clock)
-    before = await files.export(session, owner)
+    before = await files.export(session, owner, DEFAULTS)
     text = """version: 1
 fields:
   - key: colour
@@ -307,7 +366,7 @@ rules:
         "rules.2.then.1.text.en",
         "placeholder",
     )
-    assert await files.export(session, owner) == before
+    assert await files.export(session, owner, DEFAULTS) == before
     assert await session.scalar(select(func.count()).select_from(Rule)) == 4
 
 
@@ -315,7 +374,7 @@ async def test_a_field_keeps_its_kind_and_options(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner, _manager = await business(session, clock)
-    text = await files.export(session, owner)
+    text = await files.export(session, owner, DEFAULTS)
     for changed, line, where, problem in (
         (text.replace("kind: date", "kind: text"), 6, "fields.1.kind", "kind_changed"),
         (
@@ -348,12 +407,12 @@ async def test_only_the_owner_sends_and_receives_the_file(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner, manager = await business(session, clock)
-    text = await files.export(session, owner)
+    text = await files.export(session, owner, DEFAULTS)
     with pytest.raises(AccessDenied):
-        await files.export(session, manager)
+        await files.export(session, manager, DEFAULTS)
     with pytest.raises(AccessDenied):
         await files.import_file(session, manager, "version: 1\nrules: []\n", clock.now())
-    assert await files.export(session, owner) == text
+    assert await files.export(session, owner, DEFAULTS) == text
 
 
 async def test_the_documented_example_is_what_an_export_of_it_gives(
@@ -369,7 +428,7 @@ async def test_the_documented_example_is_what_an_export_of_it_gives(
     assert imported == files.Imported(
         fields_added=2, fields_updated=0, rules_removed=0, rules_added=2
     )
-    assert await files.export(session, owner) == example
+    assert await files.export(session, owner, DEFAULTS) == example
 
 
 async def test_a_number_too_long_to_hold_is_refused_as_not_valid(
