@@ -1,4 +1,5 @@
-"""A manager's page in /team: the owner sets their level, capacity, languages and tags."""
+"""A manager's page in /team: the owner sets their level, capacity, languages, tags and
+working hours (days on buttons, the hours typed; the company's until set)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.filters import NotCommand
@@ -16,14 +17,17 @@ from presentation.edits import edit_or_send
 from presentation.team import MemberAction, MemberCb, member_keyboard, member_text, team_keyboard
 from services import team, users
 from services.access import Actor
+from services.company import company_hours
 from services.db.session import AsyncSession
 from services.errors import ErrorCode, InvalidInput
+from services.reports.worktime import parse_hours
 
 
 class MemberTyping(StatesGroup):
     level = State()
     capacity = State()
     tags = State()
+    hours = State()
 
 
 class MemberOf(Payload):
@@ -36,6 +40,7 @@ STEPS = {
     MemberAction.LEVEL: MemberTyping.level,
     MemberAction.CAPACITY: MemberTyping.capacity,
     MemberAction.TAGS: MemberTyping.tags,
+    MemberAction.HOURS: MemberTyping.hours,
 }
 
 
@@ -46,6 +51,11 @@ def _prompt(action: MemberAction) -> str:
         )
     if action is MemberAction.CAPACITY:
         return _("Send how many open requests at most, or 0 for no limit. /cancel to stop.")
+    if action is MemberAction.HOURS:
+        return _(
+            "Send the manager's working hours, like 14:00-22:00. The day buttons switch their "
+            "working days. /cancel to stop."
+        )
     return _(
         "Send tags as words separated by spaces, like vip web, or - to clear. /cancel to stop."
     )
@@ -57,14 +67,18 @@ async def pressed(
     user_id = callback_data.user_id
     if callback_data.action is MemberAction.LANGUAGE:
         await team.toggle_language(session, actor, user_id, callback_data.code)
+    elif callback_data.action is MemberAction.DAY:
+        day = callback_data.code
+        await team.toggle_day(session, actor, user_id, int(day) if day.isdigit() else -1)
+    elif callback_data.action is MemberAction.COMPANY_HOURS:
+        await team.company_hours_for(session, actor, user_id)
     if not isinstance(query.message, Message):
         return
     if callback_data.action is MemberAction.BACK:
         members = await users.team(session, actor)
         await edit_or_send(query.message, team_text(members), team_keyboard(members))
         return
-    member = await users.member(session, actor, user_id)
-    await edit_or_send(query.message, member_text(member), member_keyboard(member))
+    await edit_or_send(query.message, *await _page(session, actor, user_id))
 
 
 async def ask(
@@ -89,11 +103,25 @@ async def typed(message: Message, session: AsyncSession, actor: Actor, state: FS
     elif step == MemberTyping.capacity.state:
         capacity = _number(text, ErrorCode.CAPACITY)
         await team.set_capacity(session, actor, user_id, capacity or None)
+    elif step == MemberTyping.hours.state:
+        start, end = parse_hours(text)
+        await team.set_hours(session, actor, user_id, start, end)
     else:
         await team.set_tags(session, actor, user_id, text)
     await state.clear()
+    text, markup = await _page(session, actor, user_id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _page(
+    session: AsyncSession, actor: Actor, user_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
     member = await users.member(session, actor, user_id)
-    await message.answer(member_text(member), reply_markup=member_keyboard(member))
+    company = (await company_hours(session)).schedule
+    return (
+        member_text(member, company, actor.locale),
+        member_keyboard(member, company, actor.locale),
+    )
 
 
 def _number(text: str, code: ErrorCode) -> int:

@@ -19,6 +19,7 @@ from services.assignment import (
     CLOSED,
     FEWEST_OPEN,
     NOT_TAKEN,
+    OFF_HOURS,
     ROUND_ROBIN,
     STRATEGIES,
     Rule,
@@ -123,6 +124,8 @@ def fallback_text(deal_id: int, reason: str, owner: str) -> str:
         why = _("every manager on duty has as many open requests as their capacity allows.")
     elif reason == NOT_TAKEN:
         why = _("nobody took it in time.")
+    elif reason == OFF_HOURS:
+        why = _("no manager on duty is within their working hours.")
     else:
         why = _("no manager is on duty.")
     return _("⚠️ Request #{number} went to {name}: {reason}").format(

@@ -1,5 +1,6 @@
 """The owner's team list: buttons per member to deactivate or reactivate them and to open
-their page, where the owner sets what assignment looks at (level, capacity, languages, tags)."""
+their page, where the owner sets what assignment looks at (level, capacity, languages, tags,
+working hours)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from presentation.callbacks import Number
+from presentation.reports.format import day_name, schedule_text
 from services.access import SUPPORTED_LOCALES
+from services.reports.worktime import Schedule
 from services.users import TeamMember
 
 
@@ -54,6 +57,9 @@ class MemberAction(StrEnum):
     CAPACITY = "c"
     LANGUAGE = "g"
     TAGS = "t"
+    HOURS = "h"
+    DAY = "d"
+    COMPANY_HOURS = "w"
     BACK = "b"
 
 
@@ -70,7 +76,15 @@ def capacity_text(capacity: int | None) -> str:
     return _("no limit") if capacity is None else str(capacity)
 
 
-def member_text(member: TeamMember) -> str:
+def hours_text(member: TeamMember, company: Schedule, locale: str) -> str:
+    if member.hours is None:
+        return _("Working hours: the company's, {hours}").format(
+            hours=schedule_text(company, locale)
+        )
+    return _("Working hours: {hours}").format(hours=schedule_text(member.hours, locale))
+
+
+def member_text(member: TeamMember, company: Schedule, locale: str) -> str:
     languages = ", ".join(LANGUAGE_NAMES[code] for code in member.languages)
     tags = " ".join(f"#{tag}" for tag in member.tags) or _("none")
     return "\n".join(
@@ -82,11 +96,12 @@ def member_text(member: TeamMember) -> str:
             ),
             _("Languages served: {languages}").format(languages=languages),
             _("Tags: {tags}").format(tags=escape(tags)),
+            hours_text(member, company, locale),
         ]
     )
 
 
-def member_keyboard(member: TeamMember) -> InlineKeyboardMarkup:
+def member_keyboard(member: TeamMember, company: Schedule, locale: str) -> InlineKeyboardMarkup:
     def button(text: str, action: MemberAction, code: str = "") -> InlineKeyboardButton:
         data = MemberCb(action=action, user_id=member.user_id, code=code)
         return InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -99,6 +114,18 @@ def member_keyboard(member: TeamMember) -> InlineKeyboardMarkup:
         )
         for code in SUPPORTED_LOCALES
     ]
+    schedule = member.hours or company
+    days = [
+        button(
+            ("✅ " if day in schedule.days else "▫️ ") + day_name(day, locale),
+            MemberAction.DAY,
+            str(day),
+        )
+        for day in range(7)
+    ]
+    hours = [button(_("🕘 Hours"), MemberAction.HOURS)]
+    if member.hours is not None:
+        hours.append(button(_("↩ The company's hours"), MemberAction.COMPANY_HOURS))
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -107,6 +134,9 @@ def member_keyboard(member: TeamMember) -> InlineKeyboardMarkup:
             ],
             languages,
             [button(_("🏷 Tags"), MemberAction.TAGS)],
+            days[:4],
+            days[4:],
+            hours,
             [button(_("« Team"), MemberAction.BACK)],
         ]
     )

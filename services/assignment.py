@@ -1,7 +1,7 @@
 """Who gets a new request: a manager chosen by the strategy the owner set
 (services/assignment_rule.py), among the active managers on duty, reachable and below
-their capacity, within the company's working hours; else the first owner, with the owners
-told why.
+their capacity, within their working hours (their own, else the company's); else the first
+owner, with the owners told why.
 
 Every strategy reads the candidates in one query and shares them out in memory, so requests
 arriving together cost one read however many there are."""
@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, bindparam, case, exists, func, or_, select
+from sqlalchemy import Boolean, Integer, bindparam, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.expression import ScalarSelect
@@ -35,10 +35,13 @@ BY_LANGUAGE, BY_TAG = "by_language", "by_tag"
 STRATEGIES = (ROUND_ROBIN, FEWEST_OPEN, BY_LEVEL, BY_LANGUAGE, BY_TAG)
 # Why a request went to an owner.
 NOBODY_ON_DUTY, AT_CAPACITY, CLOSED = "nobody_on_duty", "at_capacity", "closed"
+# Managers are on duty, but none within their own working hours.
+OFF_HOURS = "off_hours"
 # An owner got it because nobody took it in time (a rule or the standard escalation).
 NOT_TAKEN = "not_taken"
 
 _TICK = timedelta(microseconds=1)
+_ON_DUTY_NOW = (User.role == MANAGER, User.is_active, User.on_duty, User.blocked.is_(False))
 _ELIGIBLE = (
     User.role == MANAGER,
     User.is_active,
@@ -52,6 +55,12 @@ _OPEN = (
     .correlate(User)
     .scalar_subquery()
 )
+# Within their working hours: not among those whose own hours are closed now, and with hours
+# of their own when the company's are closed.
+_IN_HOURS = (
+    User.id.not_in(bindparam("off", expanding=True)),
+    or_(User.work_days.is_not(None), bindparam("company_open", type_=Boolean)),
+)
 # Counted only for managers with a capacity: most have none, and round-robin reads no more.
 _ROOM = or_(User.capacity.is_(None), User.capacity > _OPEN)
 _OPEN_IF_LIMITED = case((User.capacity.is_(None), 0), else_=_OPEN)
@@ -59,12 +68,16 @@ _TURN = (User.last_assigned_at.asc().nulls_first(), User.id)
 # Built once: every request runs them.
 _NEXT_MANAGERS = (
     select(User, _OPEN_IF_LIMITED)
-    .where(*_ELIGIBLE, _ROOM)
+    .where(*_ELIGIBLE, *_IN_HOURS, _ROOM)
     .order_by(*_TURN)
     .limit(bindparam("count", type_=Integer))
 )
-_ALL_MANAGERS = select(User, _OPEN).where(*_ELIGIBLE, _ROOM).order_by(*_TURN)
+_ALL_MANAGERS = select(User, _OPEN).where(*_ELIGIBLE, *_IN_HOURS, _ROOM).order_by(*_TURN)
 _ON_DUTY = select(func.count()).where(*_ELIGIBLE)
+_IN_HOURS_NOW = select(func.count()).where(*_ELIGIBLE, *_IN_HOURS)
+_OWN_HOURS = select(User.id, User.work_days, User.work_start, User.work_end).where(
+    *_ON_DUTY_NOW, User.work_days.is_not(None)
+)
 _OWNERS = select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
 _HAS_MANAGERS = select(exists().where(User.role == MANAGER, User.is_active))
 
@@ -92,6 +105,7 @@ _SETUP = select(
     _first_owners(ReportSettings.work_days),
     _first_owners(ReportSettings.work_start),
     _first_owners(ReportSettings.work_end),
+    select(exists().where(*_ON_DUTY_NOW, User.work_days.is_not(None))).scalar_subquery(),
 )
 
 
@@ -170,11 +184,26 @@ async def pick_assignees(
     another is given (a rule's). With no working hours given, any time is working time."""
     setup = (await session.execute(_SETUP)).one()
     rule = Rule(strategy or setup[0] or ROUND_ROBIN, setup[1], setup[2])
+    params: dict[str, Any] = {
+        "exclude": exclude or 0,
+        "count": len(wanted),
+        "off": [],
+        "company_open": True,
+    }
     if hours is not None:
         chosen = None if setup[3] is None else Schedule.from_mask(*setup[3:6])
-        if not hours.open_at(now, chosen):
+        params["company_open"] = hours.open_at(now, chosen)
+        open_own = 0
+        if setup[6]:
+            own = (await session.execute(_OWN_HOURS)).all()
+            params["off"] = [
+                user_id
+                for user_id, days, start, end in own
+                if not hours.open_at(now, Schedule.from_mask(days or 0, start or 0, end or 0))
+            ]
+            open_own = len(own) - len(params["off"])
+        if not params["company_open"] and not open_own:
             return await to_owners(session, len(wanted), CLOSED, now)
-    params = {"exclude": exclude or 0, "count": len(wanted)}
     query = _NEXT_MANAGERS if rule.strategy == ROUND_ROBIN else _ALL_MANAGERS
     rows: list[tuple[User, int]] = []
     if is_postgres(session):
@@ -194,8 +223,7 @@ async def pick_assignees(
     # the turn is that worker's to set, without waiting for that worker to finish.
     elsewhere = set() if not is_postgres(session) else {u.id for u, _ in rows} - free
     if not rows:
-        reason = AT_CAPACITY if await session.scalar(_ON_DUTY, params) else NOBODY_ON_DUTY
-        return await to_owners(session, len(wanted), reason, now)
+        return await to_owners(session, len(wanted), await _why_nobody(session, params), now)
     if rule.strategy == BY_LANGUAGE:
         wanted = await _with_languages(session, wanted)
     turn = [_Candidate(user, int(open_deals)) for user, open_deals in rows]
@@ -215,6 +243,14 @@ async def pick_assignees(
             candidate.user.last_assigned_at = now + index * _TICK
         picks.append(Pick(candidate.user))
     return picks
+
+
+async def _why_nobody(session: AsyncSession, params: dict[str, Any]) -> str:
+    if not await session.scalar(_ON_DUTY, params):
+        return NOBODY_ON_DUTY
+    if not await session.scalar(_IN_HOURS_NOW, params):
+        return CLOSED if not params["company_open"] else OFF_HOURS
+    return AT_CAPACITY
 
 
 def _choose(turn: list[_Candidate], rule: Rule, request: Wanted) -> _Candidate | None:

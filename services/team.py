@@ -11,11 +11,13 @@ from services import events, outbox
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.assignment import WorkingHours
 from services.assignment_rule import normalize_tag
+from services.company import company_hours
 from services.db.deals import Deal
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput
 from services.intake import assign
-from services.users import get_manager
+from services.reports.worktime import Schedule
+from services.users import get_manager, own_hours
 
 
 async def set_active(
@@ -103,3 +105,48 @@ async def set_tags(session: AsyncSession, actor: Actor, user_id: int, text: str)
     manager.tags = " ".join(tags)
     await session.commit()
     return manager
+
+
+async def set_hours(
+    session: AsyncSession, actor: Actor, user_id: int, start: int, end: int
+) -> User:
+    """The manager's own hours from `start` to `end` (minutes after midnight), on their own
+    days, or the company's days when they had none of their own."""
+    require_owner(actor)
+    manager = await get_manager(session, user_id)
+    current = own_hours(manager) or (await company_hours(session)).schedule
+    _keep(manager, Schedule(current.days, start, end))
+    await session.commit()
+    return manager
+
+
+async def toggle_day(session: AsyncSession, actor: Actor, user_id: int, day: int) -> User:
+    """A working day of the manager's own hours on or off (from the company's when they had
+    none); the last one cannot be taken away."""
+    require_owner(actor)
+    if not 0 <= day <= 6:
+        raise InvalidInput(ErrorCode.WORKING_HOURS)
+    manager = await get_manager(session, user_id)
+    current = own_hours(manager) or (await company_hours(session)).schedule
+    days = current.days ^ {day}
+    if days:
+        _keep(manager, Schedule(frozenset(days), current.start, current.end))
+    await session.commit()
+    return manager
+
+
+async def company_hours_for(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """The manager works the company's hours again."""
+    require_owner(actor)
+    manager = await get_manager(session, user_id)
+    manager.work_days = manager.work_start = manager.work_end = None
+    await session.commit()
+    return manager
+
+
+def _keep(manager: User, schedule: Schedule) -> None:
+    manager.work_days, manager.work_start, manager.work_end = (
+        schedule.mask,
+        schedule.start,
+        schedule.end,
+    )

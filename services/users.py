@@ -16,6 +16,7 @@ from services.db.deals import Deal
 from services.db.engine import is_postgres
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
+from services.reports.worktime import Schedule
 
 # Built once: every update looks its sender up, and building the statement costs more than
 # running it.
@@ -146,6 +147,8 @@ class TeamMember:
     capacity: int | None = None
     languages: tuple[str, ...] = SUPPORTED_LOCALES
     tags: tuple[str, ...] = ()
+    # Their own working hours; None: the company's.
+    hours: Schedule | None = None
 
 
 async def team(session: AsyncSession, actor: Actor) -> list[TeamMember]:
@@ -189,6 +192,7 @@ async def _members(
             u.capacity,
             tuple(u.languages.split()),
             tuple(u.tags.split()),
+            own_hours(u),
         )
         for u, n in rows.all()
     ]
@@ -207,6 +211,12 @@ async def get_manager(session: AsyncSession, user_id: int) -> User:
     if user is None or user.role != MANAGER:
         raise NotFound()
     return user
+
+
+def own_hours(manager: User) -> Schedule | None:
+    if manager.work_days is None or manager.work_start is None or manager.work_end is None:
+        return None
+    return Schedule.from_mask(manager.work_days, manager.work_start, manager.work_end)
 
 
 def full_name(user: User) -> str:

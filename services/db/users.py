@@ -42,6 +42,11 @@ class User(Base):
         String(16), default=ALL_LANGUAGES, server_default=ALL_LANGUAGES
     )
     tags: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The manager's own working hours (days as a bit mask, Monday first; minutes after
+    # midnight), in the company's zone; none: the company's.
+    work_days: Mapped[int | None] = mapped_column(Integer)
+    work_start: Mapped[int | None] = mapped_column(Integer)
+    work_end: Mapped[int | None] = mapped_column(Integer)
 
 
 class Invite(Base):

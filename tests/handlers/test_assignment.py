@@ -17,6 +17,11 @@ OLGA = person(OWNER_ID, "Olga")
 OLGA_RU = person(OWNER_ID, "Olga", language="ru")
 ANNA = person(200, "Anna")
 LEYLA = person(300, "Leyla")
+COMPANY_HOURS = "Working hours: the company's, Mon–Fri, 09:00–18:00"
+WEEK = [("✅", day) for day in ("Mon", "Tue", "Wed", "Thu", "Fri")] + [
+    ("▫️", "Sat"),
+    ("▫️", "Sun"),
+]
 
 
 async def _manager(tg: Harness) -> int:
@@ -89,6 +94,7 @@ async def test_team_buttons_set_level_capacity_languages_and_tags(tg: Harness) -
         "Capacity (open requests at most): no limit",
         "Languages served: English, Azərbaycanca, Русский",
         "Tags: none",
+        COMPANY_HOURS,
     ]
     assert buttons(page)[1] == [
         ("✅ EN", f"tm:g:{manager_id}:en"),
@@ -117,6 +123,40 @@ async def test_team_buttons_set_level_capacity_languages_and_tags(tg: Harness) -
     async with tg.app.sessions() as session:
         anna = await session.get_one(User, manager_id)
     assert (anna.level, anna.capacity, anna.languages, anna.tags) == (3, 5, "en ru", "vip web")
+
+
+async def test_a_managers_own_working_hours_set_from_their_page(tg: Harness) -> None:
+    manager_id = await _manager(tg)
+    [page] = without_answers(await tg.press(OLGA, f"tm:s:{manager_id}:"))
+    assert buttons(page)[3:6] == [
+        [(f"{mark} {day}", f"tm:d:{manager_id}:{n}") for n, (mark, day) in enumerate(WEEK[:4])],
+        [
+            (f"{mark} {day}", f"tm:d:{manager_id}:{n + 4}")
+            for n, (mark, day) in enumerate(WEEK[4:])
+        ],
+        [("🕘 Hours", f"tm:h:{manager_id}:")],
+    ]
+    [prompt] = without_answers(await tg.press(OLGA, f"tm:h:{manager_id}:"))
+    assert prompt.text.startswith("Send the manager's working hours, like 14:00-22:00.")
+    [refused] = await tg.send(OLGA, "evenings")
+    assert refused.text == "Write working hours like 09:00-18:00."
+    [page] = await tg.send(OLGA, "14:00-22:00")
+    assert page.text.splitlines()[5] == "Working hours: Mon–Fri, 14:00–22:00"
+    [page] = without_answers(await tg.press(OLGA, f"tm:d:{manager_id}:5"))
+    assert page.text.splitlines()[5] == "Working hours: Mon–Sat, 14:00–22:00"
+    assert buttons(page)[5] == [
+        ("🕘 Hours", f"tm:h:{manager_id}:"),
+        ("↩ The company's hours", f"tm:w:{manager_id}:"),
+    ]
+    calls = await tg.press(OLGA, f"tm:d:{manager_id}:x")
+    assert answer_of(calls).text == "Write working hours like 09:00-18:00."
+    async with tg.app.sessions() as session:
+        anna = await session.get_one(User, manager_id)
+    assert (anna.work_days, anna.work_start, anna.work_end) == (0b0111111, 840, 1320)
+    [page] = without_answers(await tg.press(OLGA, f"tm:w:{manager_id}:"))
+    assert page.text.splitlines()[5] == COMPANY_HOURS
+    calls = await tg.press(ANNA, f"tm:d:{manager_id}:6")
+    assert answer_of(calls).text == "Sorry, you can't do that."
 
 
 async def test_a_manager_cannot_press_the_owners_team_buttons(tg: Harness) -> None:

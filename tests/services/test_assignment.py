@@ -21,6 +21,7 @@ from services.assignment import (
     CLOSED,
     FEWEST_OPEN,
     NOBODY_ON_DUTY,
+    OFF_HOURS,
     Wanted,
     WorkingHours,
     pick_assignee,
@@ -199,6 +200,55 @@ async def test_the_owners_own_working_hours_win_over_the_default(
     actor = actor_of(owner, "en")
     await report_settings.set_hours(session, actor, defaults, 10 * 60, 18 * 60, clock.now())
     assert (await pick_assignee(session, clock.now(), hours=HOURS)).reason == CLOSED
+
+
+async def test_a_manager_with_hours_of_their_own_gets_requests_only_within_them(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = await _owner(session, clock)
+    olga = actor_of(owner, "en")
+    evening = await add_user(session, 10, "manager", clock)
+    day = await add_user(session, 11, "manager", clock)
+    # The evening manager works 14:00-22:00, Monday to Sunday; the other the company's hours.
+    await team.set_hours(session, olga, evening.id, 14 * 60, 22 * 60)
+    assert await _picked(session, [Wanted()] * 2, clock) == [day.id, day.id]  # Monday 09:00
+    clock.advance(timedelta(hours=6))  # 15:00: both
+    assert sorted(await _picked(session, [Wanted()] * 2, clock)) == [evening.id, day.id]
+    clock.advance(timedelta(hours=4))  # 19:00: the company is closed, the evening is not
+    assert await _picked(session, [Wanted()], clock) == [evening.id]
+    clock.advance(timedelta(hours=3))  # 22:00: nobody
+    pick = await pick_assignee(session, clock.now(), hours=HOURS)
+    assert (pick.user, pick.reason) == (owner, CLOSED)
+    # Tuesday 10:00, the day manager off duty: the evening one is not in their hours.
+    clock.advance(timedelta(hours=12))
+    day.on_duty = False
+    await session.commit()
+    pick = await pick_assignee(session, clock.now(), hours=HOURS)
+    assert (pick.user, pick.reason) == (owner, OFF_HOURS)
+    # Back to the company's hours: the evening manager is one of the day's again.
+    await team.company_hours_for(session, olga, evening.id)
+    assert await _picked(session, [Wanted()], clock) == [evening.id]
+
+
+async def test_a_managers_days_are_switched_and_the_last_one_is_kept(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    olga = actor_of(await _owner(session, clock), "en")
+    anna = await add_user(session, 10, "manager", clock)
+    # From the company's days (here every day), Monday off.
+    await team.toggle_day(session, olga, anna.id, 0)
+    assert (anna.work_days, anna.work_start, anna.work_end) == (0b1111110, 0, 24 * 60)
+    assert (await pick_assignee(session, clock.now(), hours=HOURS)).reason == OFF_HOURS
+    for weekday in range(1, 7):
+        await team.toggle_day(session, olga, anna.id, weekday)
+    assert anna.work_days == 0b1000000  # Sunday stays: the last day is not taken away
+    await team.set_hours(session, olga, anna.id, 8 * 60, 12 * 60)
+    assert (anna.work_days, anna.work_start, anna.work_end) == (0b1000000, 480, 720)
+    for bad in (-1, 7):
+        with pytest.raises(InvalidInput):
+            await team.toggle_day(session, olga, anna.id, bad)
+    with pytest.raises(AccessDenied):
+        await team.set_hours(session, actor_of(anna, "en"), anna.id, 0, 60)
 
 
 async def test_when_everyone_is_at_capacity_the_owner_gets_it(
