@@ -80,6 +80,9 @@ async def write(
             )
         kind = f"{FIELD_EVENT}{field.field_id}"
         events.record(session, deal.id, actor_id, kind, now, old, stored, rule_id)
-        detail = {"field": field.key, "old": old, "new": stored}
+        detail: dict[str, object] = {"field": field.key, "old": old, "new": stored}
+        if field.entity != DEAL:
+            # A customer's value: the date rules on it count from it on each of their deals.
+            detail["customer"] = deal.customer_id
         changed.append(Happened(FIELD_CHANGED, deal.id, f"{kind}:{now.isoformat()}", detail))
     return changed

@@ -124,29 +124,51 @@ async def schedule(
 ) -> None:
     rows: list[dict[str, Any]] = []
     gone: list[tuple[int, int]] = []
+    deals_of = await _customers_deals(session, rules, happened)
     for happening in happened:
         for rule in rules:
             found = _moment(rule.spec.trigger, happening, now, hours)
             if found is None:
                 continue
             key, due = found
-            if rule.spec.trigger.kind == DATE or due is None:
-                # A date rule waits for one moment per deal: a new one replaces the old.
-                gone.append((rule.rule_id, happening.deal_id))
-            if due is not None:
-                rows.append(
-                    {
-                        "rule_id": rule.rule_id,
-                        "deal_id": happening.deal_id,
-                        "event_key": key,
-                        "due_at": due,
-                    }
-                )
+            customer = happening.detail.get("customer")
+            deal_ids = deals_of.get(customer, []) if customer else [happening.deal_id]
+            for deal_id in deal_ids:
+                if rule.spec.trigger.kind == DATE or due is None:
+                    # A date rule waits for one moment per deal: a new one replaces the old.
+                    gone.append((rule.rule_id, deal_id))
+                if due is not None:
+                    rows.append(_row(rule, deal_id, key, due))
     for rule_id, deal_id in gone:
         await session.execute(
             delete(RuleTimer).where(RuleTimer.rule_id == rule_id, RuleTimer.deal_id == deal_id)
         )
     await upsert(session, rows)
+
+
+async def _customers_deals(
+    session: AsyncSession, rules: Sequence[Loaded], happened: Sequence[Happened]
+) -> dict[int, list[int]]:
+    """The deals of each customer whose date field a date rule counts from changed: the
+    rule's timers move on every one of their deals, as they were set for all of them."""
+    fields = {
+        rule.spec.trigger.get("of")[len(FIELD_PREFIX) :]
+        for rule in rules
+        if rule.spec.trigger.kind == DATE and rule.spec.trigger.get("of").startswith(FIELD_PREFIX)
+    }
+    customers = {
+        h.detail["customer"]
+        for h in happened
+        if h.trigger == FIELD_CHANGED and h.detail.get("customer") and h.detail["field"] in fields
+    }
+    if not customers:
+        return {}
+    deals_of: dict[int, list[int]] = {}
+    for deal_id, customer_id in await session.execute(
+        select(Deal.id, Deal.customer_id).where(Deal.customer_id.in_(customers))
+    ):
+        deals_of.setdefault(customer_id, []).append(deal_id)
+    return deals_of
 
 
 async def upsert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

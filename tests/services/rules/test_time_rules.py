@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from services import contracts, conversation, pipeline, tasks
+from services import contracts, conversation, fields, pipeline, tasks
 from services.assignment import WorkingHours
 from services.clock import ManualClock
 from services.company import session_info
@@ -331,3 +331,48 @@ async def test_a_reopened_deal_waits_anew_for_an_idle_rule(
     await pipeline.reopen(session, owner, 1, 2, clock.now())
     await sweep_at(session, clock, timedelta(days=2, minutes=1))
     assert len(await runs(session, made)) == 1
+
+
+async def test_a_customers_date_moves_the_date_rules_timers_on_each_of_their_deals(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    manager, owner, _ = await setup_deal(session, clock)
+    field = await fields.add(
+        session, owner, "customer", "date", {"en": "Birthday"}, None, clock.now()
+    )
+    await fields.set_typed(session, manager, 1, field.field_id, "2026-06-01", clock.now())
+    # The same customer's second request.
+    second = Deal(
+        customer_id=(await session.get_one(Deal, 1)).customer_id,
+        source="telegram",
+        stage_id=1,
+        manager_id=manager.user_id,
+        title="",
+        created_at=clock.now(),
+        last_activity_at=clock.now(),
+        version=1,
+    )
+    session.add(second)
+    await session.commit()
+    made = await rule(
+        session,
+        owner,
+        clock,
+        when={"event": "date", "of": "field:birthday", "days": -1},
+        then=[{"do": "tag", "tag": "birthday"}],
+    )
+
+    async def due() -> list[tuple[int | None, datetime]]:
+        rows = await session.execute(
+            select(RuleTimer.deal_id, RuleTimer.due_at)
+            .where(RuleTimer.rule_id == made)
+            .order_by(RuleTimer.deal_id)
+        )
+        return [(deal_id, at) for deal_id, at in rows.all()]
+
+    may_31 = datetime(2026, 5, 31, 0, 0, tzinfo=UTC)
+    assert await due() == [(1, may_31), (second.id, may_31)]
+    # Changed through the second request: both requests follow.
+    await fields.set_typed(session, manager, second.id, field.field_id, "2026-07-01", clock.now())
+    june_30 = datetime(2026, 6, 30, 0, 0, tzinfo=UTC)
+    assert await due() == [(1, june_30), (second.id, june_30)]
