@@ -43,6 +43,11 @@ def imported_text(imported: Imported) -> str:
                 count=removed
             ),
             ngettext("{count} rule added", "{count} rules added", made).format(count=made),
+            ngettext(
+                "{count} rule the same as before, left as it was",
+                "{count} rules the same as before, left as they were",
+                imported.rules_kept,
+            ).format(count=imported.rules_kept),
         )
     )
 

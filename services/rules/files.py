@@ -2,10 +2,12 @@
 (docs/rules-file.md), to copy a set-up to another business or keep it in version control.
 Exported for the owner; imported whole: everything is checked first, then the fields are
 added or updated and the rules replaced in one transaction, or nothing changes, and a
-problem names its line."""
+problem names its line. A rule of the file the business has just so stays as it is (what it
+has done and the moments it waits for too), so the same file sent again wakes nothing again."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +25,7 @@ from services.field_views import definitions
 from services.rules import file_fields, file_rules, file_standard, manage, standard
 from services.rules.invalid import RuleInvalid
 from services.rules.marked import FileInvalid, Marked, list_at, mapping_at, read
-from services.rules.model import WEBHOOK
+from services.rules.model import RULE_ACTED, WEBHOOK, RuleSpec
 
 VERSION = 1
 MAX_BYTES = 256 * 1024
@@ -37,6 +39,9 @@ class Imported:
     fields_updated: int
     rules_removed: int
     rules_added: int
+    # Rules of the file the business has just so: left as they are, with what they have done
+    # and the moments they wait for.
+    rules_kept: int = 0
 
 
 class _Dumper(yaml.SafeDumper):
@@ -120,20 +125,55 @@ async def _imported(
         for action in rule.actions
         if action.get("do") == WEBHOOK
     }
-    for rule in old:
-        await manage.retire(session, actor, rule, now)
-    made = []
+    unchanged = {
+        _content(rule.name, rule.enabled, rule.trigger, rule.conditions, rule.actions): rule
+        for rule in old
+        if rule.trigger_kind != RULE_ACTED
+    }
+    specs = []
     for index, rule_in in enumerate(checked.rules):
         data = _with_keys(rule_in.data, keys)
+        try:
+            specs.append((data, await manage.checked(session, data, allow_private_urls)))
+        except RuleInvalid as error:
+            where = file_rules.in_file(index, error.where)
+            raise checked.marked.invalid(where, error.problem) from None
+    kept = {
+        index: unchanged.pop(_stored_content(spec))
+        for index, (_data, spec) in enumerate(specs)
+        if _stored_content(spec) in unchanged
+    }
+    retired = [rule for rule in old if rule not in kept.values()]
+    for rule in retired:
+        await manage.retire(session, actor, rule, now)
+    made: list[Rule] = []
+    for index, (data, _spec) in enumerate(specs):
+        if index in kept:
+            made.append(kept[index])
+            continue
         try:
             made.append(await manage.add(session, actor, data, now, allow_private_urls))
         except RuleInvalid as error:
             where = file_rules.in_file(index, error.where)
             raise checked.marked.invalid(where, error.problem) from None
-    for row, rule_in in zip(made, checked.rules, strict=True):
+    for position, (row, rule_in) in enumerate(zip(made, checked.rules, strict=True), start=1):
+        row.position = position
         if rule_in.acted is not None:
             row.trigger = {**row.trigger, "rule": made[rule_in.acted].id}
-    return Imported(added, updated, len(old), len(made))
+    return Imported(added, updated, len(retired), len(made) - len(kept), len(kept))
+
+
+def _content(name: str, enabled: bool, *parts: Any) -> str:
+    return json.dumps([name, enabled, *parts], sort_keys=True, default=str)
+
+
+def _row_content(rule: Rule) -> str:
+    return _content(rule.name, rule.enabled, rule.trigger, rule.conditions, rule.actions)
+
+
+def _stored_content(spec: RuleSpec) -> str:
+    stored = spec.stored()
+    return _content(spec.name, spec.enabled, stored["when"], stored["if"], stored["then"])
 
 
 def _with_keys(data: dict[str, Any], keys: dict[tuple[Any, Any], Any]) -> dict[str, Any]:

@@ -71,7 +71,8 @@ async def test_the_owner_gets_the_file_and_sends_it_back(tg: Harness) -> None:
         "0 fields added\n"
         "0 fields updated\n"
         "0 rules removed\n"
-        "1 rule added"
+        "1 rule added\n"
+        "0 rules the same as before, left as they were"
     )
     assert await rules(tg) == [("New from Telegram", {"event": "stage_entered", "stage": 2})]
     [after] = await tg.send(OLGA, "here it is")

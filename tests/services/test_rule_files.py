@@ -19,7 +19,8 @@ from services.db.rules import Rule, RuleTimer, StandardRule
 from services.errors import AccessDenied
 from services.rules import files, manage, standard
 from services.rules.marked import FileInvalid
-from tests.support.seed import actor, add_user
+from services.rules.sweep import sweep
+from tests.support.seed import actor, add_user, setup_deal
 
 DEFAULTS = standard.Defaults(
     timedelta(minutes=15), timedelta(hours=2), (30, 7, 1), timedelta(hours=24)
@@ -192,28 +193,41 @@ async def test_import_on_the_same_business_replaces_the_rules_and_updates_fields
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner, _manager = await business(session, clock)
-    old_ids = set(await session.scalars(select(Rule.id)))
+    before = {rule.name: rule.id for rule in await session.scalars(select(Rule))}
     keys_before = await webhook_keys(session)
     text = await files.export(session, owner, DEFAULTS)
-    text = text.replace("en: Payment", "en: Payment method").replace(
-        "stage: Invoice sent", "stage: invoice SENT"
+    text = (
+        text.replace("en: Payment", "en: Payment method")
+        .replace("stage: Invoice sent", "stage: invoice SENT")
+        .replace("name: Telegram to the manager", "name: Telegram to Anna")
     )
     clock.advance(timedelta(hours=1))
 
     imported = await files.import_file(session, owner, text, clock.now())
 
+    # The renamed rule and the one acting after another are made anew; the two the file has
+    # just so (a stage's name written differently is the same stage) stay as they are.
     assert imported == files.Imported(
-        fields_added=0, fields_updated=1, rules_removed=4, rules_added=4
+        fields_added=0, fields_updated=1, rules_removed=2, rules_added=2, rules_kept=2
     )
-    deleted = await session.scalars(select(Rule).where(Rule.id.in_(old_ids)))
-    assert {(r.deleted_at, r.enabled) for r in deleted} == {(clock.now(), False)}
+    rows = await session.scalars(select(Rule).order_by(Rule.id))
+    assert [(r.name, r.deleted_at, r.position) for r in rows] == [
+        ("Proposal follow-up", None, 1),
+        ("Telegram to the manager", clock.now(), 2),
+        ("Tell the owners", clock.now(), 3),
+        ("Service visit", None, 4),
+        ("Telegram to Anna", None, 2),
+        ("Tell the owners", None, 3),
+    ]
+    acting = await session.scalar(select(Rule).where(Rule.id == 6))
+    assert acting is not None and acting.trigger["rule"] == before["Proposal follow-up"]
     payment = await session.scalar(select(FieldDef).where(FieldDef.key == "payment"))
     assert payment is not None and payment.names["en"] == "Payment method"
     assert await session.scalar(select(func.count()).select_from(FieldDef)) == 3
     kinds = await session.scalars(
         select(Event.kind).where(Event.created_at == clock.now()).order_by(Event.id)
     )
-    assert list(kinds) == ["rule_deleted"] * 4 + ["rule_added"] * 4
+    assert list(kinds) == ["rule_deleted"] * 2 + ["rule_added"] * 2
     # A webhook sent back to the same address keeps its key: the receiver still checks it.
     assert await webhook_keys(session) == keys_before
 
@@ -438,3 +452,31 @@ async def test_a_number_too_long_to_hold_is_refused_as_not_valid(
     with pytest.raises(FileInvalid) as refused:
         await files.import_file(session, owner, "version: " + "9" * 5000, clock.now())
     assert refused.value.problem == "syntax"
+
+
+async def test_the_same_file_sent_again_does_not_wake_its_time_rules_again(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    _manager, owner, _customer = await setup_deal(session, clock)
+    await manage.create(
+        session,
+        owner,
+        {
+            "name": "Nobody took it",
+            "when": {"event": "no_response", "minutes": 15},
+            "then": [{"do": "message", "to": "owners", "text": "Request #{number} waits"}],
+        },
+        clock.now(),
+    )
+    clock.advance(timedelta(minutes=16))
+    assert await sweep(session, clock.now()) == 1
+    told = await session.scalar(select(func.count()).select_from(Event))
+    text = await files.export(session, owner, DEFAULTS)
+
+    imported = await files.import_file(session, owner, text, clock.now())
+
+    assert (imported.rules_kept, imported.rules_removed, imported.rules_added) == (1, 0, 0)
+    assert await session.scalar(select(func.count()).select_from(RuleTimer)) == 0
+    clock.advance(timedelta(minutes=1))
+    assert await sweep(session, clock.now()) == 0
+    assert await session.scalar(select(func.count()).select_from(Event)) == told
