@@ -1,5 +1,7 @@
 """Several notifications waiting for one chat become as few messages as possible: plain
-texts without buttons are joined (in order, within Telegram's 4096 characters)."""
+texts without buttons are joined (in order, within Telegram's 4096 characters). A text that
+only takes away the chat's keyboard (a request's confirmation, once the phone number's keyboard
+is done with) is joined too: the joined message takes the keyboard away."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass, field
 
 from aiogram.client.default import Default
 from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import Message
+from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.sender.pacing import Priority
 from bot.sender.renderers import Outgoing
@@ -35,7 +37,7 @@ class Piece:
 def mergeable(method: TelegramMethod[Message]) -> bool:
     return (
         isinstance(method, SendMessage)
-        and method.reply_markup is None
+        and (method.reply_markup is None or isinstance(method.reply_markup, ReplyKeyboardRemove))
         and method.entities is None
         and method.reply_parameters is None
         and isinstance(method.parse_mode, Default)
@@ -57,7 +59,10 @@ def combine(rendered: list[Rendered]) -> list[Piece]:
                 assert isinstance(last.method, SendMessage)
                 assert isinstance(item.method, SendMessage)
                 last.method = last.method.model_copy(
-                    update={"text": last.method.text + SEPARATOR + item.method.text}
+                    update={
+                        "text": last.method.text + SEPARATOR + item.method.text,
+                        "reply_markup": last.method.reply_markup or item.method.reply_markup,
+                    }
                 )
                 last.deal_ids.add(item.deal_id)
                 last.priority = min(last.priority, priority)

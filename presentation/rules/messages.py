@@ -10,7 +10,7 @@ from babel.numbers import format_currency
 
 from presentation.field_values import plain_value
 from presentation.rules.describe import failure_text
-from services.rules.placeholders import FIELD, fill
+from services.rules.placeholders import FIELD, PLACEHOLDER, fill
 from services.views import DealCard
 
 
@@ -18,10 +18,18 @@ def pick_text(texts: dict[str, str], locale: str) -> str:
     return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
 
 
-def filled(texts: dict[str, str], card: DealCard, locale: str, currency: str) -> str:
-    """The text as HTML: what the owner wrote is escaped, then each value is put in."""
+def fills_in(texts: dict[str, str], locale: str) -> bool:
+    """Whether the reader's text has placeholders: only then is the deal looked up."""
+    return PLACEHOLDER.search(pick_text(texts, locale)) is not None
+
+
+def filled(texts: dict[str, str], card: DealCard | None, locale: str, currency: str) -> str:
+    """The text as HTML: what the owner wrote is escaped, then each value is put in (none
+    without the deal's card: `fills_in` said there is none to put)."""
 
     def value_of(name: str) -> str | None:
+        if card is None:
+            return None
         if name == "customer":
             return escape(card.customer_name)
         if name == "number":

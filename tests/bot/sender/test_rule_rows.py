@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from aiogram.types import ReplyKeyboardRemove
+from sqlalchemy import event, select
 
 from services.access import actor_of
 from services.db.deals import Stage
@@ -46,8 +47,13 @@ async def test_a_rules_message_reaches_each_reader_in_their_language(tg: Harness
     )
     await tg.send(LEYLA, "Need 20 chairs")
     calls = await tg.deliver()
-    to_leyla = [call.text for call in sent_to(calls, LEYLA.id)]
-    assert "Здравствуйте, Leyla! Заявка №1, ответит Anna." in to_leyla
+    # The rule's words and the confirmation waited together: one message, in her language.
+    [to_leyla] = sent_to(calls, LEYLA.id)
+    assert to_leyla.text == (
+        "Здравствуйте, Leyla! Заявка №1, ответит Anna.\n\n"
+        "Заявка №1 принята — с вами свяжется Anna."
+    )
+    assert isinstance(to_leyla.reply_markup, ReplyKeyboardRemove)
     [to_olga] = sent_to(calls, OLGA.id)
     assert to_olga.text == "🤖 <b>#1</b>\nNew: Leyla —"
     assert sent_to(calls, ANNA.id)  # the manager still gets the card
@@ -77,3 +83,32 @@ async def test_owners_are_told_when_a_rule_switches_itself_off(tg: Harness) -> N
         "⏸ The rule «To proposal» was switched off: a stage it names was deleted. "
         "Open /rules to fix it."
     )
+
+
+async def test_a_text_without_placeholders_is_sent_without_reading_the_deal(
+    tg: Harness,
+) -> None:
+    await make_manager(tg)
+    await owner_makes(
+        tg,
+        {
+            "name": "Thanks",
+            "when": {"event": "created"},
+            "then": [{"do": "message", "to": "customer", "text": {"en": "Thank you!"}}],
+        },
+    )
+    await tg.send(LEYLA, "Need 20 chairs")
+    read: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        read.append(statement)
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        calls = await tg.deliver()
+    finally:
+        event.remove(tg.app.engine.sync_engine, "before_cursor_execute", seen)
+    [to_leyla] = sent_to(calls, LEYLA.id)
+    assert to_leyla.text == "Thank you!\n\nЗаявка №1 принята — с вами свяжется Anna."
+    # The manager's card reads the deal; the thanks and the confirmation do not.
+    assert sum("FROM deals" in statement for statement in read) == 1

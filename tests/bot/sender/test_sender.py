@@ -14,6 +14,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy import select
 
 from bot.app import build_app
@@ -260,3 +261,39 @@ async def test_a_delivered_chat_is_let_go_with_the_record_of_its_last_message(
         other = await outbox_claims.claim(session, "other", clock.now(), lease, 9, 9)
     assert list(other.rows) == [LEYLA]
     assert tgf.app.sender.claims.busy == {}
+
+
+def test_a_text_taking_the_keyboard_away_is_joined_and_still_takes_it_away() -> None:
+    remove = ReplyKeyboardRemove()
+    pieces = combine(
+        [
+            (1, "rule_message", Priority.NOTICE, [Outgoing(SendMessage(chat_id=1, text="Hi"))]),
+            (
+                2,
+                "confirmation",
+                Priority.ANSWER,
+                [Outgoing(SendMessage(chat_id=1, text="Received", reply_markup=remove))],
+            ),
+            (3, "rule_message", Priority.NOTICE, [Outgoing(SendMessage(chat_id=1, text="Bye"))]),
+            (
+                4,
+                "deal_card",
+                Priority.NOTICE,
+                [
+                    Outgoing(
+                        SendMessage(
+                            chat_id=1,
+                            text="Card",
+                            reply_markup=InlineKeyboardMarkup(inline_keyboard=[]),
+                        )
+                    )
+                ],
+            ),
+        ]
+    )
+    assert [(p.method.text, p.method.reply_markup) for p in pieces] == [  # type: ignore[attr-defined]
+        ("Hi\n\nReceived\n\nBye", remove),
+        ("Card", InlineKeyboardMarkup(inline_keyboard=[])),
+    ]
+    assert [p.done for p in pieces] == [[1, 2, 3], [4]]
+    assert pieces[0].priority == Priority.ANSWER
