@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,12 +95,14 @@ async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetim
         if caused:
             await timers.schedule(session, timed, caused, now, work.hours)
         queue = [c for c in caused if c.trigger in by_kind]
-    for rule_id, count in runs.items():
+    if runs:
+        # One statement for every rule that acted (the driver's executemany).
+        table = cast(Table, Rule.__table__)
         await session.execute(
-            update(Rule)
-            .where(Rule.id == rule_id)
-            .values(fired=Rule.fired + count, last_run_at=now)
-            .execution_options(synchronize_session=False)
+            update(table)
+            .where(table.c.id == bindparam("rule_id"))
+            .values(fired=table.c.fired + bindparam("count"), last_run_at=now),
+            [{"rule_id": rule_id, "count": count} for rule_id, count in runs.items()],
         )
     return bool(runs)
 
