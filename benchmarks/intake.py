@@ -132,21 +132,27 @@ async def echo_rate(customers: int, relay_to: int | None = None) -> float:
             await _stop(process)
 
 
+def bot_env(emu: Emulator, base_url: str, database_url: str) -> dict[str, str]:
+    """The bot's settings for a run against the emulator: Telegram's limits are the
+    emulator's (off), so is the bot's own send budget."""
+    return {
+        "BOT_TOKEN": emu.token,
+        "TELEGRAM_API_URL": base_url,
+        "DATABASE_URL": database_url,
+        "OWNER_IDS": str(OWNER),
+        "SEND_RATE_GLOBAL": "1000000",
+        "SEND_RATE_PER_CHAT": "1000000",
+        "HTTP_PORT": "0",
+        # Requests go to managers at whatever hour the benchmark runs.
+        "WORKING_HOURS": "mon-sun 00:00-24:00",
+    }
+
+
 async def intake_rate(customers: int, managers: int, workdir: str) -> float:
     async with start_emulator() as running:
         emu = running.emulator
         arrivals = Arrivals(emu)
-        env = {
-            "BOT_TOKEN": emu.token,
-            "TELEGRAM_API_URL": running.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/intake.db",
-            "OWNER_IDS": str(OWNER),
-            "SEND_RATE_GLOBAL": "1000000",
-            "SEND_RATE_PER_CHAT": "1000000",
-            "HTTP_PORT": "0",
-            # Requests go to managers at whatever hour the benchmark runs.
-            "WORKING_HOURS": "mon-sun 00:00-24:00",
-        }
+        env = bot_env(emu, running.base_url, f"sqlite+aiosqlite:///{workdir}/intake.db")
         owner = emu.user(OWNER, "Owner", language_code="en")
         process = await _spawn(os.environ.get("AXIN_BOT_CMD", "-m bot run").split(), env)
         try:

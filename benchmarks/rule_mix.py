@@ -4,6 +4,7 @@ a new request is not) and 20 time rules for the sweep."""
 
 from __future__ import annotations
 
+import statistics
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ MANAGERS = 10
 OPEN_STAGES, WON, LOST = (1, 2, 3, 4), 5, 6
 FIELDS = (("budget", "number"), ("visit", "date"), ("city", "text"))
 Rule = dict[str, Any]
+THANKS = "Thank you, we answer within 15 minutes"
 
 
 async def fresh(url: str) -> AsyncEngine:
@@ -92,11 +94,12 @@ def _tell(to: str | int, words: str) -> list[Rule]:
     return [{"do": "message", "to": to, "text": {"en": words, "ru": words, "az": words}}]
 
 
-def intake_rules() -> list[Rule]:
+def intake_rules(thanks: bool = True) -> list[Rule]:
     """100 rules as a busy owner might keep them: a few act on every new Telegram request
     (a tag, a word to the customer, timers to escalate it and to notice it idle); many more
     listen to other sources, stages, fields and messages; some look at a new request and find
-    their conditions do not hold."""
+    their conditions do not hold. Without `thanks`, the word to the customer is a tag instead:
+    the same evaluation, one Bot API call less per request."""
     rules: list[Rule] = []
     other_sources = ("web", "phone", "manual")
     for index in range(27):
@@ -130,7 +133,9 @@ def intake_rules() -> list[Rule]:
         _rule(
             "Thanks",
             {"event": "created", "sources": ["telegram"]},
-            _tell("customer", "Thank you, we answer within 15 minutes"),
+            _tell("customer", "Thank you, we answer within 15 minutes")
+            if thanks
+            else _tag("thanks"),
             [{"fact": "working_hours", "op": "eq", "value": True}],
         )
     )
@@ -261,3 +266,17 @@ def time_rules() -> list[Rule]:
     )
     assert len(rules) == 20, len(rules)
     return rules
+
+
+def compared(rates: dict[bool, list[float]]) -> dict[str, Any]:
+    """The rates without and with the rules (medians over the rounds), and what the rules cost."""
+    without, with_rules = statistics.median(rates[False]), statistics.median(rates[True])
+    return {
+        "rules": len(intake_rules()),
+        "requests_per_second_without_rules": round(without, 1),
+        "requests_per_second_with_rules": round(with_rules, 1),
+        "cost_percent": round(100 * (1 - with_rules / without), 1),
+        "goal_percent": 10,
+        "without_rules_by_round": [round(rate, 1) for rate in rates[False]],
+        "with_rules_by_round": [round(rate, 1) for rate in rates[True]],
+    }

@@ -31,7 +31,6 @@ import argparse
 import asyncio
 import gc
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import rule_mix, rules_sweep  # noqa: E402
+from benchmarks import rule_mix, rules_bot, rules_sweep  # noqa: E402
 from services.access import actor_of  # noqa: E402
 from services.company import session_info  # noqa: E402
 from services.content import Content  # noqa: E402
@@ -135,7 +134,6 @@ async def intake(url: str, customers: int, batch: int, rounds: int) -> dict[str,
             deals = await session.scalar(select(func.count()).select_from(Deal))
     finally:
         await engine.dispose()
-    without, with_rules = statistics.median(rates[False]), statistics.median(rates[True])
     return {
         "benchmark": "rules",
         "measure": "intake",
@@ -143,13 +141,7 @@ async def intake(url: str, customers: int, batch: int, rounds: int) -> dict[str,
         "customers_per_round": customers,
         "batch": batch,
         "rounds": rounds,
-        "rules": len(rule_mix.intake_rules()),
-        "requests_per_second_without_rules": round(without, 1),
-        "requests_per_second_with_rules": round(with_rules, 1),
-        "cost_percent": round(100 * (1 - with_rules / without), 1),
-        "goal_percent": 10,
-        "without_rules_by_round": [round(rate, 1) for rate in rates[False]],
-        "with_rules_by_round": [round(rate, 1) for rate in rates[True]],
+        **rule_mix.compared(rates),
         "deals": deals,
         "rule_runs": runs,
         "timers": timers,
@@ -162,6 +154,10 @@ async def main(args: argparse.Namespace) -> None:
         if args.only in (None, "intake"):
             figures = await intake(url, args.customers, args.batch, args.rounds)
             print(json.dumps(figures), flush=True)
+        if args.only in (None, "bot"):
+            for thanks in (True, False):
+                figures = await rules_bot.measure(folder, args.bot_customers, args.rounds, thanks)
+                print(json.dumps(figures), flush=True)
         if args.only in (None, "sweep"):
             url = args.database_url or f"sqlite+aiosqlite:///{folder}/sweep.db"
             async for figures in rules_sweep.measure(url, args.deals, args.due):
@@ -179,5 +175,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--deals", type=int, default=100_000)
     parser.add_argument("--due", type=float, default=0.015)
-    parser.add_argument("--only", choices=("intake", "sweep"))
+    parser.add_argument("--bot-customers", type=int, default=500)
+    parser.add_argument("--only", choices=("intake", "bot", "sweep"))
     asyncio.run(main(parser.parse_args()))
