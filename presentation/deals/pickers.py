@@ -14,10 +14,12 @@ from presentation.deals.card import Reader, back, button, lost_reason, money, re
 from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
 from presentation.rules.describe import minutes
+from presentation.rules.standard import title as standard_title
 from services.field_kinds import Shown
 from services.history import PERSON, Entry, HistoryPage, Value
 from services.pipeline import LOST_REASONS
 from services.rules.model import CUSTOMER, OWNERS, RESPONSIBLE
+from services.rules.standard import ESCALATION
 from services.stages import StageView
 from services.views import DealCard
 
@@ -56,6 +58,8 @@ def history_text(page: HistoryPage, reader: Reader) -> str:
         who = f"{escape(entry.who)}: " if entry.who else ""
         if entry.rule is not None:
             who = _("by rule «{name}»").format(name=escape(entry.rule)) + ": "
+        elif entry.kind == "not_taken":
+            who = _("by rule «{name}»").format(name=standard_title(ESCALATION)) + ": "
         lines.append(f"{moment} · {who}{what}")
     return "\n".join(lines)
 
@@ -86,7 +90,7 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _("took the request")
         case "not_taken":
             waited = minutes(int(new)) if isinstance(new, str) and new.isdigit() else "—"
-            return _("⏱ not taken within {time} of working time").format(time=waited)
+            return _("not taken within {time} of working time").format(time=waited)
         case "first_response":
             return _("first answer to the customer")
         case "stage":

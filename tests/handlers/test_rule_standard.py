@@ -147,6 +147,7 @@ async def test_a_request_nobody_takes_moves_on_and_says_so_in_its_history(tg: Ha
     ]
     [history] = without_answers(await tg.press(OLGA, "dk:h:1:2:0", message_id=CARD))
     assert history.text.splitlines()[-2:] == [
-        "Mar 2, 2026, 13:15 · ⏱ not taken within 15 minutes of working time",
+        "Mar 2, 2026, 13:15 · by rule «⏱ Requests not taken in time»: not taken within 15 "
+        "minutes of working time",
         "Mar 2, 2026, 13:15 · handed over from Anna to Bob",
     ]
