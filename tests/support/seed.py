@@ -39,14 +39,20 @@ async def deal_for(
     phone: str | None = "+994501234567",
     email: str | None = None,
     source: str = "phone",
+    customer_id: int | None = None,
 ) -> Deal:
-    """A deal of a customer known only by phone (or e-mail), as a call or web form leaves."""
-    customer = Customer(name=name, phone=phone, email=email, source=source, created_at=clock.now())
-    session.add(customer)
-    await session.flush()
+    """A deal of a customer known only by phone (or e-mail), as a call or web form leaves; or
+    another deal of the customer `customer_id`."""
+    if customer_id is None:
+        customer = Customer(
+            name=name, phone=phone, email=email, source=source, created_at=clock.now()
+        )
+        session.add(customer)
+        await session.flush()
+        customer_id = customer.id
     stage = await session.scalar(select(Stage.id).order_by(Stage.position).limit(1))
     deal = Deal(
-        customer_id=customer.id,
+        customer_id=customer_id,
         source=source,
         stage_id=stage,
         manager_id=manager.id if manager else None,

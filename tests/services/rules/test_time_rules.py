@@ -20,11 +20,12 @@ from services.db.deals import Deal, Event
 from services.db.engine import session_factory
 from services.db.outbox import Outbox
 from services.db.rules import RuleRun, RuleTimer
+from services.db.users import User
 from services.reports.worktime import parse_schedule
 from services.rules.sweep import sweep
 from tests.support.db import PG_URL
 from tests.support.rules import rule
-from tests.support.seed import add_user, setup_deal
+from tests.support.seed import add_user, deal_for, setup_deal
 
 HOURS = WorkingHours(parse_schedule("mon-fri 09:00-18:00"), ZoneInfo("Asia/Baku"))
 
@@ -342,18 +343,9 @@ async def test_a_customers_date_moves_the_date_rules_timers_on_each_of_their_dea
     )
     await fields.set_typed(session, manager, 1, field.field_id, "2026-06-01", clock.now())
     # The same customer's second request.
-    second = Deal(
-        customer_id=(await session.get_one(Deal, 1)).customer_id,
-        source="telegram",
-        stage_id=1,
-        manager_id=manager.user_id,
-        title="",
-        created_at=clock.now(),
-        last_activity_at=clock.now(),
-        version=1,
-    )
-    session.add(second)
-    await session.commit()
+    first = await session.get_one(Deal, 1)
+    anna = await session.get_one(User, manager.user_id)
+    second = await deal_for(session, anna, clock, customer_id=first.customer_id)
     made = await rule(
         session,
         owner,
