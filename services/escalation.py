@@ -2,7 +2,8 @@
 minutes (the response SLA until an owner changes it) goes to the next manager on duty; still
 waiting after 2N, to the owners. Each step is in the deal's history as the standard rule's, the
 new holder gets the card, the one before is told it was handed over, and the owners why it
-came to them. A sweep that was away moves a request straight to where it should be by now."""
+came to them. A sweep that was away moves a request straight to where it should be by now; a
+request two weeks old is left where it is."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from services.rules import standard
 from services.rules.timing import after_working
 
 BATCH = 200
+# Requests older than this are not looked at any more: the sweep reads only recent ones, however
+# many old requests were answered without anyone pressing Take.
+LOOK_BACK = timedelta(days=14)
 # How far a request went: to the next manager, then to the owners.
 NEXT_MANAGER, OWNERS = 1, 2
 
@@ -41,6 +45,7 @@ async def escalation_sweep(session: AsyncSession, now: datetime, sla: timedelta)
             Deal.taken_at.is_(None),
             Deal.escalated < OWNERS,
             Deal.created_at <= now - timedelta(minutes=minutes),
+            Deal.created_at > now - LOOK_BACK,
             ~answered,
         )
         .order_by(Deal.created_at, Deal.id)

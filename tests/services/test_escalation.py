@@ -66,6 +66,11 @@ async def test_not_taken_goes_to_the_next_manager_then_to_the_owners(
         (20, "deal_handed_over", {"deal_id": deal.id, "user_id": olga.id}),
     ]
     assert await escalation_sweep(session, at + 10 * SLA, SLA) == 0
+    # A request left untaken for two weeks is not looked at any more.
+    late = await deal_for(session, anna, clock, phone="+994501110004")
+    assert await escalation_sweep(session, clock.now() + timedelta(days=14), SLA) == 0
+    await session.refresh(late)
+    assert (late.manager_id, late.escalated) == (anna.id, 0)
     assert await history(session, deal.id) == [
         ("not_taken", None, "15"),
         ("assigned", str(anna.id), str(bob.id)),
