@@ -42,13 +42,7 @@ NOT_TAKEN = "not_taken"
 
 _TICK = timedelta(microseconds=1)
 _ON_DUTY_NOW = (User.role == MANAGER, User.is_active, User.on_duty, User.blocked.is_(False))
-_ELIGIBLE = (
-    User.role == MANAGER,
-    User.is_active,
-    User.on_duty,
-    User.blocked.is_(False),
-    User.id != bindparam("exclude"),
-)
+_ELIGIBLE = (*_ON_DUTY_NOW, User.id != bindparam("exclude"))
 _OPEN = (
     select(func.count())
     .where(Deal.manager_id == User.id, Deal.closed_at.is_(None))
