@@ -17,7 +17,7 @@ from presentation.callbacks import Number
 from presentation.deals.card import Reader
 from presentation.render import stage_name, when
 from presentation.rules.callbacks import RulesAction, RulesCb
-from presentation.rules.describe import minutes
+from presentation.rules.describe import days, minutes
 from services.rules import standard as s
 
 # The values offered on buttons; others may be typed.
@@ -62,15 +62,10 @@ def _button(
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def _days(value: tuple[int, ...], locale: str) -> str:
-    return str(format_list([str(n) for n in value], locale=locale))
-
-
 def value_text(rule: s.Standard, locale: str) -> str:
     if rule.key == s.RENEWALS:
-        return ngettext("{days} day", "{days} days", rule.value[0]).format(
-            days=_days(rule.value, locale)
-        )
+        # Each number with its own word: "30 дней, 7 дней и 1 день" agrees in every language.
+        return str(format_list([days(n) for n in rule.value], locale=locale))
     return minutes(rule.value[0]) if rule.value else ""
 
 

@@ -99,7 +99,7 @@ async def test_renewal_days_typed_and_stage_notices_have_no_value(tg: Harness) -
     [saved] = await tg.send(OLGA, "1 14, 3")
     assert saved.text.splitlines()[3] == (
         "A contract's manager (the owners, when nobody has it) is reminded at 10:00, "
-        "14, 3, and 1 days before the contract ends."
+        "14 days, 3 days, and 1 day before the contract ends."
     )
     assert await rows(tg) == [("renewals", True, [14, 3, 1], 1)]
     [notices] = without_answers(await tg.press(OLGA, "sr:o:3:0:0", LIST))

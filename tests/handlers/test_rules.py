@@ -52,7 +52,7 @@ HEAD = [
     "<b>Standard rules</b>",
     "✅ ⏱ Not taken in 15 minutes → the next manager, then the owners",
     "✅ 📞 A missed call → a call-back task in 2 hours",
-    "✅ 📄 A contract's end → reminders 30, 7, and 1 days before",
+    "✅ 📄 A contract's end → reminders 30 days, 7 days, and 1 day before",
     "✅ 🔔 A deal enters a 🔔 stage → the customer told",
     "✅ ⏰ A task overdue by 1 day → the owners told",
     "",
