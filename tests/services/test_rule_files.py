@@ -3,119 +3,21 @@ only the owner sending or receiving it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import fields
-from services.access import Actor
 from services.clock import ManualClock
-from services.db.deals import Event, Stage
+from services.db.deals import Stage
 from services.db.fields import FieldDef
-from services.db.rules import Rule, RuleTimer, StandardRule
+from services.db.rules import Rule
 from services.errors import AccessDenied
-from services.rules import files, manage, standard
+from services.rules import files, manage
 from services.rules.marked import FileInvalid
-from services.rules.sweep import sweep
-from tests.support.seed import actor, add_user, setup_deal
-
-DEFAULTS = standard.Defaults(
-    timedelta(minutes=15), timedelta(hours=2), (30, 7, 1), timedelta(hours=24)
-)
-DELIVERY_TEXT = "Hello {customer}!\nYour order #{number} ships on {field.delivery_date}."
-
-
-async def stage_id(session: AsyncSession, name: str) -> int:
-    stages = await session.scalars(select(Stage))
-    return next(s.id for s in stages if s.names["en"] == name)
-
-
-async def business(session: AsyncSession, clock: ManualClock) -> tuple[Actor, Actor]:
-    """An owner (user 1), a manager (user 2), three fields and four rules touching every part
-    the file writes differently from the stored form."""
-    owner = actor(await add_user(session, 1, "owner", clock))
-    manager = actor(await add_user(session, 10, "manager", clock))
-    now = clock.now()
-    await fields.add(
-        session, owner, "deal", "date", {"en": "Delivery date", "ru": "Дата доставки"}, None, now
-    )
-    await fields.add(
-        session,
-        owner,
-        "deal",
-        "choice",
-        {"en": "Payment", "az": "Ödəniş", "ru": "Оплата"},
-        "Cash / Nağd / Наличные\nCard",
-        now,
-    )
-    vip = await fields.add(session, owner, "customer", "yes_no", {"en": "VIP"}, None, now)
-    await fields.switch(session, owner, vip.field_id)
-    proposal = await stage_id(session, "Proposal")
-    invoice = await stage_id(session, "Invoice sent")
-    first = await manage.create(
-        session,
-        owner,
-        {
-            "name": "Proposal follow-up",
-            "when": {"event": "stage_entered", "stage": proposal},
-            "if": [
-                {"fact": "amount", "op": "ge", "value": 1000},
-                {"fact": "stage", "op": "in", "value": [proposal, invoice]},
-                {"fact": "field:payment", "op": "eq", "value": "card"},
-            ],
-            "then": [
-                {"do": "task", "to": manager.user_id, "after_minutes": 120, "note": "Call"},
-                {"do": "message", "to": "customer", "text": {"en": DELIVERY_TEXT, "ru": "Привет"}},
-                {"do": "move", "stage": invoice},
-                {"do": "webhook", "url": "https://example.com/hook"},
-                {"do": "set_field", "field": "delivery_date", "value": "2026-04-01"},
-                {"do": "tag", "tag": "#Hot"},
-            ],
-        },
-        now,
-    )
-    await manage.create(
-        session,
-        owner,
-        {
-            "name": "Telegram to the manager",
-            "when": {"event": "created", "sources": ["telegram"]},
-            "then": [{"do": "assign", "user": manager.user_id}],
-        },
-        now,
-    )
-    await manage.create(
-        session,
-        owner,
-        {
-            "name": "Tell the owners",
-            "when": {"event": "rule_acted", "rule": first.rule_id},
-            "then": [{"do": "message", "to": "owners", "text": "A proposal went out"}],
-        },
-        now,
-    )
-    await manage.create(
-        session,
-        owner,
-        {
-            "name": "Service visit",
-            "enabled": False,
-            "when": {"event": "date", "of": "field:delivery_date", "days": 30, "every_months": 6},
-            "then": [{"do": "task", "to": "owners", "working": True}],
-        },
-        now,
-    )
-    return owner, manager
-
-
-async def forget_everything(session: AsyncSession) -> None:
-    """The same people and stages with no fields and no rules: an empty business."""
-    for table in (Event, RuleTimer, Rule, FieldDef):
-        await session.execute(delete(table))
-    await session.commit()
+from tests.support.rule_files import DEFAULTS, business, forget_everything, stage_id
+from tests.support.seed import actor, add_user
 
 
 async def test_export_then_import_on_an_empty_business_gives_the_same_file(
@@ -150,93 +52,6 @@ async def test_export_then_import_on_an_empty_business_gives_the_same_file(
     assert len(webhook.get("secret")) == 32
     vip = await session.scalar(select(FieldDef).where(FieldDef.key == "vip"))
     assert vip is not None and (vip.entity, vip.active) == ("customer", False)
-
-
-async def test_the_standard_rules_go_out_and_come_back_as_they_were(
-    session: AsyncSession, clock: ManualClock
-) -> None:
-    owner, _manager = await business(session, clock)
-    now = clock.now()
-    await standard.change(session, owner, "callback", 0, (30,), now, DEFAULTS)
-    await standard.switch(session, owner, "callback", 1, now, DEFAULTS)
-    await standard.change(session, owner, "renewals", 0, (14, 1), now, DEFAULTS)
-    text = await files.export(session, owner, DEFAULTS)
-    assert (
-        "standard:\n"
-        "  escalation:\n    enabled: true\n    minutes: 15\n"
-        "  callback:\n    enabled: false\n    minutes: 30\n"
-        "  renewals:\n    enabled: true\n    days:\n      - 14\n      - 1\n"
-        "  stage_notices:\n    enabled: true\n"
-        "  overdue:\n    enabled: true\n    minutes: 1440\n"
-        "rules:\n"
-    ) in text
-    await forget_everything(session)
-    await session.execute(delete(StandardRule))
-    await session.commit()
-    await files.import_file(session, owner, text, clock.now())
-    assert await files.export(session, owner, DEFAULTS) == text
-    found = await standard.overview(session, owner, DEFAULTS)
-    assert [(r.enabled, r.value) for r in found] == [
-        (True, (15,)),
-        (False, (30,)),
-        (True, (14, 1)),
-        (True, ()),
-        (True, (1440,)),
-    ]
-    # A file without the section leaves the standard rules as they are.
-    await files.import_file(session, owner, "version: 1\nrules: []\n", clock.now())
-    again = await standard.overview(session, owner, DEFAULTS)
-    assert [(r.enabled, r.value) for r in again] == [(r.enabled, r.value) for r in found]
-
-
-async def test_import_on_the_same_business_replaces_the_rules_and_updates_fields(
-    session: AsyncSession, clock: ManualClock
-) -> None:
-    owner, _manager = await business(session, clock)
-    before = {rule.name: rule.id for rule in await session.scalars(select(Rule))}
-    keys_before = await webhook_keys(session)
-    text = await files.export(session, owner, DEFAULTS)
-    text = (
-        text.replace("en: Payment", "en: Payment method")
-        .replace("stage: Invoice sent", "stage: invoice SENT")
-        .replace("name: Telegram to the manager", "name: Telegram to Anna")
-    )
-    clock.advance(timedelta(hours=1))
-
-    imported = await files.import_file(session, owner, text, clock.now())
-
-    # The renamed rule and the one acting after another are made anew; the two the file has
-    # just so (a stage's name written differently is the same stage) stay as they are.
-    assert imported == files.Imported(
-        fields_added=0, fields_updated=1, rules_removed=2, rules_added=2, rules_kept=2
-    )
-    rows = await session.scalars(select(Rule).order_by(Rule.id))
-    assert [(r.name, r.deleted_at, r.position) for r in rows] == [
-        ("Proposal follow-up", None, 1),
-        ("Telegram to the manager", clock.now(), 2),
-        ("Tell the owners", clock.now(), 3),
-        ("Service visit", None, 4),
-        ("Telegram to Anna", None, 2),
-        ("Tell the owners", None, 3),
-    ]
-    acting = await session.scalar(select(Rule).where(Rule.id == 6))
-    assert acting is not None and acting.trigger["rule"] == before["Proposal follow-up"]
-    payment = await session.scalar(select(FieldDef).where(FieldDef.key == "payment"))
-    assert payment is not None and payment.names["en"] == "Payment method"
-    assert await session.scalar(select(func.count()).select_from(FieldDef)) == 3
-    kinds = await session.scalars(
-        select(Event.kind).where(Event.created_at == clock.now()).order_by(Event.id)
-    )
-    assert list(kinds) == ["rule_deleted"] * 2 + ["rule_added"] * 2
-    # A webhook sent back to the same address keeps its key: the receiver still checks it.
-    assert await webhook_keys(session) == keys_before
-
-
-async def webhook_keys(session: AsyncSession) -> list[str]:
-    rules = await session.scalars(
-        select(Rule).where(Rule.deleted_at.is_(None)).order_by(Rule.position)
-    )
-    return [a["secret"] for r in rules for a in r.actions if a.get("do") == "webhook"]
 
 
 async def test_stage_names_are_read_in_any_language_and_case(
@@ -452,31 +267,3 @@ async def test_a_number_too_long_to_hold_is_refused_as_not_valid(
     with pytest.raises(FileInvalid) as refused:
         await files.import_file(session, owner, "version: " + "9" * 5000, clock.now())
     assert refused.value.problem == "syntax"
-
-
-async def test_the_same_file_sent_again_does_not_wake_its_time_rules_again(
-    session: AsyncSession, clock: ManualClock
-) -> None:
-    _manager, owner, _customer = await setup_deal(session, clock)
-    await manage.create(
-        session,
-        owner,
-        {
-            "name": "Nobody took it",
-            "when": {"event": "no_response", "minutes": 15},
-            "then": [{"do": "message", "to": "owners", "text": "Request #{number} waits"}],
-        },
-        clock.now(),
-    )
-    clock.advance(timedelta(minutes=16))
-    assert await sweep(session, clock.now()) == 1
-    told = await session.scalar(select(func.count()).select_from(Event))
-    text = await files.export(session, owner, DEFAULTS)
-
-    imported = await files.import_file(session, owner, text, clock.now())
-
-    assert (imported.rules_kept, imported.rules_removed, imported.rules_added) == (1, 0, 0)
-    assert await session.scalar(select(func.count()).select_from(RuleTimer)) == 0
-    clock.advance(timedelta(minutes=1))
-    assert await sweep(session, clock.now()) == 0
-    assert await session.scalar(select(func.count()).select_from(Event)) == told
