@@ -26,7 +26,6 @@ from services.tasks import CALLBACK
 
 MISSED, ANSWERED = "missed", "answered"
 ENDPOINT = "calls"
-MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ async def _missed(
     if opened:
         # The rules see the request with who has it; one may give it to someone else.
         await fire(session, created([deal], "phone", now), now)
-    rule = await standard.current(session, standard.CALLBACK, (int(callback_after / MINUTE),))
+    rule = await standard.current(session, standard.CALLBACK, standard.in_minutes(callback_after))
     if deal.manager_id is None or not rule.enabled:
         return {"action": "recorded", "deal_id": deal.id, "task_id": None}
     task = await _open_callback(session, deal.id)
@@ -92,7 +91,7 @@ async def _missed(
             deal_id=deal.id,
             assignee_id=deal.manager_id,
             note="",
-            due_at=at + rule.value[0] * MINUTE,
+            due_at=at + rule.value[0] * standard.MINUTE,
             created_at=now,
             calls=0,
             version=1,

@@ -32,7 +32,7 @@ NEXT_MANAGER, OWNERS = 1, 2
 
 async def escalation_sweep(session: AsyncSession, now: datetime, sla: timedelta) -> int:
     """Commits; answers how many requests moved on."""
-    rule = await standard.current(session, standard.ESCALATION, (int(sla / standard.MINUTE),))
+    rule = await standard.current(session, standard.ESCALATION, standard.in_minutes(sla))
     if not rule.enabled:
         await session.rollback()
         return 0

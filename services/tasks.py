@@ -24,7 +24,6 @@ from services.rules import standard
 REMINDER, CALLBACK = "reminder", "callback"
 NOTE_LENGTH = 500
 SWEEP_BATCH = 200
-MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -204,11 +203,11 @@ async def due_sweep(session: AsyncSession, now: datetime) -> int:
 async def overdue_sweep(session: AsyncSession, now: datetime, after: timedelta) -> int:
     """Tasks overdue by more than the standard rule's wait (`after` until an owner changes it):
     the owners are told, once per task; nothing while the rule is off."""
-    rule = await standard.current(session, standard.OVERDUE, (int(after / MINUTE),))
+    rule = await standard.current(session, standard.OVERDUE, standard.in_minutes(after))
     if not rule.enabled:
         await session.rollback()
         return 0
-    after = rule.value[0] * MINUTE
+    after = rule.value[0] * standard.MINUTE
     tasks = await _claim(
         session,
         select(Task).where(

@@ -1,7 +1,6 @@
 """The standard rules in the rules file: each on or off, with its number (the escalation's working
 minutes, the call-back delay and the overdue report's wait in minutes, the renewal reminders'
-days). A rule the file leaves out
-stays as it is."""
+days). A rule the file leaves out stays as it is."""
 
 from __future__ import annotations
 

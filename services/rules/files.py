@@ -125,11 +125,7 @@ async def _imported(
         for action in rule.actions
         if action.get("do") == WEBHOOK
     }
-    unchanged = {
-        _content(rule.name, rule.enabled, rule.trigger, rule.conditions, rule.actions): rule
-        for rule in old
-        if rule.trigger_kind != RULE_ACTED
-    }
+    unchanged = {_row_content(rule): rule for rule in old if rule.trigger_kind != RULE_ACTED}
     specs = []
     for index, rule_in in enumerate(checked.rules):
         data = _with_keys(rule_in.data, keys)
@@ -138,10 +134,11 @@ async def _imported(
         except RuleInvalid as error:
             where = file_rules.in_file(index, error.where)
             raise checked.marked.invalid(where, error.problem) from None
+    contents = [_stored_content(spec) for _data, spec in specs]
     kept = {
-        index: unchanged.pop(_stored_content(spec))
-        for index, (_data, spec) in enumerate(specs)
-        if _stored_content(spec) in unchanged
+        index: unchanged.pop(content)
+        for index, content in enumerate(contents)
+        if content in unchanged
     }
     retired = [rule for rule in old if rule not in kept.values()]
     for rule in retired:

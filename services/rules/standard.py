@@ -1,14 +1,13 @@
 """The rules every business starts with, switched on with the settings' values: a request not
 taken in time goes to the next manager, then to the owners; a missed call gives its manager a
-call-back task; a contract's manager is reminded before its end; the customer
-is told when their deal enters a 🔔 stage; the owners are told of a long-overdue task. Owners
-switch each off and on and change its number in /rules; the code that does the work reads the
-rule each time, so a change needs no restart.
+call-back task; a contract's manager is reminded before its end; the customer is told when
+their deal enters a 🔔 stage; the owners are told of a long-overdue task. Owners switch each off
+and on and change its number in /rules; the code that does the work reads the rule each time,
+so a change needs no restart.
 
 A rule's value: the escalation's working minutes (the response SLA by default), the call-back
-delay and the overdue report's wait in minutes, the renewal
-reminders' days before the end (latest first); stage notices have none (the stages are marked in
-/pipeline)."""
+delay and the overdue report's wait in minutes, the renewal reminders' days before the end
+(latest first); stage notices have none (the stages are marked in /pipeline)."""
 
 from __future__ import annotations
 
@@ -60,18 +59,19 @@ class Defaults:
 
     def of(self, key: str) -> tuple[int, ...]:
         if key == ESCALATION:
-            return (_minutes(self.sla),)
+            return in_minutes(self.sla)
         if key == CALLBACK:
-            return (_minutes(self.callback_after),)
+            return in_minutes(self.callback_after)
         if key == OVERDUE:
-            return (_minutes(self.overdue_after),)
+            return in_minutes(self.overdue_after)
         if key == RENEWALS:
             return tuple(sorted(set(self.renewal_offsets), reverse=True))
         return ()
 
 
-def _minutes(length: timedelta) -> int:
-    return max(1, int(length.total_seconds() // 60))
+def in_minutes(length: timedelta) -> tuple[int, ...]:
+    """A setting's duration as a rule's value: whole minutes, at least one."""
+    return (max(1, int(length / MINUTE)),)
 
 
 async def current(session: AsyncSession, key: str, default: tuple[int, ...]) -> Standard:
