@@ -13,9 +13,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
-from services.assignment import NOT_TAKEN, Pick, Wanted, fallback_notices, pick_assignee, to_owners
+from services.access import OWNER
+from services.assignment import (
+    NOT_TAKEN,
+    Pick,
+    Wanted,
+    WorkingHours,
+    fallback_notices,
+    pick_assignee,
+    to_owners,
+)
 from services.company import company_hours
-from services.db.customers import Customer
 from services.db.deals import Deal, Event
 from services.db.engine import is_postgres
 from services.db.users import User
@@ -62,7 +70,7 @@ async def escalation_sweep(session: AsyncSession, now: datetime, sla: timedelta)
         elif after_working(deal.created_at, minutes, hours) <= now:
             step = NEXT_MANAGER
         if step > deal.escalated:
-            await _move_on(session, deal, step, minutes, now)
+            await _move_on(session, deal, step, minutes, now, hours)
             moved += 1
     await standard.acted(session, standard.ESCALATION, now, moved)
     await session.commit()
@@ -70,14 +78,19 @@ async def escalation_sweep(session: AsyncSession, now: datetime, sla: timedelta)
 
 
 async def _move_on(
-    session: AsyncSession, deal: Deal, step: int, minutes: int, now: datetime
+    session: AsyncSession,
+    deal: Deal,
+    step: int,
+    minutes: int,
+    now: datetime,
+    hours: WorkingHours,
 ) -> None:
     pick = Pick(None)
     if step == NEXT_MANAGER:
-        customer = await session.get_one(Customer, deal.customer_id)
-        wanted = Wanted(deal.source, None, deal.amount, deal.source_detail, customer.id)
-        pick = await pick_assignee(session, now, deal.manager_id, wanted)
-    if pick.user is None or pick.user.id == deal.manager_id or pick.user.role == "owner":
+        # The next manager as assignment chooses one: on duty, within their working hours.
+        wanted = Wanted(deal.source, None, deal.amount, deal.source_detail, deal.customer_id)
+        pick = await pick_assignee(session, now, deal.manager_id, wanted, hours)
+    if pick.user is None or pick.user.id == deal.manager_id or pick.user.role == OWNER:
         step = OWNERS
         [pick] = await to_owners(session, 1, NOT_TAKEN, now)
     deal.escalated = step

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from services import events
+from services import events, team
 from services.assignment import WorkingHours
 from services.clock import ManualClock
 from services.company import session_info
@@ -145,3 +145,18 @@ async def test_the_owner_changes_the_wait_or_switches_it_off(
     assert await escalation_sweep(session, at + timedelta(minutes=5), SLA) == 1
     await session.refresh(deal)
     assert deal.escalated == 1
+
+
+async def test_the_next_manager_is_one_within_their_working_hours(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    olga = actor(await add_user(session, 1, "owner", clock))
+    anna = await add_user(session, 10, "manager", clock)
+    bob = await add_user(session, 20, "manager", clock)
+    carl = await add_user(session, 30, "manager", clock)
+    # Bob works evenings only (and would be next in turn); Carl works the company's hours.
+    await team.set_hours(session, olga, bob.id, 18 * 60, 23 * 60)
+    deal = await deal_for(session, anna, clock)
+    assert await escalation_sweep(session, clock.now() + SLA, SLA) == 1
+    await session.refresh(deal)
+    assert deal.manager_id == carl.id
