@@ -146,6 +146,8 @@ async def test_the_overdue_report_waits_as_long_as_the_owner_says(
     assert await tasks.overdue_sweep(session, clock.now(), timedelta(hours=24)) == 1
     row = await session.scalar(select(Outbox).where(Outbox.kind == "task_overdue"))
     assert row is not None and row.payload["after"] == 4 * 3600
+    rule = await standard.detail(session, olga, "overdue", DEFAULTS)
+    assert (rule.fired, rule.last_run_at) == (1, clock.now())
 
 
 async def test_only_owners_change_them_and_bad_values_change_nothing(
