@@ -139,7 +139,7 @@ def build_app(
 ) -> App:
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
-    sessions = session_factory(engine, session_info(working_hours_of(settings)))
+    sessions = session_factory(engine, session_info(working_hours_of(settings), settings.currency))
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings, session)
     metrics = Metrics()

@@ -1,6 +1,7 @@
-"""The company's working hours and time zone as every service sees them: the environment's,
-handed to each unit of work by the session factory, overridden by the hours an owner chose in
-/settings. A session made without them (a script, a test) works round the clock in UTC."""
+"""The company's working hours, time zone and currency as every service sees them: the
+environment's, handed to each unit of work by the session factory, the hours overridden by those
+an owner chose in /settings. A session made without them (a script, a test) works round the
+clock in UTC, in manats."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ from services.db.users import User
 from services.reports.worktime import DAY_MINUTES, Schedule
 
 HOURS = "working_hours"
+CURRENCY = "currency"
+DEFAULT_CURRENCY = "AZN"
 ROUND_THE_CLOCK = WorkingHours(Schedule(frozenset(range(7)), 0, DAY_MINUTES), ZoneInfo("UTC"))
 
 
-def session_info(hours: WorkingHours) -> dict[str, Any]:
-    return {HOURS: hours}
+def session_info(hours: WorkingHours, currency: str = DEFAULT_CURRENCY) -> dict[str, Any]:
+    return {HOURS: hours, CURRENCY: currency}
+
+
+def currency_of(session: AsyncSession) -> str:
+    """The currency amounts are in, whose minor unit they are rounded to."""
+    currency = session.info.get(CURRENCY)
+    return currency if isinstance(currency, str) else DEFAULT_CURRENCY
 
 
 def configured_hours(session: AsyncSession) -> WorkingHours:

@@ -6,6 +6,7 @@ on the same card only the first acts and a press on an out-of-date card changes 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, NoReturn, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -15,6 +16,7 @@ from services import events, log_context, outbox, stages
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
+from services.db.catalog import DealItem
 from services.db.customers import Customer
 from services.db.deals import Deal, Event, Stage
 from services.db.users import User
@@ -50,9 +52,9 @@ async def checked(
     session: AsyncSession, actor: Actor, deal_id: int, seen: int, open_only: bool = True
 ) -> DealCard:
     """For presses that only open a choice: refused or refreshed like the actions they lead to."""
-    deal = await _load(session, actor, deal_id, seen)
+    deal = await load(session, actor, deal_id, seen)
     if open_only:
-        _require_open(deal)
+        require_open(deal)
     return await deal_card(session, deal_id)
 
 
@@ -63,7 +65,7 @@ async def stage_choices(
     return shown, [stages.view(s) for s in stages.flow(await stages.active_stages(session))]
 
 
-async def _load(session: AsyncSession, actor: Actor, deal_id: int, seen: int) -> Deal:
+async def load(session: AsyncSession, actor: Actor, deal_id: int, seen: int) -> Deal:
     deal = await _allowed(session, actor, deal_id)
     if deal.version != seen:
         await _stale(session, deal_id)
@@ -82,12 +84,12 @@ async def _stale(session: AsyncSession, deal_id: int) -> NoReturn:
     raise StaleCard(await deal_card(session, deal_id))
 
 
-def _require_open(deal: Deal) -> None:
+def require_open(deal: Deal) -> None:
     if deal.closed_at is not None:
         raise InvalidInput(ErrorCode.DEAL_CLOSED)
 
 
-async def _write(session: AsyncSession, deal: Deal, seen: int, **values: Any) -> None:
+async def write(session: AsyncSession, deal: Deal, seen: int, **values: Any) -> None:
     """Apply the change only if nobody changed the deal since the card was shown."""
     result = cast(
         CursorResult[Any],
@@ -102,7 +104,7 @@ async def _write(session: AsyncSession, deal: Deal, seen: int, **values: Any) ->
         await _stale(session, deal.id)
 
 
-async def _done(session: AsyncSession, deal_id: int) -> DealCard:
+async def done(session: AsyncSession, deal_id: int) -> DealCard:
     await session.commit()
     session.expire_all()
     return await deal_card(session, deal_id)
@@ -120,7 +122,7 @@ async def _move_to(
 ) -> None:
     """Put the deal at `stage`, with the other `values` the move sets, and record the move."""
     left = deal.stage_id
-    await _write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
+    await write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
     await fire(session, moved(deal.id, left, stage, now), now)
 
@@ -138,7 +140,7 @@ async def _finish_move(
 ) -> DealCard:
     """Tell the customer when the stage says so, and commit the move."""
     await _notify_customer(session, deal, stage, seen + 1, now)
-    return await _done(session, deal.id)
+    return await done(session, deal.id)
 
 
 async def move(
@@ -150,8 +152,8 @@ async def move(
     now: datetime,
 ) -> DealCard:
     """To the given stage, or the next one when None; entering Won closes the deal."""
-    deal = await _load(session, actor, deal_id, seen)
-    _require_open(deal)
+    deal = await load(session, actor, deal_id, seen)
+    require_open(deal)
     walk = stages.flow(await stages.active_stages(session))
     ids = [s.id for s in walk]
     if stage_id is None:
@@ -178,8 +180,8 @@ async def lose(
     other: str = "",
 ) -> DealCard:
     """Close as lost with one of LOST_REASONS; "other" carries the person's own words."""
-    deal = await _load(session, actor, deal_id, seen)
-    _require_open(deal)
+    deal = await load(session, actor, deal_id, seen)
+    require_open(deal)
     if reason not in LOST_REASONS:
         raise InvalidInput(ErrorCode.LOST_REASON)
     stored = reason
@@ -201,7 +203,7 @@ async def reopen(
 ) -> DealCard:
     """The owner reopens a won or lost deal at the stage it was closed from."""
     require_owner(actor)
-    deal = await _load(session, actor, deal_id, seen)
+    deal = await load(session, actor, deal_id, seen)
     if deal.closed_at is None:
         raise InvalidInput(ErrorCode.NOT_CLOSED)
     opens = [s for s in await stages.active_stages(session) if s.kind == stages.OPEN]
@@ -226,15 +228,24 @@ async def set_amount(
     amount = parse_amount(text, actor.locale)
     if deal.version != seen:
         await _stale(session, deal_id)
-    _require_open(deal)
+    require_open(deal)
+    if await session.scalar(select(DealItem.id).where(DealItem.deal_id == deal.id).limit(1)):
+        raise InvalidInput(ErrorCode.AMOUNT_FROM_ITEMS)
     old = deal.amount
-    await _write(session, deal, seen, amount=amount, last_activity_at=now)
+    await write(session, deal, seen, amount=amount, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "amount", now, old, amount)
-    detail = {"field": AMOUNT, "old": old, "new": amount}
+    await amount_changed(session, deal.id, old, amount, now)
+    return await done(session, deal.id)
+
+
+async def amount_changed(
+    session: AsyncSession, deal_id: int, old: Decimal | None, new: Decimal | None, now: datetime
+) -> None:
+    """Rules hear of a new amount, typed or counted from the items."""
+    detail = {"field": AMOUNT, "old": old, "new": new}
     await fire(
-        session, [Happened(FIELD_CHANGED, deal.id, f"amount:{now.isoformat()}", detail)], now
+        session, [Happened(FIELD_CHANGED, deal_id, f"amount:{now.isoformat()}", detail)], now
     )
-    return await _done(session, deal.id)
 
 
 async def add_note(
@@ -243,10 +254,10 @@ async def add_note(
     note = text.strip()[:NOTE_LENGTH]
     if not note:
         raise InvalidInput(ErrorCode.EMPTY_TEXT)
-    deal = await _load(session, actor, deal_id, seen)
-    await _write(session, deal, seen, last_activity_at=now)
+    deal = await load(session, actor, deal_id, seen)
+    await write(session, deal, seen, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "note", now, None, note)
-    return await _done(session, deal.id)
+    return await done(session, deal.id)
 
 
 async def handover_choices(
@@ -270,8 +281,8 @@ async def reassign(
     session: AsyncSession, actor: Actor, deal_id: int, seen: int, user_id: int, now: datetime
 ) -> DealCard:
     """The owner, or the deal's manager handing it over; the new manager gets the card."""
-    deal = await _load(session, actor, deal_id, seen)
-    _require_open(deal)
+    deal = await load(session, actor, deal_id, seen)
+    require_open(deal)
     target = await session.get(User, user_id)
     if (
         target is None
@@ -282,12 +293,12 @@ async def reassign(
     if target.id == deal.manager_id:
         raise InvalidInput(ErrorCode.SAME_MANAGER)
     previous = await session.get(User, deal.manager_id) if deal.manager_id else None
-    await _write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
+    await write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
     _tell(session, target, "deal_card", deal, seen + 1, now)
     if previous is not None and previous.id != actor.user_id:
         _tell(session, previous, "deal_handed_over", deal, seen + 1, now, user_id=target.id)
-    return await _done(session, deal.id)
+    return await done(session, deal.id)
 
 
 async def _notify_customer(

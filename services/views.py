@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import field_views, stages
 from services.access import Actor
+from services.db.catalog import DealItem
 from services.db.customers import Customer
 from services.db.deals import Deal, Message, Stage
 from services.db.users import User
 from services.errors import NotFound
 from services.field_kinds import Shown
+from services.item_views import DealItems, deal_items
 from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
@@ -53,6 +55,8 @@ class DealCard:
     version: int
     # The active fields filled in on the deal, then on its customer.
     fields: tuple[Shown, ...]
+    # What is being sold, when the deal has items (its amount is then their total).
+    items: DealItems | None = None
 
 
 def _incoming(kind: str) -> ScalarSelect[int]:
@@ -189,6 +193,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
     steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
     matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
     filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in rows])
+    sold = await _items_of(session, [r.deal_id for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -224,8 +229,16 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             lost_reason=row.lost_reason,
             version=row.version,
             fields=filled[row.deal_id],
+            items=sold.get(row.deal_id),
         )
     return cards
+
+
+async def _items_of(session: AsyncSession, deal_ids: list[int]) -> dict[int, DealItems]:
+    with_items = await session.scalars(
+        select(DealItem.deal_id).where(DealItem.deal_id.in_(deal_ids)).distinct()
+    )
+    return {deal_id: await deal_items(session, deal_id) for deal_id in with_items.all()}
 
 
 def _phone(row: _CardRow) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.db import (
     api_access,
     assignment,
+    catalog,
     contracts,
     conversations,
     customers,
@@ -25,6 +26,7 @@ metadata = Base.metadata
 __all__ = [
     "api_access",
     "assignment",
+    "catalog",
     "contracts",
     "conversations",
     "customers",
