@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     # A deal's card.
     AMOUNT = "amount"
     NEGATIVE_AMOUNT = "negative_amount"
+    MEASURES = "measures"
     EMPTY_TEXT = "empty_text"
     DEAL_CLOSED = "deal_closed"
     NOT_CLOSED = "not_closed"
@@ -75,6 +76,20 @@ class ErrorCode(StrEnum):
     RULE_TEXT = "rule_text"
     RULE_PLACEHOLDER = "rule_placeholder"
     RULES_FILE = "rules_file"
+    # The catalog, a deal's items and discounts.
+    PRODUCT_NAME = "product_name"
+    PRODUCT_CODE = "product_code"
+    CODE_TAKEN = "code_taken"
+    PRICE = "price"
+    VAT_RATE = "vat_rate"
+    STOCK = "stock"
+    QUANTITY = "quantity"
+    MEASURE_INPUTS = "measure_inputs"
+    FORMULA = "formula"
+    CATALOG_FILE = "catalog_file"
+    DISCOUNT = "discount"
+    DISCOUNT_LIMIT = "discount_limit"
+    AMOUNT_FROM_ITEMS = "amount_from_items"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).
@@ -106,6 +121,17 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     code = ErrorCode.INVALID_INPUT
+
+
+class FormulaRefused(InvalidInput):
+    """A formula that can't be saved: `problem` says why, `detail` names what is wrong in it."""
+
+    code = ErrorCode.FORMULA
+
+    def __init__(self, problem: str, detail: str) -> None:
+        super().__init__()
+        self.problem = problem
+        self.detail = detail
 
 
 class FieldRejected(InvalidInput):
