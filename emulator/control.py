@@ -13,6 +13,7 @@ from aiohttp import BodyPartReader, web
 
 from .core import Emulator
 from .errors import EmulatorUsageError
+from .inline import inline_settings
 from .models import Limits
 from .users import EmulatedUser
 
@@ -90,6 +91,7 @@ class Control:
             "limits": vars_of(self.emu.limits),
             "latency": self.emu.latency,
             "privacy_mode": self.emu.privacy_mode,
+            "inline": inline_settings(self.emu),
             "users": [
                 {"user": u.to_user(), "blocked": u.blocked, "started": u.started}
                 for u in self.emu.users.values()
@@ -242,7 +244,7 @@ def vars_of(item: Any) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__slots__}
 
 
-def add_control_routes(app: web.Application, emulator: Emulator) -> None:
+def add_control_routes(app: web.Application, emulator: Emulator) -> Control:
     control = Control(emulator)
     user = "/_emulator/users/{user_id:-?\\d+}"
     routes: list[tuple[str, str, Callable[[web.Request], Awaitable[Any]]]] = [
@@ -276,3 +278,4 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> None:
     for method, path, action in routes:
         app.router.add_route(method, path, control.handle(action))
     app.router.add_get("/_emulator/events", control.events)
+    return control

@@ -21,6 +21,8 @@ from .errors import (
 from .events import Changes, EventBus
 from .formatting import format_text
 from .groups import GROUP_KINDS, EmulatedGroup, check_access
+from .inline import HANDLERS as INLINE_HANDLERS
+from .inline import set_inline_mode
 from .journal import Journal
 from .media import FileStore
 from .methods_bot import HANDLERS as BOT_HANDLERS
@@ -33,6 +35,7 @@ from .models import (
     ChatState,
     EmuUser,
     Group,
+    InlineQueryRecord,
     Limits,
     RateLimitRecord,
     RequestRecord,
@@ -48,7 +51,7 @@ from .webhook import WebhookDelivery
 
 T = TypeVar("T")
 DEFAULT_TOKEN = "7000000001:AAEmulatorTokenForAxinTestsOnly_0123456"
-HANDLERS = {**BOT_HANDLERS, **SEND_HANDLERS, **EDIT_HANDLERS}
+HANDLERS = {**BOT_HANDLERS, **SEND_HANDLERS, **EDIT_HANDLERS, **INLINE_HANDLERS}
 
 
 class Emulator:
@@ -67,6 +70,8 @@ class Emulator:
         callback_query_timeout: float = 15.0,
         privacy_mode: bool = True,
         latency: float = 0.0,
+        inline_placeholder: str | None = None,
+        inline_feedback: bool = False,
         spec_path: Path = SPEC_PATH,
     ) -> None:
         if token is None:
@@ -97,12 +102,15 @@ class Emulator:
         self.webhook = WebhookDelivery(self.updates, self.changes, wall_clock)
         self.limiter = RateLimiter(self.limits, clock)
         self.files = FileStore()
-        self.settings = BotSettings()
+        self.settings = BotSettings(
+            inline_placeholder=inline_placeholder, inline_feedback=inline_feedback
+        )
         self.users: dict[int, EmuUser] = {}
         self.groups: dict[int, Group] = {}
         # Private chats by user id, groups, supergroups and channels by their negative id.
         self.chats: dict[int, ChatState] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
+        self.inline_queries: dict[str, InlineQueryRecord] = {}
         self.journal = Journal(self.changes)
         self.requests: list[RequestRecord] = self.journal.requests
         self.rate_limited: list[RateLimitRecord] = self.journal.rate_limited
@@ -118,6 +126,11 @@ class Emulator:
         if not seconds >= 0:
             raise ValueError("latency must be zero or more seconds")
         self._latency = float(seconds)
+
+    def set_inline(self, placeholder: str | None, *, feedback: bool | None = None) -> None:
+        """Inline mode on with its placeholder, or off (None), as BotFather's /setinline;
+        feedback (chosen_inline_result updates) as /setinlinefeedback, unchanged if None."""
+        set_inline_mode(self, placeholder, feedback)
 
     def bot_user(self) -> dict[str, Any]:
         return {

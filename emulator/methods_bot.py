@@ -31,7 +31,7 @@ def get_me(emu: EmulatorState, params: dict[str, Any]) -> dict[str, Any]:
         **emu.bot_user(),
         "can_join_groups": True,
         "can_read_all_group_messages": not emu.privacy_mode,
-        "supports_inline_queries": False,
+        "supports_inline_queries": emu.settings.inline_placeholder is not None,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }

@@ -103,8 +103,12 @@ class StoredMessage:
     photo: list[dict[str, Any]] | None = None
     document: dict[str, Any] | None = None
     contact: dict[str, Any] | None = None
+    venue: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
     reply_markup: dict[str, Any] | None = None
     reply_to: StoredMessage | None = None
+    # The bot a user sent this message through, in inline mode.
+    via_bot: dict[str, Any] | None = None
     forward_origin: dict[str, Any] | None = None
     sender_chat: dict[str, Any] | None = None
     new_chat_members: list[dict[str, Any]] | None = None
@@ -143,6 +147,8 @@ class StoredMessage:
             data["forward_origin"] = self.forward_origin
         if self.reply_to is not None and with_reply:
             data["reply_to_message"] = self.reply_to.to_telegram(with_reply=False)
+        if self.via_bot is not None:
+            data["via_bot"] = self.via_bot
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
         if self.protected:
@@ -161,6 +167,10 @@ class StoredMessage:
                 data["caption_entities"] = self.caption_entities
         if self.contact is not None:
             data["contact"] = self.contact
+        if self.venue is not None:
+            data["venue"] = self.venue
+        if self.location is not None:
+            data["location"] = self.location
         # The Bot API server still sends the old one-member fields beside the documented ones.
         if self.new_chat_members is not None:
             data["new_chat_participant"] = data["new_chat_member"] = self.new_chat_members[0]
@@ -220,6 +230,36 @@ class CallbackRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class InlineAnswer:
+    """The bot's answer to an inline query: the results the user sees, as validated."""
+
+    query_id: str
+    results: list[dict[str, Any]]
+    next_offset: str
+    cache_time: int
+    is_personal: bool
+    button: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class InlineQueryRecord:
+    """An inline query a user typed; chat_id is where (None: a private chat with someone
+    else); delivered is False when the bot's inline mode was off."""
+
+    id: str
+    user_id: int
+    query: str
+    offset: str
+    chat_type: str
+    chat_id: int | None
+    created_at: float
+    delivered: bool
+    answer: InlineAnswer | None = None
+    # What choosing each result sends, by result id (None: a kind the emulator cannot send).
+    contents: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRecord:
     """One call the bot made, as the emulator saw and answered it."""
 
@@ -257,11 +297,16 @@ class Event:
 
 @dataclass(slots=True)
 class BotSettings:
-    """What the bot configured about itself: commands, menu button, profile texts."""
+    """What the bot configured about itself (commands, menu button, profile texts) and what
+    BotFather set for it (inline mode)."""
 
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     menu_button: dict[str, Any] | None = None
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Inline mode (BotFather's /setinline): on while it has a placeholder.
+    inline_placeholder: str | None = None
+    # Inline feedback (/setinlinefeedback): chosen_inline_result updates.
+    inline_feedback: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from aiohttp import BodyPartReader, hdrs, web
 from .control import add_control_routes
 from .core import Emulator
 from .errors import ApiError, bad_request, not_found, unauthorized
+from .inline_control import add_inline_routes
 from .models import Described
 from .validation import Upload
 
@@ -134,6 +135,6 @@ def create_app(emulator: Emulator) -> web.Application:
     app.on_shutdown.append(on_shutdown)
     app.router.add_route("*", "/bot{token}/{method}", over_network(bot_api))
     app.router.add_get("/file/bot{token}/{path:.+}", over_network(download))
-    add_control_routes(app, emulator)
+    add_inline_routes(app, add_control_routes(app, emulator))
     app.router.add_route("*", "/{tail:.*}", unknown_route)
     return app

@@ -14,7 +14,7 @@ from typing import Any
 
 SPEC_PATH = Path(__file__).with_name("api.json")
 
-_DISCRIMINATOR = re.compile(r'(?:always "([a-z_]+)"|must be ([a-z_]+))')
+_DISCRIMINATOR = re.compile(r'(?:always "([a-z0-9_]+)"|must be ([a-z0-9_]+))')
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,15 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from .entities import Formatted
 from .media import FileStore
-from .models import BotSettings, CallbackRecord, ChatState, EmuUser, StoredMessage
+from .models import (
+    BotSettings,
+    CallbackRecord,
+    ChatState,
+    EmuUser,
+    Group,
+    InlineQueryRecord,
+    StoredMessage,
+)
 from .updates import UpdateQueue
 from .webhook import WebhookDelivery
 
@@ -43,7 +51,13 @@ class EmulatorState(Protocol):
     def chats(self) -> dict[int, ChatState]: ...
 
     @property
+    def groups(self) -> dict[int, Group]: ...
+
+    @property
     def callbacks(self) -> dict[str, CallbackRecord]: ...
+
+    @property
+    def inline_queries(self) -> dict[str, InlineQueryRecord]: ...
 
     @property
     def updates(self) -> UpdateQueue: ...

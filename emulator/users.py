@@ -10,7 +10,16 @@ from typing import Any
 from .entities import to_html
 from .errors import ApiError, EmulatorUsageError
 from .handle import ChatHandle
-from .models import CallbackAnswer, CallbackRecord, ChatState, EmuUser, StoredMessage
+from .inline import choose_result, start_query, wait_for_answer
+from .models import (
+    CallbackAnswer,
+    CallbackRecord,
+    ChatState,
+    EmuUser,
+    InlineAnswer,
+    InlineQueryRecord,
+    StoredMessage,
+)
 from .state import EmulatorState
 from .validation import Upload
 
@@ -133,7 +142,9 @@ class EmulatedUser(ChatHandle):
         self.emulator.publish("edit", self.id, message.view())
         return message
 
-    def _find_button(self, button: str, message_id: int | None) -> tuple[StoredMessage, str]:
+    def _find_button(
+        self, button: str, message_id: int | None
+    ) -> tuple[StoredMessage, dict[str, Any]]:
         candidates = [m for m in reversed(self.messages()) if m.outgoing and m.inline_keyboard]
         if message_id is not None:
             candidates = [m for m in candidates if m.message_id == message_id]
@@ -141,16 +152,23 @@ class EmulatedUser(ChatHandle):
             for row in message.inline_keyboard or []:
                 for item in row:
                     if button in (item.get("callback_data"), item["text"]):
-                        if "callback_data" not in item:
-                            raise EmulatorUsageError(f"button {button!r} is not a callback button")
-                        return message, item["callback_data"]
+                        return message, item
         raise EmulatorUsageError(f"no inline button {button!r} in chat {self.id}")
 
-    def click(self, button: str, *, message_id: int | None = None) -> CallbackRecord:
-        """Press an inline button (by callback_data or label) without waiting for the answer."""
+    def click(
+        self, button: str, *, message_id: int | None = None
+    ) -> CallbackRecord | InlineQueryRecord:
+        """Press an inline button (by callback_data or label) without waiting for the answer.
+        A switch_inline_query_current_chat button sends no callback query: the app types
+        '@bot <its query>' here, which sends that inline query (returned instead)."""
         if self.user.blocked:
             raise EmulatorUsageError(f"user {self.id} has blocked the bot; unblock() first")
-        message, data = self._find_button(button, message_id)
+        message, item = self._find_button(button, message_id)
+        if "switch_inline_query_current_chat" in item:
+            return start_query(self.emulator, self.user, item["switch_inline_query_current_chat"])
+        if "callback_data" not in item:
+            raise EmulatorUsageError(f"button {button!r} is not a callback button")
+        data = item["callback_data"]
         query_id = str(secrets.randbits(63))
         record = CallbackRecord(
             query_id, self.id, self.id, message.message_id, data, self.emulator.clock()
@@ -169,13 +187,42 @@ class EmulatedUser(ChatHandle):
 
     async def press(
         self, button: str, *, message_id: int | None = None, timeout: float = 5.0
-    ) -> CallbackAnswer | None:
-        """Press an inline button and wait for answerCallbackQuery; None if it never came."""
+    ) -> CallbackAnswer | InlineAnswer | None:
+        """Press an inline button and wait for answerCallbackQuery (for a
+        switch_inline_query_current_chat button, the answer to its inline query); None if it
+        never came."""
         record = self.click(button, message_id=message_id)
+        if isinstance(record, InlineQueryRecord):
+            return await wait_for_answer(self.emulator, record.id, timeout)
+        callback = record
         try:
-            return await self.emulator.wait_for(lambda: record.answer, timeout)
+            return await self.emulator.wait_for(lambda: callback.answer, timeout)
         except TimeoutError:
             return None
+
+    def inline_query(
+        self,
+        query: str,
+        offset: str = "",
+        chat_type: str = "sender",
+        *,
+        chat_id: int | None = None,
+    ) -> str:
+        """Type '@bot query' (in the chat with the bot, or in group chat_id, or, with chat_type
+        "private", in a chat with someone else); returns the query's id. The bot gets it only
+        while its inline mode is on."""
+        return start_query(self.emulator, self.user, query, offset, chat_type, chat_id).id
+
+    async def wait_for_inline_answer(
+        self, query_id: str, timeout: float = 5.0
+    ) -> InlineAnswer | None:
+        """The bot's answer to an inline query; None if none came (or the bot never got it)."""
+        return await wait_for_answer(self.emulator, query_id, timeout)
+
+    def choose_inline_result(self, query_id: str, result_id: str) -> StoredMessage | None:
+        """Tap a result of an answered inline query: the user sends its message via the bot in
+        the chat the query was typed in (None if that chat is not the emulator's)."""
+        return choose_result(self.emulator, self.user, query_id, result_id)
 
     def press_reply_button(self, text: str) -> StoredMessage:
         """Tap a button of the current reply keyboard: its text, or the contact it requests."""

@@ -37,6 +37,36 @@ class Upload:
         return f"Upload({self.filename!r}, {self.content_type!r}, {len(self.data)} bytes)"
 
 
+class _Final(ApiError):
+    """A refusal already in Telegram's final words (one made after parsing, or a union's own
+    parse error), never wrapped as a result's parse error."""
+
+
+# Unions whose parse errors Telegram reports under the union's name, whatever the variant.
+_WRAPPED = {"InlineQueryResult": "inline query result"}
+_UNSUPPORTED = {"InlineQueryResult": 'type "{value}" is unsupported for the inline query result'}
+_NO_VARIANT = {"InputMessageContent": "Input message content is not specified"}
+_OTHER_MARKUP = frozenset({"keyboard", "remove_keyboard", "hide_keyboard", "force_reply"})
+# Errors of Telegram's servers (RESULT_ID_DUPLICATE...) come after parsing, as they are.
+_SERVER_ERROR = re.compile(r"[A-Z0-9_]+")
+
+
+def _wrapped(spec: TypeSpec, error: ApiError) -> ApiError:
+    """An error inside a result, as Telegram words it: 'can't parse inline query result: '
+    and the inner reason, capitalised, without its own variant's name."""
+    reason = error.description.removeprefix("Bad Request: ")
+    if _SERVER_ERROR.fullmatch(reason):
+        return error
+    for name in (*spec.subtypes, spec.name):
+        reason = reason.removeprefix(f"can't parse {human(name)}: ")
+    return bad_request(f"can't parse {_WRAPPED[spec.name]}: {reason[:1].upper()}{reason[1:]}")
+
+
+def _reply_markup(value: dict[str, Any]) -> bool:
+    """A reply keyboard, its removal or a forced reply where only an inline keyboard goes."""
+    return "inline_keyboard" not in value and bool(_OTHER_MARKUP.intersection(value))
+
+
 def human(type_name: str) -> str:
     """'InlineKeyboardButton' -> 'inline keyboard button', as in Telegram's messages."""
     return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
@@ -127,7 +157,20 @@ class _Conversion:
             value = {"text": value}
         if not isinstance(value, dict):
             raise self.fail(owner, field, type_name)
+        if type_name == "InlineKeyboardMarkup" and _reply_markup(value):
+            # tdlib's refusal of other markup where only an inline keyboard goes.
+            raise _Final(400, "Bad Request: inline keyboard expected")
         spec = self.spec.types[type_name]
+        if type_name not in _WRAPPED:
+            return self.fields(spec, value)
+        try:
+            return self.fields(spec, value)
+        except _Final:
+            raise
+        except ApiError as error:
+            raise _wrapped(spec, error) from None
+
+    def fields(self, spec: TypeSpec, value: dict[str, Any]) -> dict[str, Any]:
         if spec.subtypes:
             spec = self.subtype(spec, value)
         result: dict[str, Any] = {}
@@ -146,12 +189,38 @@ class _Conversion:
         return result
 
     def subtype(self, spec: TypeSpec, value: dict[str, Any]) -> TypeSpec:
-        variants = [self.spec.types[name] for name in spec.subtypes]
-        key = next((v.discriminator[0] for v in variants if v.discriminator), "type")
-        for variant in variants:
-            if variant.discriminator and variant.discriminator[1] == value.get(key):
-                return variant
-        raise bad_request(f"can't parse {human(spec.name)}: unsupported {key} {value.get(key)!r}")
+        variants = [self.spec.types[name] for name in spec.subtypes if name in self.spec.types]
+        keyed = [(v, v.discriminator) for v in variants if v.discriminator]
+        if not keyed:
+            return self.by_fields(spec, variants, value)
+        key = keyed[0][1][0]
+        if key not in value:
+            raise bad_request(f"can't parse {human(spec.name)}: Can't find field \"{key}\"")
+        matching = [v for v, (_, kind) in keyed if kind == value[key]]
+        if not matching:
+            reason = _UNSUPPORTED.get(spec.name, "unsupported {key} {value!r}")
+            reason = reason.format(key=key, value=value[key])
+            raise _Final(400, f"Bad Request: can't parse {human(spec.name)}: {reason}")
+        # Variants sharing a type (a photo by URL or by file_id) are told apart by the
+        # fields only one of them requires, then by the fewest required fields missing.
+        common = frozenset.intersection(*(v.required for v in matching))
+        present = value.keys()
+        return min(
+            matching,
+            key=lambda v: (-len((v.required - common) & present), len(v.required - present)),
+        )
+
+    def by_fields(
+        self, spec: TypeSpec, variants: list[TypeSpec], value: dict[str, Any]
+    ) -> TypeSpec:
+        """A union told apart only by its fields (InputMessageContent): the variant with the
+        most required fields, all given; an empty string counts as not given."""
+        given = {key for key, item in value.items() if item not in ("", None)}
+        fitting = [v for v in variants if v.required and v.required <= given]
+        if not fitting:
+            reason = _NO_VARIANT.get(spec.name, f"can't parse {human(spec.name)} JSON object")
+            raise bad_request(reason)
+        return max(fitting, key=lambda v: len(v.required))
 
     def scalar(self, type_name: str, value: Any, owner: str | None, field: str) -> Any:
         if type_name == "InputFile":
