@@ -17,6 +17,7 @@ from presentation.reports.format import (
     reason,
     signed,
 )
+from presentation.reports.sold_text import section as sold_section
 from services.reports.report import Person, Report
 
 # Keeps the detail well within a message (4096) however large the team.
@@ -67,8 +68,9 @@ def detail(report: Report, currency: str, locale: str) -> str:
         _speed(report, locale),
         _people(report.people, currency, locale),
         _attention(report, locale),
+        sold_section(report.sold, locale),
     ]
-    return "\n\n".join(blocks)
+    return "\n\n".join(block for block in blocks if block)
 
 
 def _new(report: Report, locale: str) -> str:

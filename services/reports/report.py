@@ -16,6 +16,8 @@ from services.db.users import User
 from services.reports import attention, queries
 from services.reports.periods import Choice, Period, choose, previous
 from services.reports.settings import OwnerSettings, Sla, settings_of
+from services.reports.sold import Sold
+from services.reports.sold import sold as sold_in
 from services.reports.speed import Speed, speed
 from services.users import full_name
 
@@ -64,6 +66,8 @@ class Report:
     stale_deals: int
     overdue_tasks: int
     contracts_ending: int
+    # The items of the deals won in the period.
+    sold: Sold
 
 
 async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) -> Report:
@@ -105,6 +109,7 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
         contracts_ending=await attention.contracts_ending(
             session, now.astimezone(period.zone).date()
         ),
+        sold=await sold_in(session, period),
     )
 
 
