@@ -127,6 +127,7 @@ def create_dispatcher(
     dispatcher.callback_query.middleware(database)
     dispatcher.callback_query.middleware(PromptCallbackAnswer())
     dispatcher.callback_query.middleware(DomainErrorMiddleware())
+    dispatcher.inline_query.middleware(database)
     dispatcher.include_routers(*get_routers())
     return dispatcher
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram.utils.i18n import gettext as _
 
-from services.errors import DomainError, ErrorCode
+from services.errors import DomainError, ErrorCode, FormulaRefused
 
 
 def generic_text() -> str:
@@ -13,7 +15,26 @@ def generic_text() -> str:
 
 
 def error_text(error: DomainError) -> str:
+    if isinstance(error, FormulaRefused):
+        return formula_text(error.problem, error.detail)
     return _texts().get(error.code) or generic_text()
+
+
+def formula_text(problem: str, detail: str) -> str:
+    """Why a formula was refused, naming what is wrong in it."""
+    reasons = {
+        "syntax": _("it can't be read near «{detail}»"),
+        "unknown_name": _("«{detail}» is neither a measurement nor a function"),
+        "not_allowed": _("«{detail}» is not allowed in a formula"),
+        "too_long": _("it is longer than 300 characters"),
+        "bad_result": _("it doesn't give a quantity of 0 or more for every measurement"),
+        "no_inputs": _("it uses none of the measurements"),
+        "bad_input_name": _("a measurement's name «{detail}» can't be used in a formula"),
+    }
+    reason = reasons.get(problem, reasons["syntax"]).format(detail=escape(detail[:40]))
+    return _("The formula can't be saved: {reason}. Send another one, or /cancel.").format(
+        reason=reason
+    )
 
 
 def _texts() -> dict[ErrorCode, str]:
@@ -138,6 +159,48 @@ def _texts() -> dict[ErrorCode, str]:
             "so they can't be merged."
         ),
         ErrorCode.RULES_FILE: _("The rules file has a mistake, so nothing was changed."),
+        ErrorCode.PRODUCT_NAME: _(
+            "A name is 1 to 128 characters; give it in every language like "
+            "Laminate / Laminat / Ламинат, or one name for all. Send it again, or /cancel."
+        ),
+        ErrorCode.PRODUCT_CODE: _(
+            "A code is up to 32 letters, digits, dots, dashes or slashes, like LAM-8; "
+            "send - to clear it, or /cancel."
+        ),
+        ErrorCode.CODE_TAKEN: _("Another product has this code. Send another one, or /cancel."),
+        ErrorCode.PRICE: _(
+            "That doesn't look like a price. Send a number like 25 or 1,500.50; "
+            "nothing was changed."
+        ),
+        ErrorCode.VAT_RATE: _(
+            "Send the VAT rate in percent, like 18, or - for no VAT; or /cancel."
+        ),
+        ErrorCode.STOCK: _(
+            "Send how much is in stock, like 120 or 12.5, or - if it isn't counted; or /cancel."
+        ),
+        ErrorCode.QUANTITY: _(
+            "Send a quantity above zero with at most 3 decimal places, like 2 or 12.5; "
+            "nothing was changed."
+        ),
+        ErrorCode.MEASURES: _(
+            "I couldn't count with those measurements. Send one positive number for each "
+            "measurement asked, separated by x, like 4.2 x 3.5; nothing was changed."
+        ),
+        ErrorCode.MEASURE_INPUTS: _(
+            "Send up to 6 measurements, one a line, like Length / Uzunluq / Длина, m "
+            "(the unit after a comma: metres if none is given); or /cancel."
+        ),
+        ErrorCode.FORMULA: _("The formula can't be saved. Send another one, or /cancel."),
+        ErrorCode.CATALOG_FILE: _("The catalog file has mistakes, so nothing was changed."),
+        ErrorCode.DISCOUNT: _(
+            "Send a discount as a percent like 5% or as an amount like 50, no more than "
+            "what it is taken from; nothing was changed."
+        ),
+        ErrorCode.DISCOUNT_LIMIT: _("Send a percent from 0 to 100, like 10; or /cancel."),
+        ErrorCode.AMOUNT_FROM_ITEMS: _(
+            "This request's amount is the total of its items. Change the items or their "
+            "discounts under 🛒 Items."
+        ),
         ErrorCode.STEP_EXPIRED: _(
             "I no longer know what that answer was for, so nothing was changed. "
             "Please start again."

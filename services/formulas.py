@@ -237,9 +237,16 @@ def evaluate(formula: str, values: Mapping[str, Decimal]) -> Decimal:
     return _run(_parse(formula, values.keys()), values)
 
 
+def usable_name(name: str) -> bool:
+    """Whether an input may be called `name` in formulas: not a keyword or a function."""
+    return (
+        bool(INPUT_NAME.fullmatch(name)) and not keyword.iskeyword(name) and name not in FUNCTIONS
+    )
+
+
 def _parse(formula: str, inputs: Collection[str]) -> _Formula:
     for name in inputs:
-        if not INPUT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in FUNCTIONS:
+        if not usable_name(name):
             raise FormulaError(FormulaProblem.BAD_INPUT_NAME, name)
     text = " ".join(formula.split())
     if not text or not text.isprintable():

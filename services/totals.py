@@ -80,7 +80,7 @@ def rounded(value: Decimal, unit: Decimal) -> Decimal:
 
 def off_amount(off: Off, base: Decimal, unit: Decimal) -> Decimal:
     """What a discount takes from `base`: never more than the base, never below zero."""
-    taken = rounded(base * off.value / HUNDRED, unit) if off.kind == PERCENT else off.value
+    taken = rounded(base * off.value / HUNDRED if off.kind == PERCENT else off.value, unit)
     return max(ZERO, min(taken, base))
 
 

@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import digests, reminders
+from bot.sender import digests, discounts, reminders
 from presentation import keyboards, render
 from presentation.assignment import fallback_text
 from presentation.deals.card import Reader, card_keyboard, card_text
@@ -55,14 +55,18 @@ async def cards_for(session: AsyncSession, rows: Sequence[Outbox]) -> dict[int, 
     return await deal_cards(session, {r.payload["deal_id"] for r in rows if r.kind == "deal_card"})
 
 
+def _reader(ctx: Context) -> Reader:
+    recipient = ctx.recipient
+    is_owner = recipient is not None and recipient.role == OWNER
+    user_id = recipient.id if recipient is not None else 0
+    return Reader(ctx.zone, ctx.locale, ctx.currency, ctx.now, is_owner, user_id)
+
+
 async def _deal_card(ctx: Context) -> list[Outgoing]:
     card = ctx.cards.get(ctx.row.payload["deal_id"])
     if card is None:
         raise NotFound()
-    recipient = ctx.recipient
-    is_owner = recipient is not None and recipient.role == OWNER
-    user_id = recipient.id if recipient is not None else 0
-    reader = Reader(ctx.zone, ctx.locale, ctx.currency, ctx.now, is_owner, user_id)
+    reader = _reader(ctx)
     method = SendMessage(
         chat_id=ctx.row.chat_id,
         text=card_text(card, reader),
@@ -181,6 +185,11 @@ async def _digest(ctx: Context) -> list[Outgoing]:
     return [Outgoing(method) for method in methods]
 
 
+async def _discount(ctx: Context) -> list[Outgoing]:
+    methods = await discounts.render(ctx.session, ctx.row, _reader(ctx))
+    return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
+
+
 async def _reminder(ctx: Context) -> list[Outgoing]:
     rendered = await reminders.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
     return [Outgoing(method, deal_id) for method, deal_id in rendered]
@@ -199,4 +208,5 @@ RENDERERS: dict[str, Renderer] = {
     "deal_handed_over": _deal_handed_over,
     "digest": _digest,
     **dict.fromkeys(reminders.KINDS, _reminder),
+    **dict.fromkeys(discounts.KINDS, _discount),
 }

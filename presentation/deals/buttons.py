@@ -1,4 +1,4 @@
-"""The deal card's Remind and Contract buttons."""
+"""The deal card's Remind, Contract and Items buttons."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from presentation.contracts import ContractAction, ContractCb
+from presentation.deals.callbacks import ItemAction, ItemCb
 from presentation.tasks import RemindAction, RemindCb
 from services.moments import Preset
 
@@ -18,3 +19,8 @@ def remind_button(deal_id: int) -> InlineKeyboardButton:
 def contract_button(deal_id: int) -> InlineKeyboardButton:
     data = ContractCb(action=ContractAction.EDIT, ref=deal_id)
     return InlineKeyboardButton(text=_("📄 Contract"), callback_data=data.pack())
+
+
+def items_button(deal_id: int, version: int) -> InlineKeyboardButton:
+    data = ItemCb(action=ItemAction.LIST, deal_id=deal_id, version=version)
+    return InlineKeyboardButton(text=_("🛒 Items"), callback_data=data.pack())

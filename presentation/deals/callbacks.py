@@ -80,3 +80,26 @@ class StageCb(CallbackData, prefix="sg"):
     action: StageAction
     stage_id: Number = 0
     arg: Number = 0
+
+
+class ItemAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    QUANTITY = "q"
+    MEASURES = "m"
+    REMOVE = "x"
+    DISCOUNT = "d"
+    UNDISCOUNT = "u"
+    PICK = "p"
+    USE = "s"
+
+
+class ItemCb(CallbackData, prefix="it"):
+    """`version` is the deal's as the screen showed it; `arg` an item, product, measurement
+    or discount; `arg2` the measurements a product is counted from (USE)."""
+
+    action: ItemAction
+    deal_id: Number
+    version: Number
+    arg: Number = 0
+    arg2: Number = 0

@@ -15,14 +15,19 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 from babel.numbers import format_currency
 
-from presentation.deals.buttons import contract_button, remind_button
+from presentation.deals.buttons import contract_button, items_button, remind_button
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
 from presentation.field_values import field_lines, fields_button
 from presentation.render import source_name, stage_name, when
+from presentation.units import measured
+from services.catalog import name_in
+from services.item_views import DealItems
 from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
 from services.views import DealCard
+
+SHOWN_ITEMS = 5
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,9 @@ def card_text(card: DealCard, reader: Reader) -> str:
                 n=card.documents
             )
         )
-    if card.amount is not None:
+    if card.items is not None:
+        lines += items_lines(card.items, reader)
+    elif card.amount is not None:
         lines.append(f"💰 {money(card.amount, reader)}")
     else:
         lines.append(_("💰 Amount not set"))
@@ -157,6 +164,28 @@ def card_text(card: DealCard, reader: Reader) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def items_lines(shown: DealItems, reader: Reader) -> list[str]:
+    """What the card says of the items: the first few, then the total and the discounts."""
+    lines = [
+        _("🛒 {name} · {quantity}").format(
+            name=escape(name_in(item.names, reader.locale)),
+            quantity=measured(item.quantity, item.unit, reader.locale),
+        )
+        for item in shown.items[:SHOWN_ITEMS]
+    ]
+    if len(shown.items) > SHOWN_ITEMS:
+        more = len(shown.items) - SHOWN_ITEMS
+        lines.append(_("🛒 … and {count} more").format(count=more))
+    total = f"💰 {money(shown.totals.total, reader)}"
+    if shown.totals.discounts:
+        total += " " + _("(discounts −{amount})").format(
+            amount=money(shown.totals.discounts, reader)
+        )
+    if shown.pending:
+        total += " " + _("⏳ a discount waits for the owner")
+    return [*lines, total]
 
 
 def customer_label(name: str, phone: str | None) -> str:
@@ -203,6 +232,8 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             ]
         )
         rows.append([contract_button(card.deal_id), fields_button(card.deal_id)])
+        if card.items is not None:
+            rows.append([items_button(card.deal_id, card.version)])
         if reader.is_owner:
             rows.append([button(card, _("🔓 Reopen"), CardAction.REOPEN)])
         return InlineKeyboardMarkup(inline_keyboard=rows + merge_row(card, reader))
@@ -214,7 +245,8 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
     rows += [
         moves,
         [
-            button(card, _("💰 Amount"), CardAction.AMOUNT),
+            *([] if card.items is not None else [button(card, _("💰 Amount"), CardAction.AMOUNT)]),
+            items_button(card.deal_id, card.version),
             button(card, _("📝 Note"), CardAction.NOTE),
         ],
         [

@@ -19,6 +19,8 @@ from aiogram.types import (
     ChatMemberUpdated,
     Contact,
     Document,
+    InlineKeyboardMarkup,
+    InlineQuery,
     Message,
     PhotoSize,
     Update,
@@ -137,6 +139,22 @@ class Harness:
             id=str(next(_ids)), from_user=user, chat_instance="ci", data=data, message=shown
         )
         return await self._feed(Update(update_id=next(_ids), callback_query=query))
+
+    async def inline(self, user: User, query: str, offset: str = "") -> list[Any]:
+        """`user` types `@bot query` in their chat with the bot."""
+        asked = InlineQuery(
+            id=str(next(_ids)), from_user=user, query=query, offset=offset, chat_type="sender"
+        )
+        return await self._feed(Update(update_id=next(_ids), inline_query=asked))
+
+    async def send_via_bot(
+        self, user: User, text: str, markup: InlineKeyboardMarkup | None
+    ) -> list[Any]:
+        """`user` sends an inline result of the bot's: its text and buttons, `via_bot` set."""
+        message = self.message(user, text).model_copy(
+            update={"via_bot": BOT_USER, "reply_markup": markup}
+        )
+        return await self._feed(Update(update_id=next(_ids), message=message))
 
     async def deliver(self) -> list[Any]:
         """Run the outbox sender once, as the background loop would."""

@@ -1,0 +1,37 @@
+"""Outbox rows about discounts above a manager's limit: the owners' question with its buttons,
+and the answer to the manager who asked. A question already answered renders to nothing."""
+
+from __future__ import annotations
+
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from presentation.deals.card import Reader, money
+from presentation.discounts import asked_keyboard, asked_text, decided_text
+from services.db.outbox import Outbox
+from services.discounts import ASKED
+from services.item_views import PENDING, deal_items
+
+KINDS = (ASKED, "discount_decided")
+
+
+async def render(
+    session: AsyncSession, row: Outbox, reader: Reader
+) -> list[TelegramMethod[Message]]:
+    deal_id = int(row.payload["deal_id"])
+    shown = await deal_items(session, deal_id)
+    if row.kind != ASKED:
+        total = money(shown.totals.total, reader)
+        text = decided_text(deal_id, bool(row.payload["approved"]), total)
+        return [SendMessage(chat_id=row.chat_id, text=text)]
+    asked = next((d for d in shown.pending if d.discount_id == row.payload["discount_id"]), None)
+    if asked is None or asked.state != PENDING:
+        return []
+    return [
+        SendMessage(
+            chat_id=row.chat_id,
+            text=asked_text(shown, asked, reader),
+            reply_markup=asked_keyboard(asked, deal_id),
+        )
+    ]

@@ -1,0 +1,210 @@
+"""Discounts on an item or on the whole deal: typed by a manager up to the owner's limit (above
+it the owners approve with a tap), by an owner without one, or given by a rule. A person's new
+discount on the same item (or on the deal) takes the place of the one before; a rule's takes
+the place of its own earlier one. Each is counted into the deal's amount and kept in its
+history with who or which rule gave it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import events, outbox, pipeline, sales
+from services.access import OWNER, Actor, require_owner
+from services.amounts import parse_amount, parse_number
+from services.db.catalog import Discount
+from services.db.deals import Deal
+from services.db.users import User
+from services.errors import ErrorCode, InvalidInput, NotFound
+from services.item_views import APPLIED, PENDING, REFUSED, deal_items
+from services.items import Screen, recount, recounted
+from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
+
+DISCOUNT = "discount"
+ASKED = "discount_asked"
+DECIDED = "discount_decided"
+DEAL = "deal"
+
+
+@dataclass(frozen=True)
+class Given:
+    screen: Screen
+    # Waiting for an owner: above the manager's limit.
+    pending: bool
+
+
+def parse_off(text: str, locale: str) -> Off:
+    """ "5%" is a percent (up to 100), "50" an amount of money."""
+    raw = text.strip()
+    if raw.endswith("%"):
+        value = parse_number(raw.removesuffix("%").strip(), locale, ErrorCode.DISCOUNT)
+        if not Decimal(0) < value <= HUNDRED or value != value.quantize(Decimal("0.01")):
+            raise InvalidInput(ErrorCode.DISCOUNT)
+        return Off(PERCENT, value)
+    try:
+        value = parse_amount(raw, locale)
+    except InvalidInput as error:
+        raise InvalidInput(ErrorCode.DISCOUNT) from error
+    if value <= 0:
+        raise InvalidInput(ErrorCode.DISCOUNT)
+    return Off(AMOUNT, value)
+
+
+def event_value(off: Off | None) -> str | None:
+    return None if off is None else f"{off.kind}:{off.value}"
+
+
+async def give(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    seen: int,
+    item_id: int | None,
+    text: str,
+    now: datetime,
+) -> Given:
+    deal = await pipeline.load(session, actor, deal_id, seen)
+    pipeline.require_open(deal)
+    off = parse_off(text, actor.locale)
+    shown = await deal_items(session, deal_id)
+    if item_id is None:
+        base = shown.totals.subtotal - shown.totals.item_discounts
+    else:
+        item = shown.item(item_id)
+        if item is None:
+            raise NotFound()
+        base = item.line.gross
+    if not shown.items or (off.kind == AMOUNT and off.value > base):
+        raise InvalidInput(ErrorCode.DISCOUNT)
+    limit = (await sales.current(session)).manager_limit
+    pending = not actor.is_owner and percent_of(off, base) > limit
+    await _replace(session, deal_id, item_id, Discount.by_id.is_not(None))
+    row = Discount(
+        deal_id=deal_id,
+        item_id=item_id,
+        kind=off.kind,
+        value=off.value,
+        by_id=actor.user_id,
+        state=PENDING if pending else APPLIED,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    target = DEAL if item_id is None else str(item_id)
+    events.record(
+        session,
+        deal_id,
+        actor.user_id,
+        ASKED if pending else DISCOUNT,
+        now,
+        target,
+        event_value(off),
+    )
+    if pending:
+        await _ask_owners(session, deal, row, now)
+    return Given(await recounted(session, deal, seen, now), pending)
+
+
+async def take_back(
+    session: AsyncSession, actor: Actor, deal_id: int, seen: int, discount_id: int, now: datetime
+) -> Screen:
+    """A discount removed: a manager's own or one asked of the owners, or any by an owner."""
+    deal = await pipeline.load(session, actor, deal_id, seen)
+    pipeline.require_open(deal)
+    row = await session.get(Discount, discount_id)
+    if row is None or row.deal_id != deal_id or row.state == REFUSED:
+        raise NotFound()
+    if not actor.is_owner and row.by_id != actor.user_id:
+        raise NotFound()
+    target = DEAL if row.item_id is None else str(row.item_id)
+    await session.delete(row)
+    events.record(session, deal_id, actor.user_id, DISCOUNT, now, target, None)
+    return await recounted(session, deal, seen, now)
+
+
+async def decide(
+    session: AsyncSession, actor: Actor, discount_id: int, approve: bool, now: datetime
+) -> tuple[int, bool]:
+    """An owner approves or refuses a discount above the limit; the manager who asked is
+    told. The deal, and whether it was approved."""
+    require_owner(actor)
+    row = await session.get(Discount, discount_id)
+    if row is None or row.state != PENDING:
+        raise NotFound()
+    deal = await session.get_one(Deal, row.deal_id)
+    if deal.closed_at is not None:
+        raise InvalidInput(ErrorCode.DEAL_CLOSED)
+    row.state = APPLIED if approve else REFUSED
+    events.record(
+        session,
+        deal.id,
+        actor.user_id,
+        DISCOUNT if approve else "discount_refused",
+        now,
+        DEAL if row.item_id is None else str(row.item_id),
+        event_value(Off(row.kind, row.value)),
+    )
+    asker = await session.get(User, row.by_id) if row.by_id else None
+    if asker is not None and asker.id != actor.user_id and not asker.blocked:
+        outbox.enqueue(
+            session,
+            chat_id=asker.tg_id,
+            kind=DECIDED,
+            payload={"deal_id": deal.id, "discount_id": row.id, "approved": approve},
+            dedupe_key=f"{DECIDED}:{row.id}",
+            now=now,
+        )
+    await recount(session, deal, None, now)
+    await session.commit()
+    return deal.id, approve
+
+
+async def from_rule(
+    session: AsyncSession, deal_id: int, rule_id: int, off: Off, now: datetime
+) -> None:
+    """A rule's discount on the whole deal, in the rule's transaction (nothing committed here):
+    it takes the place of the same rule's earlier one; limits are for people, not rules."""
+    deal = await session.get_one(Deal, deal_id)
+    await _replace(session, deal_id, None, Discount.rule_id == rule_id)
+    session.add(
+        Discount(
+            deal_id=deal_id,
+            kind=off.kind,
+            value=off.value,
+            rule_id=rule_id,
+            state=APPLIED,
+            created_at=now,
+        )
+    )
+    events.record(session, deal_id, None, DISCOUNT, now, DEAL, event_value(off), rule_id)
+    await recount(session, deal, None, now)
+
+
+async def _replace(
+    session: AsyncSession, deal_id: int, item_id: int | None, whose: ColumnElement[bool]
+) -> None:
+    target = Discount.item_id.is_(None) if item_id is None else Discount.item_id == item_id
+    await session.execute(
+        delete(Discount).where(
+            Discount.deal_id == deal_id, target, whose, Discount.state != REFUSED
+        )
+    )
+
+
+async def _ask_owners(session: AsyncSession, deal: Deal, row: Discount, now: datetime) -> None:
+    owners = await session.scalars(
+        select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
+    )
+    for owner in owners.all():
+        outbox.enqueue(
+            session,
+            chat_id=owner.tg_id,
+            kind=ASKED,
+            payload={"deal_id": deal.id, "discount_id": row.id},
+            dedupe_key=f"{ASKED}:{row.id}:{owner.id}",
+            now=now,
+        )
