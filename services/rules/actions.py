@@ -7,12 +7,13 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import outbox
+from services import outbox, totals
 from services.assignment import (
     NOT_TAKEN,
     STRATEGIES,
@@ -30,16 +31,19 @@ from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
 from services.field_writes import write
-from services.rules import standard
+from services.rules import discounting, standard
 from services.rules.facts import Facts
 from services.rules.happened import Happened
 from services.rules.model import (
+    AMOUNT,
     ASSIGN,
     CUSTOMER,
+    DISCOUNT,
     MESSAGE,
     MOVE,
     NEXT,
     OWNERS,
+    PERCENT,
     RESPONSIBLE,
     SET_FIELD,
     SET_TAG,
@@ -51,6 +55,7 @@ from services.rules.model import (
 )
 from services.rules.timing import after_working
 from services.rules.work import Work
+from services.totals import Off
 
 # Why a rule was switched off.
 PERSON_GONE, STAGE_GONE, FIELD_GONE, FIELD_VALUE, STRATEGY = (
@@ -135,6 +140,8 @@ async def perform(session: AsyncSession, action: Action, ctx: Acting) -> list[Ha
         _tag(action, ctx)
     elif action.kind == WEBHOOK:
         await _webhook(session, action, ctx)
+    elif action.kind == DISCOUNT:
+        return await _discount(session, action, ctx)
     return []
 
 
@@ -276,6 +283,20 @@ async def _webhook(session: AsyncSession, action: Action, ctx: Acting) -> None:
     )
     # The host only: a hook's path or query often is its password, and history is for staff.
     ctx.record("webhook", None, urlsplit(action.get("url")).hostname)
+
+
+def off_of(action: Action) -> Off:
+    """A discount action's percent of the deal, or amount of money off it."""
+    if PERCENT in action.params:
+        return Off(totals.PERCENT, Decimal(action.get(PERCENT)))
+    return Off(totals.AMOUNT, Decimal(action.get(AMOUNT)))
+
+
+async def _discount(session: AsyncSession, action: Action, ctx: Acting) -> list[Happened]:
+    """On the whole deal; a closed deal is left as it is, and so is one with no items."""
+    if ctx.deal.closed_at is not None:
+        return []
+    return await discounting.give(session, ctx.work, ctx.deal, ctx.rule_id, off_of(action))
 
 
 async def deal_document(session: AsyncSession, ctx: Acting) -> dict[str, object]:

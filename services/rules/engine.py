@@ -26,6 +26,7 @@ from services.rules.model import (
     ASSIGN,
     CREATED,
     CROSSED,
+    DISCOUNT,
     FIELD_CHANGED,
     MOVE,
     RULE_ACTED,
@@ -40,7 +41,7 @@ from services.rules.work import Work
 # How many rules deep a chain may go: a rule's action triggering a rule whose action triggers…
 MAX_DEPTH = 3
 # Actions that change what conditions look at, other than tags (kept in the facts as changed).
-CHANGING_FACTS = frozenset({ASSIGN, MOVE, SET_FIELD})
+CHANGING_FACTS = frozenset({ASSIGN, MOVE, SET_FIELD, DISCOUNT})
 
 
 async def fire(session: AsyncSession, happened: Sequence[Happened], now: datetime) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from services.rules.invalid import RuleInvalid
@@ -14,6 +15,7 @@ from services.rules.values import (
     check_url,
     mapping_at,
     number_at,
+    off_at,
     person_at,
     scalar_at,
     sequence_at,
@@ -75,7 +77,7 @@ COMPARING = (GT, GE, LT, LE)
 OPERATORS = (EQ, NE, GT, GE, LT, LE, IN, NOT_IN, EMPTY, FILLED)
 
 # Actions.
-ASSIGN, MOVE, TASK, MESSAGE, SET_FIELD, SET_TAG, WEBHOOK = (
+ASSIGN, MOVE, TASK, MESSAGE, SET_FIELD, SET_TAG, WEBHOOK, DISCOUNT = (
     "assign",
     "move",
     "task",
@@ -83,8 +85,14 @@ ASSIGN, MOVE, TASK, MESSAGE, SET_FIELD, SET_TAG, WEBHOOK = (
     "set_field",
     "tag",
     "webhook",
+    "discount",
 )
-ACTIONS = (ASSIGN, MOVE, TASK, MESSAGE, SET_FIELD, SET_TAG, WEBHOOK)
+ACTIONS = (ASSIGN, MOVE, TASK, MESSAGE, SET_FIELD, SET_TAG, WEBHOOK, DISCOUNT)
+# A discount on the whole deal: a percent of it, or an amount of money (`AMOUNT`), as a
+# decimal string.
+PERCENT = "percent"
+MAX_PERCENT = Decimal(100)
+MAX_OFF = Decimal(10) ** 12
 # Who a task or message is for; anything else is a person's id.
 RESPONSIBLE, OWNERS, CUSTOMER = "manager", "owners", "customer"
 # Assign to the next manager in turn after the current one.
@@ -290,9 +298,24 @@ def parse_action(data: object, where: str, allow_private_urls: bool = False) -> 
             if not isinstance(secret, str) or not SECRET.match(secret):
                 raise RuleInvalid(f"{where}.secret", "secret")
             params["secret"] = secret
+    elif kind == DISCOUNT:
+        params.update(_off(raw, where))
     if raw:
         raise RuleInvalid(f"{where}.{sorted(raw)[0]}", "unknown")
     return Action(kind, params)
+
+
+def _off(raw: dict[str, Any], where: str) -> dict[str, str]:
+    """A percent (more than 0, at most 100) or an amount (more than 0, at most 10¹²), never
+    both; two decimal places at most."""
+    given = [kind for kind in (PERCENT, AMOUNT) if kind in raw]
+    if not given:
+        raise RuleInvalid(f"{where}.{PERCENT}", "missing")
+    if len(given) > 1:
+        raise RuleInvalid(f"{where}.{AMOUNT}", "one_discount")
+    [kind] = given
+    high = MAX_PERCENT if kind == PERCENT else MAX_OFF
+    return {kind: off_at(raw.pop(kind), f"{where}.{kind}", high)}
 
 
 def _assignee(raw: dict[str, Any], where: str) -> dict[str, Any]:

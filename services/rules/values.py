@@ -1,5 +1,5 @@
 """The values a rule's parts are made of, each checked where it stands: whole numbers in a range,
-numbers, words, tags, texts in several languages, people, and webhook addresses."""
+numbers, discounts, words, tags, texts in several languages, people, and webhook addresses."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ TEXT_LENGTH = 1000
 TAG = re.compile(r"^[^\s#,]{1,32}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 SECRET = re.compile(r"^[0-9a-f]{32,128}$")
+CENT = Decimal("0.01")
 
 
 def check_url(value: object, where: str, allow_private: bool) -> str:
@@ -77,6 +78,27 @@ def number_at(value: object, where: str) -> Decimal:
     if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
         raise RuleInvalid(where, "not_number")
     return number
+
+
+def off_at(value: object, where: str, high: Decimal) -> str:
+    """A discount's number: more than 0, at most `high`, with two decimal places at most; kept
+    as a decimal string ("5", "12.50")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise RuleInvalid(where, "not_number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RuleInvalid(where, "not_number") from None
+    if not number.is_finite():
+        raise RuleInvalid(where, "not_number")
+    if not Decimal(0) < number <= high:
+        raise RuleInvalid(where, "out_of_range")
+    if number != number.quantize(CENT):
+        raise RuleInvalid(where, "places")
+    exponent = number.as_tuple().exponent
+    return format(
+        number.quantize(CENT) if isinstance(exponent, int) and exponent < -2 else number, "f"
+    )
 
 
 def scalar_at(value: object, where: str) -> str | int | bool:
