@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +11,11 @@ from aiogram.utils.i18n import gettext as _
 from presentation.field_values import field_name, plain_value
 from presentation.render import source_name, stage_name
 from presentation.reports.format import reason
+from presentation.units import unit_name
+from services.catalog import name_in
 from services.field_kinds import FieldView, Typed
 from services.reports.export import Labels
+from services.reports.export_sold import SoldLabels
 from services.reports.queries import OTHER
 
 
@@ -45,7 +49,49 @@ def labels(locale: str) -> Labels:
         reason=_lost_reason,
         field_name=lambda field: field_name(field, locale),
         field_value=lambda field, value: _field_value(field, value, locale),
+        sold=sold_labels(locale),
     )
+
+
+def sold_labels(locale: str) -> SoldLabels:
+    return SoldLabels(
+        items_sheet=_("Items"),
+        sold_sheet=_("Sold"),
+        item_headers=[
+            _("Number"),
+            _("Won on"),
+            _("Manager"),
+            _("Product code"),
+            _("Product"),
+            _("Category"),
+            _("Quantity"),
+            _("Unit"),
+            _("Price"),
+            _("Discount"),
+            _("VAT"),
+            _("Amount"),
+        ],
+        sold_headers=[
+            _("Manager"),
+            _("Ranking"),
+            _("Rank"),
+            _("Name"),
+            _("Product code"),
+            _("Quantity"),
+            _("Unit"),
+            _("Amount"),
+        ],
+        everyone=_("Everyone"),
+        product=_("Products"),
+        category=_("Categories"),
+        product_name=lambda names: name_in(names, locale),
+        category_name=lambda names: _category(names, locale),
+        unit=lambda unit: unit_name(unit, locale),
+    )
+
+
+def _category(names: Mapping[str, str] | None, locale: str) -> str:
+    return _("no category") if names is None else name_in(names, locale)
 
 
 def _field_value(field: FieldView, value: Typed, locale: str) -> object:

@@ -1,4 +1,5 @@
-"""The period's deals as a spreadsheet (one row per deal, a sheet of per-manager figures) or CSV.
+"""The period's deals as a spreadsheet (one row per deal, a sheet of per-manager figures, and
+what was sold: export_sold.py) or CSV.
 
 The workbook is built from plain rows by `workbook`/`csv_file`, which do blocking work and are
 meant to run in a thread; headers and names come in already translated as `Labels`."""
@@ -14,27 +15,26 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import field_views
 from services.access import Actor, require_owner
+from services.company import currency_of
 from services.db.customers import Customer
 from services.db.deals import Deal, Stage
 from services.db.users import User
 from services.field_kinds import FieldView, Typed
 from services.reports import queries
 from services.reports.attention import overdue_by_assignee
+from services.reports.export_sold import SoldLabels, add_sheets
 from services.reports.periods import Choice, Period, choose
 from services.reports.report import Person, people
 from services.reports.settings import OwnerSettings, settings_of
+from services.reports.sheets import cell, header
+from services.reports.sold import Sold, SoldLine, lines, summarise
 from services.reports.speed import first_answer, speed
 from services.users import full_name
-
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class Export:
     period: Period
     deals: list[DealRow]
     people: list[Person]
+    # The items of the deals won in the period, and what they add up to.
+    items: list[SoldLine]
+    sold: Sold
     # A column each, after the fixed ones: the active deal fields, then the customer's.
     fields: list[FieldView] = field(default_factory=list)
 
@@ -75,6 +78,7 @@ class Labels:
     field_name: Callable[[FieldView], str]
     # A field's value in a cell: numbers and dates as they are, the rest as words.
     field_value: Callable[[FieldView, Typed], object]
+    sold: SoldLabels
 
 
 async def export(
@@ -120,7 +124,9 @@ async def export(
     ]
     speeds = await speed(session, period, chosen.sla, now)
     late_tasks = await overdue_by_assignee(session, now)
-    return Export(period, deals, await people(session, period, speeds, late_tasks), columns)
+    team = await people(session, period, speeds, late_tasks)
+    items = await lines(session, period)
+    return Export(period, deals, team, items, summarise(items, currency_of(session)), columns)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -173,33 +179,17 @@ def _person_values(person: Person) -> list[object]:
 def workbook(data: Export, labels: Labels) -> bytes:
     book = Workbook(write_only=True)
     deals = book.create_sheet(labels.deals_sheet)
-    _header(deals, _headers(data, labels))
+    header(deals, _headers(data, labels))
     for row in data.deals:
-        deals.append([_cell(deals, value) for value in _deal_values(row, labels, data.fields)])
+        deals.append([cell(deals, value) for value in _deal_values(row, labels, data.fields)])
     people_sheet = book.create_sheet(labels.people_sheet)
-    _header(people_sheet, labels.people_headers)
+    header(people_sheet, labels.people_headers)
     for person in data.people:
         people_sheet.append(_person_values(person))
+    add_sheets(book, data.items, data.sold, data.period.zone, labels.sold)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: object) -> object:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
 
 
 def csv_file(data: Export, labels: Labels) -> bytes:

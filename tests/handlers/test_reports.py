@@ -242,7 +242,7 @@ async def test_export_sends_a_spreadsheet(seeded: Harness) -> None:
     assert document.caption == "Requests of Feb 24\u2009–\u2009Mar 2, 2026: 7"
     assert document.document.filename == "axin-2026-02-24-2026-03-02.xlsx"
     book = load_workbook(io.BytesIO(document.document.data))
-    assert book.sheetnames == ["Requests", "Managers"]
+    assert book.sheetnames == ["Requests", "Managers", "Items", "Sold"]
     rows = list(book["Requests"].iter_rows(values_only=True))
     assert rows[0] == (
         "Number", "Created", "Source", "Customer", "Phone", "Stage", "Amount", "Manager",

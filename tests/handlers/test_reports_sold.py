@@ -1,9 +1,14 @@
-"""What was sold, in /report and in the weekly digest, after the other figures."""
+"""What was sold: in /report and the weekly digest after the other figures, and in /export's
+spreadsheet."""
 
 from __future__ import annotations
 
+import io
+from datetime import datetime
+
 import pytest
-from aiogram.methods import SendMessage
+from aiogram.methods import SendDocument, SendMessage
+from openpyxl import load_workbook
 
 from bot.sweeps.digests import send_digests
 from tests.support.calls import without_answers
@@ -50,3 +55,28 @@ async def test_the_weekly_digest_shows_it_and_a_day_with_nothing_sold_does_not(
     assert daily.text.endswith(LAST_BEFORE)
     assert "What was sold" not in daily.text
     assert weekly.text.endswith(f"{LAST_BEFORE}\n\n{SOLD}")
+
+
+async def test_the_spreadsheet_lists_the_items_and_what_each_manager_sold(
+    seeded: Harness,
+) -> None:
+    [document] = without_answers(await seeded.press(OLGA, "rx:7:x"))
+    assert isinstance(document, SendDocument)
+    book = load_workbook(io.BytesIO(document.document.data))
+    assert book.sheetnames == ["Requests", "Managers", "Items", "Sold"]
+    items = list(book["Items"].iter_rows(values_only=True))
+    assert items[0] == (
+        "Number", "Won on", "Manager", "Product code", "Product", "Category", "Quantity",
+        "Unit", "Price", "Discount", "VAT", "Amount",
+    )  # fmt: skip
+    assert items[-1] == (
+        1, datetime(2026, 2, 25, 12, 0), "Anna", None, "Fitting", "no category", 3, "h", 20,
+        3.95, 8.55, 56.05,
+    )  # fmt: skip
+    sold = list(book["Sold"].iter_rows(values_only=True))
+    assert sold[0] == (
+        "Manager", "Ranking", "Rank", "Name", "Product code", "Quantity", "Unit", "Amount",
+    )  # fmt: skip
+    assert sold[1] == ("Everyone", "Products", 1, "Window", "W-1", 3, "pcs", 789.44)
+    assert sold[5] == ("Everyone", "Categories", 1, "Windows", None, None, None, 938.2)
+    assert sold[-1] == ("Bako", "Categories", 2, "Doors", None, None, None, 237.5)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.catalog import Category, DealItem, Discount, Product
 from services.db.deals import Deal
+from services.reports.export_sold import SoldLabels
 from services.totals import AMOUNT, PERCENT
 from tests.support.reports_seed import ANNA, NEW, SINCE, WON, Seed, local
 
@@ -34,6 +35,19 @@ PRODUCTS = {
 # Deal 9 (won 522.50): Door 250, Window 300; the deal's 5% of 550 = 27.50, shared 12.50 and
 #   15.00. Paid: 237.50 + 285.00.
 DEAL_1_AMOUNT, DEAL_9_AMOUNT = Decimal("709.25"), Decimal("522.50")
+# Names as plain as can be told apart, for the sheets' tests.
+SOLD_LABELS = SoldLabels(
+    items_sheet="Items",
+    sold_sheet="Sold",
+    item_headers=[f"i{n}" for n in range(12)],
+    sold_headers=[f"s{n}" for n in range(8)],
+    everyone="ALL",
+    product="P",
+    category="C",
+    product_name=lambda names: names["ru"],
+    category_name=lambda names: "-" if names is None else names["en"],
+    unit=str.upper,
+)
 
 
 def _at(day: int) -> datetime:

@@ -22,6 +22,7 @@ from services.reports.periods import Choice
 from services.reports.settings import OwnerSettings
 from services.reports.worktime import parse_schedule
 from tests.support.reports_seed import BAKU, NOW, week
+from tests.support.sold_seed import SOLD_LABELS
 
 DEFAULTS = OwnerSettings(True, True, 9 * 60, 15, parse_schedule("mon-fri 09:00-18:00"))
 OLGA = Actor(user_id=1, tg_id=1, role="owner", first_name="Olga", locale="en")
@@ -35,6 +36,7 @@ LABELS = export.Labels(
     reason=lambda stored: stored or "",
     field_name=lambda field: field.names["en"],
     field_value=lambda field, value: "yes" if value is True else value,
+    sold=SOLD_LABELS,
 )
 # The last 7 days at NOW: Tue 24 Feb to Mon 2 Mar, 13:00 in Baku.
 FIRST_ROWS = [
@@ -53,7 +55,7 @@ async def data(session: AsyncSession) -> export.Export:
 
 async def test_workbook_has_a_row_per_deal_and_a_sheet_per_manager(data: export.Export) -> None:
     book = load_workbook(io.BytesIO(export.workbook(data, LABELS)))
-    assert book.sheetnames == ["Deals", "People"]
+    assert book.sheetnames == ["Deals", "People", "Items", "Sold"]
     rows = [list(r) for r in book["Deals"].iter_rows(values_only=True)]
     assert rows[0] == LABELS.deal_headers
     assert [r[0] for r in rows[1:]] == [3, 4, 8, 5, 6, 7, 12]  # by local creation time
