@@ -72,6 +72,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_products_category_id"), ["category_id"], unique=False)
+        batch_op.create_index("ix_products_active_search", ["active", "search"], unique=False)
 
     op.create_table(
         "deal_measures",
@@ -158,6 +159,7 @@ def downgrade() -> None:
 
     op.drop_table("deal_measures")
     with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_index("ix_products_active_search")
         batch_op.drop_index(batch_op.f("ix_products_category_id"))
 
     op.drop_table("products")

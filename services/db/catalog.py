@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db.base import Base, UtcDateTime
@@ -40,6 +40,8 @@ class Product(Base):
     person types; a product with a measure set gets its quantity from `formula`."""
 
     __tablename__ = "products"
+    # Search walks the active products in order of `search`, reading only this index.
+    __table_args__ = (Index("ix_products_active_search", "active", "search"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
