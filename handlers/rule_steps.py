@@ -22,6 +22,7 @@ from presentation.rules.builder import (
 )
 from presentation.rules.builder_screens import Sketch
 from services.assignment import STRATEGIES
+from services.discounts import parse_off
 from services.errors import ErrorCode, InvalidInput
 from services.field_kinds import MONEY, NUMBER, from_button, from_text, to_json
 from services.rules import drafting as d
@@ -30,6 +31,7 @@ from services.rules.invalid import RuleInvalid
 from services.rules.offer import Offer
 from services.rules.placeholders import unknown
 from services.spans import DAY, HOUR, MINUTE, parse_minutes
+from services.totals import PERCENT
 
 _WHOLE = re.compile(r"^\d{1,4}$")
 
@@ -70,6 +72,7 @@ TYPED = frozenset(
         Step.FIELD_VALUE,
         Step.TAG,
         Step.URL,
+        Step.DISCOUNT,
         Step.NAME,
     }
 )
@@ -137,6 +140,10 @@ def typed(
         return _action_done(draft, {**part, "tag": text})
     if step == Step.URL:
         return _action_done(draft, {**part, "url": text}, allow_private)
+    if step == Step.DISCOUNT:
+        off = parse_off(text, locale)
+        given = m.PERCENT if off.kind == PERCENT else m.AMOUNT
+        return _action_done(draft, {**part, given: str(off.value)})
     named = draft.model_copy(update={"name": text})
     m.parse_rule(named.sketch().stored(), allow_private)
     return named.at(Step.REVIEW)
@@ -307,6 +314,7 @@ def _action_press(draft: RuleDraft, action: BuildAction, arg: int, offer: Offer)
             m.SET_FIELD: Step.SET_FIELD,
             m.SET_TAG: Step.TAG,
             m.WEBHOOK: Step.URL,
+            m.DISCOUNT: Step.DISCOUNT,
         }
         return draft.at(following[started["do"]], part=started)
     if step == Step.ASSIGNEE:

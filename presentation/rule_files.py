@@ -148,4 +148,6 @@ def _problems() -> dict[str, str]:
         "secret": _("a webhook's secret is 32 to 128 characters, each 0-9 or a-f."),
         "tag": _("a tag is one word of up to 32 characters."),
         "placeholder": _("this text has a placeholder that names nothing."),
+        "places": _("at most two decimal places are allowed here."),
+        "one_discount": _("a discount is a percent or an amount: write one of them, not both."),
     }

@@ -52,6 +52,7 @@ class Step(StrEnum):
     FIELD_VALUE = "field_value"
     TAG = "tag"
     URL = "url"
+    DISCOUNT = "discount"
     NAME = "name"
     REVIEW = "review"
 

@@ -77,7 +77,7 @@ def _so_far(sketch: Sketch, offer: Offer, locale: str, currency: str) -> list[st
         lines.append(_("Then:"))
     for n, raw in enumerate(sketch.actions, 1):
         action = m.parse_action(raw, f"then.{n}", allow_private_urls=True)
-        lines.append(f"{n}. {action_text(action, offer.lookup, locale)}")
+        lines.append(f"{n}. {action_text(action, offer.lookup, locale, currency)}")
     return lines
 
 
@@ -203,6 +203,14 @@ def _action_question(sketch: Sketch, offer: Offer, locale: str, currency: str) -
     if step == Step.URL:
         return (
             _("Send the address to post the deal to, like https://example.com/hook."),
+            kb.typing(),
+        )
+    if step == Step.DISCOUNT:
+        return (
+            _(
+                "Send the discount on the whole request: a percent like 5% or an amount like "
+                "50. A request without items is left as it is."
+            ),
             kb.typing(),
         )
     return (

@@ -73,6 +73,7 @@ def action_kinds() -> dict[str, str]:
         d.ADD_TAG: _("🏷 Add a tag"),
         d.REMOVE_TAG: _("🏷 Remove a tag"),
         m.WEBHOOK: _("🌐 Post to a webhook"),
+        m.DISCOUNT: _("🏷 Apply a discount"),
     }
 
 

@@ -12,6 +12,7 @@ from babel.numbers import format_currency, format_decimal
 
 from presentation.field_values import field_name
 from presentation.render import source_name, stage_name
+from presentation.units import quantity_text
 from services.rules import actions as done
 from services.rules import model as m
 from services.rules.manage import Lookup
@@ -202,7 +203,7 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, bool)
 
 
-def action_text(action: m.Action, lookup: Lookup, locale: str) -> str:
+def action_text(action: m.Action, lookup: Lookup, locale: str, currency: str) -> str:
     kind = action.kind
     if kind == m.ASSIGN:
         if "user" in action.params:
@@ -253,7 +254,18 @@ def action_text(action: m.Action, lookup: Lookup, locale: str) -> str:
         if action.get("remove"):
             return _("remove the tag #{tag}").format(tag=tag)
         return _("add the tag #{tag}").format(tag=tag)
+    if kind == m.DISCOUNT:
+        return _("give a discount of {discount}").format(
+            discount=off_text(action, locale, currency)
+        )
     return _("post the deal to {url}").format(url=escape(action.get("url")))
+
+
+def off_text(action: m.Action, locale: str, currency: str) -> str:
+    """A discount action's percent ("5%") or amount of money."""
+    if m.PERCENT in action.params:
+        return f"{quantity_text(Decimal(action.get(m.PERCENT)), locale)}%"
+    return _number(action.get(m.AMOUNT), locale, currency, money=True)
 
 
 def strategy_name(strategy: str) -> str:
@@ -278,7 +290,8 @@ def rule_text(spec: m.RuleSpec, lookup: Lookup, locale: str, currency: str) -> s
         lines += [f"• {condition_text(c, lookup, locale, currency)}" for c in spec.conditions]
     lines.append(_("Then:"))
     lines += [
-        f"{index}. {action_text(a, lookup, locale)}" for index, a in enumerate(spec.actions, 1)
+        f"{index}. {action_text(a, lookup, locale, currency)}"
+        for index, a in enumerate(spec.actions, 1)
     ]
     return "\n".join(lines)
 
@@ -316,6 +329,8 @@ def invalid_text(where: str, problem: str) -> str:
         "secret": _("{part}: must be 32 to 128 hexadecimal characters"),
         "tag": _("{part}: a tag is one word of up to 32 letters"),
         "placeholder": _("{part}: unknown placeholder"),
+        "places": _("{part}: at most two decimal places"),
+        "one_discount": _("{part}: a percent or an amount, not both"),
         "too_many": _("{part}: too many rules"),
     }
     text = problems.get(problem, _("{part}: not valid"))

@@ -172,7 +172,7 @@ def past_text(
     )
     lines.append(_("Each time it would:"))
     lines += [
-        f"{index}. {action_text(action, lookup, reader.locale)}"
+        f"{index}. {action_text(action, lookup, reader.locale, reader.currency)}"
         for index, action in enumerate(actions, 1)
     ]
     lines.append("")

@@ -26,6 +26,7 @@ OFFERED_ACTIONS = (
     ADD_TAG,
     REMOVE_TAG,
     m.WEBHOOK,
+    m.DISCOUNT,
 )
 # Who a task or a message is for, besides a named person; and whom a deal is given to.
 TASK_FOR = (m.RESPONSIBLE, m.OWNERS)

@@ -8,7 +8,10 @@ from typing import Any
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select
 
+from services import fields
+from services.access import actor_of
 from services.db.rules import Rule
+from services.db.users import User
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, OLGA, make_manager
 from tests.support.harness import OWNER_ID, Harness, person
@@ -227,3 +230,76 @@ async def test_from_scratch_in_rules_opens_the_builder_and_cancel_leaves_it(
     [nothing] = await tg.send(OLGA, "/cancel")
     assert nothing.text == "There is nothing to cancel."
     assert await rules(tg) == []
+
+
+async def test_a_discount_on_a_yes_in_a_field_is_typed_as_a_percent_or_an_amount(
+    tg: Harness,
+) -> None:
+    await tg.send(OLGA, "/newrule")
+    async with tg.app.sessions() as session:
+        owner = await session.scalar(select(User).where(User.tg_id == OLGA.id))
+        assert owner is not None
+        wholesale = await fields.add(
+            session,
+            actor_of(owner, "en"),
+            "deal",
+            "yes_no",
+            {"en": "Wholesale"},
+            None,
+            tg.clock.now(),
+        )
+    await tg.press(OLGA, "rb:t:3")  # a field changes
+    await tg.press(OLGA, f"rb:f:{wholesale.field_id}")
+    await tg.press(OLGA, "rb:p:0")
+    await tg.press(OLGA, f"rb:f:{wholesale.field_id}")
+    await tg.press(OLGA, "rb:q:0")  # is
+    await tg.press(OLGA, "rb:v:1")  # yes
+    await tg.press(OLGA, "rb:n:0")
+    offered = await shown(await tg.press(OLGA, "rb:p:0"))
+    assert offered.text.splitlines()[-1] == "What should the rule do?"
+    assert buttons(offered)[-2] == [("🏷 Apply a discount", "rb:x:8")]
+    asked = await shown(await tg.press(OLGA, "rb:x:8"))
+    question = (
+        "Send the discount on the whole request: a percent like 5% or an amount like 50. "
+        "A request without items is left as it is."
+    )
+    assert asked.text.splitlines()[-1] == question
+    for bad in ("lots", "5.555%", "120%", "-50", "1,000,000,000,001"):
+        again = await shown(await tg.send(OLGA, bad))
+        assert again.text.splitlines()[0] == (
+            "Send a discount as a percent like 5% or as an amount like 50, no more than what "
+            "it is taken from; nothing was changed."
+        ), bad
+        assert again.text.splitlines()[-1] == question
+    listed = await shown(await tg.send(OLGA, "5%"))
+    assert listed.text.splitlines()[1:6] == [
+        "When: «Wholesale» changes",
+        "If all of these hold:",
+        "1. «Wholesale» is yes",
+        "Then:",
+        "1. give a discount of 5%",
+    ]
+    await tg.press(OLGA, "rb:p:0")
+    await tg.press(OLGA, "rb:x:8")
+    await tg.send(OLGA, "1,250.5")
+    await tg.press(OLGA, "rb:n:0")
+    review = await shown(await tg.send(OLGA, "Wholesale price"))
+    assert review.text.splitlines() == [
+        "<b>Wholesale price</b>",
+        "When: «Wholesale» changes",
+        "If all of these hold:",
+        "• «Wholesale» is yes",
+        "Then:",
+        "1. give a discount of 5%",
+        "2. give a discount of AZN1,250.50",
+        "",
+        "Save this rule? It starts working at once.",
+    ]
+    await tg.press(OLGA, "rb:ok:0")
+    [rule] = await rules(tg)
+    assert rule.trigger == {"event": "field_changed", "field": wholesale.key}
+    assert rule.conditions == [{"fact": f"field:{wholesale.key}", "op": "eq", "value": True}]
+    assert rule.actions == [
+        {"do": "discount", "percent": "5"},
+        {"do": "discount", "amount": "1250.50"},
+    ]
