@@ -127,3 +127,27 @@ def test_the_command_is_in_the_owners_menu_only() -> None:
         i18n, "owner", "ru"
     )
     assert "rules_file" not in [command.command for command in menu(i18n, "manager", "en")]
+
+
+async def test_a_discount_with_both_a_percent_and_an_amount_is_refused_in_words(
+    tg: Harness,
+) -> None:
+    await tg.send(OLGA, "/rules_file")
+    text = (
+        "version: 1\nrules:\n  - name: Sale\n    when:\n      event: created\n    then:\n"
+        "      - do: discount\n        percent: 5\n        amount: '50.001'\n"
+    )
+    _got, refused = await tg.send_file(OLGA, text.encode(), "rules.yaml")
+    assert refused.text == (
+        "Line 9 (rules.1.then.1.amount): a discount is a percent or an amount: write one of "
+        "them, not both.\n"
+        "Nothing was changed. Fix the file and send it again, or /cancel."
+    )
+    _got, refused = await tg.send_file(
+        OLGA, text.replace("        percent: 5\n", "").encode(), "rules.yaml"
+    )
+    assert refused.text == (
+        "Line 8 (rules.1.then.1.amount): at most two decimal places are allowed here.\n"
+        "Nothing was changed. Fix the file and send it again, or /cancel."
+    )
+    assert await rules(tg) == []

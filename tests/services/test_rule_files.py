@@ -115,6 +115,25 @@ rules:
             "unknown",
         ),
         (RULE.format(when="created", then=TAG + "\n    if: a: b"), 9, "", "syntax"),
+        (
+            RULE.format(when="created", then="discount\n        percent: 150"),
+            8,
+            "rules.1.then.1.percent",
+            "out_of_range",
+        ),
+        (
+            RULE.format(when="created", then="discount\n        amount: '9.999'"),
+            8,
+            "rules.1.then.1.amount",
+            "places",
+        ),
+        (
+            RULE.format(when="created", then="discount\n        percent: 5\n        amount: 50"),
+            9,
+            "rules.1.then.1.amount",
+            "one_discount",
+        ),
+        (RULE.format(when="created", then="discount"), 7, "rules.1.then.1.percent", "missing"),
         ("version: 1\nrules:\n  - name: A\n    name: B\n", 4, "rules.1.name", "duplicate"),
         ("version: 2\nrules: []\n", 1, "version", "version"),
         ("version: 1\nfields: []\n", 1, "rules", "missing"),
@@ -255,7 +274,7 @@ async def test_the_documented_example_is_what_an_export_of_it_gives(
     imported = await files.import_file(session, owner, example, clock.now())
 
     assert imported == files.Imported(
-        fields_added=2, fields_updated=0, rules_removed=0, rules_added=2
+        fields_added=3, fields_updated=0, rules_removed=0, rules_added=3
     )
     assert await files.export(session, owner, DEFAULTS) == example
 
@@ -267,3 +286,30 @@ async def test_a_number_too_long_to_hold_is_refused_as_not_valid(
     with pytest.raises(FileInvalid) as refused:
         await files.import_file(session, owner, "version: " + "9" * 5000, clock.now())
     assert refused.value.problem == "syntax"
+
+
+async def test_a_discount_goes_out_and_comes_back_as_it_was_written(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor(await add_user(session, 1, "owner", clock))
+    text = RULE.format(
+        when="created",
+        then="discount\n        percent: 12.5\n      - do: discount\n        amount: '49.90'",
+    )
+    await files.import_file(session, owner, text, clock.now())
+    [rule] = await manage.overview(session, owner)
+    assert [(a.kind, dict(a.params)) for a in rule.spec.actions] == [
+        ("discount", {"percent": "12.5"}),
+        ("discount", {"amount": "49.90"}),
+    ]
+
+    exported = await files.export(session, owner, DEFAULTS)
+    assert (
+        "    then:\n"
+        "      - do: discount\n"
+        "        percent: '12.5'\n"
+        "      - do: discount\n"
+        "        amount: '49.90'\n"
+    ) in exported
+    again = await files.import_file(session, owner, exported, clock.now())
+    assert (again.rules_added, again.rules_kept) == (0, 1)
