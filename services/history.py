@@ -11,12 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_deal
 from services.conversation import get_deal
+from services.db.catalog import DealItem, Product
 from services.db.deals import Event, Message, Stage
 from services.db.fields import FieldDef
 from services.db.users import User
 from services.field_kinds import FIELD_EVENT, FieldView, typed
 from services.field_views import view
 from services.rules import manage
+from services.totals import Off
 from services.users import full_name
 
 PAGE_SIZE = 10
@@ -26,8 +28,15 @@ STAGE_EVENTS = frozenset({"stage", "reopened"})
 PERSON_EVENTS = frozenset({"assigned"})
 # A rule's message to a named person: `old` says so, `new` is their name.
 PERSON = "person"
+# An item added, its quantity changed or removed: from and to are "product_id:quantity".
+ITEM = "item"
+# A discount given (or taken back: to is None), asked of the owners above a manager's limit, or
+# refused by them: from is "deal" or the item's id, to "percent:5" or "amount:50.00".
+DISCOUNT_EVENTS = frozenset({"discount", "discount_asked", "discount_refused"})
+# What a discount was on.
+ON_DEAL, ON_ITEM = "deal", "item"
 
-Value = str | Decimal | date | bool | dict[str, str] | None
+Value = str | Decimal | date | bool | dict[str, str] | Off | None
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,10 @@ class Entry:
     field: FieldView | None = None
     # The name of the rule that made the change, when a rule did (in place of `who`).
     rule: str | None = None
+    # For an item, and a discount on one: its product's names (None for a discount on an item
+    # since removed). An item's old and new are its quantities (None when added or removed); a
+    # discount's old is ON_DEAL or ON_ITEM, its new the discount (None when taken back).
+    product: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,8 @@ async def deal_history(
 
 
 class _Names:
-    """People and stages named once per page, whatever number of lines mention them."""
+    """People, stages, fields and products named once per page, whatever number of lines
+    mention them."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -107,6 +121,9 @@ class _Names:
         self.stages: dict[int, dict[str, str]] = {}
         self.fields: dict[int, FieldView | None] = {}
         self.rules: dict[int, str] = {}
+        self.products: dict[int, dict[str, str]] = {}
+        # A deal item's product; None once the item is removed.
+        self.items: dict[int, int | None] = {}
 
     async def person(self, user_id: int | str | None) -> str | None:
         if user_id is None or not str(user_id).isdigit():
@@ -135,6 +152,24 @@ class _Names:
             self.fields[key] = view(row) if row else None
         return self.fields[key]
 
+    async def product(self, product_id: int) -> dict[str, str]:
+        if product_id not in self.products:
+            product = await self.session.get(Product, product_id)
+            self.products[product_id] = dict(product.names) if product else {"en": "?"}
+        return self.products[product_id]
+
+    async def item_product(self, item_id: str) -> dict[str, str] | None:
+        """The names of a deal item's product; None once the item is removed."""
+        if not item_id.isdigit():
+            return None
+        key = int(item_id)
+        if key not in self.items:
+            self.items[key] = await self.session.scalar(
+                select(DealItem.product_id).where(DealItem.id == key)
+            )
+        product_id = self.items[key]
+        return None if product_id is None else await self.product(product_id)
+
 
 async def _event_entry(event: Event, names: _Names) -> Entry:
     entry = await _event_values(event, names)
@@ -159,6 +194,23 @@ async def _event_values(event: Event, names: _Names) -> Entry:
             return Entry(event.created_at, who, "field", old, new, field)
     elif event.kind == "amount":
         old, new = _decimal(event.from_value), _decimal(event.to_value)
+    elif event.kind == ITEM:
+        (before, old), (after, new) = _item(event.from_value), _item(event.to_value)
+        product_id = before if before is not None else after
+        product = None if product_id is None else await names.product(product_id)
+        return Entry(event.created_at, who, ITEM, old, new, product=product)
+    elif event.kind in DISCOUNT_EVENTS:
+        on = event.from_value or ON_DEAL
+        product = None if on == ON_DEAL else await names.item_product(on)
+        off = _off(event.to_value)
+        return Entry(
+            event.created_at,
+            who,
+            event.kind,
+            ON_DEAL if on == ON_DEAL else ON_ITEM,
+            off,
+            product=product,
+        )
     elif event.kind == "rule_task":
         old, new = await names.person(event.from_value), _moment(event.to_value)
     elif event.kind == "rule_message" and event.to_value and event.to_value.isdigit():
@@ -178,6 +230,21 @@ def _moment(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _item(value: str | None) -> tuple[int | None, Decimal | None]:
+    """A product's id and a quantity, from "product_id:quantity"."""
+    product, _colon, quantity = (value or "").partition(":")
+    if not product.isdigit():
+        return None, None
+    return int(product), _decimal(quantity)
+
+
+def _off(value: str | None) -> Off | None:
+    """A discount, from "percent:5" or "amount:50.00"."""
+    kind, _colon, number = (value or "").partition(":")
+    amount = _decimal(number)
+    return None if amount is None else Off(kind, amount)
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -15,12 +15,15 @@ from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
 from presentation.rules.describe import minutes
 from presentation.rules.standard import title as standard_title
+from presentation.units import quantity_text
+from services.catalog import name_in
 from services.field_kinds import Shown
-from services.history import PERSON, Entry, HistoryPage, Value
+from services.history import ON_DEAL, PERSON, Entry, HistoryPage, Value
 from services.pipeline import LOST_REASONS
 from services.rules.model import CUSTOMER, OWNERS, RESPONSIBLE
 from services.rules.standard import ESCALATION
 from services.stages import StageView
+from services.totals import PERCENT, Off
 from services.views import DealCard
 
 
@@ -130,7 +133,54 @@ def describe(entry: Entry, reader: Reader) -> str:
             )
         case "webhook":
             return _("request posted to {url}").format(url=escape(_text(new)))
+        case "item":
+            return _item(entry, reader)
+        case "discount" | "discount_asked" | "discount_refused":
+            return _discount(entry, reader)
     return escape(entry.kind)
+
+
+def _item(entry: Entry, reader: Reader) -> str:
+    name = escape(name_in(entry.product or {"en": "?"}, reader.locale))
+    old, new = entry.old, entry.new
+    if old is None:
+        return _("🛒 added {product} × {quantity}").format(
+            product=name, quantity=_quantity(new, reader)
+        )
+    if new is None:
+        return _("🛒 removed {product}").format(product=name)
+    return _("🛒 {product}: {old} → {new}").format(
+        product=name, old=_quantity(old, reader), new=_quantity(new, reader)
+    )
+
+
+def _quantity(value: Value, reader: Reader) -> str:
+    # The unit is not kept with an item's change: the quantity alone.
+    return quantity_text(value, reader.locale) if isinstance(value, Decimal) else "—"
+
+
+def _discount(entry: Entry, reader: Reader) -> str:
+    off = entry.new
+    if not isinstance(off, Off):
+        return _("🏷 discount removed")
+    shown = _off(off, reader)
+    if entry.kind == "discount_asked":
+        return _("⏳ discount {discount} asked of the owner").format(discount=shown)
+    if entry.kind == "discount_refused":
+        return _("✖ discount {discount} refused").format(discount=shown)
+    if entry.old == ON_DEAL:
+        return _("🏷 discount {discount} on the request").format(discount=shown)
+    if entry.product is None:
+        return _("🏷 discount {discount} on an item").format(discount=shown)
+    return _("🏷 discount {discount} on {product}").format(
+        discount=shown, product=escape(name_in(entry.product, reader.locale))
+    )
+
+
+def _off(off: Off, reader: Reader) -> str:
+    if off.kind == PERCENT:
+        return f"{quantity_text(off.value, reader.locale)}%"
+    return money(off.value, reader)
 
 
 def _rule_message(old: Value, new: Value) -> str:
@@ -150,7 +200,7 @@ def _field(entry: Entry, reader: Reader) -> str:
     name = escape(field_name(field, reader.locale))
 
     def shown(value: Value) -> str:
-        if value is None or isinstance(value, dict):
+        if value is None or isinstance(value, (dict, Off)):
             return "—"
         return value_text(Shown(field, value), reader.locale, reader.currency)
 

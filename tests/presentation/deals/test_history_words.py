@@ -1,0 +1,83 @@
+"""A deal's history in words: its items added, changed and removed, and discounts given, taken
+back, asked of the owners and refused, by people and by rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.i18n import create_i18n
+from presentation.deals.card import Reader
+from presentation.deals.pickers import describe, history_text
+from services.history import ON_DEAL, ON_ITEM, Entry, HistoryPage, Value
+from services.totals import AMOUNT, PERCENT, Off
+
+AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+READER = Reader(ZoneInfo("UTC"), "en", "AZN", AT, True, 1)
+LAMINATE = {"en": "Laminate", "ru": "Ламинат"}
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with create_i18n("en").context():
+        yield
+
+
+def entry(kind: str, old: Value, new: Value, product: dict[str, str] | None = LAMINATE) -> Entry:
+    return Entry(AT, "Anna", kind, old, new, product=product)
+
+
+@pytest.mark.parametrize(
+    ("shown", "said"),
+    [
+        (entry("item", None, Decimal("12")), "🛒 added Laminate × 12"),
+        (entry("item", Decimal("12"), Decimal("14.5")), "🛒 Laminate: 12 → 14.5"),
+        (entry("item", Decimal("1000.000"), Decimal("1250")), "🛒 Laminate: 1,000 → 1,250"),
+        (entry("item", Decimal("14"), None), "🛒 removed Laminate"),
+        (
+            entry("discount", ON_DEAL, Off(PERCENT, Decimal("5")), None),
+            "🏷 discount 5% on the request",
+        ),
+        (
+            entry("discount", ON_ITEM, Off(AMOUNT, Decimal("50.00"))),
+            "🏷 discount AZN50.00 on Laminate",
+        ),
+        (
+            entry("discount", ON_ITEM, Off(PERCENT, Decimal("12.5")), None),
+            "🏷 discount 12.5% on an item",
+        ),
+        (entry("discount", ON_DEAL, None, None), "🏷 discount removed"),
+        (entry("discount", ON_ITEM, None), "🏷 discount removed"),
+        (
+            entry("discount_asked", ON_DEAL, Off(PERCENT, Decimal("15")), None),
+            "⏳ discount 15% asked of the owner",
+        ),
+        (
+            entry("discount_refused", ON_ITEM, Off(PERCENT, Decimal("15"))),
+            "✖ discount 15% refused",
+        ),
+    ],
+)
+def test_items_and_discounts_in_words(shown: Entry, said: str) -> None:
+    assert describe(shown, READER) == said
+
+
+def test_a_name_is_in_the_readers_language_and_escaped() -> None:
+    with create_i18n("en").use_locale("ru"):
+        russian = Reader(ZoneInfo("UTC"), "ru", "AZN", AT, True, 1)
+        assert describe(entry("item", Decimal("14"), None), russian).endswith("Ламинат")
+    tagged = entry("item", None, Decimal("1"), {"en": "<b>Oak</b>"})
+    assert describe(tagged, READER) == "🛒 added &lt;b&gt;Oak&lt;/b&gt; × 1"
+
+
+def test_a_rules_discount_names_the_rule() -> None:
+    given = Entry(AT, None, "discount", ON_DEAL, Off(PERCENT, Decimal("5")), rule="Wholesale")
+    page = HistoryPage(1, 3, [given], 0, 1)
+    assert history_text(page, READER).splitlines() == [
+        "<b>Request #1: history</b>",
+        "Mar 2, 2026, 09:30 · by rule «Wholesale»: 🏷 discount 5% on the request",
+    ]
