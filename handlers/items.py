@@ -3,7 +3,7 @@ in the catalog) with a quantity or measurements, and the typed answers they ask 
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -330,7 +330,7 @@ def _add_button(message: Message) -> ItemCb | None:
 def router() -> Router:
     router = Router(name="items")
     router.callback_query.register(item_button, ItemCb.filter(), Staff())
-    router.message.register(picked_inline, F.via_bot, Staff())
+    router.message.register(picked_inline, Has("via_bot"), Staff())
     steps = (
         (ItemInput.quantity, quantity_typed),
         (ItemInput.measures, measures_typed),

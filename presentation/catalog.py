@@ -25,7 +25,7 @@ class CatalogAction(StrEnum):
     PRODUCT = "p"
 
 
-class CatalogCb(CallbackData, prefix="ct"):
+class CatalogCb(CallbackData, prefix="cg"):
     """`deal_id` and `version` when the catalog is open to add to a deal (0 in /catalog);
     `arg` is a category (0: without one) or a product; `page` a page of a category."""
 

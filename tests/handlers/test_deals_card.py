@@ -33,7 +33,7 @@ def open_keyboard(version: int, next_label: str) -> list[list[tuple[str, str | N
     return [
         [("↩️ Reply", "d:r:1")],
         [(next_label, f"dk:n:{v}:0"), ("🔀 Stage…", f"dk:s:{v}:0")],
-        [("💰 Amount", f"dk:a:{v}:0"), ("📝 Note", f"dk:o:{v}:0")],
+        [("💰 Amount", f"dk:a:{v}:0"), ("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
         [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
         [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", "fv:l:1:0:0")],
         [("⏰ Remind", "rm:m:1:h1"), ("📄 Contract", "ct:e:1")],

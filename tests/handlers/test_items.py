@@ -91,7 +91,7 @@ async def test_a_product_found_inline_is_added_with_its_quantity(tg: Harness) ->
 async def test_measurements_count_several_products_and_the_card_shows_them(tg: Harness) -> None:
     await laminate_and_underlay(tg)
     await new_deal(tg)
-    [ask] = without_answers(await tg.press(ANNA, "ct:p:1:1:1:0", message_id=SCREEN))
+    [ask] = without_answers(await tg.press(ANNA, "cg:p:1:1:1:0", message_id=SCREEN))
     assert ask.text == (
         "Laminate Oak is counted from measurements: send Length × Width in m, "
         "like 4.2 x 3.5; or /cancel."
@@ -103,7 +103,7 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
     # 4.2 × 3.5 × 1.1 = 16.17 m², in whole packs of 2.2 m²: 17.6.
     assert shown.text.splitlines()[1:3] == ["1. Laminate Oak", "   17.6 m² × AZN25.00 = AZN440.00"]
     assert "📐 Room: 4.2 × 3.5 m" in shown.text.splitlines()
-    [ask_underlay, *_] = without_answers(await tg.press(ANNA, "ct:p:1:2:2:0", message_id=SCREEN))
+    [ask_underlay, *_] = without_answers(await tg.press(ANNA, "cg:p:1:2:2:0", message_id=SCREEN))
     assert ask_underlay.text.endswith("Or count it from measurements already on the request:")
     assert buttons(ask_underlay)[0] == [("📐 Room: 4.2 × 3.5 m", "it:s:1:2:2:1")]
     [screen] = without_answers(await tg.press(ANNA, "it:s:1:2:2:1", message_id=SCREEN))
@@ -140,7 +140,7 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
 async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> None:
     await laminate_and_underlay(tg)
     await new_deal(tg)
-    await tg.press(ANNA, "ct:p:1:1:3:0", message_id=SCREEN)
+    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
     await tg.send(ANNA, "10")
     await tg.press(ANNA, "it:d:1:2:0:0", message_id=SCREEN)
     [bad] = await tg.send(ANNA, "120%")

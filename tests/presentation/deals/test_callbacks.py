@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from enum import Enum
 from typing import Any
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from presentation import callbacks
+import presentation
 from presentation.deals import callbacks as deal_callbacks
 from services.ids import MAX_ID
 
@@ -44,7 +46,7 @@ def widest(cls: type[CallbackData]) -> list[CallbackData]:
 
 def test_every_deal_callback_class_is_checked() -> None:
     names = {cls.__name__ for cls in defined()}
-    assert names == {"CardCb", "DealCb", "DealListCb", "DealOpenCb", "StageCb"}
+    assert names == {"CardCb", "DealCb", "DealListCb", "DealOpenCb", "ItemCb", "StageCb"}
 
 
 @pytest.mark.parametrize("cls", defined(), ids=lambda cls: cls.__name__)
@@ -57,10 +59,14 @@ def test_callback_data_fits_64_bytes_with_maximal_ids(cls: type[CallbackData]) -
 
 
 def test_prefixes_are_unique_across_the_bot() -> None:
-    classes = defined() + [
+    """Every button's data in every module of presentation/: two features sharing a prefix
+    would read each other's presses."""
+    classes = {
         cls
-        for _, cls in inspect.getmembers(callbacks, inspect.isclass)
+        for info in pkgutil.walk_packages(presentation.__path__, "presentation.")
+        for _, cls in inspect.getmembers(importlib.import_module(info.name), inspect.isclass)
         if issubclass(cls, CallbackData) and cls is not CallbackData
-    ]
-    prefixes = [cls.__prefix__ for cls in classes]
-    assert len(prefixes) == len(set(prefixes))
+    }
+    assert {"CardCb", "CatalogCb", "ContractCb", "ItemCb"} <= {cls.__name__ for cls in classes}
+    prefixes = sorted(cls.__prefix__ for cls in classes)
+    assert len(prefixes) == len(set(prefixes)), prefixes
