@@ -51,6 +51,12 @@ class LineTotal:
         """After the item's own discounts, as the line shows it."""
         return self.gross - self.discount
 
+    def paid(self, vat_included: bool) -> Decimal:
+        """What the customer pays for the line: after every discount, with the VAT when it is
+        added to prices. The lines' amounts add up to the deal's total."""
+        left = self.gross - self.discount - self.shared
+        return left if vat_included else left + self.vat
+
 
 @dataclass(frozen=True)
 class Totals:

@@ -52,6 +52,7 @@ class SoldLine:
     price: Decimal
     vat_rate: Decimal | None
     total: LineTotal
+    vat_included: bool
 
     @property
     def discount(self) -> Decimal:
@@ -60,8 +61,8 @@ class SoldLine:
 
     @property
     def amount(self) -> Decimal:
-        """What is paid for the line."""
-        return self.total.gross - self.discount
+        """What is paid for the line, VAT included, as the deal's amount counts it."""
+        return self.total.paid(self.vat_included)
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ async def lines(session: AsyncSession, period: Period) -> list[SoldLine]:
                 price=item.price,
                 vat_rate=item.vat_rate,
                 total=counted[item.id],
+                vat_included=vat_included,
             )
         )
     return found

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from services.db.catalog import SalesSettings
 from services.db.deals import Deal
 from services.item_views import deal_items
 from services.reports import sold
@@ -60,6 +61,24 @@ async def test_each_line_is_paid_what_its_deal_counts(session: AsyncSession) -> 
         "Anna", "W-1", "piece", {"en": "Windows", "ru": "Окна"},
     )  # fmt: skip
     assert first.closed == local(25, 12)
+
+
+async def test_with_vat_added_to_prices_a_line_is_paid_with_its_vat(
+    session: AsyncSession,
+) -> None:
+    await week(session)
+    await sold_week(session)
+    session.add(SalesSettings(id=1, vat_included=False, manager_discount_limit=10, updated_at=NOW))
+    await session.commit()
+    lines = await sold.lines(session, WEEK)
+    for deal_id in (1, 9):
+        shown = await deal_items(session, deal_id)
+        assert shown.totals.vat > 0 and not shown.totals.vat_included
+        paid = sum((line.amount for line in lines if line.deal_id == deal_id), Decimal(0))
+        assert paid == shown.totals.total
+        assert [line.amount for line in lines if line.deal_id == deal_id] == [
+            t.gross - t.discount - t.shared + t.vat for t in shown.totals.lines
+        ]
 
 
 async def test_products_and_categories_ranked_overall_and_per_manager(
