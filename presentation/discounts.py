@@ -12,8 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.callbacks import Number
 from presentation.deals.callbacks import DealOpenCb
-from presentation.deals.card import Reader, money
-from presentation.items import discount_text
+from presentation.deals.card import Reader, discount_text, money
 from services.catalog import name_in
 from services.item_views import DealItems, DiscountView
 

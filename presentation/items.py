@@ -10,11 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.catalog import CatalogAction, CatalogCb, product_name
 from presentation.deals.callbacks import CardAction, CardCb, ItemAction, ItemCb
-from presentation.deals.card import Reader, money
+from presentation.deals.card import Reader, discount_text, money
 from presentation.units import quantity_text, unit_name
 from services.catalog import name_in
-from services.item_views import PENDING, DealItems, DiscountView, ItemView, MeasureView
-from services.totals import PERCENT
+from services.item_views import DealItems, ItemView, MeasureView
 
 
 def _button(
@@ -28,21 +27,6 @@ def measures_text(measure: MeasureView, locale: str) -> str:
     values = " × ".join(quantity_text(measure.values[i.key], locale) for i in measure.inputs)
     unit = measure.inputs[0].unit if measure.inputs else ""
     return f"{escape(name_in(measure.names, locale))}: {values} {unit_name(unit, locale)}".rstrip()
-
-
-def discount_text(discount: DiscountView, reader: Reader) -> str:
-    value = (
-        f"{quantity_text(discount.value, reader.locale)}%"
-        if discount.kind == PERCENT
-        else money(discount.value, reader)
-    )
-    if discount.rule is not None:
-        given = _("−{value}, by rule «{rule}»").format(value=value, rule=escape(discount.rule))
-    else:
-        given = _("−{value}, by {name}").format(value=value, name=escape(discount.by or "?"))
-    if discount.state == PENDING:
-        return _("⏳ {discount}: waiting for the owner").format(discount=given)
-    return given
 
 
 def item_line(number: int, item: ItemView, reader: Reader) -> list[str]:

@@ -1,7 +1,7 @@
 """Discounts on an item or on the whole deal: typed by a manager up to the owner's limit (above
-it the owners approve with a tap), by an owner without one, or given by a rule. A person's new
-discount on the same item (or on the deal) takes the place of the one before; a rule's takes
-the place of its own earlier one. Each is counted into the deal's amount and kept in its
+it the owners approve with a tap), by an owner without one (a rule gives its own:
+services/rules/discounting.py). A person's new discount on the same item (or on the deal) takes
+the place of the one before. Each is counted into the deal's amount and kept in its
 history with who or which rule gave it."""
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.item_views import APPLIED, PENDING, REFUSED, deal_items
 from services.items import Screen, recount, recounted
+from services.rules.discounting import DISCOUNT, event_value
+from services.rules.discounting import ON_DEAL as DEAL
 from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
 
-DISCOUNT = "discount"
 ASKED = "discount_asked"
 DECIDED = "discount_decided"
-DEAL = "deal"
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,6 @@ def parse_off(text: str, locale: str) -> Off:
     if value <= 0:
         raise InvalidInput(ErrorCode.DISCOUNT)
     return Off(AMOUNT, value)
-
-
-def event_value(off: Off | None) -> str | None:
-    return None if off is None else f"{off.kind}:{off.value}"
 
 
 async def give(
@@ -161,27 +157,6 @@ async def decide(
     await recount(session, deal, None, now)
     await session.commit()
     return deal.id, approve
-
-
-async def from_rule(
-    session: AsyncSession, deal_id: int, rule_id: int, off: Off, now: datetime
-) -> None:
-    """A rule's discount on the whole deal, in the rule's transaction (nothing committed here):
-    it takes the place of the same rule's earlier one; limits are for people, not rules."""
-    deal = await session.get_one(Deal, deal_id)
-    await _replace(session, deal_id, None, Discount.rule_id == rule_id)
-    session.add(
-        Discount(
-            deal_id=deal_id,
-            kind=off.kind,
-            value=off.value,
-            rule_id=rule_id,
-            state=APPLIED,
-            created_at=now,
-        )
-    )
-    events.record(session, deal_id, None, DISCOUNT, now, DEAL, event_value(off), rule_id)
-    await recount(session, deal, None, now)
 
 
 async def _replace(

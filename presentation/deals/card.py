@@ -19,12 +19,13 @@ from presentation.deals.buttons import contract_button, items_button, remind_but
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
 from presentation.field_values import field_lines, fields_button
 from presentation.render import source_name, stage_name, when
-from presentation.units import measured
+from presentation.units import measured, quantity_text
 from services.catalog import name_in
-from services.item_views import DealItems
+from services.item_views import PENDING, DealItems, DiscountView
 from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
+from services.totals import PERCENT
 from services.views import DealCard
 
 SHOWN_ITEMS = 5
@@ -167,7 +168,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
 
 
 def items_lines(shown: DealItems, reader: Reader) -> list[str]:
-    """What the card says of the items: the first few, then the total and the discounts."""
+    """What the card says of the items: the first few, the discounts and who gave them, the
+    subtotal, discounts and VAT when there are any, and the total."""
     lines = [
         _("🛒 {name} · {quantity}").format(
             name=escape(name_in(item.names, reader.locale)),
@@ -178,14 +180,41 @@ def items_lines(shown: DealItems, reader: Reader) -> list[str]:
     if len(shown.items) > SHOWN_ITEMS:
         more = len(shown.items) - SHOWN_ITEMS
         lines.append(_("🛒 … and {count} more").format(count=more))
-    total = f"💰 {money(shown.totals.total, reader)}"
-    if shown.totals.discounts:
-        total += " " + _("(discounts −{amount})").format(
-            amount=money(shown.totals.discounts, reader)
-        )
-    if shown.pending:
-        total += " " + _("⏳ a discount waits for the owner")
-    return [*lines, total]
+    for item in shown.items:
+        for given in item.discounts:
+            lines.append(
+                f"🏷 {escape(name_in(item.names, reader.locale))}: {discount_text(given, reader)}"
+            )
+    lines += [f"🏷 {discount_text(given, reader)}" for given in shown.discounts]
+    totals = shown.totals
+    if totals.discounts or totals.vat:
+        parts = [_("Subtotal {amount}").format(amount=money(totals.subtotal, reader))]
+        if totals.discounts:
+            parts.append(_("discounts −{amount}").format(amount=money(totals.discounts, reader)))
+        if totals.vat:
+            vat = money(totals.vat, reader)
+            parts.append(
+                _("VAT included {amount}").format(amount=vat)
+                if totals.vat_included
+                else _("VAT {amount}").format(amount=vat)
+            )
+        lines.append("🧾 " + " · ".join(parts))
+    return [*lines, f"💰 {money(totals.total, reader)}"]
+
+
+def discount_text(discount: DiscountView, reader: Reader) -> str:
+    value = (
+        f"{quantity_text(discount.value, reader.locale)}%"
+        if discount.kind == PERCENT
+        else money(discount.value, reader)
+    )
+    if discount.rule is not None:
+        given = _("−{value}, by rule «{rule}»").format(value=value, rule=escape(discount.rule))
+    else:
+        given = _("−{value}, by {name}").format(value=value, name=escape(discount.by or "?"))
+    if discount.state == PENDING:
+        return _("⏳ {discount}: waiting for the owner").format(discount=given)
+    return given
 
 
 def customer_label(name: str, phone: str | None) -> str:

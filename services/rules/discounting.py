@@ -2,10 +2,9 @@
 rule's earlier one (a rule's discounts never stack), the deal's amount becomes its items' total
 with a new version, and both changes are in the history as the rule's. The new amount is
 reported back to the engine like any action's change, so the rules it triggers are as deep as
-the chain allows and never the rule that gave it.
-
-It writes what services.discounts.from_rule writes; the rules cannot call that one, as it counts
-the amount through services.items and services.pipeline, which fire the rules themselves."""
+the chain allows and never the rule that gave it. (A person's discount goes through
+services.discounts, which counts the amount through services.items and services.pipeline: those
+fire the rules themselves, so the rules' own discount is written here.)"""
 
 from __future__ import annotations
 

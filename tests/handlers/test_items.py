@@ -122,9 +122,10 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
         assert len((await session.scalars(select(DealMeasure))).all()) == 1
     [card] = without_answers(await tg.press(ANNA, "dk:c:1:4:0", message_id=CARD))
     lines = card.text.splitlines()
-    assert lines[4:7] == [
+    assert lines[4:8] == [
         "🛒 Laminate Oak · 22 m²",
         "🛒 Underlay · 20 m²",
+        "🧾 Subtotal AZN600.00 · VAT included AZN83.90",
         "💰 AZN600.00",
     ]
     assert ("🛒 Items", "it:l:1:4:0:0") in buttons(card)[2]
@@ -149,6 +150,12 @@ async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> No
     assert said.text == "The discount is above your limit, so the owner was asked to approve it."
     assert "🏷 On the request: ⏳ −15%, by Anna: waiting for the owner" in shown.text.splitlines()
     assert "<b>Total: AZN70.00</b>" in shown.text.splitlines()
+    [card] = without_answers(await tg.press(ANNA, "dk:c:1:3:0", message_id=CARD))
+    assert card.text.splitlines()[4:7] == [
+        "🛒 Skirting glue · 10 pcs",
+        "🏷 ⏳ −15%, by Anna: waiting for the owner",
+        "💰 AZN70.00",
+    ]
     [asked] = [c for c in await tg.deliver() if c.chat_id == OLGA.id]
     assert asked.text == (
         "🏷 Anna asks for a discount above their limit on request #1, on the whole request: "
