@@ -3,16 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sandbox.demo_data import CONTRACT, DEALS, LOST, MANAGERS, NEW, OWNER, TASKS, DemoDeal
+from sandbox.demo_data import (
+    CATEGORIES,
+    CONTRACT,
+    DEALS,
+    LOST,
+    MANAGERS,
+    NEW,
+    OWNER,
+    PRODUCTS,
+    ROOM,
+    TASKS,
+    VAT_RATE,
+    DemoDeal,
+)
 from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
-from services import contracts, conversation, customers, intake, invites, pipeline, tasks, users
+from services import (
+    contracts,
+    conversation,
+    customers,
+    formulas,
+    intake,
+    invites,
+    pipeline,
+    tasks,
+    users,
+)
 from services.access import Actor, actor_of
+from services.catalog import search_text
 from services.content import Content
+from services.db.catalog import Category, MeasureSet, Product
 from services.db.deals import Deal
 from services.db.users import User
 from services.moments import local_today
@@ -30,8 +56,8 @@ class _Step(StrEnum):
 
 
 async def load(sandbox: Sandbox) -> None:
-    """Owner, managers and customers with deals in every stage, reminders and a contract;
-    all of them opened the bot before."""
+    """Owner, managers and customers with deals in every stage, reminders, a contract and a
+    small catalog; all of them opened the bot before."""
     roster, sessions = sandbox.roster, sandbox.app.sessions
     now = sandbox.clock.now()
     default = sandbox.app.settings.default_locale
@@ -39,6 +65,7 @@ async def load(sandbox: Sandbox) -> None:
     async with sessions() as session:
         await users.ensure_owners(session, [OWNER_ID], now - timedelta(days=30))
         owner_actor = await _actor(session, roster.people[OWNER_ID], now, default)
+        await _catalog(session, now - timedelta(days=30))
     opened = [owner]
     joined = now - timedelta(days=20)
     for offset, (first, language, last) in enumerate(MANAGERS):
@@ -70,6 +97,39 @@ async def load(sandbox: Sandbox) -> None:
     # Their /start, answered once the bot runs, shows each chat's menu.
     for handle in opened:
         handle.start()
+
+
+async def _catalog(session: AsyncSession, now: datetime) -> None:
+    """Categories, a room's measurements and products, as the owner's /catalog leaves them."""
+    categories = [Category(names=dict(names), position=n) for n, names in enumerate(CATEGORIES)]
+    set_names, inputs = ROOM
+    room = MeasureSet(
+        names=dict(set_names),
+        inputs=[{"key": key, "names": dict(names), "unit": "m"} for key, names in inputs],
+    )
+    session.add_all([*categories, room])
+    await session.flush()
+    keys = [key for key, _ in inputs]
+    for plan in PRODUCTS:
+        formula = formulas.check(plan.formula, keys) if plan.formula else None
+        session.add(
+            Product(
+                code=plan.code,
+                names=dict(plan.names),
+                search=search_text(plan.names, plan.code),
+                category_id=categories[plan.category].id,
+                unit=plan.unit,
+                price=Decimal(plan.price),
+                vat_rate=Decimal(VAT_RATE),
+                active=True,
+                measure_set_id=room.id if formula else None,
+                formula=formula,
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        )
+    await session.commit()
 
 
 async def _actor(session: AsyncSession, person: Person, now: datetime, default: str) -> Actor:

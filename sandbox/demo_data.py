@@ -102,3 +102,68 @@ TASKS = (
     (8, timedelta(hours=20), "Уточнить размеры кроватей"),
 )
 CONTRACT = (0, "A-2025-017", timedelta(days=8))
+
+
+@dataclass(frozen=True)
+class DemoProduct:
+    code: str
+    names: dict[str, str]
+    category: int  # index into CATEGORIES
+    unit: str
+    price: str
+    # A formula over the ROOM's measurements; empty: the manager types the quantity.
+    formula: str = ""
+
+
+# A small catalog to find in inline mode (🛒 Items → 🔎 Find, or `@axin_bot lam`): flooring
+# counted from a room's measurements, and furniture counted by the piece.
+CATEGORIES = (
+    {"en": "Floors and walls", "az": "Döşəmə və divarlar", "ru": "Полы и стены"},
+    {"en": "Furniture", "az": "Mebel", "ru": "Мебель"},
+)
+ROOM = (
+    {"en": "Room", "az": "Otaq", "ru": "Комната"},
+    (
+        ("length", {"en": "Length", "az": "Uzunluq", "ru": "Длина"}),
+        ("width", {"en": "Width", "az": "En", "ru": "Ширина"}),
+    ),
+)
+VAT_RATE = "18"
+PRODUCTS = (
+    DemoProduct(
+        "LAM-OAK", {"en": "Laminate Oak", "az": "Laminat Palıd", "ru": "Ламинат Дуб"},
+        0, "m2", "24.50", "pack(length * width * 1.1, 2.2)",
+    ),
+    DemoProduct(
+        "LAM-ASH",
+        {"en": "Laminate Grey Ash", "az": "Laminat Boz göyrüş", "ru": "Ламинат Серый ясень"},
+        0, "m2", "21.90", "pack(length * width * 1.1, 2.2)",
+    ),
+    DemoProduct(
+        "UND-3", {"en": "Underlay 3 mm", "az": "Altlıq 3 mm", "ru": "Подложка 3 мм"},
+        0, "m2", "3.20", "ceil(length * width)",
+    ),
+    DemoProduct(
+        "SKR-60", {"en": "Skirting board", "az": "Plintus", "ru": "Плинтус"},
+        0, "m", "4.50", "ceil(2 * (length + width))",
+    ),
+    DemoProduct(
+        "PNT-10",
+        {"en": "Wall paint, white, 10 l", "az": "Divar boyası, ağ, 10 l",
+         "ru": "Краска для стен, белая, 10 л"},
+        0, "piece", "58.00",
+    ),
+    DemoProduct(
+        "CHR-OFF", {"en": "Office chair", "az": "Ofis stulu", "ru": "Офисный стул"},
+        1, "piece", "120.00",
+    ),
+    DemoProduct(
+        "DSK-UP",
+        {"en": "Standing desk", "az": "Ayaq üstə iş masası", "ru": "Стол для работы стоя"},
+        1, "piece", "750.00",
+    ),
+    DemoProduct(
+        "SOF-GR", {"en": "Sofa, grey", "az": "Divan, boz", "ru": "Диван, серый"},
+        1, "piece", "910.00",
+    ),
+)  # fmt: skip

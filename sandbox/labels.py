@@ -72,6 +72,10 @@ LABELS: dict[str, LazyProxy] = {
     "action_find_location": __("choosing a location…"),
     "action_choose_sticker": __("choosing a sticker…"),
     "edited": __("edited"),
+    # A message sent by choosing an inline result, as Telegram marks it: "via @axin_bot".
+    "via": __("via {bot}"),
+    "more_results": __("More ›"),
+    "nothing_found": __("Nothing found for “{query}”."),
     "reply": __("Reply"),
     "ok": __("OK"),
     "copied": __("Copied to the clipboard"),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.sweeps.scheduler import Sweep
 from emulator import Emulator
+from emulator.inline import inline_settings
 from sandbox.people import Person, Roster
 from services.access import CUSTOMER, effective_role
 from services.clock import ManualClock
@@ -100,6 +101,8 @@ class Sandbox:
             "seq": len(self.emulator.bus.history),
             "people": await self.people(),
             "features": self.features,
+            # Whether `@bot query` reaches the bot, and the hint a Telegram app shows for it.
+            "inline": inline_settings(self.emulator),
         }
 
     def commands_for(self, tg_id: int) -> list[dict[str, Any]]:

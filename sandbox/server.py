@@ -36,6 +36,8 @@ from services.clock import ManualClock
 log = logging.getLogger(__name__)
 
 GREETING_TIMEOUT = 15.0
+# Inline mode switched on as BotFather's /setinline would, so `@axin_bot lam` finds products.
+INLINE_PLACEHOLDER = "Search products…"
 
 
 def sandbox_settings(
@@ -77,7 +79,9 @@ async def start_sandbox(
         private = stack.enter_context(bind("127.0.0.1", 0))
         clock = ManualClock(follow_system=True)
         # Message dates follow the bot's clock, so a jump shows in the chats too.
-        emulator = Emulator(wall_clock=lambda: clock.now().timestamp())
+        emulator = Emulator(
+            wall_clock=lambda: clock.now().timestamp(), inline_placeholder=INLINE_PLACEHOLDER
+        )
         api_url = url_of(private) + EMULATOR_PREFIX
         settings = sandbox_settings(base, emulator, api_url, database_url)
         # The emulator is on this machine: no proxy a .env may name.

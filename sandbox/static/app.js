@@ -24,6 +24,7 @@ class App {
   async start() {
     const [state, language] = await Promise.all([sandbox.get("state"), loadLanguage()]);
     this.bot = state.bot;
+    this.inline = state.inline;
     this.timezone = state.timezone;
     this.useLanguage(language);
     document.getElementById("bot-name").textContent = `@${this.bot.username}`;
@@ -51,6 +52,11 @@ class App {
     if (event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
     const phone = this.phones.get(event.chat_id);
+    if (event.kind === "inline_mode") {
+      this.inline = event.data;
+      for (const each of this.phones.values()) each.compose.inline.changed();
+      return;
+    }
     if (event.kind === "user") {
       this.refreshSoon();
       return;
@@ -68,6 +74,8 @@ class App {
       phone.callbackAnswer(event.data);
     } else if (event.kind === "chat_action") {
       phone.chatAction(event.data.action);
+    } else if (event.kind === "inline_answer") {
+      phone.compose.inline.answered(event.data);
     }
   }
 

@@ -1,5 +1,7 @@
-// The bottom of a phone: what a person can send, the bot's reply keyboard and command menu.
+// The bottom of a phone: what a person can send, the bot's reply keyboard and command menu, and
+// the results of inline queries typed in it.
 
+import { InlineResults } from "./inline.js";
 import { label, t, unlabelled } from "./labels.js";
 import { el, summary } from "./render.js";
 
@@ -43,7 +45,10 @@ export class Compose {
     menuButton.addEventListener("click", () => this.toggleMenu());
     const attach = el("button", "icon attach-button", "📎");
     label(attach, "attach", "title");
-    attach.addEventListener("click", () => (this.attachMenu.hidden = !this.attachMenu.hidden));
+    attach.addEventListener("click", () => {
+      this.inline.dismiss();
+      this.attachMenu.hidden = !this.attachMenu.hidden;
+    });
     this.input = el("textarea", "input");
     this.input.rows = 1;
     label(this.input, "message", "placeholder");
@@ -51,8 +56,12 @@ export class Compose {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
         this.sendText();
+      } else if (event.key === "Escape" && this.inline.dismiss()) {
+        event.preventDefault();
       }
     });
+    this.inline = new InlineResults(this);
+    this.input.addEventListener("input", () => this.inline.changed());
     const send = el("button", "icon send", "➤");
     label(send, "send", "title");
     send.addEventListener("click", () => this.sendText());
@@ -71,8 +80,8 @@ export class Compose {
     unblock.addEventListener("click", () => this.phone.toggleBlock());
     this.blockedNote.append(unblock);
     root.append(
-      this.replyBar, this.menu, this.attachMenu, this.inputRow, this.replyKeyboard,
-      this.startButton, this.blockedNote, this.fileInput,
+      this.replyBar, this.menu, this.attachMenu, this.inline.root, this.inputRow,
+      this.replyKeyboard, this.startButton, this.blockedNote, this.fileInput,
     );
     this.root = root;
   }
@@ -137,6 +146,7 @@ export class Compose {
     if (this.replyTo !== null) body.reply_to_message_id = this.replyTo;
     if (await this.phone.act("text", body)) {
       this.input.value = "";
+      this.inline.changed();
       this.clearReply();
     }
   }
@@ -155,7 +165,16 @@ export class Compose {
     form.append("file", file, file.name);
     const caption = this.input.value.trim();
     if (caption) form.append("caption", caption);
-    if (await this.phone.act(this.fileInput.dataset.kind, form)) this.input.value = "";
+    if (await this.phone.act(this.fileInput.dataset.kind, form)) {
+      this.input.value = "";
+      this.inline.changed();
+    }
+  }
+
+  // Only one popup above the input at a time.
+  closePopups() {
+    this.menu.hidden = true;
+    this.attachMenu.hidden = true;
   }
 
   async toggleMenu() {
@@ -164,6 +183,7 @@ export class Compose {
       return;
     }
     const commands = await this.phone.app.commands(this.phone.person.id);
+    this.inline.dismiss();
     this.menu.replaceChildren();
     for (const command of commands) {
       const item = el("button", "");

@@ -165,6 +165,15 @@ export class Phone {
       } finally {
         item.classList.remove("pressed");
       }
+    } else if (button.switch_inline_query_current_chat !== undefined) {
+      // No callback query: the app types "@bot <query>" and the press gives the bot's answer.
+      const press = () =>
+        this.api.post("press", { button: button.text, message_id: messageId, timeout: 15 });
+      try {
+        await this.compose.inline.typed(button.switch_inline_query_current_chat, press);
+      } catch (error) {
+        this.showToast(t("press_failed", { error: error.message }));
+      }
     } else if (button.copy_text) {
       await navigator.clipboard?.writeText(button.copy_text.text);
       this.showToast(t("copied"));

@@ -126,6 +126,12 @@ function senderName(user) {
 export function bubbleContent(view, format) {
   const message = view.message;
   const parts = document.createDocumentFragment();
+  if (message.via_bot) {
+    // Sent by choosing an inline result: Telegram names the bot it went through.
+    const via = el("div", "via");
+    via.append(slot("bot", el("b", "", `@${message.via_bot.username}`)));
+    parts.append(label(via, "via"));
+  }
   if (message.forward_origin) {
     const origin = message.forward_origin;
     const name = origin.sender_user ? senderName(origin.sender_user) : origin.sender_user_name || "";

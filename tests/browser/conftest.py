@@ -33,6 +33,15 @@ async def sandbox(database_url: str) -> AsyncIterator[Sandbox]:
 
 
 @pytest.fixture
+async def demo_sandbox(database_url: str) -> AsyncIterator[Sandbox]:
+    """`--demo`: the owner, three managers with their requests' cards, customers, a catalog."""
+    async with start_sandbox(
+        base_settings(), port=0, database_url=database_url, with_demo=True
+    ) as running:
+        yield running
+
+
+@pytest.fixture
 async def firefox_session() -> AsyncIterator[Session]:
     async with firefox(firefox_path()) as session:
         yield session
