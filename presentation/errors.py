@@ -193,7 +193,7 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.FORMULA: _("The formula can't be saved. Send another one, or /cancel."),
         ErrorCode.CATALOG_FILE: _("The catalog file has mistakes, so nothing was changed."),
         ErrorCode.DISCOUNT: _(
-            "Send a discount as a percent like 5% or as an amount like 50, no more than "
+            "Send a discount as a percent like 5%, or as an amount like 50, no more than "
             "what it is taken from; nothing was changed."
         ),
         ErrorCode.DISCOUNT_LIMIT: _("Send a percent from 0 to 100, like 10; or /cancel."),

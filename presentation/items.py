@@ -180,11 +180,11 @@ def measures_prompt(name: str, inputs: list[str], unit: str, locale: str) -> str
 def discount_prompt(deal_id: int, item: str | None) -> str:
     if item is None:
         return _(
-            "Send the discount on request #{number}: a percent like 5% or an amount like 50; "
+            "Send the discount on request #{number}: a percent like 5%, or an amount like 50; "
             "or /cancel."
         ).format(number=deal_id)
     return _(
-        "Send the discount on {name}: a percent like 5% or an amount like 50; or /cancel."
+        "Send the discount on {name}: a percent like 5%, or an amount like 50; or /cancel."
     ).format(name=escape(item))
 
 

@@ -208,7 +208,7 @@ def _action_question(sketch: Sketch, offer: Offer, locale: str, currency: str) -
     if step == Step.DISCOUNT:
         return (
             _(
-                "Send the discount on the whole request: a percent like 5% or an amount like "
+                "Send the discount on the whole request: a percent like 5%, or an amount like "
                 "50. A request without items is left as it is."
             ),
             kb.typing(),
