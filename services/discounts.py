@@ -1,7 +1,8 @@
 """Discounts on an item or on the whole deal: typed by a manager up to the owner's limit (above
 it the owners approve with a tap), by an owner without one (a rule gives its own:
 services/rules/discounting.py). A person's new discount on the same item (or on the deal) takes
-the place of the one before. Each is counted into the deal's amount and kept in its
+the place of the one before, once it is given: one waiting for the owners leaves the one given
+until they approve it. Each is counted into the deal's amount and kept in its
 history with who or which rule gave it."""
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ async def give(
         raise InvalidInput(ErrorCode.DISCOUNT)
     limit = (await sales.current(session)).manager_limit
     pending = not actor.is_owner and percent_of(off, base) > limit
-    await _replace(session, deal_id, item_id, Discount.by_id.is_not(None))
+    # A discount asked of the owners leaves the one given until they approve it.
+    given = Discount.state == PENDING if pending else Discount.state != REFUSED
+    await _replace(session, deal_id, item_id, Discount.by_id.is_not(None) & given)
     row = Discount(
         deal_id=deal_id,
         item_id=item_id,
@@ -134,6 +137,10 @@ async def decide(
     deal = await session.get_one(Deal, row.deal_id)
     if deal.closed_at is not None:
         raise InvalidInput(ErrorCode.DEAL_CLOSED)
+    if approve:
+        await _replace(
+            session, deal.id, row.item_id, Discount.by_id.is_not(None) & (Discount.id != row.id)
+        )
     row.state = APPLIED if approve else REFUSED
     events.record(
         session,

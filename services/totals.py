@@ -4,8 +4,8 @@ Decimal throughout; every amount is rounded half up to the currency's minor unit
 is made (a line's price times quantity, a discount, a line's VAT), and sums are of rounded
 amounts, so the card, the export, the reports and documents add up to the same figure. A
 discount on the whole deal is shared among the lines in proportion to what is left of each
-(the cents the shares leave over go to the largest lines first), so each line's VAT is taken
-from what is actually paid for it."""
+(the cents the shares leave over go to the lines with the largest remainders), so each line's
+VAT is taken from what is actually paid for it."""
 
 from __future__ import annotations
 

@@ -139,6 +139,7 @@ def upgrade() -> None:
             ["item_id"], ["deal_items.id"], name=op.f("fk_discounts_item_id_deal_items")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_discounts")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("discounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_discounts_deal_id"), ["deal_id"], unique=False)

@@ -414,6 +414,35 @@ async def test_a_new_discount_on_the_same_target_replaces_the_old(
     assert await deal_state(session, s.deal_id) == (D("432.25"), 11)
 
 
+async def test_asked_again_the_given_discount_stays_until_the_owner_approves(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    now = clock.now()
+    await discounts.give(session, s.manager, s.deal_id, 3, cart.door, "5%", now)
+    # 400 − 5% = 380, and the handles' 100.
+    assert await deal_state(session, s.deal_id) == (D("480.00"), 4)
+    first = await discounts.give(session, s.manager, s.deal_id, 4, cart.door, "30%", now)
+    asked = await discount_id(session, s.deal_id)
+    second = await discounts.give(session, s.manager, s.deal_id, 5, cart.door, "25%", now)
+    again = await discount_id(session, s.deal_id)
+    assert (first.pending, second.pending, again > asked) == (True, True, True)
+    manager = s.manager.user_id
+    assert await discounts_of(session, s.deal_id) == [
+        (cart.door, PERCENT, D("5.00"), manager, None, "applied"),
+        (cart.door, PERCENT, D("25.00"), manager, None, "pending"),
+    ]
+    assert await deal_state(session, s.deal_id) == (D("480.00"), 6)
+    questions = [row for row in await outbox_rows(session) if row[1] == discounts.ASKED]
+    # Each of the two owners is asked each time.
+    assert [row[2]["discount_id"] for row in questions] == [asked, asked, again, again]
+    await discounts.decide(session, s.owner, again, True, clock.now())
+    assert await discounts_of(session, s.deal_id) == [
+        (cart.door, PERCENT, D("25.00"), manager, None, "applied"),
+    ]
+    # 400 − 25% = 300, and 100.
+    assert await deal_state(session, s.deal_id) == (D("400.00"), 7)
+
+
 async def test_taken_back_by_who_gave_it_or_an_owner(
     session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
 ) -> None:
