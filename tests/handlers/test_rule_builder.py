@@ -260,14 +260,14 @@ async def test_a_discount_on_a_yes_in_a_field_is_typed_as_a_percent_or_an_amount
     assert buttons(offered)[-2] == [("🏷 Apply a discount", "rb:x:8")]
     asked = await shown(await tg.press(OLGA, "rb:x:8"))
     question = (
-        "Send the discount on the whole request: a percent like 5% or an amount like 50. "
+        "Send the discount on the whole request: a percent like 5%, or an amount like 50. "
         "A request without items is left as it is."
     )
     assert asked.text.splitlines()[-1] == question
     for bad in ("lots", "5.555%", "120%", "-50", "1,000,000,000,001"):
         again = await shown(await tg.send(OLGA, bad))
         assert again.text.splitlines()[0] == (
-            "Send a discount as a percent like 5% or as an amount like 50, no more than what "
+            "Send a discount as a percent like 5%, or as an amount like 50, no more than what "
             "it is taken from; nothing was changed."
         ), bad
         assert again.text.splitlines()[-1] == question
