@@ -3,6 +3,9 @@ in the catalog) with a quantity or measurements, and the typed answers they ask 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -56,6 +59,9 @@ class Asked(Payload):
     screen_id: int = 0
 
 
+# An item's change from what was typed: (session, actor, deal, version seen, the item, product or
+# measurements it is about, the text, now).
+Change = Callable[[AsyncSession, Actor, int, int, int, str, datetime], Awaitable[Screen]]
 RETRY = frozenset({ErrorCode.QUANTITY, ErrorCode.MEASURES, ErrorCode.DISCOUNT})
 
 
@@ -218,56 +224,35 @@ async def _redraw(words: Words, asked: Asked, screen: Screen) -> None:
 
 @on_words
 async def quantity_typed(words: Words) -> None:
+    """A new item's quantity, or an item's new one."""
     asked = await words.payload(Asked)
-    async with words.ends_step(RETRY):
-        if asked.item_id:
-            screen = await items.set_quantity(
-                words.session,
-                words.actor,
-                asked.deal_id,
-                asked.version,
-                asked.item_id,
-                words.text,
-                words.now,
-            )
-        else:
-            screen = await items.add(
-                words.session,
-                words.actor,
-                asked.deal_id,
-                asked.version,
-                asked.product_id,
-                words.text,
-                words.now,
-            )
-    await words.message.answer(_("Saved: the request's total is counted again."))
-    await _redraw(words, asked, screen)
+    if asked.item_id:
+        await _typed(words, asked, items.set_quantity, asked.item_id)
+    else:
+        await _typed(words, asked, items.add, asked.product_id)
 
 
 @on_words
 async def measures_typed(words: Words) -> None:
+    """A new item's measurements, or new ones for every item counted from them."""
     asked = await words.payload(Asked)
+    if asked.measure_id:
+        await _typed(words, asked, items.set_measures, asked.measure_id)
+    else:
+        await _typed(words, asked, items.add_measured, asked.product_id)
+
+
+async def _typed(words: Words, asked: Asked, change: Change, subject: int) -> None:
     async with words.ends_step(RETRY):
-        if asked.measure_id:
-            screen = await items.set_measures(
-                words.session,
-                words.actor,
-                asked.deal_id,
-                asked.version,
-                asked.measure_id,
-                words.text,
-                words.now,
-            )
-        else:
-            screen = await items.add_measured(
-                words.session,
-                words.actor,
-                asked.deal_id,
-                asked.version,
-                asked.product_id,
-                words.text,
-                words.now,
-            )
+        screen = await change(
+            words.session,
+            words.actor,
+            asked.deal_id,
+            asked.version,
+            subject,
+            words.text,
+            words.now,
+        )
     await words.message.answer(_("Saved: the request's total is counted again."))
     await _redraw(words, asked, screen)
 

@@ -69,10 +69,7 @@ async def add(
     if found.formula is not None:
         raise InvalidInput(ErrorCode.QUANTITY)
     quantity = parse_quantity(text, actor.locale)
-    await _new_item(session, deal, product_id, quantity, None, now)
-    events.record(
-        session, deal_id, actor.user_id, ITEM, now, None, item_value(product_id, quantity)
-    )
+    await _new_item(session, actor, deal, product_id, quantity, None, now)
     return await recounted(session, deal, seen, now)
 
 
@@ -90,10 +87,7 @@ async def add_measured(
     found = await product(session, actor, product_id)
     if found.formula is None or found.measure_set_id is None:
         raise InvalidInput(ErrorCode.MEASURES)
-    inputs = await measure_set(session, actor, found.measure_set_id)
-    values = dict(
-        zip(inputs.keys, parse_measures(text, actor.locale, len(inputs.keys)), strict=True)
-    )
+    values = await _typed(session, actor, found.measure_set_id, text)
     quantity = _counted(found.formula, values)
     measure = DealMeasure(
         deal_id=deal_id,
@@ -103,10 +97,7 @@ async def add_measured(
     )
     session.add(measure)
     await session.flush()
-    await _new_item(session, deal, product_id, quantity, measure.id, now)
-    events.record(
-        session, deal_id, actor.user_id, ITEM, now, None, item_value(product_id, quantity)
-    )
+    await _new_item(session, actor, deal, product_id, quantity, measure.id, now)
     return await recounted(session, deal, seen, now)
 
 
@@ -126,10 +117,7 @@ async def add_on_measure(
     if found.formula is None or found.measure_set_id != measure.set_id:
         raise InvalidInput(ErrorCode.MEASURES)
     quantity = _counted(found.formula, _values(measure))
-    await _new_item(session, deal, product_id, quantity, measure_id, now)
-    events.record(
-        session, deal_id, actor.user_id, ITEM, now, None, item_value(product_id, quantity)
-    )
+    await _new_item(session, actor, deal, product_id, quantity, measure_id, now)
     return await recounted(session, deal, seen, now)
 
 
@@ -167,10 +155,7 @@ async def set_measures(
     """New measurements: every item counted from them is counted again."""
     deal = await _open(session, actor, deal_id, seen)
     measure = await _measure(session, deal_id, measure_id)
-    inputs = await measure_set(session, actor, measure.set_id)
-    values = dict(
-        zip(inputs.keys, parse_measures(text, actor.locale, len(inputs.keys)), strict=True)
-    )
+    values = await _typed(session, actor, measure.set_id, text)
     items = (
         await session.scalars(select(DealItem).where(DealItem.measure_id == measure_id))
     ).all()
@@ -222,12 +207,14 @@ async def _open(session: AsyncSession, actor: Actor, deal_id: int, seen: int) ->
 
 async def _new_item(
     session: AsyncSession,
+    actor: Actor,
     deal: Deal,
     product_id: int,
     quantity: Decimal,
     measure_id: int | None,
     now: datetime,
 ) -> None:
+    """The item, at the product's price, VAT rate and unit now, and its line in the history."""
     count = await session.scalar(select(func.count()).where(DealItem.deal_id == deal.id))
     if (count or 0) >= MAX_ITEMS:
         raise InvalidInput(ErrorCode.QUANTITY)
@@ -244,6 +231,17 @@ async def _new_item(
             created_at=now,
         )
     )
+    value = item_value(product_id, quantity)
+    events.record(session, deal.id, actor.user_id, ITEM, now, None, value)
+
+
+async def _typed(
+    session: AsyncSession, actor: Actor, set_id: int, text: str
+) -> dict[str, Decimal]:
+    """The measurements as typed, by their keys in the measure set."""
+    inputs = await measure_set(session, actor, set_id)
+    typed = parse_measures(text, actor.locale, len(inputs.keys))
+    return dict(zip(inputs.keys, typed, strict=True))
 
 
 async def _item(session: AsyncSession, deal_id: int, item_id: int) -> DealItem:
