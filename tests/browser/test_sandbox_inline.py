@@ -15,7 +15,7 @@ from sandbox.people import FIRST_MANAGER_ID
 from sandbox.sandbox import Sandbox
 from sandbox.server import INLINE_PLACEHOLDER
 from tests.support.browsers import ARTIFACTS, phone, ready_page, write
-from tests.support.products import names, product
+from tests.support.catalog import NOW, names, product
 
 SCREENSHOT = ARTIFACTS / "sandbox-inline.png"
 
@@ -84,10 +84,10 @@ async def test_typed_queries_more_results_and_stale_answers(
 ) -> None:
     async with sandbox.app.sessions() as session:
         for n in range(1, 26):
-            await product(session, names(f"Tile {n:02}"), "9.00", "m2")
+            await product(session, NOW, names(f"Tile {n:02}"), "9.00", "m2")
         # Only ever text on the page, whatever a product is called.
-        await product(session, names('<img src="x" onerror="window.hacked = 1">Tile'), "1.00")
-        await product(session, names("Office chair"), "120.00")
+        await product(session, NOW, names('<img src="x" onerror="window.hacked = 1">Tile'), "1.00")
+        await product(session, NOW, names("Office chair"), "120.00")
         await session.commit()
     async with ready_page(sandbox, browser, "en-US") as page:
         kamran = phone(page, "Kamran")

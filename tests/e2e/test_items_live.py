@@ -8,8 +8,8 @@ from decimal import Decimal
 from emulator import InlineAnswer
 from services.db.deals import Deal
 from tests.e2e.test_deals_live import anna_gets_a_card
+from tests.support.catalog import NOW, names, product
 from tests.support.live import Live
-from tests.support.products import names, product
 
 
 async def test_a_product_found_inline_goes_on_the_request(live: Live) -> None:
@@ -18,9 +18,9 @@ async def test_a_product_found_inline_goes_on_the_request(live: Live) -> None:
     async with live.app.sessions() as session:
         for number in range(1, 31):
             await product(
-                session, names(f"Laminate {number:02}"), "25.00", "m2", code=f"L{number}"
+                session, NOW, names(f"Laminate {number:02}"), "25.00", "m2", code=f"L{number}"
             )
-        await product(session, names("Skirting glue"), "7.00", code="GLUE-1")
+        await product(session, NOW, names("Skirting glue"), "7.00", code="GLUE-1")
         await session.commit()
     card = await anna_gets_a_card(live)
     anna = emu.user(200, "Anna")

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from services.db.catalog import DealItem, DealMeasure
 from services.db.deals import Deal, Event
 from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.catalog import NOW, names, product, room
 from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, STALE, make_manager, new_deal
 from tests.support.harness import Harness
-from tests.support.products import names, product, room
 
 SCREEN = 901
 
@@ -24,6 +24,7 @@ async def laminate_and_underlay(tg: Harness) -> None:
         kind = await room(session)
         await product(
             session,
+            NOW,
             names("Laminate Oak", "Laminat Palıd", "Ламинат Дуб"),
             "25.00",
             "m2",
@@ -34,13 +35,14 @@ async def laminate_and_underlay(tg: Harness) -> None:
         )
         await product(
             session,
+            NOW,
             names("Underlay", "Altlıq", "Подложка"),
             "2.50",
             "m2",
             measure_set_id=kind.id,
             formula="ceil(length * width)",
         )
-        await product(session, names("Skirting glue"), "7.00", code="GLUE-1")
+        await product(session, NOW, names("Skirting glue"), "7.00", code="GLUE-1")
         await session.commit()
 
 

@@ -4,7 +4,7 @@ items and discounts tests act in: two owners, a manager with a deal, another man
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -17,6 +17,7 @@ from services.db.catalog import Category, DealItem, DealMeasure, Discount, Measu
 from services.db.deals import Deal, Event
 from tests.support.seed import add_user, deal_for
 
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 ROOM_INPUTS = [
     {"key": "length", "names": {"en": "Length", "az": "Uzunluq", "ru": "Длина"}, "unit": "m"},
     {"key": "width", "names": {"en": "Width", "az": "En", "ru": "Ширина"}, "unit": "m"},

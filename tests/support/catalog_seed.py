@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.catalog import DealItem, Discount, Product
+from tests.support import catalog
 
 SINCE = datetime(2026, 1, 5, tzinfo=UTC)
 LAMINATE = {"en": "Laminate", "az": "Laminat", "ru": "Ламинат"}
@@ -18,21 +19,7 @@ SKIRTING = {"en": "Skirting", "ru": "Плинтус"}
 async def product(
     session: AsyncSession, names: dict[str, str], price: str, unit: str = "piece"
 ) -> Product:
-    row = Product(
-        code=None,
-        names=names,
-        search=" ".join(names.values()).casefold(),
-        unit=unit,
-        price=Decimal(price),
-        vat_rate=None,
-        active=True,
-        created_at=SINCE,
-        updated_at=SINCE,
-        version=1,
-    )
-    session.add(row)
-    await session.flush()
-    return row
+    return await catalog.product(session, SINCE, names, price, unit)
 
 
 async def item(session: AsyncSession, deal_id: int, product: Product, quantity: str) -> DealItem:
