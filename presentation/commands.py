@@ -24,6 +24,7 @@ _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
 _TASKS = ("tasks", __("My tasks and reminders"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
+_CATALOG = ("catalog", __("Products and services"))
 
 MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
     "customer": [
@@ -40,6 +41,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _FIND,
         _TASKS,
         _CONTRACTS,
+        _CATALOG,
         _DUTY,
         _LANGUAGE,
         _CANCEL,
@@ -53,6 +55,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _FIND,
         _TASKS,
         _CONTRACTS,
+        _CATALOG,
         ("stages", __("Pipeline stages")),
         ("fields", __("Fields of requests and customers")),
         ("rules_file", __("All rules and fields as a file")),
