@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
-from aiogram import Router
-from aiogram.filters import StateFilter
+from aiogram import Bot, Router
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
@@ -279,17 +280,27 @@ async def discount_typed(words: Words) -> None:
     await _redraw(words, asked, given.screen)
 
 
+class CarriesAdd(Filter):
+    """A message sent through this bot's inline mode with a product's ✅ Add button, handed to
+    the handler as `add`; anything else sent via a bot goes on to the other handlers."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        if message.via_bot is None or message.via_bot.id != bot.id:
+            return False
+        data = _add_button(message)
+        return False if data is None else {"add": data}
+
+
 async def picked_inline(
     message: Message,
+    add: ItemCb,
     session: AsyncSession,
     actor: Actor,
     state: FSMContext,
 ) -> None:
     """A product chosen in inline mode comes with its ✅ Add button: the bot does what the
     button does, so the manager needn't tap it."""
-    data = _add_button(message)
-    if data is None:
-        return
+    data = add
     screen = await items.screen(session, actor, data.deal_id)
     if not screen.is_open:
         raise InvalidInput(ErrorCode.DEAL_CLOSED)
@@ -315,7 +326,7 @@ def _add_button(message: Message) -> ItemCb | None:
 def router() -> Router:
     router = Router(name="items")
     router.callback_query.register(item_button, ItemCb.filter(), Staff())
-    router.message.register(picked_inline, Has("via_bot"), Staff())
+    router.message.register(picked_inline, CarriesAdd(), Staff())
     steps = (
         (ItemInput.quantity, quantity_typed),
         (ItemInput.measures, measures_typed),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aiogram.methods import AnswerInlineQuery
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
 from sqlalchemy import select
 
 from services.db.catalog import DealItem, DealMeasure
@@ -176,6 +176,11 @@ async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> No
     assert answer_of(again).text == "Not found: it may have been removed."
 
 
+def found_button() -> InlineKeyboardMarkup:
+    add = InlineKeyboardButton(text="✅", callback_data="it:p:1:1:3:0")
+    return InlineKeyboardMarkup(inline_keyboard=[[add]])
+
+
 async def test_inline_search_is_for_staff_and_their_own_requests(tg: Harness) -> None:
     await laminate_and_underlay(tg)
     await new_deal(tg)
@@ -195,5 +200,11 @@ async def test_inline_search_is_for_staff_and_their_own_requests(tg: Harness) ->
     )
     [refused] = await tg.send_via_bot(BAKO, "🛒 Skirting glue", forged)
     assert refused.text == "Sorry, you can't do that."
+    # The same button sent through another bot adds nothing: it is a message like any other.
+    other = User(id=777, is_bot=True, first_name="Other")
+    [helped] = await tg.send_via_bot(ANNA, "🛒 Skirting glue", found_button(), via=other)
+    assert "How many" not in helped.text
+    async with tg.app.sessions() as session:
+        assert (await session.scalars(select(DealItem))).all() == []
     stale = await tg.press(ANNA, "it:q:1:7:1:0", message_id=SCREEN)
     assert answer_of(stale).text == STALE

@@ -148,11 +148,13 @@ class Harness:
         return await self._feed(Update(update_id=next(_ids), inline_query=asked))
 
     async def send_via_bot(
-        self, user: User, text: str, markup: InlineKeyboardMarkup | None
+        self, user: User, text: str, markup: InlineKeyboardMarkup | None, via: User | None = None
     ) -> list[Any]:
-        """`user` sends an inline result of the bot's: its text and buttons, `via_bot` set."""
+        """`user` sends an inline result of the bot's (or of the `via` bot's): its text and
+        buttons, `via_bot` set."""
+        ours = BOT_USER.model_copy(update={"id": self.app.bot.id})
         message = self.message(user, text).model_copy(
-            update={"via_bot": BOT_USER, "reply_markup": markup}
+            update={"via_bot": via or ours, "reply_markup": markup}
         )
         return await self._feed(Update(update_id=next(_ids), message=message))
 
