@@ -2,13 +2,15 @@
 
 The bot runs as its own process on SQLite, polling the Bot API emulator served by this one with
 Telegram's limits on and inline mode switched on. The catalog (10,000 products named in English,
-Azerbaijani and Russian, with codes, in 40 categories), the owner and the managers are in its
-database before it starts. Each manager types searches one letter at a time, as Telegram sends
-them (a query for each prefix: "l", "la", "lam", …), in their own language, a few letters a
-second, every manager at once; one search waits for its answer before the next letter, as the
-app shows results only for the latest query. An answer's time runs from the user's query to the
-bot's answerInlineQuery reaching the emulator: the long poll's delivery, the bot's handling and
-its call, over local HTTP. Printed: the percentiles of that time, in milliseconds.
+Azerbaijani and Russian, with codes, in 40 categories), the owner, the managers and a request
+of each are in its database before it starts. Each manager types searches for their request's
+items as its 🔎 Find button opens inline mode ("#3 " typed in), one letter at a time, as
+Telegram sends them (a query for each prefix: "l", "la", "lam", …), in their own language, a
+few letters a second, every manager at once; one search waits for its answer before the next
+letter, as the app shows results only for the latest query. An answer's time runs from the
+user's query to the bot's answerInlineQuery reaching the emulator: the long poll's delivery,
+the bot's handling and its call, over local HTTP. Printed: the percentiles of that time, in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from benchmarks.intake import _spawn, _stop, bot_env
 from emulator import EmulatedUser, Limits, start_emulator
 from services.catalog import search_text
 from services.db.catalog import Category, Product
+from services.db.customers import Customer
+from services.db.deals import Deal
 from services.db.engine import session_factory
 
 START = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
+MANAGERS = rule_mix.MANAGERS
 MATERIALS = [
     ("Laminate", "Laminat", "Ламинат"),
     ("Parquet", "Parket", "Паркет"),
@@ -102,6 +107,25 @@ async def _prepared(url: str, products: int) -> None:
                 [{"names": {"en": f"Category {n}"}, "position": n} for n in range(1, 41)],
             )
             await session.execute(insert(Product), _products(products, 40))
+            # Each manager (users 2..11) works request #1..#10, which their searches are for.
+            await session.execute(
+                insert(Customer), [{"name": "Customer", "source": "web", "created_at": START}]
+            )
+            await session.execute(
+                insert(Deal),
+                [
+                    {
+                        "customer_id": 1,
+                        "source": "web",
+                        "stage_id": 1,
+                        "manager_id": manager,
+                        "created_at": START,
+                        "taken_at": START,
+                        "last_activity_at": START,
+                    }
+                    for manager in range(rule_mix.OWNER + 1, rule_mix.OWNER + 1 + MANAGERS)
+                ],
+            )
             await session.commit()
     finally:
         await engine.dispose()
@@ -110,14 +134,16 @@ async def _prepared(url: str, products: int) -> None:
 async def _typing(
     user: EmulatedUser, lang: str, rounds: int, letters_per_second: float, seed: int
 ) -> list[float]:
-    """One manager typing searches letter by letter; the time each answer took, in ms."""
+    """One manager typing searches letter by letter after the number of their request, as its
+    🔎 Find button opens inline mode; the time each answer took, in ms."""
     chooser = random.Random(seed)
+    typed = f"#{user.id - rule_mix.OWNER} "
     times = []
     for _ in range(rounds):
         words = chooser.choice(SEARCHES[lang])
         for end in range(1, len(words) + 1):
             started = time.perf_counter()
-            query = user.inline_query(words[:end])
+            query = user.inline_query(typed + words[:end])
             answer = await user.wait_for_inline_answer(query, timeout=30)
             if answer is None:
                 raise RuntimeError("an inline query was not answered")

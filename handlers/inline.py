@@ -29,8 +29,7 @@ async def products(
     if actor.is_staff:
         if deal_id is not None:
             try:
-                screen = await items.screen(session, actor, deal_id)
-                version = screen.version if screen.is_open else 0
+                version = await items.open_version(session, actor, deal_id) or 0
             except DomainError:
                 version = 0
             if not version:

@@ -7,9 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_staff
@@ -18,7 +17,7 @@ from services.errors import NotFound
 
 UNITS = ("piece", "m", "m2", "m3", "kg", "l", "h", "set")
 PAGE = 8
-SEARCH_PAGE = 20
+SEARCH_PAGE = 10
 QUERY_LENGTH = 64
 _ESCAPE = "\\"
 
@@ -182,28 +181,58 @@ def _shown(actor: Actor) -> ColumnElement[bool]:
 async def search(
     session: AsyncSession, actor: Actor, text: str, offset: int
 ) -> tuple[list[ProductView], int | None]:
-    """Active products whose name (any language) or code holds what was typed, in the order of
-    their names; the offset of the next page, or None."""
+    """Active products whose name (any language) or code holds what was typed: those with a
+    name or code that starts with it first, then the others, each in the order of their names;
+    the offset of the next page, or None.
+
+    Each part is read walking the index on (active, search) in order, so a search that many
+    products match stops at the page's end: a search runs for every letter typed."""
     require_staff(actor)
     words = fold(" ".join(text.split())[:QUERY_LENGTH])
-    # `active = 1` (not a bare column) lets SQLite walk the index on (active, search) in order.
-    query = select(*_COLUMNS).where(Product.active == True)  # noqa: E712
-    order: list[Any] = [Product.search, Product.id]
-    if words:
-        pattern = words.replace(_ESCAPE, _ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Product.search.like(f"%{pattern}%", escape=_ESCAPE))
-        # A name in any language, or the code, that starts with it (a line each in `search`).
-        starts = or_(
-            Product.search.like(f"{pattern}%", escape=_ESCAPE),
-            Product.search.like(f"%\n{pattern}%", escape=_ESCAPE),
-        )
-        order = [starts.desc(), Product.search, Product.id]
-    rows = (
-        await session.execute(query.order_by(*order).offset(offset).limit(SEARCH_PAGE + 1))
-    ).all()
-    more = offset + SEARCH_PAGE if len(rows) > SEARCH_PAGE else None
-    # Rows rather than entities: a search runs for every letter typed.
-    return [ProductView(**row._asdict()) for row in rows[:SEARCH_PAGE]], more
+    if not words:
+        return _paged(await _rows(session, [], offset, SEARCH_PAGE + 1), offset)
+    pattern = words.replace(_ESCAPE, _ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    # A name in any language, or the code, that starts with it (a line each in `search`).
+    starts = or_(
+        Product.search.like(f"{pattern}%", escape=_ESCAPE),
+        Product.search.like(f"%\n{pattern}%", escape=_ESCAPE),
+    )
+    first = await _rows(session, [starts], offset, SEARCH_PAGE + 1)
+    if len(first) > SEARCH_PAGE:
+        return _paged(first, offset)
+    before = offset + len(first) if first or not offset else await _count(session, starts)
+    holds = Product.search.like(f"%{pattern}%", escape=_ESCAPE)
+    rest = await _rows(
+        session, [holds, not_(starts)], max(0, offset - before), SEARCH_PAGE + 1 - len(first)
+    )
+    return _paged(first + rest, offset)
+
+
+async def _rows(
+    session: AsyncSession, where: list[ColumnElement[bool]], offset: int, limit: int
+) -> list[ProductView]:
+    # `active = 1` (not a bare column) lets SQLite walk the index on (active, search) in order;
+    # rows rather than entities.
+    query = (
+        select(*_COLUMNS)
+        .where(Product.active == True, *where)  # noqa: E712
+        .order_by(Product.search, Product.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [ProductView(**row._asdict()) for row in (await session.execute(query)).all()]
+
+
+async def _count(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    found = await session.scalar(
+        select(func.count()).where(Product.active == True, where)  # noqa: E712
+    )
+    return int(found or 0)
+
+
+def _paged(found: list[ProductView], offset: int) -> tuple[list[ProductView], int | None]:
+    more = offset + SEARCH_PAGE if len(found) > SEARCH_PAGE else None
+    return found[:SEARCH_PAGE], more
 
 
 async def product(session: AsyncSession, actor: Actor, product_id: int) -> ProductView:

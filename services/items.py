@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, formulas, pipeline
-from services.access import Actor
+from services.access import Actor, require_deal
 from services.amounts import parse_number
 from services.catalog import measure_set, product
 from services.db.catalog import DealItem, DealMeasure, Discount, Product
@@ -46,6 +46,16 @@ class Screen:
     items: DealItems
     version: int
     is_open: bool
+
+
+async def open_version(session: AsyncSession, actor: Actor, deal_id: int) -> int | None:
+    """The version of a deal the actor works on, if it is open: what a product found for it
+    in inline search is added on, read for every letter typed."""
+    found = await session.get(Deal, deal_id)
+    if found is None:
+        raise NotFound()
+    require_deal(actor, found)
+    return found.version if found.closed_at is None else None
 
 
 async def screen(session: AsyncSession, actor: Actor, deal_id: int) -> Screen:

@@ -30,7 +30,7 @@ async def test_a_product_found_inline_goes_on_the_request(live: Live) -> None:
     # 🔎 Find opens inline mode with the request's number typed in.
     opened = await anna.press("🔎 Find", message_id=card.message_id)
     assert isinstance(opened, InlineAnswer)
-    assert len(opened.results) == 20 and opened.next_offset == "20"
+    assert len(opened.results) == 10 and opened.next_offset == "10"
     assert opened.is_personal
     query = anna.inline_query("#1 Laminate", offset="20")
     rest = await anna.wait_for_inline_answer(query)

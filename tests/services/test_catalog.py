@@ -138,37 +138,54 @@ async def test_a_switched_off_product_is_not_found(
     assert await found(session, manager, "") == ["Parquet ash"]
 
 
-async def test_search_pages_hold_twenty_with_the_next_offset(
+async def test_search_pages_hold_ten_with_the_next_offset(
     session: AsyncSession, manager: Actor, clock: ManualClock
 ) -> None:
     now = clock.now()
-    for n in range(45, 0, -1):
+    for n in range(25, 0, -1):
         await product(session, now, f"Tile {n:02}", "5")
     await product(session, now, "Grout", "3")
-    assert SEARCH_PAGE == 20
+    assert SEARCH_PAGE == 10
     first, after_first = await catalog.search(session, manager, "tile", 0)
-    second, after_second = await catalog.search(session, manager, "tile", 20)
-    last, after_last = await catalog.search(session, manager, "tile", 40)
-    assert [p.names["en"] for p in first] == [f"Tile {n:02}" for n in range(1, 21)]
-    assert [p.names["en"] for p in second] == [f"Tile {n:02}" for n in range(21, 41)]
-    assert [p.names["en"] for p in last] == [f"Tile {n:02}" for n in range(41, 46)]
-    assert (after_first, after_second, after_last) == (20, 40, None)
-    beyond, after_beyond = await catalog.search(session, manager, "tile", 60)
+    second, after_second = await catalog.search(session, manager, "tile", 10)
+    last, after_last = await catalog.search(session, manager, "tile", 20)
+    assert [p.names["en"] for p in first] == [f"Tile {n:02}" for n in range(1, 11)]
+    assert [p.names["en"] for p in second] == [f"Tile {n:02}" for n in range(11, 21)]
+    assert [p.names["en"] for p in last] == [f"Tile {n:02}" for n in range(21, 26)]
+    assert (after_first, after_second, after_last) == (10, 20, None)
+    beyond, after_beyond = await catalog.search(session, manager, "tile", 30)
     assert (beyond, after_beyond) == ([], None)
+
+
+async def test_a_page_goes_on_from_names_that_start_with_it_to_those_that_hold_it(
+    session: AsyncSession, manager: Actor, clock: ManualClock
+) -> None:
+    now = clock.now()
+    for n in range(1, 8):
+        await product(session, now, f"Tile {n}", "5")
+        await product(session, now, f"Floor tile {n}", "5")
+    first, after_first = await catalog.search(session, manager, "tile", 0)
+    second, after_second = await catalog.search(session, manager, "tile", 10)
+    assert [p.names["en"] for p in first] == [
+        *(f"Tile {n}" for n in range(1, 8)),
+        *(f"Floor tile {n}" for n in range(1, 4)),
+    ]
+    assert [p.names["en"] for p in second] == [f"Floor tile {n}" for n in range(4, 8)]
+    assert (after_first, after_second) == (10, None)
 
 
 async def test_a_full_last_page_has_no_next_offset(
     session: AsyncSession, manager: Actor, clock: ManualClock
 ) -> None:
-    for n in range(1, 21):
+    for n in range(1, 11):
         await product(session, clock.now(), f"Tile {n:02}", "5")
     shown, after = await catalog.search(session, manager, "tile", 0)
-    assert (len(shown), after) == (20, None)
-    await product(session, clock.now(), "Tile 21", "5")
+    assert (len(shown), after) == (10, None)
+    await product(session, clock.now(), "Tile 11", "5")
     shown, after = await catalog.search(session, manager, "tile", 0)
-    assert (len(shown), after) == (20, 20)
-    shown, after = await catalog.search(session, manager, "tile", 20)
-    assert ([p.names["en"] for p in shown], after) == (["Tile 21"], None)
+    assert (len(shown), after) == (10, 10)
+    shown, after = await catalog.search(session, manager, "tile", 10)
+    assert ([p.names["en"] for p in shown], after) == (["Tile 11"], None)
 
 
 async def test_percent_underscore_and_backslash_are_matched_as_typed(
