@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.settings import Settings
+from handlers.cards import stale_text
 from handlers.filters import Staff
 from handlers.items import pick
 from handlers.presses import Press, on_press
@@ -25,11 +26,12 @@ from presentation.catalog import (
 )
 from presentation.deals.buttons import items_button
 from presentation.deals.callbacks import ItemAction, ItemCb
-from services import catalog
+from services import catalog, items
 from services.access import Actor
 from services.catalog import name_in
 from services.clock import Clock
 from services.db.session import AsyncSession
+from services.errors import ErrorCode, InvalidInput
 
 
 async def home(
@@ -68,11 +70,17 @@ async def catalog_button(press: Press[CatalogCb]) -> None:
         return
     product = await catalog.product(session, actor, cb.arg)
     if cb.deal_id:
+        # The request is checked now, not only once the quantity is typed.
+        version = await items.open_version(session, actor, cb.deal_id)
+        if version is None:
+            raise InvalidInput(ErrorCode.DEAL_CLOSED)
+        if version != cb.version:
+            press.answer.text = stale_text()
         if press.message is not None:
             add = ItemCb(
                 action=ItemAction.PICK,
                 deal_id=cb.deal_id,
-                version=cb.version,
+                version=version,
                 arg=product.product_id,
             )
             await pick(session, actor, press.state, press.message, add, 0)

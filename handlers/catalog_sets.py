@@ -73,7 +73,7 @@ async def sets_button(press: Press[AdminCb]) -> None:
             await press.ask(SetsInput.limit, limit_prompt(now_is, locale), asked)
         return
     if cb.action == AdminAction.VAT:
-        settings = await sales.toggle_vat(session, actor, press.now)
+        settings = await sales.set_vat(session, actor, bool(cb.arg), press.now)
         press.answer.text = vat_said(settings)
     else:
         settings = await sales.current(session)

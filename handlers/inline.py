@@ -17,6 +17,7 @@ from services.errors import DomainError
 
 # Answers depend on who asks (their language, their requests): Telegram must not share them.
 CACHE_SECONDS = 5
+MAX_OFFSET = 100_000
 
 
 async def products(
@@ -34,7 +35,9 @@ async def products(
                 version = 0
             if not version:
                 deal_id = None
-        offset = int(query.offset) if query.offset.isdigit() else 0
+        # The offset is ours (next_offset), but a client may send anything.
+        digits = query.offset.isdigit() and len(query.offset) <= len(str(MAX_OFFSET))
+        offset = min(int(query.offset), MAX_OFFSET) if digits else 0
         found, more = await catalog.search(session, actor, words, offset)
     reader = reader_of(settings, actor, clock.now())
     await query.answer(

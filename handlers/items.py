@@ -70,7 +70,7 @@ async def _show(press: Press[ItemCb], screen: Screen) -> None:
     reader = press.reader
     await press.show(
         items_text(screen.items, reader),
-        items_keyboard(screen.items, screen.version, screen.is_open, reader.locale),
+        items_keyboard(screen.items, screen.version, screen.is_open, reader),
     )
 
 
@@ -100,7 +100,7 @@ async def _pressed(press: Press[ItemCb], cb: ItemCb) -> None:
                 raise NotFound()
             await press.show(
                 item_text(screen.items, item, press.reader),
-                item_keyboard(screen.items, item, screen.version),
+                item_keyboard(screen.items, item, screen.version, press.reader),
             )
         case ItemAction.QUANTITY:
             if (found := await _checked(press, cb)) is None:
@@ -216,7 +216,7 @@ async def pick(
 async def _redraw(words: Words, asked: Asked, screen: Screen) -> None:
     reader = reader_of(words.settings, words.actor, words.now)
     text = items_text(screen.items, reader)
-    markup = items_keyboard(screen.items, screen.version, screen.is_open, reader.locale)
+    markup = items_keyboard(screen.items, screen.version, screen.is_open, reader)
     if asked.screen_id:
         await edit_or_send_at(words.bot, words.message.chat.id, asked.screen_id, text, markup)
     else:

@@ -88,7 +88,8 @@ def sales_keyboard(sales: Sales, locale: str) -> InlineKeyboardMarkup:
     limit = _("🏷 Managers' discount limit: {limit}").format(limit=_percent(sales, locale))
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [admin_button(vat, AdminAction.VAT)],
+            # What the press asks for, so a second press or an old screen asks the same.
+            [admin_button(vat, AdminAction.VAT, 0 if sales.vat_included else 1)],
             [admin_button(limit, AdminAction.LIMIT)],
             [catalog_button()],
         ]

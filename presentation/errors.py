@@ -201,6 +201,13 @@ def _texts() -> dict[ErrorCode, str]:
             "This request's amount is the total of its items. Change the items or their "
             "discounts under 🛒 Items."
         ),
+        ErrorCode.TOO_MANY_ITEMS: _(
+            "A request holds at most 100 items, and a total below a trillion; nothing was changed."
+        ),
+        ErrorCode.MEASURES_NEEDED: _(
+            "This product is now counted from measurements: choose it again to type them. "
+            "Nothing was changed."
+        ),
         ErrorCode.STEP_EXPIRED: _(
             "I no longer know what that answer was for, so nothing was changed. "
             "Please start again."

@@ -17,17 +17,20 @@ from presentation.catalog import price_line, product_name
 from presentation.deals.callbacks import ItemAction, ItemCb
 from presentation.deals.card import Reader
 from services.catalog import ProductView, name_in
+from services.ids import is_id
 
 # "#12 lam": the search for request #12's items, as its 🔎 Find button opens it.
 FOR_DEAL = re.compile(r"^#(\d{1,10})\s*(.*)$", re.DOTALL)
 
 
 def for_deal(query: str) -> tuple[int | None, str]:
-    """The request a search is for, if any, and what is searched for."""
+    """The request a search is for, if any (a number no request can have: none), and what is
+    searched for."""
     found = FOR_DEAL.match(query.strip())
     if found is None:
         return None, query
-    return int(found.group(1)), found.group(2)
+    number = int(found.group(1))
+    return (number if is_id(number) else None), found.group(2)
 
 
 def result(

@@ -13,7 +13,7 @@ from presentation.deals.callbacks import CardAction, CardCb, ItemAction, ItemCb
 from presentation.deals.card import Reader, discount_text, money
 from presentation.units import quantity_text, unit_name
 from services.catalog import name_in
-from services.item_views import DealItems, ItemView, MeasureView
+from services.item_views import DealItems, DiscountView, ItemView, MeasureView
 
 
 def _button(
@@ -23,10 +23,12 @@ def _button(
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def measures_text(measure: MeasureView, locale: str) -> str:
+def measures_text(measure: MeasureView, locale: str, html: bool = True) -> str:
+    """ "Room: 4.2 × 3.5 m"; `html`: escaped for a message (a button's label is not)."""
     values = " × ".join(quantity_text(measure.values[i.key], locale) for i in measure.inputs)
     unit = measure.inputs[0].unit if measure.inputs else ""
-    return f"{escape(name_in(measure.names, locale))}: {values} {unit_name(unit, locale)}".rstrip()
+    name = name_in(measure.names, locale)
+    return f"{escape(name) if html else name}: {values} {unit_name(unit, locale)}".rstrip()
 
 
 def item_line(number: int, item: ItemView, reader: Reader) -> list[str]:
@@ -40,7 +42,7 @@ def item_line(number: int, item: ItemView, reader: Reader) -> list[str]:
             amount=money(item.line.gross, reader),
         ),
     ]
-    for discount in item.discounts:
+    for discount in filter(lambda d: _removable(d, reader), item.discounts):
         lines.append(f"   🏷 {discount_text(discount, reader)}")
     return lines
 
@@ -82,9 +84,15 @@ def items_text(shown: DealItems, reader: Reader) -> str:
     return "\n".join([*lines, "", *totals_lines(shown, reader)])
 
 
+def _removable(discount: DiscountView, reader: Reader) -> bool:
+    """An owner takes back any discount, a manager their own."""
+    return reader.is_owner or discount.by_id == reader.user_id
+
+
 def items_keyboard(
-    shown: DealItems, version: int, is_open: bool, locale: str
+    shown: DealItems, version: int, is_open: bool, reader: Reader
 ) -> InlineKeyboardMarkup:
+    locale = reader.locale
     back = CardCb(action=CardAction.CARD, deal_id=shown.deal_id, version=version)
     back_row = [InlineKeyboardButton(text=_("« Back to the card"), callback_data=back.pack())]
     if not is_open:
@@ -112,7 +120,7 @@ def items_keyboard(
     )
     if shown.items:
         rows.append([_button(shown, version, _("🏷 Discount on the request"), ItemAction.DISCOUNT)])
-        for discount in shown.discounts:
+        for discount in filter(lambda d: _removable(d, reader), shown.discounts):
             rows.append(
                 [
                     _button(
@@ -137,7 +145,9 @@ def item_text(shown: DealItems, item: ItemView, reader: Reader) -> str:
     return "\n".join(lines)
 
 
-def item_keyboard(shown: DealItems, item: ItemView, version: int) -> InlineKeyboardMarkup:
+def item_keyboard(
+    shown: DealItems, item: ItemView, version: int, reader: Reader
+) -> InlineKeyboardMarkup:
     change = (
         _button(shown, version, _("📐 Measurements"), ItemAction.MEASURES, item.measure_id)
         if item.measure_id
@@ -146,7 +156,7 @@ def item_keyboard(shown: DealItems, item: ItemView, version: int) -> InlineKeybo
     rows = [
         [change, _button(shown, version, _("🏷 Discount"), ItemAction.DISCOUNT, item.item_id)],
     ]
-    for discount in item.discounts:
+    for discount in filter(lambda d: _removable(d, reader), item.discounts):
         rows.append(
             [
                 _button(
@@ -196,7 +206,7 @@ def use_measures_keyboard(
             _button(
                 shown,
                 version,
-                f"📐 {measures_text(m, locale)}",
+                f"📐 {measures_text(m, locale, html=False)}",
                 ItemAction.USE,
                 product_id,
                 m.measure_id,

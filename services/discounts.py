@@ -81,7 +81,9 @@ async def give(
     pending = not actor.is_owner and percent_of(off, base) > limit
     # A discount asked of the owners leaves the one given until they approve it.
     given = Discount.state == PENDING if pending else Discount.state != REFUSED
-    await _replace(session, deal_id, item_id, Discount.by_id.is_not(None) & given)
+    # A manager's discount takes the place of their own, never of an owner's.
+    whose = Discount.by_id.is_not(None) if actor.is_owner else Discount.by_id == actor.user_id
+    await _replace(session, deal_id, item_id, whose & given)
     row = Discount(
         deal_id=deal_id,
         item_id=item_id,

@@ -90,6 +90,8 @@ class ErrorCode(StrEnum):
     DISCOUNT = "discount"
     DISCOUNT_LIMIT = "discount_limit"
     AMOUNT_FROM_ITEMS = "amount_from_items"
+    TOO_MANY_ITEMS = "too_many_items"
+    MEASURES_NEEDED = "measures_needed"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

@@ -28,6 +28,7 @@ class DiscountView:
     item_id: int | None
     kind: str
     value: Decimal
+    by_id: int | None
     # A person's name, or the rule's.
     by: str | None
     rule: str | None
@@ -156,7 +157,14 @@ async def _discounts(session: AsyncSession, deal_id: int) -> list[DiscountView]:
     )
     return [
         DiscountView(
-            d.id, d.item_id, d.kind, d.value, full_name(user) if user else None, rule, d.state
+            d.id,
+            d.item_id,
+            d.kind,
+            d.value,
+            d.by_id,
+            full_name(user) if user else None,
+            rule,
+            d.state,
         )
         for d, user, rule in rows.all()
     ]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, formulas, pipeline
 from services.access import Actor, require_deal
-from services.amounts import parse_number
+from services.amounts import LIMIT, parse_number
 from services.catalog import measure_set, product
 from services.db.catalog import DealItem, DealMeasure, Discount, Product
 from services.db.deals import Deal
@@ -77,7 +77,7 @@ async def add(
     deal = await _open(session, actor, deal_id, seen)
     found = await product(session, actor, product_id)
     if found.formula is not None:
-        raise InvalidInput(ErrorCode.QUANTITY)
+        raise InvalidInput(ErrorCode.MEASURES_NEEDED)
     quantity = parse_quantity(text, actor.locale)
     await _new_item(session, actor, deal, product_id, quantity, None, now)
     return await recounted(session, deal, seen, now)
@@ -170,8 +170,9 @@ async def set_measures(
         await session.scalars(select(DealItem).where(DealItem.measure_id == measure_id))
     ).all()
     for item in items:
-        found = await product(session, actor, item.product_id)
-        if found.formula is None:
+        # Switched off or moved to other measurements since, it keeps its quantity.
+        found = await session.get_one(Product, item.product_id)
+        if found.formula is None or found.measure_set_id != measure.set_id:
             continue
         quantity = _counted(found.formula, values)
         if quantity != item.quantity:
@@ -227,7 +228,7 @@ async def _new_item(
     """The item, at the product's price, VAT rate and unit now, and its line in the history."""
     count = await session.scalar(select(func.count()).where(DealItem.deal_id == deal.id))
     if (count or 0) >= MAX_ITEMS:
-        raise InvalidInput(ErrorCode.QUANTITY)
+        raise InvalidInput(ErrorCode.TOO_MANY_ITEMS)
     found = await session.get_one(Product, product_id)
     session.add(
         DealItem(
@@ -289,6 +290,8 @@ async def recount(session: AsyncSession, deal: Deal, seen: int | None, now: date
     counted = await deal_items(session, deal.id)
     old = deal.amount
     new = counted.totals.total if counted.items else old
+    if new is not None and new >= LIMIT:
+        raise InvalidInput(ErrorCode.TOO_MANY_ITEMS)
     if seen is None:
         await session.execute(
             update(Deal)

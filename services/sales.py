@@ -34,10 +34,10 @@ async def current(session: AsyncSession) -> Sales:
     return Sales(row.vat_included, row.manager_discount_limit)
 
 
-async def toggle_vat(session: AsyncSession, actor: Actor, now: datetime) -> Sales:
+async def set_vat(session: AsyncSession, actor: Actor, included: bool, now: datetime) -> Sales:
+    """Prices include VAT, or it is added on top."""
     require_owner(actor)
-    now_is = await current(session)
-    return await _put(session, now, not now_is.vat_included, now_is.manager_limit)
+    return await _put(session, now, included, (await current(session)).manager_limit)
 
 
 async def set_limit(session: AsyncSession, actor: Actor, text: str, now: datetime) -> Sales:

@@ -102,7 +102,11 @@ async def test_sales_settings_switch_vat_and_take_a_typed_limit(tg: Harness) -> 
     ]
     calls = await tg.press(OLGA, "ca:t:0", message_id=HOME)
     assert answer_of(calls).text == "VAT is now added on top of prices."
-    assert buttons(without_answers(calls)[0])[0] == [("🧾 VAT included in prices: off", "ca:t:0")]
+    assert buttons(without_answers(calls)[0])[0] == [("🧾 VAT included in prices: off", "ca:t:1")]
+    # The same press again (a double tap, an old screen) asks the same: VAT stays on top.
+    await tg.press(OLGA, "ca:t:0", message_id=HOME)
+    async with tg.app.sessions() as session:
+        assert (await session.get_one(SalesSettings, 1)).vat_included is False
     [ask] = without_answers(await tg.press(OLGA, "ca:l:0", message_id=HOME))
     assert ask.text.startswith("Now: 10%. Send the largest discount in percent")
     [bad] = await tg.send(OLGA, "150")

@@ -4,10 +4,11 @@ or with measurements; the totals on the items screen and the card; the amount th
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from aiogram.methods import AnswerInlineQuery
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.db.catalog import DealItem, DealMeasure
 from services.db.deals import Deal, Event
@@ -208,3 +209,32 @@ async def test_inline_search_is_for_staff_and_their_own_requests(tg: Harness) ->
         assert (await session.scalars(select(DealItem))).all() == []
     stale = await tg.press(ANNA, "it:q:1:7:1:0", message_id=SCREEN)
     assert answer_of(stale).text == STALE
+
+
+async def test_what_cannot_be_used_is_neither_offered_nor_done(tg: Harness) -> None:
+    await laminate_and_underlay(tg)
+    await new_deal(tg)
+    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
+    await tg.send(ANNA, "10")
+    await tg.press(OLGA, "it:d:1:2:0:0", message_id=SCREEN)
+    await tg.send(OLGA, "5%")
+    [anna_sees] = without_answers(await tg.press(ANNA, "it:l:1:3:0:0", message_id=SCREEN))
+    [olga_sees] = without_answers(await tg.press(OLGA, "it:l:1:3:0:0", message_id=SCREEN))
+    remove = ("✖ Remove a discount on the request", "it:u:1:3:1:0")
+
+    def offered(shown: Any) -> list[tuple[str, str | None]]:
+        return [button for row in buttons(shown) for button in row]
+
+    assert remove not in offered(anna_sees) and remove in offered(olga_sees)
+    # A number no request can have: found, with nothing to add to; an offset no page has.
+    [beyond] = await tg.inline(ANNA, "#9999999999 glue")
+    assert [(r.title, r.reply_markup) for r in beyond.results] == [("Skirting glue", None)]
+    [far] = await tg.inline(ANNA, "glue", offset="9" * 60)
+    assert far.results[0].title == "Skirting glue"
+    # A closed request takes nothing from the catalog: said at once, nothing asked.
+    async with tg.app.sessions() as session:
+        await session.execute(update(Deal).values(closed_at=tg.clock.now()))
+        await session.commit()
+    calls = await tg.press(ANNA, "cg:p:1:3:3:0", message_id=SCREEN)
+    assert without_answers(calls) == []
+    assert answer_of(calls).text.startswith("This request is closed")

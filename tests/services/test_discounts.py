@@ -443,6 +443,20 @@ async def test_asked_again_the_given_discount_stays_until_the_owner_approves(
     assert await deal_state(session, s.deal_id) == (D("400.00"), 7)
 
 
+async def test_a_managers_discount_never_takes_the_place_of_an_owners(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    now = clock.now()
+    await discounts.give(session, s.owner, s.deal_id, 3, cart.door, "30%", now)
+    await discounts.give(session, s.manager, s.deal_id, 4, cart.door, "5%", now)
+    assert await discounts_of(session, s.deal_id) == [
+        (cart.door, PERCENT, D("30.00"), s.owner.user_id, None, "applied"),
+        (cart.door, PERCENT, D("5.00"), s.manager.user_id, None, "applied"),
+    ]
+    # 400 − 30% = 280, − 5% of 280 = 266; and 100.
+    assert await deal_state(session, s.deal_id) == (D("366.00"), 5)
+
+
 async def test_taken_back_by_who_gave_it_or_an_owner(
     session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
 ) -> None:

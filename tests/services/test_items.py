@@ -267,7 +267,7 @@ async def test_products_that_cannot_be_added_so(
     now = clock.now()
     with pytest.raises(InvalidInput) as measured:
         await items.add(session, s.manager, s.deal_id, 1, goods.laminate, "3", now)
-    assert measured.value.code == ErrorCode.QUANTITY
+    assert measured.value.code == ErrorCode.MEASURES_NEEDED
     with pytest.raises(InvalidInput) as plain:
         await items.add_measured(session, s.manager, s.deal_id, 1, goods.door, "4 x 3", now)
     assert plain.value.code == ErrorCode.MEASURES
@@ -476,14 +476,14 @@ async def test_the_amount_is_the_items_and_cannot_be_typed_while_there_are_any(
 async def test_vat_on_top_of_prices_is_added_to_the_amount(
     session: AsyncSession, clock: ManualClock, s: Shop, goods: Goods
 ) -> None:
-    turned = await sales.toggle_vat(session, s.owner, clock.now())
+    turned = await sales.set_vat(session, s.owner, False, clock.now())
     assert turned == sales.Sales(vat_included=False, manager_limit=D(10))
     shown = await items.add(session, s.manager, s.deal_id, 1, goods.door, "1", clock.now())
     # 310.99 + 18% = 55.9782 → 55.98: 366.97.
     assert (shown.items.totals.vat, shown.items.totals.total) == (D("55.98"), D("366.97"))
     assert await deal_state(session, s.deal_id) == (D("366.97"), 2)
     with pytest.raises(AccessDenied):
-        await sales.toggle_vat(session, s.manager, clock.now())
+        await sales.set_vat(session, s.manager, False, clock.now())
 
 
 async def test_no_more_than_max_items(
@@ -506,7 +506,7 @@ async def test_no_more_than_max_items(
     assert await deal_state(session, s.deal_id) == (D("1250.00"), 2)
     with pytest.raises(InvalidInput) as refused:
         await items.add(session, s.manager, s.deal_id, 2, goods.handle, "1", clock.now())
-    assert refused.value.code == ErrorCode.QUANTITY
+    assert refused.value.code == ErrorCode.TOO_MANY_ITEMS
     with pytest.raises(InvalidInput):
         await items.add_measured(
             session, s.manager, s.deal_id, 2, goods.laminate, "1 x 1", clock.now()
