@@ -207,6 +207,17 @@ async def remove(
         if left is None:
             await session.execute(delete(DealMeasure).where(DealMeasure.id == item.measure_id))
     events.record(session, deal_id, actor.user_id, ITEM, now, old, None)
+    if (
+        await session.scalar(select(DealItem.id).where(DealItem.deal_id == deal_id).limit(1))
+        is None
+    ):
+        # Nothing left to discount: the request's discounts go with the last item, rather than
+        # coming back on the next one.
+        gone = await session.execute(
+            delete(Discount).where(Discount.deal_id == deal_id).returning(Discount.id)
+        )
+        if gone.all():
+            events.record(session, deal_id, actor.user_id, "discount", now, "deal", None)
     return await recounted(session, deal, seen, now)
 
 

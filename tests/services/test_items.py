@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import catalog_edit, items, pipeline, sales
+from services import catalog_edit, discounts, items, pipeline, sales
 from services.access import Actor
 from services.clock import ManualClock
 from services.db.catalog import DealItem, DealMeasure, Discount
@@ -31,6 +31,7 @@ from tests.support.catalog import (
     Shop,
     close,
     deal_state,
+    discounts_of,
     history,
     items_of,
     measures_of,
@@ -613,3 +614,23 @@ async def test_every_action_is_the_deals_manager_or_an_owners(
     assert await snapshot(session, s.deal_id) == before
     await act(s.second_owner, 3)
     assert await deal_state(session, s.deal_id) == (AFTER[name], 4)
+
+
+async def test_the_requests_discounts_go_with_its_last_item(
+    session: AsyncSession, clock: ManualClock, s: Shop, goods: Goods
+) -> None:
+    now = clock.now()
+    await items.add(session, s.manager, s.deal_id, 1, goods.handle, "2", now)
+    await discounts.give(session, s.manager, s.deal_id, 2, None, "5%", now)
+    (handle,) = await item_ids(session, s.deal_id)
+    await items.remove(session, s.manager, s.deal_id, 3, handle, now)
+    assert await discounts_of(session, s.deal_id) == []
+    assert (await history(session, s.deal_id, "discount"))[-1] == (
+        "discount",
+        s.manager.user_id,
+        "deal",
+        None,
+    )
+    # The next item comes without the earlier discount: 2 × 12.50.
+    await items.add(session, s.manager, s.deal_id, 4, goods.handle, "2", now)
+    assert await deal_state(session, s.deal_id) == (D("25.00"), 5)
