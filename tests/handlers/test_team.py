@@ -52,6 +52,7 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
         "find",
         "tasks",
         "contracts",
+        "catalog",
         "duty",
         "language",
         "cancel",
