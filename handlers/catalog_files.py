@@ -5,7 +5,6 @@ or not at all, every mistake answered with its row and column. /cancel leaves th
 from __future__ import annotations
 
 import asyncio
-from io import BytesIO
 
 from aiogram import Bot, Router
 from aiogram.filters import StateFilter
@@ -13,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Document, Message
 
+from handlers.documents import downloaded
 from handlers.filters import Has, NotCommand
 from handlers.payloads import Payload
 from handlers.presses import Press, on_press
@@ -73,7 +73,7 @@ async def file_sent(
     if message.document is None or not _xlsx(message.document):
         await message.answer(not_xlsx_text())
         return
-    data = await _downloaded(message.document, bot)
+    data = await downloaded(message.document, bot, MAX_BYTES)
     if data is None:
         await message.answer(too_big_text())
         return
@@ -90,20 +90,6 @@ async def file_sent(
 def _xlsx(document: Document) -> bool:
     name = (document.file_name or "").casefold()
     return name.endswith(".xlsx") or document.mime_type == XLSX_TYPE
-
-
-async def _downloaded(document: Document, bot: Bot) -> bytes | None:
-    """The document's bytes; None when it is larger than a catalog file may be, which is known
-    before downloading it."""
-    if (document.file_size or 0) > MAX_BYTES:
-        return None
-    found = await bot.get_file(document.file_id)
-    if found.file_path is None or (found.file_size or 0) > MAX_BYTES:
-        return None
-    buffer = BytesIO()
-    await bot.download_file(found.file_path, destination=buffer)
-    data = buffer.getvalue()
-    return data if len(data) <= MAX_BYTES else None
 
 
 async def not_a_file(message: Message) -> None:

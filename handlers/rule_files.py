@@ -4,8 +4,6 @@ mistake is answered with its line. /cancel leaves the step."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -13,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Message
 
 from bot.settings import Settings
+from handlers.documents import downloaded
 from handlers.filters import Has, NotCommand
 from handlers.rule_standard import standard_defaults
 from presentation.rule_files import (
@@ -54,7 +53,8 @@ async def file_sent(
     bot: Bot,
 ) -> None:
     require_owner(actor)
-    data = await _downloaded(message, bot)
+    document = message.document
+    data = await downloaded(document, bot, files.MAX_BYTES) if document is not None else None
     if data is None:
         await message.answer(too_big_text())
         return
@@ -71,21 +71,6 @@ async def file_sent(
         await message.answer(problem_text(error))
         return
     await message.answer(imported_text(imported))
-
-
-async def _downloaded(message: Message, bot: Bot) -> bytes | None:
-    """The document's bytes; None when it is larger than a rules file may be, which is known
-    before downloading it."""
-    document = message.document
-    if document is None or (document.file_size or 0) > files.MAX_BYTES:
-        return None
-    found = await bot.get_file(document.file_id)
-    if found.file_path is None or (found.file_size or 0) > files.MAX_BYTES:
-        return None
-    buffer = BytesIO()
-    await bot.download_file(found.file_path, destination=buffer)
-    data = buffer.getvalue()
-    return data if len(data) <= files.MAX_BYTES else None
 
 
 async def not_a_file(message: Message) -> None:
