@@ -19,25 +19,28 @@ from sqlalchemy.ext.asyncio import (
 from bot import migrate
 from services.clock import ManualClock
 from services.db.engine import create_engine, session_factory
-from tests.support.db import PG_URL, START, reset_stages, seed_tables
+from tests.support.db import PG_URL, START, reset, reset_script
 from tests.support.harness import Harness, harness, make_settings
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate once per run: a SQLite file to copy, or the PostgreSQL database itself."""
+    """Migrate once per run: the SQLite file to copy, or on PostgreSQL the script that empties
+    the migrated database."""
     if PG_URL:
 
-        async def reset() -> None:
+        async def recreate() -> str:
             engine = create_engine(PG_URL)
             async with engine.begin() as conn:
                 await conn.execute(text("DROP SCHEMA public CASCADE"))
                 await conn.execute(text("CREATE SCHEMA public"))
             await migrate.upgrade(engine)
+            async with engine.begin() as conn:
+                script = await reset_script(conn)
             await engine.dispose()
+            return script
 
-        asyncio.run(reset())
-        yield PG_URL
+        yield asyncio.run(recreate())
         return
     path = tmp_path_factory.mktemp("template") / "template.db"
     url = f"sqlite+aiosqlite:///{path}"
@@ -56,9 +59,7 @@ async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[
     if PG_URL:
         engine = create_engine(PG_URL)
         async with engine.begin() as conn:
-            tables = ", ".join(t for t in seed_tables() if t != "stages")
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            await reset_stages(conn)
+            await reset(conn, migrated_template)
         await engine.dispose()
         yield PG_URL
         return
