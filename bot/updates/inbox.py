@@ -5,7 +5,12 @@ side by side. A chat's update waits while an earlier one of that chat is unhandl
 restarts. An update whose handling was cut short (the bot stopping, the database or Telegram
 gone for a moment) stays in the inbox and is handled again: at the next start, or by the inbox
 sweep once this worker's hold on it has run out; one that keeps failing is given up after
-MAX_ATTEMPTS."""
+MAX_ATTEMPTS.
+
+An inline query is the exception: it is answered at once and never kept. It is worth
+answering only while the user types (Telegram drops an answer to an old query), it changes
+nothing, and the next letter brings a new one; keeping it would only make every answer wait
+for two commits."""
 
 from __future__ import annotations
 
@@ -58,6 +63,11 @@ def chat_of(update: Update) -> int | None:
     return int(user.id) if user is not None else None
 
 
+def passing_by(update: Update) -> bool:
+    """Answered at once and never kept: an inline query (see above)."""
+    return update.inline_query is not None
+
+
 def payload_of(update: Update) -> dict[str, Any]:
     """The update as Telegram sent it, to be read back with `Update.model_validate`."""
     return update.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -89,16 +99,25 @@ class UpdateInbox:
         self._marks: Coalescer[int, None] = Coalescer(self._mark_handled)
         self._earliest: Coalescer[int, int | None] = Coalescer(self._earliest_unhandled)
         self._renewing: asyncio.Task[None] | None = None
+        self._answering: set[asyncio.Task[None]] = set()
         self._closing = False
 
     async def receive(self, updates: Sequence[Update]) -> None:
         """Keep the updates; once this returns they are safe and Telegram may be told so.
         Those seen before are left alone."""
-        received = [Received(u.update_id, chat_of(u), payload_of(u)) for u in updates]
+        kept = [u for u in updates if not passing_by(u)]
+        for update in updates:
+            if passing_by(update) and not self._closing:
+                task = asyncio.create_task(self._answer(update))
+                self._answering.add(task)
+                task.add_done_callback(self._answering.discard)
+        if not kept:
+            return
+        received = [Received(u.update_id, chat_of(u), payload_of(u)) for u in kept]
         async with self.sessions() as session:
             now = self.clock.now()
             new = await inbox.store(session, received, now, self.lease, self.worker)
-        for update in updates:
+        for update in kept:
             if update.update_id in new:
                 self._schedule(update)
 
@@ -128,7 +147,7 @@ class UpdateInbox:
         self._closing = True
         if self._renewing is not None:
             self._renewing.cancel()
-        running = list(self._chats.values())
+        running = [*self._chats.values(), *self._answering]
         if running:
             await asyncio.wait(running, timeout=grace)
         for task in running:
@@ -143,8 +162,8 @@ class UpdateInbox:
 
     async def idle(self) -> None:
         """Wait until every update received so far has been handled."""
-        while self._chats:
-            await asyncio.wait(list(self._chats.values()))
+        while self._chats or self._answering:
+            await asyncio.wait([*self._chats.values(), *self._answering])
 
     def _gone(self, holder: str) -> bool:
         return is_gone(holder, self.worker)
@@ -233,6 +252,19 @@ class UpdateInbox:
             inbox.current.reset(token)
         if not handling.marked:
             await self._marks(update.update_id)
+        self.metrics.update_handled()
+
+    async def _answer(self, update: Update) -> None:
+        """An update not kept: handled once, now; a failure is logged and forgotten."""
+        async with self._at_once:
+            with log_context.handling(update.update_id):
+                try:
+                    with self.metrics.handling():
+                        await self.dispatcher.feed_update(self.bot, update)
+                except Exception as error:
+                    self.metrics.update_failed("given_up")
+                    log.warning("update %s not answered: %r", update.update_id, error)
+                    return
         self.metrics.update_handled()
 
     async def _give_up(self, update_id: int, why: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerInlineQuery, SendMessage
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from sqlalchemy import select
@@ -138,3 +138,32 @@ async def test_an_update_whose_handling_was_cut_short_is_handled_later(
     async with tg.app.sessions() as session:
         [row] = await session.scalars(select(InboxUpdate))
     assert (row.handled_at, row.attempts) == (clock.now(), 2)
+
+
+async def test_an_inline_query_is_answered_at_once_and_never_kept(
+    tg: Harness, hook: TestClient[Any, Any]
+) -> None:
+    """Answered while the user types, with no commit in its way; nothing of it is kept, so a
+    crash forgets it, as Telegram forgets an old query. Updates of other kinds are kept as
+    before."""
+    query = {
+        "update_id": 7,
+        "inline_query": {
+            "id": "q1",
+            "from": {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"},
+            "query": "lam",
+            "offset": "",
+            "chat_type": "sender",
+        },
+    }
+    assert (await hook.post("/telegram/hook", json=query, headers=SECRET)).status == 200
+    await tg.app.inbox.idle()
+    [answer] = tg.recorder.calls
+    assert isinstance(answer, AnswerInlineQuery)
+    assert (answer.inline_query_id, answer.results) == ("q1", [])
+    async with tg.app.sessions() as session:
+        assert list(await session.scalars(select(InboxUpdate.update_id))) == []
+    assert (await hook.post("/telegram/hook", json=REQUEST, headers=SECRET)).status == 200
+    await tg.app.inbox.idle()
+    async with tg.app.sessions() as session:
+        assert list(await session.scalars(select(InboxUpdate.update_id))) == [1]
