@@ -72,11 +72,15 @@ def sales_text(sales: Sales, locale: str) -> str:
         if sales.vat_included
         else _("🧾 VAT is added on top of prices.")
     )
+    kept = _(
+        "The switch applies to items added from now on; requests that already have items keep "
+        "counting VAT as they did."
+    )
     limit = _(
         "🏷 A manager may give a discount of up to {limit} on their own; a larger one waits "
         "for the owner's approval."
     ).format(limit=_percent(sales, locale))
-    return "\n".join([_("<b>Sales settings</b>"), vat, limit])
+    return "\n".join([_("<b>Sales settings</b>"), vat, kept, limit])
 
 
 def sales_keyboard(sales: Sales, locale: str) -> InlineKeyboardMarkup:

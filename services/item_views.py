@@ -104,16 +104,15 @@ async def deal_items(session: AsyncSession, deal_id: int) -> DealItems:
             .order_by(DealMeasure.id)
         )
     ).all()
-    settings = await sales.current(session)
+    # The deal's items share one VAT mode, kept from when they were added.
+    vat_included = rows[0][0].vat_included if rows else (await sales.current(session)).vat_included
     currency = currency_of(session)
     lines = [
         Line(item.id, item.price, item.quantity, item.vat_rate, _applied(offs, item.id))
         for item, _names, _code in rows
     ]
     on_deal = tuple(d for d in offs if d.item_id is None)
-    totals = compute(
-        lines, [d.off for d in on_deal if d.state == APPLIED], settings.vat_included, currency
-    )
+    totals = compute(lines, [d.off for d in on_deal if d.state == APPLIED], vat_included, currency)
     items = tuple(
         ItemView(
             item_id=item.id,

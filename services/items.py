@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, formulas, pipeline
+from services import events, formulas, pipeline, sales
 from services.access import Actor, require_deal
 from services.amounts import LIMIT, parse_number
 from services.catalog import measure_set, product
@@ -236,7 +236,8 @@ async def _new_item(
     measure_id: int | None,
     now: datetime,
 ) -> None:
-    """The item, at the product's price, VAT rate and unit now, and its line in the history."""
+    """The item, at the product's price, VAT rate and unit now and in the deal's VAT mode, and
+    its line in the history."""
     count = await session.scalar(select(func.count()).where(DealItem.deal_id == deal.id))
     if (count or 0) >= MAX_ITEMS:
         raise InvalidInput(ErrorCode.TOO_MANY_ITEMS)
@@ -250,11 +251,25 @@ async def _new_item(
             unit=found.unit,
             price=found.price,
             vat_rate=found.vat_rate,
+            vat_included=await vat_mode(session, deal.id),
             created_at=now,
         )
     )
     value = item_value(product_id, quantity)
     events.record(session, deal.id, actor.user_id, ITEM, now, None, value)
+
+
+async def vat_mode(session: AsyncSession, deal_id: int) -> bool:
+    """Whether the prices of an item added to the deal include VAT: as its items have it (they
+    share one mode, so switching the sales setting leaves the deal's totals as they are), else
+    as the setting is now."""
+    held = await session.scalar(
+        select(DealItem.vat_included)
+        .where(DealItem.deal_id == deal_id)
+        .order_by(DealItem.id)
+        .limit(1)
+    )
+    return (await sales.current(session)).vat_included if held is None else held
 
 
 async def _typed(

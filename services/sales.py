@@ -35,7 +35,8 @@ async def current(session: AsyncSession) -> Sales:
 
 
 async def set_vat(session: AsyncSession, actor: Actor, included: bool, now: datetime) -> Sales:
-    """Prices include VAT, or it is added on top."""
+    """Prices include VAT, or it is added on top: for the items added from now on to requests
+    without items; a request's items keep the mode they were added in."""
     require_owner(actor)
     return await _put(session, now, included, (await current(session)).manager_limit)
 

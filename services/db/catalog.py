@@ -89,7 +89,9 @@ class DealMeasure(Base):
 
 
 class DealItem(Base):
-    """A line of a deal: the price, VAT rate and unit as they were when it was added."""
+    """A line of a deal: the price, VAT rate and unit as they were when it was added, and whether
+    its price includes VAT: the sales setting then, or the mode of the deal's other items, so
+    a deal's items share one mode and its totals stay when the owner switches the setting."""
 
     __tablename__ = "deal_items"
 
@@ -101,6 +103,7 @@ class DealItem(Base):
     unit: Mapped[str] = mapped_column(String(8))
     price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     vat_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    vat_included: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

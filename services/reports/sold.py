@@ -17,7 +17,6 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import sales
 from services.company import currency_of
 from services.db.catalog import Category, DealItem, Discount, Product
 from services.db.deals import Deal, Stage
@@ -201,16 +200,18 @@ async def lines(session: AsyncSession, period: Period) -> list[SoldLine]:
     if not rows:
         return []
     on_items, on_deals = await _discounts(session, period)
-    vat_included = (await sales.current(session)).vat_included
     currency = currency_of(session)
     by_deal: dict[int, list[Line]] = defaultdict(list)
+    # Each deal's items share one VAT mode, kept from when they were added.
+    vat_included: dict[int, bool] = {}
     for item, *_rest in rows:
         by_deal[item.deal_id].append(
             Line(item.id, item.price, item.quantity, item.vat_rate, tuple(on_items[item.id]))
         )
+        vat_included.setdefault(item.deal_id, item.vat_included)
     counted: dict[int, LineTotal] = {}
     for deal_id, deal_lines in by_deal.items():
-        totals = compute(deal_lines, on_deals[deal_id], vat_included, currency)
+        totals = compute(deal_lines, on_deals[deal_id], vat_included[deal_id], currency)
         counted.update((t.key, t) for t in totals.lines)
     found = []
     for item, closed, manager_id, first, last, tg_id, names, code, category_id, category in rows:
@@ -232,7 +233,7 @@ async def lines(session: AsyncSession, period: Period) -> list[SoldLine]:
                 price=item.price,
                 vat_rate=item.vat_rate,
                 total=counted[item.id],
-                vat_included=vat_included,
+                vat_included=vat_included[item.deal_id],
             )
         )
     return found

@@ -94,7 +94,12 @@ async def test_measurements_are_listed_and_added(tg: Harness) -> None:
 
 async def test_sales_settings_switch_vat_and_take_a_typed_limit(tg: Harness) -> None:
     [screen] = without_answers(await tg.press(OLGA, "ca:s:0", message_id=HOME))
-    assert screen.text.splitlines()[:2] == ["<b>Sales settings</b>", "🧾 Prices include VAT."]
+    assert screen.text.splitlines()[:3] == [
+        "<b>Sales settings</b>",
+        "🧾 Prices include VAT.",
+        "The switch applies to items added from now on; requests that already have items keep "
+        "counting VAT as they did.",
+    ]
     assert buttons(screen) == [
         [("🧾 VAT included in prices: on", "ca:t:0")],
         [("🏷 Managers' discount limit: 10%", "ca:l:0")],

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import migrate
@@ -59,6 +62,57 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
         )
     assert stages == 6
     assert diff == [], "models and migrations disagree"
+    await empty_engine.dispose()
+
+
+def _a_deal_with_an_item(sync: Connection, vat_included: bool | None) -> None:
+    """At revision 0013, in its own columns (later revisions add more): a request holding an
+    item with a discount on it, and the sales settings' row when `vat_included` is not None."""
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    for statement in (
+        "INSERT INTO customers (id, name, source, created_at) VALUES (1, '', 'manual', :now)",
+        "INSERT INTO deals (id, customer_id, source, stage_id, amount, title, created_at, "
+        "last_activity_at, version) SELECT 1, 1, 'manual', min(id), 25.00, '', :now, :now, 1 "
+        "FROM stages",
+        "INSERT INTO products (id, names, search, unit, price, vat_rate, active, created_at, "
+        "updated_at, version) VALUES (1, CAST(:names AS JSON), 'handle', 'piece', 12.50, 18, "
+        ":yes, :now, :now, 1)",
+        "INSERT INTO deal_items (id, deal_id, product_id, quantity, unit, price, vat_rate, "
+        "created_at) VALUES (1, 1, 1, 2, 'piece', 12.50, 18, :now)",
+        "INSERT INTO discounts (id, deal_id, item_id, kind, value, state, created_at) "
+        "VALUES (1, 1, 1, 'percent', 5, 'applied', :now)",
+    ):
+        sync.execute(text(statement), {"now": now, "yes": True, "names": '{"en": "Handle"}'})
+    if vat_included is not None:
+        sync.execute(
+            text(
+                "INSERT INTO sales_settings (id, vat_included, manager_discount_limit, "
+                "updated_at) VALUES (1, :included, 10, :now)"
+            ),
+            {"included": vat_included, "now": now},
+        )
+
+
+@pytest.mark.parametrize(("setting", "kept"), [(None, True), (False, False), (True, True)])
+async def test_items_already_on_deals_take_the_vat_setting_as_it_is(
+    empty_engine: AsyncEngine, setting: bool | None, kept: bool
+) -> None:
+    """Items added before each kept whether its price includes VAT: the owner's setting then
+    (prices include VAT while the owner has not changed it), and their discounts stay."""
+    await migrate.upgrade(empty_engine, "0013")
+    async with empty_engine.begin() as conn:
+        await conn.run_sync(lambda sync: _a_deal_with_an_item(sync, setting))
+    await migrate.upgrade(empty_engine, "0014")
+    items = metadata.tables["deal_items"]
+    async with empty_engine.connect() as conn:
+        rows = (await conn.execute(select(items.c.id, items.c.vat_included))).all()
+        on_item = (await conn.execute(text("SELECT item_id FROM discounts"))).scalars().all()
+    assert [tuple(r) for r in rows] == [(1, kept)]
+    assert on_item == [1]
+    await migrate.downgrade(empty_engine, "0013")
+    async with empty_engine.connect() as conn:
+        left = await conn.execute(text("SELECT id, price FROM deal_items"))
+        assert [(i, Decimal(str(p))) for i, p in left.all()] == [(1, Decimal("12.50"))]
     await empty_engine.dispose()
 
 

@@ -497,6 +497,7 @@ async def test_no_more_than_max_items(
             quantity=D(1),
             unit="piece",
             price=D("12.50"),
+            vat_included=True,
             created_at=clock.now(),
         )
         for _ in range(items.MAX_ITEMS - 1)

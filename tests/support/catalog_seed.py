@@ -23,7 +23,7 @@ async def product(
 
 
 async def item(session: AsyncSession, deal_id: int, product: Product, quantity: str) -> DealItem:
-    """A line at the product's price, unit and VAT rate."""
+    """A line at the product's price, unit and VAT rate, the price including VAT."""
     row = DealItem(
         deal_id=deal_id,
         product_id=product.id,
@@ -31,6 +31,7 @@ async def item(session: AsyncSession, deal_id: int, product: Product, quantity: 
         unit=product.unit,
         price=product.price,
         vat_rate=product.vat_rate,
+        vat_included=True,
         created_at=SINCE,
     )
     session.add(row)

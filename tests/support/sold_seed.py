@@ -92,6 +92,7 @@ async def item(
         unit=unit,
         price=Decimal(price),
         vat_rate=Decimal(18),
+        vat_included=True,
         created_at=SINCE,
     )
     session.add(row)
