@@ -34,11 +34,20 @@ def _target(shown: DealItems, discount: DiscountView, locale: str) -> str:
     return escape(name_in(item.names, locale))
 
 
-def asked_text(shown: DealItems, discount: DiscountView, reader: Reader) -> str:
-    return _(
-        "🏷 {name} asks for a discount above their limit on request #{number}, "
-        "on {target}: {discount}.\nThe request's total now: {total}."
-    ).format(
+def asked_text(shown: DealItems, discount: DiscountView, reader: Reader, again: bool) -> str:
+    """`again`: given within the limit, taken past it by a change to the items."""
+    if again:
+        text = _(
+            "🏷 The items of request #{number} changed, and {name}'s discount on {target} "
+            "is now above their limit: it is not counted until you approve it.\n{discount}\n"
+            "The request's total now: {total}."
+        )
+    else:
+        text = _(
+            "🏷 {name} asks for a discount above their limit on request #{number}, "
+            "on {target}: {discount}.\nThe request's total now: {total}."
+        )
+    return text.format(
         name=escape(discount.by or "?"),
         number=shown.deal_id,
         target=_target(shown, discount, reader.locale),

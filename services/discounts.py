@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, outbox, pipeline, sales
-from services.access import OWNER, Actor, require_owner
+from services import discount_limits, events, outbox, pipeline, sales
+from services.access import Actor, require_owner
 from services.amounts import parse_amount, parse_number
 from services.db.catalog import Discount
 from services.db.deals import Deal
@@ -25,9 +25,9 @@ from services.item_views import APPLIED, PENDING, REFUSED, deal_items
 from services.items import Screen, recount, recounted
 from services.rules.discounting import DISCOUNT, event_value
 from services.rules.discounting import ON_DEAL as DEAL
-from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
+from services.totals import AMOUNT, HUNDRED, PERCENT, Off
 
-ASKED = "discount_asked"
+ASKED = discount_limits.ASKED
 DECIDED = "discount_decided"
 
 
@@ -77,24 +77,27 @@ async def give(
         base = item.line.gross
     if not shown.items or (off.kind == AMOUNT and off.value > base):
         raise InvalidInput(ErrorCode.DISCOUNT)
-    limit = (await sales.current(session)).manager_limit
-    pending = not actor.is_owner and percent_of(off, base) > limit
-    # A discount asked of the owners leaves the one given until they approve it.
-    given = Discount.state == PENDING if pending else Discount.state != REFUSED
     # A manager's discount takes the place of their own, never of an owner's.
     whose = Discount.by_id.is_not(None) if actor.is_owner else Discount.by_id == actor.user_id
-    await _replace(session, deal_id, item_id, whose & given)
+    replaced = await _replaced(session, deal_id, item_id, whose)
     row = Discount(
         deal_id=deal_id,
         item_id=item_id,
         kind=off.kind,
         value=off.value,
         by_id=actor.user_id,
-        state=PENDING if pending else APPLIED,
+        state=APPLIED,
+        limited=not actor.is_owner,
         created_at=now,
     )
     session.add(row)
     await session.flush()
+    pending = row.limited and await _past_limit(session, deal_id, replaced)
+    if pending:
+        # A discount asked of the owners leaves the one given until they approve it.
+        row.state = PENDING
+        replaced = [d for d in replaced if d.state == PENDING]
+    await _delete(session, [d.id for d in replaced])
     target = DEAL if item_id is None else str(item_id)
     events.record(
         session,
@@ -106,7 +109,7 @@ async def give(
         event_value(off),
     )
     if pending:
-        await _ask_owners(session, deal, row, now)
+        await discount_limits.ask_owners(session, deal_id, row.id, now)
     return Given(await recounted(session, deal, seen, now), pending)
 
 
@@ -144,6 +147,8 @@ async def decide(
             session, deal.id, row.item_id, Discount.by_id.is_not(None) & (Discount.id != row.id)
         )
     row.state = APPLIED if approve else REFUSED
+    # Approved: the owners answer for it, and it no longer counts against the limit.
+    row.limited = False
     events.record(
         session,
         deal.id,
@@ -168,27 +173,31 @@ async def decide(
     return deal.id, approve
 
 
+def _same(deal_id: int, item_id: int | None, whose: ColumnElement[bool]) -> ColumnElement[bool]:
+    target = Discount.item_id.is_(None) if item_id is None else Discount.item_id == item_id
+    return and_(Discount.deal_id == deal_id, target, whose, Discount.state != REFUSED)
+
+
 async def _replace(
     session: AsyncSession, deal_id: int, item_id: int | None, whose: ColumnElement[bool]
 ) -> None:
-    target = Discount.item_id.is_(None) if item_id is None else Discount.item_id == item_id
-    await session.execute(
-        delete(Discount).where(
-            Discount.deal_id == deal_id, target, whose, Discount.state != REFUSED
-        )
-    )
+    await session.execute(delete(Discount).where(_same(deal_id, item_id, whose)))
 
 
-async def _ask_owners(session: AsyncSession, deal: Deal, row: Discount, now: datetime) -> None:
-    owners = await session.scalars(
-        select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
-    )
-    for owner in owners.all():
-        outbox.enqueue(
-            session,
-            chat_id=owner.tg_id,
-            kind=ASKED,
-            payload={"deal_id": deal.id, "discount_id": row.id},
-            dedupe_key=f"{ASKED}:{row.id}:{owner.id}",
-            now=now,
-        )
+async def _replaced(
+    session: AsyncSession, deal_id: int, item_id: int | None, whose: ColumnElement[bool]
+) -> list[Discount]:
+    """The discounts a new one would take the place of."""
+    return list(await session.scalars(select(Discount).where(_same(deal_id, item_id, whose))))
+
+
+async def _delete(session: AsyncSession, ids: list[int]) -> None:
+    if ids:
+        await session.execute(delete(Discount).where(Discount.id.in_(ids)))
+
+
+async def _past_limit(session: AsyncSession, deal_id: int, replaced: list[Discount]) -> bool:
+    """The managers' discounts, the new one among them and those it replaces gone, take more
+    than the limit."""
+    shown = await deal_items(session, deal_id, leaving={d.id for d in replaced})
+    return discount_limits.over_limit(shown, (await sales.current(session)).manager_limit)

@@ -3,7 +3,7 @@ measurements typed, the discounts and who gave them, and the totals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +33,8 @@ class DiscountView:
     by: str | None
     rule: str | None
     state: str
+    # Counted against the managers' limit (services/discount_limits.py).
+    limited: bool = False
 
     @property
     def off(self) -> Off:
@@ -85,8 +87,11 @@ class DealItems:
         return tuple(d for d in (*self.discounts, *on_items) if d.state == PENDING)
 
 
-async def deal_items(session: AsyncSession, deal_id: int) -> DealItems:
-    """Everything on one deal, its totals counted as the deal's amount is."""
+async def deal_items(
+    session: AsyncSession, deal_id: int, leaving: Collection[int] = ()
+) -> DealItems:
+    """Everything on one deal, its totals counted as the deal's amount is; without the
+    discounts `leaving`, to count what the deal would be without them."""
     rows = (
         await session.execute(
             select(DealItem, Product.names, Product.code)
@@ -95,7 +100,7 @@ async def deal_items(session: AsyncSession, deal_id: int) -> DealItems:
             .order_by(DealItem.id)
         )
     ).all()
-    offs = await _discounts(session, deal_id)
+    offs = [d for d in await _discounts(session, deal_id) if d.discount_id not in leaving]
     measures = (
         await session.execute(
             select(DealMeasure, MeasureSet)
@@ -164,6 +169,7 @@ async def _discounts(session: AsyncSession, deal_id: int) -> list[DiscountView]:
             full_name(user) if user else None,
             rule,
             d.state,
+            d.limited,
         )
         for d, user, rule in rows.all()
     ]

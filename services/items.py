@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, formulas, pipeline, sales
+from services import discount_limits, events, formulas, pipeline, sales
 from services.access import Actor, require_deal
 from services.amounts import LIMIT, parse_number
 from services.catalog import measure_set, product
@@ -311,9 +311,10 @@ def _counted(formula: str, values: dict[str, Decimal]) -> Decimal:
 
 async def recount(session: AsyncSession, deal: Deal, seen: int | None, now: datetime) -> None:
     """The deal's amount becomes its items' total, with a new version (on the version `seen`
-    when a card acted, else on whatever it is), nothing committed."""
+    when a card acted, else on whatever it is), nothing committed. The managers' discounts
+    the change took past their limit go back to the owners first."""
     await session.flush()
-    counted = await deal_items(session, deal.id)
+    counted = await discount_limits.recheck(session, deal.id, now)
     old = deal.amount
     new = counted.totals.total if counted.items else old
     if new is not None and new >= LIMIT:

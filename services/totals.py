@@ -45,6 +45,8 @@ class LineTotal:
     discount: Decimal
     shared: Decimal
     vat: Decimal
+    # What each of the item's own discounts took, in their order (they add up to `discount`).
+    offs: tuple[Decimal, ...] = ()
 
     @property
     def net(self) -> Decimal:
@@ -102,7 +104,8 @@ def compute(
 ) -> Totals:
     unit = quantum(currency)
     gross = [rounded(line.price * line.quantity, unit) for line in lines]
-    own = [_offs(line.offs, g, unit) for line, g in zip(lines, gross, strict=True)]
+    each = [_offs(line.offs, g, unit) for line, g in zip(lines, gross, strict=True)]
+    own = [sum(amounts, ZERO) for amounts in each]
     nets = [g - o for g, o in zip(gross, own, strict=True)]
     left = sum(nets, ZERO)
     deal_amounts = []
@@ -112,10 +115,9 @@ def compute(
         left -= taken
     shares = _shares(nets, sum(deal_amounts, ZERO), unit)
     totals = []
-    for line, g, o, s in zip(lines, gross, own, shares, strict=True):
-        totals.append(
-            LineTotal(line.key, g, o, s, _vat(g - o - s, line.vat_rate, vat_included, unit))
-        )
+    for line, g, o, s, t in zip(lines, gross, own, shares, each, strict=True):
+        vat = _vat(g - o - s, line.vat_rate, vat_included, unit)
+        totals.append(LineTotal(line.key, g, o, s, vat, tuple(t)))
     vat = sum((t.vat for t in totals), ZERO)
     paid = sum(nets, ZERO) - sum(shares, ZERO)
     return Totals(
@@ -129,10 +131,11 @@ def compute(
     )
 
 
-def _offs(offs: Sequence[Off], base: Decimal, unit: Decimal) -> Decimal:
-    taken = ZERO
+def _offs(offs: Sequence[Off], base: Decimal, unit: Decimal) -> list[Decimal]:
+    """What each discount takes, one after another, from what the ones before left."""
+    taken: list[Decimal] = []
     for off in offs:
-        taken += off_amount(off, base - taken, unit)
+        taken.append(off_amount(off, base - sum(taken, ZERO), unit))
     return taken
 
 

@@ -31,7 +31,7 @@ async def render(
     return [
         SendMessage(
             chat_id=row.chat_id,
-            text=asked_text(shown, asked, reader),
+            text=asked_text(shown, asked, reader, bool(row.payload.get("again"))),
             reply_markup=asked_keyboard(asked, deal_id),
         )
     ]

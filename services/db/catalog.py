@@ -125,4 +125,7 @@ class Discount(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rule_id: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(8))
+    # A manager's, counted against their limit; not an owner's, a rule's, or one the owners
+    # approved.
+    limited: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -238,3 +238,29 @@ async def test_what_cannot_be_used_is_neither_offered_nor_done(tg: Harness) -> N
     calls = await tg.press(ANNA, "cg:p:1:3:3:0", message_id=SCREEN)
     assert without_answers(calls) == []
     assert answer_of(calls).text.startswith("This request is closed")
+
+
+async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owner(
+    tg: Harness,
+) -> None:
+    await laminate_and_underlay(tg)
+    await new_deal(tg)
+    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
+    await tg.send(ANNA, "10")
+    await tg.press(ANNA, "it:d:1:2:0:0", message_id=SCREEN)
+    said, _shown = await tg.send(ANNA, "7")
+    assert said.text == "Discount given: the request's total is counted again."
+    assert await tg.deliver() == []
+    await tg.press(ANNA, "it:q:1:3:1:0", message_id=SCREEN)
+    said, shown = await tg.send(ANNA, "5")
+    assert said.text == "Saved: the request's total is counted again."
+    lines = shown.text.splitlines()
+    assert "🏷 On the request: ⏳ −AZN7.00, by Anna: waiting for the owner" in lines
+    assert "<b>Total: AZN35.00</b>" in lines
+    [asked] = [c for c in await tg.deliver() if c.chat_id == OLGA.id]
+    assert asked.text == (
+        "🏷 The items of request #1 changed, and Anna's discount on the whole request is now "
+        "above their limit: it is not counted until you approve it.\n"
+        "⏳ −AZN7.00, by Anna: waiting for the owner\nThe request's total now: AZN35.00."
+    )
+    assert buttons(asked)[0] == [("✅ Approve", "dz:a:1"), ("✖ Refuse", "dz:r:1")]

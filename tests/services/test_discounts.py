@@ -164,19 +164,56 @@ async def test_the_limit_is_inclusive_and_measured_against_what_is_discounted(
     given = await discounts.give(session, s.manager, s.deal_id, 4, cart.handle, "10.01", now)
     assert given.pending is True
     assert await deal_state(session, s.deal_id) == (D("450.00"), 5)
-    # 40 of the door's 400 is 10%: within. The deal's 50 is then shared over 360 and 100.
-    given = await discounts.give(session, s.manager, s.deal_id, 5, cart.door, "40", now)
-    assert given.pending is False
-    assert await deal_state(session, s.deal_id) == (D("410.00"), 6)
-    door = given.screen.items.item(cart.door)
-    assert door is not None
-    assert (door.line.discount, door.line.shared) == (D("40.00"), D("39.13"))
     assert [d.state for d in given.screen.items.pending] == ["pending"]
     assert await discounts_of(session, s.deal_id) == [
         (None, AMOUNT, D("50.00"), s.manager.user_id, None, "applied"),
         (cart.handle, AMOUNT, D("10.01"), s.manager.user_id, None, "pending"),
-        (cart.door, AMOUNT, D("40.00"), s.manager.user_id, None, "applied"),
     ]
+
+
+async def test_the_managers_discounts_together_stay_within_the_limit_of_the_subtotal(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """Each within the limit of what it discounts, but an item's and the request's add up."""
+    now = clock.now()
+    # 20 of the door's 400 (5%), then 25 of the 480 left (5.2%): 45 of 500, 9%.
+    await discounts.give(session, s.manager, s.deal_id, 3, cart.door, "20", now)
+    given = await discounts.give(session, s.manager, s.deal_id, 4, None, "25", now)
+    assert (given.pending, await deal_state(session, s.deal_id)) == (False, (D("455.00"), 5))
+    # 35 instead of 25 (7.3% of 480) would make 55 of 500, 11%: asked of the owners, and
+    # the 25 stays meanwhile.
+    given = await discounts.give(session, s.manager, s.deal_id, 5, None, "35", now)
+    assert (given.pending, await deal_state(session, s.deal_id)) == (True, (D("455.00"), 6))
+    # 10 of the handle's 100 is 10%, but makes 55 of 500 as well.
+    given = await discounts.give(session, s.manager, s.deal_id, 6, cart.handle, "10", now)
+    assert given.pending is True
+    # An owner's is not counted (and takes the place of the manager's on the handle).
+    given = await discounts.give(session, s.owner, s.deal_id, 7, cart.handle, "10", now)
+    assert (given.pending, await deal_state(session, s.deal_id)) == (False, (D("445.00"), 8))
+    assert await discounts_of(session, s.deal_id) == [
+        (cart.door, AMOUNT, D("20.00"), s.manager.user_id, None, "applied"),
+        (None, AMOUNT, D("25.00"), s.manager.user_id, None, "applied"),
+        (None, AMOUNT, D("35.00"), s.manager.user_id, None, "pending"),
+        (cart.handle, AMOUNT, D("10.00"), s.owner.user_id, None, "applied"),
+    ]
+
+
+async def test_percents_rounded_to_the_cent_stay_within_the_limit(
+    session: AsyncSession, clock: ManualClock, s: Shop
+) -> None:
+    """10% of 33.35 rounds up to 3.34, and 10% of two such lines to 6.68 of 66.70: within."""
+    for name in ("Hinge", "Latch"):
+        made = await product(session, clock.now(), name, "33.35")
+        seen = (await deal_state(session, s.deal_id))[1]
+        await items.add(session, s.manager, s.deal_id, seen, made.id, "1", clock.now())
+    ids = list(await session.scalars(select(DealItem.id).order_by(DealItem.id)))
+    version = (await deal_state(session, s.deal_id))[1]
+    for n, item_id in enumerate(ids):
+        given = await discounts.give(
+            session, s.manager, s.deal_id, version + n, item_id, "10%", clock.now()
+        )
+        assert given.pending is False
+    assert given.screen.items.totals.total == D("60.02")
 
 
 async def test_above_the_limit_it_waits_and_every_owner_is_asked_once(
@@ -518,6 +555,67 @@ async def test_removing_an_item_removes_its_discounts(
         (None, PERCENT, D("5.00"), s.manager.user_id, None, "applied")
     ]
     assert await deal_state(session, s.deal_id) == (D("380.00"), 6)
+
+
+# The items change after the discount was given.
+
+
+async def test_fewer_items_take_a_discount_past_the_limit_back_to_the_owners(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    # 50 of 500 is 10%; without the handle, 50 of 400 would be 12.5%.
+    await discounts.give(session, s.manager, s.deal_id, 3, None, "50", clock.now())
+    row = await discount_id(session, s.deal_id)
+    clock.advance(timedelta(minutes=1))
+    screen = await items.remove(session, s.manager, s.deal_id, 4, cart.handle, clock.now())
+    assert await discounts_of(session, s.deal_id) == [
+        (None, AMOUNT, D("50.00"), s.manager.user_id, None, "pending")
+    ]
+    assert [d.discount_id for d in screen.items.pending] == [row]
+    assert await deal_state(session, s.deal_id) == (D("400.00"), 5)
+    payload = {"deal_id": s.deal_id, "discount_id": row, "again": True}
+    assert await outbox_rows(session) == [
+        (1, "discount_asked", payload, f"discount_asked:{row}:{s.owner.user_id}"),
+        (2, "discount_asked", payload, f"discount_asked:{row}:{s.second_owner.user_id}"),
+    ]
+    assert (await history(session, s.deal_id, "discount_asked", "amount"))[-2:] == [
+        ("discount_asked", None, "deal", "amount:50.00"),
+        ("amount", None, "450.00", "400.00"),
+    ]
+    # Approved, it counts and stays, whatever the items do next.
+    await discounts.decide(session, s.owner, row, True, clock.now())
+    assert await deal_state(session, s.deal_id) == (D("350.00"), 6)
+    door = cart.door
+    await items.set_quantity(session, s.manager, s.deal_id, 6, door, "1", clock.now())
+    assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied"]
+    assert await deal_state(session, s.deal_id) == (D("150.00"), 7)
+
+
+async def test_a_lower_quantity_takes_an_items_discount_past_the_limit(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """An amount off one door of two is 10%; with one door it would be 20%. The owner's
+    discount on the request is not asked about."""
+    await discounts.give(session, s.manager, s.deal_id, 3, cart.door, "40", clock.now())
+    await discounts.give(session, s.owner, s.deal_id, 4, None, "30%", clock.now())
+    await items.set_quantity(session, s.manager, s.deal_id, 5, cart.door, "1", clock.now())
+    assert await discounts_of(session, s.deal_id) == [
+        (cart.door, AMOUNT, D("40.00"), s.manager.user_id, None, "pending"),
+        (None, PERCENT, D("30.00"), s.owner.user_id, None, "applied"),
+    ]
+    # 200 + 100, less 30%.
+    assert await deal_state(session, s.deal_id) == (D("210.00"), 6)
+    assert [r[1] for r in await outbox_rows(session)] == ["discount_asked", "discount_asked"]
+
+
+async def test_more_items_leave_the_discounts_as_they_are(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    await discounts.give(session, s.manager, s.deal_id, 3, None, "50", clock.now())
+    await items.set_quantity(session, s.manager, s.deal_id, 4, cart.door, "3", clock.now())
+    assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied"]
+    assert await deal_state(session, s.deal_id) == (D("650.00"), 5)
+    assert await outbox_rows(session) == []
 
 
 # A rule's discount beside the people's.

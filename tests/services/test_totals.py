@@ -67,7 +67,7 @@ def test_an_items_percent_discount_and_vat_included() -> None:
     # 8.2327… → 8.23; the total is what is paid, 53.97.
     totals = money(Line(7, D("19.99"), D(3), D(18), (pct("10"),)))
     line = totals.lines[0]
-    assert line == LineTotal(7, D("59.97"), D("6.00"), D(0), D("8.23"))
+    assert line == LineTotal(7, D("59.97"), D("6.00"), D(0), D("8.23"), (D("6.00"),))
     assert line.net == D("53.97")
     assert totals.item_discounts == D("6.00")
     assert totals.deal_discounts == ()
