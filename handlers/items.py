@@ -271,7 +271,14 @@ async def discount_typed(words: Words) -> None:
             words.text,
             words.now,
         )
-    if given.pending:
+    if given.together:
+        await words.message.answer(
+            _(
+                "With your other discounts on this request the discount is above your limit, "
+                "so the owner was asked to approve it."
+            )
+        )
+    elif given.pending:
         await words.message.answer(
             _("The discount is above your limit, so the owner was asked to approve it.")
         )

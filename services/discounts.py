@@ -25,7 +25,7 @@ from services.item_views import APPLIED, PENDING, REFUSED, deal_items
 from services.items import Screen, recount, recounted
 from services.rules.discounting import DISCOUNT, event_value
 from services.rules.discounting import ON_DEAL as DEAL
-from services.totals import AMOUNT, HUNDRED, PERCENT, Off
+from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
 
 ASKED = discount_limits.ASKED
 DECIDED = "discount_decided"
@@ -34,8 +34,10 @@ DECIDED = "discount_decided"
 @dataclass(frozen=True)
 class Given:
     screen: Screen
-    # Waiting for an owner: above the manager's limit.
+    # Waiting for an owner: above the manager's limit; `together`: within it alone, above it
+    # with the manager's other discounts on the request.
     pending: bool
+    together: bool = False
 
 
 def parse_off(text: str, locale: str) -> Off:
@@ -92,7 +94,9 @@ async def give(
     )
     session.add(row)
     await session.flush()
-    pending = row.limited and await _past_limit(session, deal_id, replaced)
+    limit = (await sales.current(session)).manager_limit
+    pending = row.limited and await _past_limit(session, deal_id, replaced, limit)
+    together = pending and percent_of(off, base) <= limit
     if pending:
         # A discount asked of the owners leaves the one given until they approve it.
         row.state = PENDING
@@ -110,7 +114,7 @@ async def give(
     )
     if pending:
         await discount_limits.ask_owners(session, deal_id, row.id, now)
-    return Given(await recounted(session, deal, seen, now), pending)
+    return Given(await recounted(session, deal, seen, now), pending, together)
 
 
 async def take_back(
@@ -196,8 +200,10 @@ async def _delete(session: AsyncSession, ids: list[int]) -> None:
         await session.execute(delete(Discount).where(Discount.id.in_(ids)))
 
 
-async def _past_limit(session: AsyncSession, deal_id: int, replaced: list[Discount]) -> bool:
+async def _past_limit(
+    session: AsyncSession, deal_id: int, replaced: list[Discount], limit: Decimal
+) -> bool:
     """The managers' discounts, the new one among them and those it replaces gone, take more
     than the limit."""
     shown = await deal_items(session, deal_id, leaving={d.id for d in replaced})
-    return discount_limits.over_limit(shown, (await sales.current(session)).manager_limit)
+    return discount_limits.over_limit(shown, limit)

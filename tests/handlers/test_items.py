@@ -251,7 +251,16 @@ async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owne
     said, _shown = await tg.send(ANNA, "7")
     assert said.text == "Discount given: the request's total is counted again."
     assert await tg.deliver() == []
-    await tg.press(ANNA, "it:q:1:3:1:0", message_id=SCREEN)
+    # 5% of the glue alone is within the limit, but with the 7 makes 15% of 70.
+    await tg.press(ANNA, "it:d:1:3:1:0", message_id=SCREEN)
+    said, _shown = await tg.send(ANNA, "5%")
+    assert said.text == (
+        "With your other discounts on this request the discount is above your limit, so the "
+        "owner was asked to approve it."
+    )
+    # Taken back.
+    await tg.press(ANNA, "it:u:1:4:2:0", message_id=SCREEN)
+    await tg.press(ANNA, "it:q:1:5:1:0", message_id=SCREEN)
     said, shown = await tg.send(ANNA, "5")
     assert said.text == "Saved: the request's total is counted again."
     lines = shown.text.splitlines()

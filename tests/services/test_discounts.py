@@ -162,7 +162,7 @@ async def test_the_limit_is_inclusive_and_measured_against_what_is_discounted(
     assert (given.pending, await deal_state(session, s.deal_id)) == (False, (D("450.00"), 4))
     # 10.01 of the handle's 100 is above 10%.
     given = await discounts.give(session, s.manager, s.deal_id, 4, cart.handle, "10.01", now)
-    assert given.pending is True
+    assert (given.pending, given.together) == (True, False)
     assert await deal_state(session, s.deal_id) == (D("450.00"), 5)
     assert [d.state for d in given.screen.items.pending] == ["pending"]
     assert await discounts_of(session, s.deal_id) == [
@@ -183,7 +183,8 @@ async def test_the_managers_discounts_together_stay_within_the_limit_of_the_subt
     # 35 instead of 25 (7.3% of 480) would make 55 of 500, 11%: asked of the owners, and
     # the 25 stays meanwhile.
     given = await discounts.give(session, s.manager, s.deal_id, 5, None, "35", now)
-    assert (given.pending, await deal_state(session, s.deal_id)) == (True, (D("455.00"), 6))
+    assert (given.pending, given.together) == (True, True)
+    assert await deal_state(session, s.deal_id) == (D("455.00"), 6)
     # 10 of the handle's 100 is 10%, but makes 55 of 500 as well.
     given = await discounts.give(session, s.manager, s.deal_id, 6, cart.handle, "10", now)
     assert given.pending is True
