@@ -17,12 +17,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Added in place with a constant default: SQLite would otherwise copy the table, and the
+    # copy would lose AUTOINCREMENT, letting a removed discount's id be given again.
     with op.batch_alter_table("discounts") as discounts:
         discounts.add_column(
-            sa.Column("limited", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("limited", sa.Boolean(), server_default="0", nullable=False)
         )
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("discounts", "limited", server_default=None)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("discounts") as discounts:
-        discounts.drop_column("limited")
+    # In place on SQLite too (3.35 and later), for the same reason.
+    op.drop_column("discounts", "limited")

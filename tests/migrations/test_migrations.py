@@ -116,6 +116,32 @@ async def test_items_already_on_deals_take_the_vat_setting_as_it_is(
     await empty_engine.dispose()
 
 
+async def test_a_removed_discounts_id_is_never_given_again(empty_engine: AsyncEngine) -> None:
+    """The owners' question names a discount by its id: after every revision, and down and up
+    again, SQLite keeps AUTOINCREMENT (a copied table would lose it and hand out the id of a
+    discount taken back)."""
+    await migrate.upgrade(empty_engine, "0013")
+    async with empty_engine.begin() as conn:
+        await conn.run_sync(lambda sync: _a_deal_with_an_item(sync, None))
+    await migrate.upgrade(empty_engine)
+    await migrate.downgrade(empty_engine, "0014")
+    await migrate.upgrade(empty_engine)
+    insert = text(
+        "INSERT INTO discounts (deal_id, kind, value, state, limited, created_at) "
+        "VALUES (1, 'amount', 5, 'applied', :no, :now)"
+    )
+    values = {"no": False, "now": datetime(2026, 3, 2, tzinfo=UTC)}
+    async with empty_engine.begin() as conn:
+        await conn.execute(insert, values)
+        ids = (await conn.execute(text("SELECT id FROM discounts ORDER BY id"))).scalars().all()
+        await conn.execute(text("DELETE FROM discounts WHERE id = 2"))
+        await conn.execute(insert, values)
+        again = (await conn.execute(text("SELECT max(id) FROM discounts"))).scalar_one()
+    assert ids == [1, 2]
+    assert again == 3
+    await empty_engine.dispose()
+
+
 @pytest.mark.skipif(not PG_URL, reason="several processes share a database on PostgreSQL")
 async def test_processes_started_together_on_an_empty_database_all_migrate(
     empty_engine: AsyncEngine,
