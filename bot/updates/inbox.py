@@ -106,20 +106,20 @@ class UpdateInbox:
         """Keep the updates; once this returns they are safe and Telegram may be told so.
         Those seen before are left alone."""
         kept = [u for u in updates if not passing_by(u)]
+        if kept:
+            received = [Received(u.update_id, chat_of(u), payload_of(u)) for u in kept]
+            async with self.sessions() as session:
+                now = self.clock.now()
+                new = await inbox.store(session, received, now, self.lease, self.worker)
+            for update in kept:
+                if update.update_id in new:
+                    self._schedule(update)
+        # Once the rest is kept: a batch not kept comes again, and is answered then.
         for update in updates:
             if passing_by(update) and not self._closing:
                 task = asyncio.create_task(self._answer(update))
                 self._answering.add(task)
                 task.add_done_callback(self._answering.discard)
-        if not kept:
-            return
-        received = [Received(u.update_id, chat_of(u), payload_of(u)) for u in kept]
-        async with self.sessions() as session:
-            now = self.clock.now()
-            new = await inbox.store(session, received, now, self.lease, self.worker)
-        for update in kept:
-            if update.update_id in new:
-                self._schedule(update)
 
     async def pick_up(self) -> int:
         """Handle what is in the inbox unhandled and held by no live worker: what a stopped or

@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import AnswerInlineQuery, SendMessage
+from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.http.server import create_http_app
 from bot.updates.webhook import register_webhook
+from services import inbox
 from services.clock import ManualClock
 from services.db.deals import Message
 from services.db.inbox import InboxUpdate
@@ -167,3 +169,38 @@ async def test_an_inline_query_is_answered_at_once_and_never_kept(
     await tg.app.inbox.idle()
     async with tg.app.sessions() as session:
         assert list(await session.scalars(select(InboxUpdate.update_id))) == [1]
+
+
+async def test_an_inline_query_in_a_batch_not_kept_is_answered_when_it_comes_again(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polling asks again for a batch it could not keep: its inline query is answered then,
+    once, rather than at once and again."""
+    query = Update.model_validate(
+        {
+            "update_id": 8,
+            "inline_query": {
+                "id": "q2",
+                "from": {"id": 100, "is_bot": False, "first_name": "Leyla"},
+                "query": "lam",
+                "offset": "",
+            },
+        }
+    )
+    batch = [Update.model_validate(REQUEST), query]
+    real = inbox.store
+
+    async def gone(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionRefusedError("the database is gone for a moment")
+
+    monkeypatch.setattr(inbox, "store", gone)
+    with pytest.raises(ConnectionRefusedError):
+        await tg.app.inbox.receive(batch)
+    await tg.app.inbox.idle()
+    assert tg.recorder.calls == []
+    monkeypatch.setattr(inbox, "store", real)
+    await tg.app.inbox.receive(batch)
+    await tg.app.inbox.idle()
+    answers = [c for c in tg.recorder.calls if isinstance(c, AnswerInlineQuery)]
+    assert [a.inline_query_id for a in answers] == ["q2"]
+    assert (await stored(tg))[0] == ["A grey sofa, please"]
