@@ -1,12 +1,13 @@
 """The managers' discount limit, a percent the owner sets: each discount a manager gives takes
-at most that much of what it discounts, and the managers' discounts on a request together at
-most that much of its subtotal; one past the limit waits for the owners' approval. Discounts an
-owner or a rule gave, or the owners approved, are not counted. When a change to the items takes
-the managers' discounts past the limit (fewer items, a lower quantity), they go back to the
-owners, and the total counts without them meanwhile."""
+at most that much of what it discounts (the item, or the whole request), and a manager's
+discounts on a request together at most that much of its subtotal; one past the limit waits
+for the owners' approval. Discounts an owner or a rule gave, or the owners approved, are not
+counted. When a change to the items takes a manager's discounts past the limit (fewer items, a
+lower quantity), they go back to the owners, and the total counts without them meanwhile."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,9 +21,11 @@ from services.db.catalog import Discount
 from services.db.users import User
 from services.item_views import APPLIED, PENDING, DealItems, DiscountView, deal_items
 from services.rules.discounting import ON_DEAL, event_value
-from services.totals import HUNDRED, ZERO, percent_of, quantum
+from services.totals import HUNDRED, PERCENT, ZERO, percent_of, quantum
 
 ASKED = "discount_asked"
+# A discount given within the limit, past it once the items changed: asked of the owners.
+HELD = "discount_held"
 
 
 @dataclass(frozen=True)
@@ -34,48 +37,62 @@ class Counted:
 
 
 def counted(shown: DealItems) -> list[Counted]:
-    """The applied discounts counted against the limit."""
+    """The applied discounts counted against the limit, with what each discounts (an item's
+    price × quantity, or the request's subtotal) and takes."""
     found = []
     for item in shown.items:
         applied = [d for d in item.discounts if d.state == APPLIED]
         for discount, taken in zip(applied, item.line.offs, strict=True):
             found.append(Counted(discount, item.line.gross, taken))
     on_deal = [d for d in shown.discounts if d.state == APPLIED]
-    left = shown.totals.subtotal - shown.totals.item_discounts
     for discount, taken in zip(on_deal, shown.totals.deal_discounts, strict=True):
-        found.append(Counted(discount, left, taken))
+        found.append(Counted(discount, shown.totals.subtotal, taken))
     return [c for c in found if c.discount.limited]
 
 
-def over_limit(shown: DealItems, limit: Decimal) -> bool:
-    """A counted discount takes more than `limit` percent of what it discounts, or they all
-    together take more than that of the subtotal (each may round up by half a minor unit)."""
-    found = counted(shown)
+def over(shown: DealItems, limit: Decimal) -> set[int | None]:
+    """The managers whose counted discounts are past the limit: one of them takes more than
+    `limit` percent of what it discounts, or together they take more than that of the subtotal
+    (a percent may round up by half a minor unit)."""
+    mine: dict[int | None, list[Counted]] = defaultdict(list)
+    for found in counted(shown):
+        mine[found.discount.by_id].append(found)
+    return {by for by, found in mine.items() if _past(found, limit, shown)}
+
+
+def _past(found: list[Counted], limit: Decimal, shown: DealItems) -> bool:
     if any(percent_of(c.discount.off, c.base) > limit for c in found):
         return True
     if len(found) < 2:
         return False
-    slack = quantum(shown.currency) / 2 * len(found)
+    percents = sum(1 for c in found if c.discount.kind == PERCENT)
+    slack = quantum(shown.currency) / 2 * percents
     taken = sum((c.taken for c in found), ZERO)
     return (taken - slack) * HUNDRED > limit * shown.totals.subtotal
 
 
 async def hold_over_limit(session: AsyncSession, shown: DealItems, now: datetime) -> bool:
-    """After the items changed: when the managers' discounts now take more than the limit,
-    each waits for the owners again, who are asked. Whether any did."""
-    if not over_limit(shown, (await sales.current(session)).manager_limit):
+    """After the items changed: the discounts of a manager now past the limit each wait for
+    the owners again, who are asked. Whether any did."""
+    managers = over(shown, (await sales.current(session)).manager_limit)
+    if not managers:
         return False
     on_items = (d for item in shown.items for d in item.discounts)
-    held = [d for d in (*shown.discounts, *on_items) if d.state == APPLIED and d.limited]
+    held = [
+        d
+        for d in (*shown.discounts, *on_items)
+        if d.state == APPLIED and d.limited and d.by_id in managers
+    ]
     await session.execute(
         update(Discount)
         .where(Discount.id.in_([d.discount_id for d in held]))
         .values(state=PENDING)
-        .execution_options(synchronize_session=False)
     )
     for discount in held:
         target = ON_DEAL if discount.item_id is None else str(discount.item_id)
-        events.record(session, shown.deal_id, None, ASKED, now, target, event_value(discount.off))
+        events.record(
+            session, shown.deal_id, discount.by_id, HELD, now, target, event_value(discount.off)
+        )
         await ask_owners(session, shown.deal_id, discount.discount_id, now, again=True)
     return True
 

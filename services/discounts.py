@@ -95,8 +95,10 @@ async def give(
     session.add(row)
     await session.flush()
     limit = (await sales.current(session)).manager_limit
-    pending = row.limited and await _past_limit(session, deal_id, replaced, limit)
-    together = pending and percent_of(off, base) <= limit
+    pending = row.limited and await _past_limit(session, deal_id, actor.user_id, replaced, limit)
+    # Measured against what it discounts: the item, or the whole request.
+    alone = percent_of(off, shown.totals.subtotal if item_id is None else base)
+    together = pending and alone <= limit
     if pending:
         # A discount asked of the owners leaves the one given until they approve it.
         row.state = PENDING
@@ -114,7 +116,8 @@ async def give(
     )
     if pending:
         await discount_limits.ask_owners(session, deal_id, row.id, now)
-    return Given(await recounted(session, deal, seen, now), pending, together)
+    screen = await recounted(session, deal, seen, now, items_changed=False)
+    return Given(screen, pending, together)
 
 
 async def take_back(
@@ -131,7 +134,7 @@ async def take_back(
     target = DEAL if row.item_id is None else str(row.item_id)
     await session.delete(row)
     events.record(session, deal_id, actor.user_id, DISCOUNT, now, target, None)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=False)
 
 
 async def decide(
@@ -147,8 +150,9 @@ async def decide(
     if deal.closed_at is not None:
         raise InvalidInput(ErrorCode.DEAL_CLOSED)
     if approve:
+        # It takes the place of what the manager gave there before, and of nobody else's.
         await _replace(
-            session, deal.id, row.item_id, Discount.by_id.is_not(None) & (Discount.id != row.id)
+            session, deal.id, row.item_id, (Discount.by_id == row.by_id) & (Discount.id != row.id)
         )
     row.state = APPLIED if approve else REFUSED
     # Approved: the owners answer for it, and it no longer counts against the limit.
@@ -172,7 +176,7 @@ async def decide(
             dedupe_key=f"{DECIDED}:{row.id}",
             now=now,
         )
-    await recount(session, deal, None, now)
+    await recount(session, deal, None, now, items_changed=False)
     await session.commit()
     return deal.id, approve
 
@@ -201,9 +205,9 @@ async def _delete(session: AsyncSession, ids: list[int]) -> None:
 
 
 async def _past_limit(
-    session: AsyncSession, deal_id: int, replaced: list[Discount], limit: Decimal
+    session: AsyncSession, deal_id: int, actor_id: int, replaced: list[Discount], limit: Decimal
 ) -> bool:
-    """The managers' discounts, the new one among them and those it replaces gone, take more
+    """The manager's discounts, the new one among them and those it replaces gone, take more
     than the limit."""
     shown = await deal_items(session, deal_id, leaving={d.id for d in replaced})
-    return discount_limits.over_limit(shown, limit)
+    return actor_id in discount_limits.over(shown, limit)

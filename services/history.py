@@ -30,9 +30,10 @@ PERSON_EVENTS = frozenset({"assigned"})
 PERSON = "person"
 # An item added, its quantity changed or removed: from and to are "product_id:quantity".
 ITEM = "item"
-# A discount given (or taken back: to is None), asked of the owners above a manager's limit, or
-# refused by them: from is "deal" or the item's id, to "percent:5" or "amount:50.00".
-DISCOUNT_EVENTS = frozenset({"discount", "discount_asked", "discount_refused"})
+# A discount given (or taken back: to is None), asked of the owners above a manager's limit,
+# held for them once the items took it past the limit, or refused by them: from is "deal" or
+# the item's id, to "percent:5" or "amount:50.00".
+DISCOUNT_EVENTS = frozenset({"discount", "discount_asked", "discount_held", "discount_refused"})
 # What a discount was on.
 ON_DEAL, ON_ITEM = "deal", "item"
 

@@ -80,7 +80,7 @@ async def add(
         raise InvalidInput(ErrorCode.MEASURES_NEEDED)
     quantity = parse_quantity(text, actor.locale)
     await _new_item(session, actor, deal, product_id, quantity, None, now)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def add_measured(
@@ -108,7 +108,7 @@ async def add_measured(
     session.add(measure)
     await session.flush()
     await _new_item(session, actor, deal, product_id, quantity, measure.id, now)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def add_on_measure(
@@ -128,7 +128,7 @@ async def add_on_measure(
         raise InvalidInput(ErrorCode.MEASURES)
     quantity = _counted(found.formula, _values(measure))
     await _new_item(session, actor, deal, product_id, quantity, measure_id, now)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def set_quantity(
@@ -150,7 +150,7 @@ async def set_quantity(
     events.record(
         session, deal_id, actor.user_id, ITEM, now, old, item_value(item.product_id, quantity)
     )
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def set_measures(
@@ -188,7 +188,7 @@ async def set_measures(
                 item_value(item.product_id, quantity),
             )
     measure.values = {k: f"{v:f}" for k, v in values.items()}
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def remove(
@@ -218,7 +218,7 @@ async def remove(
         )
         if gone.all():
             events.record(session, deal_id, actor.user_id, "discount", now, "deal", None)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, items_changed=True)
 
 
 async def _open(session: AsyncSession, actor: Actor, deal_id: int, seen: int) -> Deal:
@@ -309,12 +309,17 @@ def _counted(formula: str, values: dict[str, Decimal]) -> Decimal:
     return quantity
 
 
-async def recount(session: AsyncSession, deal: Deal, seen: int | None, now: datetime) -> None:
+async def recount(
+    session: AsyncSession, deal: Deal, seen: int | None, now: datetime, *, items_changed: bool
+) -> None:
     """The deal's amount becomes its items' total, with a new version (on the version `seen`
-    when a card acted, else on whatever it is), nothing committed. The managers' discounts
-    the change took past their limit go back to the owners first."""
+    when a card acted, else on whatever it is), nothing committed. When the items changed, the
+    managers' discounts that took past their limit go back to the owners first."""
     await session.flush()
-    counted = await discount_limits.recheck(session, deal.id, now)
+    if items_changed:
+        counted = await discount_limits.recheck(session, deal.id, now)
+    else:
+        counted = await deal_items(session, deal.id)
     old = deal.amount
     new = counted.totals.total if counted.items else old
     if new is not None and new >= LIMIT:
@@ -333,10 +338,12 @@ async def recount(session: AsyncSession, deal: Deal, seen: int | None, now: date
         await pipeline.amount_changed(session, deal.id, old, new, now)
 
 
-async def recounted(session: AsyncSession, deal: Deal, seen: int, now: datetime) -> Screen:
+async def recounted(
+    session: AsyncSession, deal: Deal, seen: int, now: datetime, *, items_changed: bool
+) -> Screen:
     """Recounted and committed: the items as they are now."""
     deal_id = deal.id
-    await recount(session, deal, seen, now)
+    await recount(session, deal, seen, now, items_changed=items_changed)
     await session.commit()
     session.expire_all()
     version, closed = (

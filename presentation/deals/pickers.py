@@ -135,7 +135,7 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _("request posted to {url}").format(url=escape(_text(new)))
         case "item":
             return _item(entry, reader)
-        case "discount" | "discount_asked" | "discount_refused":
+        case "discount" | "discount_asked" | "discount_held" | "discount_refused":
             return _discount(entry, reader)
     return escape(entry.kind)
 
@@ -166,6 +166,10 @@ def _discount(entry: Entry, reader: Reader) -> str:
     shown = _off(off, reader)
     if entry.kind == "discount_asked":
         return _("⏳ discount {discount} asked of the owner").format(discount=shown)
+    if entry.kind == "discount_held":
+        return _(
+            "⏳ discount {discount} above the limit once the items changed: asked of the owner"
+        ).format(discount=shown)
     if entry.kind == "discount_refused":
         return _("✖ discount {discount} refused").format(discount=shown)
     if entry.old == ON_DEAL:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import discounts, events, items, sales
@@ -579,8 +579,8 @@ async def test_fewer_items_take_a_discount_past_the_limit_back_to_the_owners(
         (1, "discount_asked", payload, f"discount_asked:{row}:{s.owner.user_id}"),
         (2, "discount_asked", payload, f"discount_asked:{row}:{s.second_owner.user_id}"),
     ]
-    assert (await history(session, s.deal_id, "discount_asked", "amount"))[-2:] == [
-        ("discount_asked", None, "deal", "amount:50.00"),
+    assert (await history(session, s.deal_id, "discount_held", "amount"))[-2:] == [
+        ("discount_held", s.manager.user_id, "deal", "amount:50.00"),
         ("amount", None, "450.00", "400.00"),
     ]
     # Approved, it counts and stays, whatever the items do next.
@@ -617,6 +617,71 @@ async def test_more_items_leave_the_discounts_as_they_are(
     assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied"]
     assert await deal_state(session, s.deal_id) == (D("650.00"), 5)
     assert await outbox_rows(session) == []
+
+
+async def test_approved_it_takes_the_place_of_the_askers_own_only(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """The owner's 5% on the request stays beside the manager's 40 once approved, and the
+    approval sends nothing else back to the owners, though no item changed."""
+    await discounts.give(session, s.owner, s.deal_id, 3, None, "5%", clock.now())
+    await discounts.give(session, s.manager, s.deal_id, 4, None, "40", clock.now())
+    await items.set_quantity(session, s.manager, s.deal_id, 5, cart.door, "1", clock.now())
+    held = await discount_id(session, s.deal_id)
+    assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied", "pending"]
+    await discounts.decide(session, s.owner, held, True, clock.now())
+    assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied", "applied"]
+    # 300 − 5% = 285, − 40 = 245.
+    assert await deal_state(session, s.deal_id) == (D("245.00"), 7)
+
+
+async def test_an_approval_sends_no_other_discount_back(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """48 of 500 on the request is within; 10% of the door with it is not, and is approved:
+    the 48 stays applied, and nobody is asked again (no item changed)."""
+    await discounts.give(session, s.manager, s.deal_id, 3, None, "48", clock.now())
+    given = await discounts.give(session, s.manager, s.deal_id, 4, cart.door, "10%", clock.now())
+    assert (given.pending, given.together) == (True, True)
+    await discounts.decide(
+        session, s.owner, await discount_id(session, s.deal_id), True, clock.now()
+    )
+    assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied", "applied"]
+    assert [r[1] for r in await outbox_rows(session)] == [
+        "discount_asked",
+        "discount_asked",
+        "discount_decided",
+    ]
+
+
+async def test_each_managers_discounts_are_counted_apart(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """What a manager gave before the request went to another stays theirs: the new manager's
+    own discounts are measured against the limit on their own."""
+    await discounts.give(session, s.manager, s.deal_id, 3, None, "50", clock.now())
+    await session.execute(update(Deal).values(manager_id=s.other.user_id))
+    await session.commit()
+    # Together with the first manager's 50 it would be 18% of 500: apart, each is within.
+    given = await discounts.give(session, s.other, s.deal_id, 4, cart.door, "40", clock.now())
+    assert (given.pending, await deal_state(session, s.deal_id)) == (False, (D("410.00"), 5))
+    # One handle fewer takes the first manager's 50 past the limit (50 of 450), and only it.
+    await items.set_quantity(session, s.other, s.deal_id, 5, cart.handle, "1", clock.now())
+    assert [(d[3], d[-1]) for d in await discounts_of(session, s.deal_id)] == [
+        (s.manager.user_id, "pending"),
+        (s.other.user_id, "applied"),
+    ]
+
+
+async def test_amounts_get_no_rounding_allowance(
+    session: AsyncSession, clock: ManualClock, s: Shop, cart: Cart
+) -> None:
+    """25 + 25 on the items and 0.01 on the request is 50.01 of 500: past 10%."""
+    await discounts.give(session, s.manager, s.deal_id, 3, cart.door, "25", clock.now())
+    await discounts.give(session, s.manager, s.deal_id, 4, cart.handle, "10", clock.now())
+    await discounts.give(session, s.manager, s.deal_id, 5, None, "15", clock.now())
+    given = await discounts.give(session, s.manager, s.deal_id, 6, None, "15.01", clock.now())
+    assert (given.pending, given.together) == (True, True)
 
 
 # A rule's discount beside the people's.

@@ -57,6 +57,10 @@ def entry(kind: str, old: Value, new: Value, product: dict[str, str] | None = LA
             "⏳ discount 15% asked of the owner",
         ),
         (
+            entry("discount_held", ON_DEAL, Off(AMOUNT, Decimal("50.00")), None),
+            "⏳ discount AZN50.00 above the limit once the items changed: asked of the owner",
+        ),
+        (
             entry("discount_refused", ON_ITEM, Off(PERCENT, Decimal("15"))),
             "✖ discount 15% refused",
         ),
