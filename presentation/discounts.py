@@ -82,3 +82,10 @@ def decided_text(deal_id: int, approved: bool, total: str) -> str:
             "✅ The owner approved your discount on request #{number}. Its total: {total}."
         ).format(number=deal_id, total=total)
     return _("✖ The owner refused your discount on request #{number}.").format(number=deal_id)
+
+
+def held_text(deal_id: int, total: str) -> str:
+    return _(
+        "⏳ The items of request #{number} changed, and your discount on it is now above your "
+        "limit: it waits for the owner's approval. The request's total now: {total}."
+    ).format(number=deal_id, total=total)

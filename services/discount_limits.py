@@ -71,9 +71,10 @@ def _past(found: list[Counted], limit: Decimal, shown: DealItems) -> bool:
     return (taken - slack) * HUNDRED > limit * shown.totals.subtotal
 
 
-async def hold_over_limit(session: AsyncSession, shown: DealItems, now: datetime) -> bool:
-    """After the items changed: the discounts of a manager now past the limit each wait for
-    the owners again, who are asked. Whether any did."""
+async def hold_over_limit(session: AsyncSession, shown: DealItems, by: int, now: datetime) -> bool:
+    """After the items changed (by the user `by`): the discounts of a manager now past the
+    limit each wait for the owners again, who are asked; a manager who did not make the change
+    is told. Whether any did."""
     managers = over(shown, (await sales.current(session)).manager_limit)
     if not managers:
         return False
@@ -94,6 +95,17 @@ async def hold_over_limit(session: AsyncSession, shown: DealItems, now: datetime
             session, shown.deal_id, discount.by_id, HELD, now, target, event_value(discount.off)
         )
         await ask_owners(session, shown.deal_id, discount.discount_id, now, again=True)
+    for manager in await session.scalars(
+        select(User).where(User.id.in_(managers - {by}), User.blocked.is_(False))
+    ):
+        outbox.enqueue(
+            session,
+            chat_id=manager.tg_id,
+            kind=HELD,
+            payload={"deal_id": shown.deal_id, "user_id": manager.id},
+            dedupe_key=f"{HELD}:{shown.deal_id}:{manager.id}:{now.isoformat()}",
+            now=now,
+        )
     return True
 
 
@@ -119,10 +131,10 @@ async def ask_owners(
         )
 
 
-async def recheck(session: AsyncSession, deal_id: int, now: datetime) -> DealItems:
+async def recheck(session: AsyncSession, deal_id: int, by: int, now: datetime) -> DealItems:
     """The request's items as they are now, once the managers' discounts are within the limit."""
     shown = await deal_items(session, deal_id)
-    if await hold_over_limit(session, shown, now):
+    if await hold_over_limit(session, shown, by, now):
         await session.flush()
         shown = await deal_items(session, deal_id)
     return shown

@@ -116,7 +116,7 @@ async def give(
     )
     if pending:
         await discount_limits.ask_owners(session, deal_id, row.id, now)
-    screen = await recounted(session, deal, seen, now, items_changed=False)
+    screen = await recounted(session, deal, seen, now)
     return Given(screen, pending, together)
 
 
@@ -134,7 +134,7 @@ async def take_back(
     target = DEAL if row.item_id is None else str(row.item_id)
     await session.delete(row)
     events.record(session, deal_id, actor.user_id, DISCOUNT, now, target, None)
-    return await recounted(session, deal, seen, now, items_changed=False)
+    return await recounted(session, deal, seen, now)
 
 
 async def decide(
@@ -176,7 +176,7 @@ async def decide(
             dedupe_key=f"{DECIDED}:{row.id}",
             now=now,
         )
-    await recount(session, deal, None, now, items_changed=False)
+    await recount(session, deal, None, now)
     await session.commit()
     return deal.id, approve
 

@@ -80,7 +80,7 @@ async def add(
         raise InvalidInput(ErrorCode.MEASURES_NEEDED)
     quantity = parse_quantity(text, actor.locale)
     await _new_item(session, actor, deal, product_id, quantity, None, now)
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def add_measured(
@@ -108,7 +108,7 @@ async def add_measured(
     session.add(measure)
     await session.flush()
     await _new_item(session, actor, deal, product_id, quantity, measure.id, now)
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def add_on_measure(
@@ -128,7 +128,7 @@ async def add_on_measure(
         raise InvalidInput(ErrorCode.MEASURES)
     quantity = _counted(found.formula, _values(measure))
     await _new_item(session, actor, deal, product_id, quantity, measure_id, now)
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def set_quantity(
@@ -150,7 +150,7 @@ async def set_quantity(
     events.record(
         session, deal_id, actor.user_id, ITEM, now, old, item_value(item.product_id, quantity)
     )
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def set_measures(
@@ -188,7 +188,7 @@ async def set_measures(
                 item_value(item.product_id, quantity),
             )
     measure.values = {k: f"{v:f}" for k, v in values.items()}
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def remove(
@@ -218,7 +218,7 @@ async def remove(
         )
         if gone.all():
             events.record(session, deal_id, actor.user_id, "discount", now, "deal", None)
-    return await recounted(session, deal, seen, now, items_changed=True)
+    return await recounted(session, deal, seen, now, changed_by=actor.user_id)
 
 
 async def _open(session: AsyncSession, actor: Actor, deal_id: int, seen: int) -> Deal:
@@ -310,14 +310,19 @@ def _counted(formula: str, values: dict[str, Decimal]) -> Decimal:
 
 
 async def recount(
-    session: AsyncSession, deal: Deal, seen: int | None, now: datetime, *, items_changed: bool
+    session: AsyncSession,
+    deal: Deal,
+    seen: int | None,
+    now: datetime,
+    *,
+    changed_by: int | None = None,
 ) -> None:
     """The deal's amount becomes its items' total, with a new version (on the version `seen`
-    when a card acted, else on whatever it is), nothing committed. When the items changed, the
-    managers' discounts that took past their limit go back to the owners first."""
+    when a card acted, else on whatever it is), nothing committed. When a user `changed_by` the
+    items, the managers' discounts that took past their limit go back to the owners first."""
     await session.flush()
-    if items_changed:
-        counted = await discount_limits.recheck(session, deal.id, now)
+    if changed_by is not None:
+        counted = await discount_limits.recheck(session, deal.id, changed_by, now)
     else:
         counted = await deal_items(session, deal.id)
     old = deal.amount
@@ -339,11 +344,11 @@ async def recount(
 
 
 async def recounted(
-    session: AsyncSession, deal: Deal, seen: int, now: datetime, *, items_changed: bool
+    session: AsyncSession, deal: Deal, seen: int, now: datetime, *, changed_by: int | None = None
 ) -> Screen:
     """Recounted and committed: the items as they are now."""
     deal_id = deal.id
-    await recount(session, deal, seen, now, items_changed=items_changed)
+    await recount(session, deal, seen, now, changed_by=changed_by)
     await session.commit()
     session.expire_all()
     version, closed = (

@@ -260,13 +260,20 @@ async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owne
     )
     # Taken back.
     await tg.press(ANNA, "it:u:1:4:2:0", message_id=SCREEN)
-    await tg.press(ANNA, "it:q:1:5:1:0", message_id=SCREEN)
-    said, shown = await tg.send(ANNA, "5")
+    # The owner lowers the quantity.
+    await tg.press(OLGA, "it:q:1:5:1:0", message_id=SCREEN)
+    said, shown = await tg.send(OLGA, "5")
     assert said.text == "Saved: the request's total is counted again."
     lines = shown.text.splitlines()
     assert "🏷 On the request: ⏳ −AZN7.00, by Anna: waiting for the owner" in lines
     assert "<b>Total: AZN35.00</b>" in lines
-    [asked] = [c for c in await tg.deliver() if c.chat_id == OLGA.id]
+    delivered = await tg.deliver()
+    [held] = [c for c in delivered if c.chat_id == ANNA.id]
+    assert held.text == (
+        "⏳ The items of request #1 changed, and your discount on it is now above your limit: "
+        "it waits for the owner's approval. The request's total now: AZN35.00."
+    )
+    [asked] = [c for c in delivered if c.chat_id == OLGA.id]
     assert asked.text == (
         "🏷 The items of request #1 changed, and Anna's discount on the whole request is now "
         "above their limit: it is not counted until you approve it.\n"

@@ -671,6 +671,9 @@ async def test_each_managers_discounts_are_counted_apart(
         (s.manager.user_id, "pending"),
         (s.other.user_id, "applied"),
     ]
+    # The first manager did not change the items, and is told.
+    told = (await outbox_rows(session))[-1]
+    assert told[:3] == (10, "discount_held", {"deal_id": s.deal_id, "user_id": s.manager.user_id})
 
 
 async def test_amounts_get_no_rounding_allowance(
