@@ -204,3 +204,21 @@ async def test_an_inline_query_in_a_batch_not_kept_is_answered_when_it_comes_aga
     answers = [c for c in tg.recorder.calls if isinstance(c, AnswerInlineQuery)]
     assert [a.inline_query_id for a in answers] == ["q2"]
     assert (await stored(tg))[0] == ["A grey sofa, please"]
+
+
+async def test_a_stopping_bot_answers_no_new_inline_query(tg: Harness) -> None:
+    query = Update.model_validate(
+        {
+            "update_id": 9,
+            "inline_query": {
+                "id": "q3",
+                "from": {"id": 100, "is_bot": False, "first_name": "Leyla"},
+                "query": "lam",
+                "offset": "",
+            },
+        }
+    )
+    await tg.app.inbox.close(0)
+    await tg.app.inbox.receive([query])
+    await tg.app.inbox.idle()
+    assert tg.recorder.calls == []
