@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from presentation.reports.charts import ChartData, draw
+from presentation.reports.drawing import ChartData, draw
 from services.access import Actor
 from services.db.deals import Deal
 from services.db.fields import FieldDef, FieldValue
