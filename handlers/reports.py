@@ -41,6 +41,8 @@ async def send_report(
     )
     if not isinstance(query.message, Message):
         return
+    # No connection is held while the chart is drawn: on SQLite the bot has one.
+    await session.commit()
     png = await charts.render(found, actor.locale)
     await query.message.answer_photo(
         BufferedInputFile(png, filename=f"report-{found.period.first.isoformat()}.png"),

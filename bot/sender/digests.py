@@ -25,6 +25,9 @@ async def render(
     wanted = await digest.queued(session, row.chat_id, row.payload)
     period = periods.period(wanted.span, wanted.first, zone, row.created_at)
     report = await build(session, period, wanted.sla, row.created_at)
+    # No connection is held while the chart is drawn (on SQLite the bot has one, and every
+    # update would wait): what the chats rendered so far wrote is committed now.
+    await session.commit()
     png = await charts.render(report, locale)
     return [
         SendPhoto(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
 from openpyxl import load_workbook
 from PIL import Image
+from sqlalchemy import func, select
 
+from services import processes
+from services.db.users import User
 from services.reports import lists
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.harness import Harness, person
@@ -262,3 +267,20 @@ async def test_export_csv_when_asked(seeded: Harness) -> None:
     assert text.splitlines()[1] == (
         "7,2026-03-01 23:30,Telegram,Customer 7,+994500000007,New,,Bako,10.0,,"
     )
+
+
+async def test_the_bot_reads_on_while_a_reports_chart_is_drawn(
+    seeded: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No database connection is held while the chart is drawn (on SQLite the bot has one)."""
+    drawing = processes.run
+    read: list[int] = []
+
+    async def draw_while_reading(work: Any, *args: object) -> Any:
+        async with seeded.app.sessions() as session:
+            read.append(await asyncio.wait_for(session.scalar(select(func.count(User.id))), 5))
+        return await drawing(work, *args)
+
+    monkeypatch.setattr(processes, "run", draw_while_reading)
+    photo, _detail = without_answers(await seeded.press(OLGA, "rp:y"))
+    assert isinstance(photo, SendPhoto) and len(read) == 1

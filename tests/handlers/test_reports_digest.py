@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage, SendPhoto
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.sweeps.digests import send_digests
+from services import processes
 from services.clock import ManualClock
 from services.db.outbox import Outbox
 from services.db.reports import SentDigest
@@ -112,3 +116,23 @@ async def test_a_digest_for_someone_no_longer_owner_is_dropped(tg: Harness) -> N
         (True, "nothing to send"),
         (True, "nothing to send"),
     ]
+
+
+async def test_the_bot_reads_on_while_a_digests_chart_is_drawn(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart is drawn with no database connection held: on SQLite the bot has one, and an
+    update arriving meanwhile would wait for the whole drawing."""
+    await seed(tg)
+    drawing = processes.run
+    read: list[int] = []
+
+    async def draw_while_reading(work: Any, *args: object) -> Any:
+        async with tg.app.sessions() as session:
+            read.append(await asyncio.wait_for(session.scalar(select(func.count(User.id))), 5))
+        return await drawing(work, *args)
+
+    monkeypatch.setattr(processes, "run", draw_while_reading)
+    assert await send_digests(tg.app) == 2
+    photos = [c for c in await tg.deliver() if isinstance(c, SendPhoto)]
+    assert len(photos) == 2 and len(read) == 2
