@@ -40,6 +40,13 @@ UPDATE = {
 REQUEST = {**UPDATE, "message": {**UPDATE["message"], "text": "A grey sofa, please"}}
 
 
+def inline_query(update_id: int, query_id: str) -> dict[str, Any]:
+    """Leyla types `@bot lam`."""
+    leyla = {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"}
+    asked = {"id": query_id, "from": leyla, "query": "lam", "offset": ""}
+    return {"update_id": update_id, "inline_query": asked}
+
+
 @pytest.fixture
 async def hook(tg: Harness) -> AsyncIterator[TestClient[Any, Any]]:
     tg.app.settings = tg.app.settings.model_copy(
@@ -148,16 +155,7 @@ async def test_an_inline_query_is_answered_at_once_and_never_kept(
     """Answered while the user types, with no commit in its way; nothing of it is kept, so a
     crash forgets it, as Telegram forgets an old query. Updates of other kinds are kept as
     before."""
-    query = {
-        "update_id": 7,
-        "inline_query": {
-            "id": "q1",
-            "from": {"id": 100, "is_bot": False, "first_name": "Leyla", "language_code": "en"},
-            "query": "lam",
-            "offset": "",
-            "chat_type": "sender",
-        },
-    }
+    query = inline_query(7, "q1")
     assert (await hook.post("/telegram/hook", json=query, headers=SECRET)).status == 200
     await tg.app.inbox.idle()
     [answer] = tg.recorder.calls
@@ -176,17 +174,7 @@ async def test_an_inline_query_in_a_batch_not_kept_is_answered_when_it_comes_aga
 ) -> None:
     """Polling asks again for a batch it could not keep: its inline query is answered then,
     once, rather than at once and again."""
-    query = Update.model_validate(
-        {
-            "update_id": 8,
-            "inline_query": {
-                "id": "q2",
-                "from": {"id": 100, "is_bot": False, "first_name": "Leyla"},
-                "query": "lam",
-                "offset": "",
-            },
-        }
-    )
+    query = Update.model_validate(inline_query(8, "q2"))
     batch = [Update.model_validate(REQUEST), query]
     real = inbox.store
 
@@ -207,17 +195,7 @@ async def test_an_inline_query_in_a_batch_not_kept_is_answered_when_it_comes_aga
 
 
 async def test_a_stopping_bot_answers_no_new_inline_query(tg: Harness) -> None:
-    query = Update.model_validate(
-        {
-            "update_id": 9,
-            "inline_query": {
-                "id": "q3",
-                "from": {"id": 100, "is_bot": False, "first_name": "Leyla"},
-                "query": "lam",
-                "offset": "",
-            },
-        }
-    )
+    query = Update.model_validate(inline_query(9, "q3"))
     await tg.app.inbox.close(0)
     await tg.app.inbox.receive([query])
     await tg.app.inbox.idle()
