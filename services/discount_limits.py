@@ -103,7 +103,8 @@ async def hold_over_limit(session: AsyncSession, shown: DealItems, by: int, now:
             chat_id=manager.tg_id,
             kind=HELD,
             payload={"deal_id": shown.deal_id, "user_id": manager.id},
-            dedupe_key=f"{HELD}:{shown.deal_id}:{manager.id}:{now.isoformat()}",
+            # A discount is held once at most: the first of theirs names the notice.
+            dedupe_key=f"{HELD}:{min(d.discount_id for d in held if d.by_id == manager.id)}",
             now=now,
         )
     return True
