@@ -47,6 +47,14 @@ async def laminate_and_underlay(tg: Harness) -> None:
         await session.commit()
 
 
+async def ten_glue(tg: Harness) -> None:
+    """Anna's request #1 holds 10 pcs of skirting glue at AZN7.00 (version 2)."""
+    await laminate_and_underlay(tg)
+    await new_deal(tg)
+    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
+    await tg.send(ANNA, "10")
+
+
 async def test_a_product_found_inline_is_added_with_its_quantity(tg: Harness) -> None:
     await laminate_and_underlay(tg)
     await new_deal(tg)
@@ -142,10 +150,7 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
 
 
 async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> None:
-    await laminate_and_underlay(tg)
-    await new_deal(tg)
-    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
-    await tg.send(ANNA, "10")
+    await ten_glue(tg)
     await tg.press(ANNA, "it:d:1:2:0:0", message_id=SCREEN)
     [bad] = await tg.send(ANNA, "120%")
     assert bad.text.startswith("Send a discount as a percent")
@@ -212,10 +217,7 @@ async def test_inline_search_is_for_staff_and_their_own_requests(tg: Harness) ->
 
 
 async def test_what_cannot_be_used_is_neither_offered_nor_done(tg: Harness) -> None:
-    await laminate_and_underlay(tg)
-    await new_deal(tg)
-    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
-    await tg.send(ANNA, "10")
+    await ten_glue(tg)
     await tg.press(OLGA, "it:d:1:2:0:0", message_id=SCREEN)
     await tg.send(OLGA, "5%")
     [anna_sees] = without_answers(await tg.press(ANNA, "it:l:1:3:0:0", message_id=SCREEN))
@@ -243,10 +245,7 @@ async def test_what_cannot_be_used_is_neither_offered_nor_done(tg: Harness) -> N
 async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owner(
     tg: Harness,
 ) -> None:
-    await laminate_and_underlay(tg)
-    await new_deal(tg)
-    await tg.press(ANNA, "cg:p:1:1:3:0", message_id=SCREEN)
-    await tg.send(ANNA, "10")
+    await ten_glue(tg)
     await tg.press(ANNA, "it:d:1:2:0:0", message_id=SCREEN)
     said, _shown = await tg.send(ANNA, "7")
     assert said.text == "Discount given: the request's total is counted again."

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import func, select
 
-from services import processes
-from services.db.users import User
 from services.reports import lists
 from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.drawing import reading_while_drawing
 from tests.support.harness import Harness, person
 from tests.support.reports_seed import week
 
@@ -273,14 +269,6 @@ async def test_the_bot_reads_on_while_a_reports_chart_is_drawn(
     seeded: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No database connection is held while the chart is drawn (on SQLite the bot has one)."""
-    drawing = processes.run
-    read: list[int] = []
-
-    async def draw_while_reading(work: Any, *args: object) -> Any:
-        async with seeded.app.sessions() as session:
-            read.append(await asyncio.wait_for(session.scalar(select(func.count(User.id))), 5))
-        return await drawing(work, *args)
-
-    monkeypatch.setattr(processes, "run", draw_while_reading)
+    read = reading_while_drawing(seeded.app.sessions, monkeypatch)
     photo, _detail = without_answers(await seeded.press(OLGA, "rp:y"))
     assert isinstance(photo, SendPhoto) and len(read) == 1

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.sweeps.digests import send_digests
-from services import processes
 from services.clock import ManualClock
 from services.db.outbox import Outbox
 from services.db.reports import SentDigest
 from services.db.users import User
 from tests.support.calls import buttons
+from tests.support.drawing import reading_while_drawing
 from tests.support.harness import Harness, harness, make_settings, person
 from tests.support.reports_seed import week
 
@@ -124,15 +122,7 @@ async def test_the_bot_reads_on_while_a_digests_chart_is_drawn(
     """The chart is drawn with no database connection held: on SQLite the bot has one, and an
     update arriving meanwhile would wait for the whole drawing."""
     await seed(tg)
-    drawing = processes.run
-    read: list[int] = []
-
-    async def draw_while_reading(work: Any, *args: object) -> Any:
-        async with tg.app.sessions() as session:
-            read.append(await asyncio.wait_for(session.scalar(select(func.count(User.id))), 5))
-        return await drawing(work, *args)
-
-    monkeypatch.setattr(processes, "run", draw_while_reading)
+    read = reading_while_drawing(tg.app.sessions, monkeypatch)
     assert await send_digests(tg.app) == 2
     photos = [c for c in await tg.deliver() if isinstance(c, SendPhoto)]
     assert len(photos) == 2 and len(read) == 2
