@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run sandbox test lint browser nginx locales
+.PHONY: setup run sandbox test lint browser nginx locales fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) fonts
 	$(BIN)/pybabel compile -d locales -D messages
 
 run: setup
@@ -26,6 +26,13 @@ run: setup
 
 sandbox: setup
 	$(BIN)/python -m bot sandbox --demo
+
+# Quotes and invoices are laid out by Pango (WeasyPrint) in DejaVu Sans, which has every
+# Azerbaijani and Cyrillic letter.
+fonts:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -q DejaVuSans.ttf; } || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core; }
 
 browser:
 	@command -v chromium >/dev/null || { \
