@@ -1,0 +1,123 @@
+"""/company for owners: the details documents print, per language, and the logo (a photo)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.filters import Has, NotCommand
+from handlers.payloads import Payload
+from handlers.presses import Press, on_press
+from handlers.words import Words, not_text, on_words
+from presentation.company import (
+    CompanyAction,
+    CompanyCb,
+    company_keyboard,
+    company_text,
+    detail_prompt,
+    logo_prompt,
+)
+from presentation.keyboards import LANGUAGES
+from services import company_details
+from services.access import Actor
+from services.company_details import MAX_LOGO_BYTES
+from services.db.session import AsyncSession
+from services.document_content import DETAILS
+from services.errors import ErrorCode, InvalidInput
+
+RETRYABLE = frozenset({ErrorCode.COMPANY_DETAIL, ErrorCode.LOGO})
+
+
+class CompanyInput(StatesGroup):
+    detail = State()
+    logo = State()
+
+
+class DetailAsked(Payload):
+    """CompanyInput.detail and .logo: the language and detail being typed."""
+
+    locale: str
+    detail: int = 0
+
+
+async def company_command(
+    message: Message, session: AsyncSession, actor: Actor, state: FSMContext
+) -> None:
+    company = await company_details.show(session, actor)
+    await state.clear()
+    locale = actor.locale if actor.locale in LANGUAGES else "en"
+    await message.answer(company_text(company, locale), reply_markup=company_keyboard(locale))
+
+
+@on_press
+async def language(press: Press[CompanyCb]) -> None:
+    company = await company_details.show(press.session, press.actor)
+    locale = press.data.locale if press.data.locale in LANGUAGES else "en"
+    await press.show(company_text(company, locale), company_keyboard(locale))
+
+
+@on_press
+async def ask(press: Press[CompanyCb]) -> None:
+    await company_details.show(press.session, press.actor)
+    data = press.data
+    if data.locale not in LANGUAGES or data.detail >= len(DETAILS):
+        raise InvalidInput()
+    asked = DetailAsked(locale=data.locale, detail=data.detail)
+    if data.action is CompanyAction.LOGO:
+        await press.ask(CompanyInput.logo, logo_prompt(), asked)
+    else:
+        await press.ask(
+            CompanyInput.detail, detail_prompt(DETAILS[data.detail], data.locale), asked
+        )
+
+
+@on_words
+async def detail_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        asked = await words.payload(DetailAsked)
+        company = await company_details.set_detail(
+            words.session, words.actor, asked.locale, DETAILS[asked.detail], words.text, words.now
+        )
+    await words.message.answer(
+        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
+    )
+
+
+@on_words
+async def logo_sent(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        asked = await words.payload(DetailAsked)
+        photo = (words.message.photo or [])[-1:]
+        data = b""
+        if photo and (photo[0].file_size or 0) <= MAX_LOGO_BYTES:
+            buffer = BytesIO()
+            await words.bot.download(photo[0].file_id, destination=buffer)
+            data = buffer.getvalue()
+        company = await company_details.set_logo(words.session, words.actor, data, words.now)
+    await words.message.answer(
+        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
+    )
+
+
+async def not_photo(message: Message) -> None:
+    await message.answer(_("Send the logo as a photo, smaller than 1 MB."))
+
+
+def router() -> Router:
+    router = Router(name="company")
+    router.message.register(company_command, Command("company"))
+    router.callback_query.register(language, CompanyCb.filter(F.action == CompanyAction.LANGUAGE))
+    router.callback_query.register(ask, CompanyCb.filter())
+    router.message.register(
+        detail_typed, StateFilter(CompanyInput.detail), Has("text"), NotCommand()
+    )
+    router.message.register(not_text, StateFilter(CompanyInput.detail), NotCommand())
+    router.message.register(logo_sent, StateFilter(CompanyInput.logo), Has("photo"))
+    router.message.register(not_photo, StateFilter(CompanyInput.logo), NotCommand())
+    return router
