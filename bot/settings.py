@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # Rules' webhooks may post to loopback, private and link-local addresses (a receiver on the
     # same host or network); off, a post whose host has such an address is given up.
     rule_webhooks_private: bool = False
+    # A directory with the business's own document.html (and what it includes) for quotes and
+    # invoices; without it, or without that file in it, Axın's own template is used.
+    document_templates: str | None = None
 
     @field_validator("owner_ids", mode="before")
     @classmethod

@@ -63,6 +63,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("report", __("Reports with a chart")),
         ("export", __("Requests as a spreadsheet")),
         ("settings", __("Digests, SLA and working hours")),
+        ("company", __("Company details for quotes and invoices")),
         ("assignment", __("Who gets new requests")),
         ("rules", __("Rules: when something happens, do this")),
         ("newrule", __("Build a rule step by step")),

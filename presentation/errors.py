@@ -49,6 +49,16 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.ACCESS_DENIED: _("Sorry, you can't do that."),
         ErrorCode.NOT_FOUND: _("Not found: it may have been removed."),
         ErrorCode.ALREADY_TAKEN: _("Someone else has already taken this request."),
+        ErrorCode.COMPANY_DETAIL: _(
+            "That is too long, or empty. A name and a tax number take one line. "
+            "Send it again, - to clear it, or /cancel."
+        ),
+        ErrorCode.LOGO: _("Send the logo as a photo, smaller than 1 MB."),
+        ErrorCode.NO_ITEMS: _("Add items to the request first: a document lists them."),
+        ErrorCode.DOCUMENT_NOT_READY: _("The document is still being made. Try again shortly."),
+        ErrorCode.DOCUMENT_REPLACED: _(
+            "This document has been replaced by a newer version. Please look at the latest one."
+        ),
         ErrorCode.NO_TELEGRAM: _(
             "This customer has no Telegram chat with the bot; call them instead."
         ),

@@ -92,6 +92,12 @@ class ErrorCode(StrEnum):
     AMOUNT_FROM_ITEMS = "amount_from_items"
     TOO_MANY_ITEMS = "too_many_items"
     MEASURES_NEEDED = "measures_needed"
+    # Documents.
+    NO_ITEMS = "no_items"
+    COMPANY_DETAIL = "company_detail"
+    LOGO = "logo"
+    DOCUMENT_NOT_READY = "document_not_ready"
+    DOCUMENT_REPLACED = "document_replaced"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

@@ -16,6 +16,7 @@ from services.access import Actor
 from services.db.catalog import DealItem
 from services.db.customers import Customer
 from services.db.deals import Deal, Message, Stage
+from services.db.documents import Document
 from services.db.users import User
 from services.errors import NotFound
 from services.field_kinds import Shown
@@ -57,6 +58,17 @@ class DealCard:
     fields: tuple[Shown, ...]
     # What is being sold, when the deal has items (its amount is then their total).
     items: DealItems | None = None
+    # The latest quote and invoice made for it.
+    papers: tuple[PaperView, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaperView:
+    kind: str
+    number: str
+    version: int
+    sent: bool
+    accepted: bool
 
 
 def _incoming(kind: str) -> ScalarSelect[int]:
@@ -194,6 +206,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
     matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
     filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in rows])
     sold = await _items_of(session, [r.deal_id for r in rows])
+    papers = await _papers_of(session, [r.deal_id for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -230,8 +243,32 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             version=row.version,
             fields=filled[row.deal_id],
             items=sold.get(row.deal_id),
+            papers=tuple(papers.get(row.deal_id, ())),
         )
     return cards
+
+
+async def _papers_of(session: AsyncSession, deal_ids: list[int]) -> dict[int, list[PaperView]]:
+    made = await session.execute(
+        select(
+            Document.deal_id,
+            Document.kind,
+            Document.number,
+            Document.version,
+            Document.sent_at,
+            Document.accepted_at,
+        )
+        .where(Document.deal_id.in_(deal_ids))
+        .order_by(Document.deal_id, Document.kind, Document.version.desc())
+    )
+    latest: dict[int, list[PaperView]] = {}
+    for deal_id, kind, number, version, sent_at, accepted_at in made.all():
+        shown = latest.setdefault(deal_id, [])
+        if all(paper.kind != kind for paper in shown):
+            shown.append(
+                PaperView(kind, number, version, sent_at is not None, accepted_at is not None)
+            )
+    return latest
 
 
 async def _items_of(session: AsyncSession, deal_ids: list[int]) -> dict[int, DealItems]:

@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import digests, discounts, reminders
+from bot.sender import digests, discounts, documents, reminders
 from presentation import keyboards, render
 from presentation.assignment import fallback_text
 from presentation.deals.card import Reader, card_keyboard, card_text
@@ -190,6 +190,11 @@ async def _discount(ctx: Context) -> list[Outgoing]:
     return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
 
 
+async def _document(ctx: Context) -> list[Outgoing]:
+    methods = await documents.render(ctx.session, ctx.row)
+    return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
+
+
 async def _reminder(ctx: Context) -> list[Outgoing]:
     rendered = await reminders.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
     return [Outgoing(method, deal_id) for method, deal_id in rendered]
@@ -209,4 +214,5 @@ RENDERERS: dict[str, Renderer] = {
     "digest": _digest,
     **dict.fromkeys(reminders.KINDS, _reminder),
     **dict.fromkeys(discounts.KINDS, _discount),
+    **dict.fromkeys(documents.KINDS, _document),
 }

@@ -1,4 +1,4 @@
-"""The deal card's Remind, Contract and Items buttons."""
+"""The deal card's Remind, Contract, Documents and Items buttons."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.contracts import ContractAction, ContractCb
 from presentation.deals.callbacks import ItemAction, ItemCb
+from presentation.documents.callbacks import DocAction, DocCb
 from presentation.tasks import RemindAction, RemindCb
 from services.moments import Preset
 
@@ -24,3 +25,8 @@ def contract_button(deal_id: int) -> InlineKeyboardButton:
 def items_button(deal_id: int, version: int) -> InlineKeyboardButton:
     data = ItemCb(action=ItemAction.LIST, deal_id=deal_id, version=version)
     return InlineKeyboardButton(text=_("🛒 Items"), callback_data=data.pack())
+
+
+def documents_button(deal_id: int) -> InlineKeyboardButton:
+    data = DocCb(action=DocAction.LIST, ref=deal_id)
+    return InlineKeyboardButton(text=_("🗂 Documents"), callback_data=data.pack())

@@ -15,8 +15,14 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 from babel.numbers import format_currency
 
-from presentation.deals.buttons import contract_button, items_button, remind_button
+from presentation.deals.buttons import (
+    contract_button,
+    documents_button,
+    items_button,
+    remind_button,
+)
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
+from presentation.documents.layout import title_of
 from presentation.field_values import field_lines, fields_button
 from presentation.render import source_name, stage_name, when
 from presentation.units import measured, quantity_text
@@ -26,7 +32,7 @@ from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
 from services.totals import PERCENT
-from services.views import DealCard
+from services.views import DealCard, PaperView
 
 SHOWN_ITEMS = 5
 
@@ -143,6 +149,7 @@ def card_text(card: DealCard, reader: Reader) -> str:
         lines.append(f"💰 {money(card.amount, reader)}")
     else:
         lines.append(_("💰 Amount not set"))
+    lines += [paper_line(paper) for paper in card.papers]
     lines += field_lines(card.fields, reader.locale, reader.currency)
     lines.append(manager_line(card, reader))
     source = source_name(card.source)
@@ -200,6 +207,13 @@ def items_lines(shown: DealItems, reader: Reader) -> list[str]:
             )
         lines.append("🧾 " + " · ".join(parts))
     return [*lines, f"💰 {money(totals.total, reader)}"]
+
+
+def paper_line(paper: PaperView) -> str:
+    line = "🗂 " + escape(title_of(paper.kind, paper.number, paper.version))
+    if paper.accepted:
+        return line + " · " + _("✅ accepted")
+    return line + " · " + _("📤 sent") if paper.sent else line
 
 
 def discount_text(discount: DiscountView, reader: Reader) -> str:
@@ -261,6 +275,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             ]
         )
         rows.append([contract_button(card.deal_id), fields_button(card.deal_id)])
+        rows.append([documents_button(card.deal_id)])
         if card.items is not None:
             rows.append([items_button(card.deal_id, card.version)])
         if reader.is_owner:
@@ -283,7 +298,11 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             button(card, _("👥 Reassign"), CardAction.HANDOVER),
         ],
         [button(card, _("📜 History"), CardAction.HISTORY), fields_button(card.deal_id)],
-        [remind_button(card.deal_id), contract_button(card.deal_id)],
+        [
+            remind_button(card.deal_id),
+            contract_button(card.deal_id),
+            documents_button(card.deal_id),
+        ],
         *merge_row(card, reader),
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -23,6 +23,7 @@ def trigger_kinds() -> dict[str, str]:
         m.IDLE: _("💤 A deal stays idle"),
         m.DATE: _("📅 Before or after a date"),
         m.RULE_ACTED: _("🔗 Another rule acts"),
+        m.QUOTE_ACCEPTED: _("✅ The customer accepts a quote"),
     }
 
 

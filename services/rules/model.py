@@ -31,6 +31,7 @@ CREATED, STAGE_ENTERED, STAGE_LEFT = "created", "stage_entered", "stage_left"
 FIELD_CHANGED, CROSSED, CUSTOMER_WROTE = "field_changed", "crossed", "customer_wrote"
 NO_RESPONSE, TASK_OVERDUE, IDLE, DATE = "no_response", "task_overdue", "idle", "date"
 RULE_ACTED = "rule_acted"
+QUOTE_ACCEPTED = "quote_accepted"
 TRIGGERS = (
     CREATED,
     STAGE_ENTERED,
@@ -43,6 +44,7 @@ TRIGGERS = (
     IDLE,
     DATE,
     RULE_ACTED,
+    QUOTE_ACCEPTED,
 )
 # Fired by the sweep when their moment comes rather than by a change.
 TIMED = frozenset({NO_RESPONSE, TASK_OVERDUE, IDLE, DATE})

@@ -16,6 +16,7 @@ from services.access import Actor, require_owner
 from services.assignment import WorkingHours
 from services.company import company_hours
 from services.db.deals import Deal, Event, Message
+from services.db.documents import Document
 from services.db.fields import FieldDef
 from services.db.rules import RuleRun
 from services.db.tasks import Task
@@ -108,6 +109,17 @@ async def _moments(
         return await _stage_moments(session, kind, since)
     if kind in (m.FIELD_CHANGED, m.CROSSED):
         return await _field_moments(session, kind, since)
+    if kind == m.QUOTE_ACCEPTED:
+        accepted = await session.execute(
+            select(Document.id, Document.deal_id, Document.accepted_at).where(
+                Document.kind == "quote", Document.accepted_at >= since
+            )
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, f"accepted:{document_id}"))
+            for document_id, deal_id, at in accepted.all()
+            if at is not None
+        ]
     if kind == m.CUSTOMER_WROTE:
         written = await session.execute(
             select(Message.id, Message.deal_id, Message.created_at)

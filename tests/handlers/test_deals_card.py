@@ -36,7 +36,11 @@ def open_keyboard(version: int, next_label: str) -> list[list[tuple[str, str | N
         [("💰 Amount", f"dk:a:{v}:0"), ("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
         [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
         [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", "fv:l:1:0:0")],
-        [("⏰ Remind", "rm:m:1:h1"), ("📄 Contract", "ct:e:1")],
+        [
+            ("⏰ Remind", "rm:m:1:h1"),
+            ("📄 Contract", "ct:e:1"),
+            ("🗂 Documents", "dc:l:1"),
+        ],
     ]
 
 
@@ -141,6 +145,7 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
         [("↩️ Reply", "d:r:1")],
         [("📝 Note", "dk:o:1:3:0"), ("📜 History", "dk:h:1:3:0")],
         [("📄 Contract", "ct:e:1"), ("🧾 Fields", "fv:l:1:0:0")],
+        [("🗂 Documents", "dc:l:1")],
     ]
     assert (await deal(tg)).closed_at == tg.app.clock.now()
     [notice] = await tg.deliver()

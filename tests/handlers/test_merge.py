@@ -110,7 +110,11 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
         "📞 +994 50 123 45 67",
         "✉️ sofa@example.com",
     ]
-    assert buttons(done)[-1] == [("⏰ Remind", "rm:m:2:h1"), ("📄 Contract", "ct:e:2")]
+    assert buttons(done)[-1] == [
+        ("⏰ Remind", "rm:m:2:h1"),
+        ("📄 Contract", "ct:e:2"),
+        ("🗂 Documents", "dc:l:2"),
+    ]
     assert buttons(done)[1][0] == ("➡️ Contacted", "dk:n:2:3:0")
     olga = await user_id(tg, OLGA.id)
     assert await state(tg) == {

@@ -9,9 +9,9 @@ from typing import Any, get_origin
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
+from aiogram.methods import SendDocument, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, File, Message, MessageId, User
+from aiogram.types import BufferedInputFile, Chat, Document, File, Message, MessageId, User
 
 from bot.sender.budget import SendBudget
 from bot.sender.pacing import UNLIMITED, Priority, Ticket
@@ -61,7 +61,21 @@ class RecordingSession(BaseSession):
             from_user=BOT_USER,
             text=getattr(method, "text", None),
             caption=getattr(method, "caption", None),
+            document=self._uploaded(method),
         )
+
+    def _uploaded(self, method: TelegramMethod[Any]) -> Document | None:
+        """A document sent gets a file id, as Telegram gives one; uploaded bytes are kept
+        under it."""
+        if not isinstance(method, SendDocument):
+            return None
+        sent = method.document
+        if isinstance(sent, str):
+            return Document(file_id=sent, file_unique_id=sent)
+        file_id = f"uploaded-{next(self._ids)}"
+        assert isinstance(sent, BufferedInputFile)
+        self.files[file_id] = sent.data
+        return Document(file_id=file_id, file_unique_id=file_id, file_name=sent.filename)
 
     async def stream_content(
         self,

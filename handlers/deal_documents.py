@@ -1,0 +1,134 @@
+"""A deal's documents: made from its items with one press (laid out in a separate process,
+with no database connection held meanwhile), handed to the staff member, sent to the
+customer; and the customer's ✅ Accept and ❓ Ask a question under a document."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile
+from aiogram.utils.i18n import gettext as _
+
+from handlers.presses import Press, on_press
+from presentation.documents import pdf
+from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
+from presentation.documents.layout import layout, title
+from presentation.documents.screen import (
+    documents_keyboard,
+    documents_text,
+    staff_caption,
+)
+from services import company_details, documents, processes
+from services.conversation import get_deal
+from services.db.documents import Document
+from services.db.users import User
+from services.errors import NotFound
+
+
+@on_press
+async def listed(press: Press[DocCb]) -> None:
+    await _show_list(press, press.data.ref)
+
+
+async def _show_list(press: Press[DocCb], deal_id: int) -> None:
+    shown = await documents.of_deal(press.session, press.actor, deal_id)
+    deal = await get_deal(press.session, deal_id)
+    await press.show(
+        documents_text(deal_id, shown, press.reader),
+        documents_keyboard(deal_id, deal.version, shown),
+    )
+
+
+@on_press
+async def make(press: Press[DocCb]) -> None:
+    kind = documents.QUOTE if press.data.action is DocAction.QUOTE else documents.INVOICE
+    locale = press.settings.default_locale
+    made = await documents.make(
+        press.session, press.actor, press.data.ref, kind, locale, press.now
+    )
+    await _ready(press, made.document)
+    await _hand_over(press, made.document, staff_caption(made.document, made.new))
+    await _show_list(press, made.document.deal_id)
+
+
+@on_press
+async def file(press: Press[DocCb]) -> None:
+    document = await documents.get(press.session, press.actor, press.data.ref)
+    await _ready(press, document)
+    await _hand_over(press, document, title(document))
+
+
+@on_press
+async def send(press: Press[DocCb]) -> None:
+    document = await documents.get(press.session, press.actor, press.data.ref)
+    await _ready(press, document)
+    await documents.send(press.session, press.actor, document.id, press.now)
+    press.answer.text = _("📤 {document} is on its way to the customer.").format(
+        document=title(document)
+    )
+    await _show_list(press, document.deal_id)
+
+
+async def _ready(press: Press[DocCb], document: Document) -> None:
+    """The PDF made, once: laid out in the worker process while no connection is held."""
+    if document.data is not None or document.file_id is not None:
+        return
+    logo = await company_details.logo(press.session)
+    await press.session.commit()
+    data = await processes.run(
+        pdf.render, layout(document, logo), press.settings.document_templates
+    )
+    await documents.keep_pdf(press.session, document, data)
+
+
+async def _hand_over(press: Press[DocCb], document: Document, caption: str) -> None:
+    """The file in the staff member's chat; its file id kept the first time it goes up."""
+    if press.message is None:
+        return
+    if document.file_id is not None:
+        await press.message.answer_document(document.file_id, caption=caption)
+        return
+    assert document.data is not None
+    upload = BufferedInputFile(document.data, filename=f"{document.number}.pdf")
+    sent = await press.message.answer_document(upload, caption=caption)
+    if sent.document is not None:
+        await documents.keep_file_id(press.session, document, sent.document.file_id)
+
+
+@on_press
+async def accept(press: Press[AnswerCb]) -> None:
+    user = await press.session.get(User, press.actor.user_id)
+    if user is None:
+        raise NotFound()
+    accepted = await documents.accept(press.session, user, press.data.document_id, press.now)
+    document = accepted.document
+    press.answer.text = _("✅ Thank you! {document} is accepted.").format(document=title(document))
+    press.answer.show_alert = not accepted.already
+    if press.message is not None and not accepted.already:
+        # The message may be too old to edit: the acceptance stands all the same.
+        with suppress(TelegramBadRequest):
+            await press.message.edit_reply_markup(reply_markup=None)
+
+
+@on_press
+async def ask(press: Press[AnswerCb]) -> None:
+    await documents.check_customer(press.session, press.actor.user_id, press.data.document_id)
+    if press.message is not None:
+        await press.message.answer(
+            _("Write your question here in the chat: your manager will answer it.")
+        )
+
+
+def router() -> Router:
+    router = Router(name="deal_documents")
+    router.callback_query.register(listed, DocCb.filter(F.action == DocAction.LIST))
+    router.callback_query.register(
+        make, DocCb.filter(F.action.in_([DocAction.QUOTE, DocAction.INVOICE]))
+    )
+    router.callback_query.register(file, DocCb.filter(F.action == DocAction.FILE))
+    router.callback_query.register(send, DocCb.filter(F.action == DocAction.SEND))
+    router.callback_query.register(accept, AnswerCb.filter(F.action == AnswerAction.ACCEPT))
+    router.callback_query.register(ask, AnswerCb.filter(F.action == AnswerAction.ASK))
+    return router

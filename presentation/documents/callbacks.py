@@ -1,0 +1,36 @@
+"""Buttons of a deal's documents and of a document in the customer's chat: ids only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from presentation.callbacks import Number
+
+
+class DocAction(StrEnum):
+    LIST = "l"
+    QUOTE = "q"
+    INVOICE = "i"
+    FILE = "f"
+    SEND = "s"
+
+
+class DocCb(CallbackData, prefix="dc"):
+    """`ref` is the deal for LIST, QUOTE and INVOICE, the document for FILE and SEND."""
+
+    action: DocAction
+    ref: Number
+
+
+class AnswerAction(StrEnum):
+    ACCEPT = "a"
+    ASK = "q"
+
+
+class AnswerCb(CallbackData, prefix="da"):
+    """The customer's buttons under a document sent to them."""
+
+    action: AnswerAction
+    document_id: Number

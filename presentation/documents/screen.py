@@ -1,0 +1,110 @@
+"""A deal's documents screen (made, sent, accepted; make a quote or an invoice, get or send
+one again) and the buttons under a document in the customer's chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+
+from presentation.deals.callbacks import CardAction, CardCb
+from presentation.deals.card import Reader, money
+from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
+from presentation.documents.layout import title
+from services.db.documents import Document
+
+SHOWN = 6
+
+
+def document_line(document: Document, reader: Reader) -> str:
+    made = format_date(document.created_at.astimezone(reader.zone), "short", locale=reader.locale)
+    parts = [f"<b>{escape(title(document))}</b>", made, money(Decimal(document.total), reader)]
+    if document.accepted_at is not None:
+        accepted = format_date(
+            document.accepted_at.astimezone(reader.zone), "short", locale=reader.locale
+        )
+        parts.append(_("✅ accepted {date}").format(date=accepted))
+    elif document.sent_at is not None:
+        parts.append(_("📤 sent"))
+    return " · ".join(parts)
+
+
+def documents_text(deal_id: int, shown: Sequence[Document], reader: Reader) -> str:
+    head = _("🗂 <b>Documents of request #{number}</b>").format(number=deal_id)
+    if not shown:
+        return head + "\n\n" + _("None yet. A quote or an invoice lists the request's items.")
+    return "\n".join([head, "", *(document_line(d, reader) for d in shown)])
+
+
+def documents_keyboard(
+    deal_id: int, version: int, shown: Sequence[Document]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_("📄 Make a quote"),
+                callback_data=DocCb(action=DocAction.QUOTE, ref=deal_id).pack(),
+            ),
+            InlineKeyboardButton(
+                text=_("🧾 Make an invoice"),
+                callback_data=DocCb(action=DocAction.INVOICE, ref=deal_id).pack(),
+            ),
+        ]
+    ]
+    for document in shown[:SHOWN]:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=f"⬇️ {document.number}",
+                    callback_data=DocCb(action=DocAction.FILE, ref=document.id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("📤 Send {number}").format(number=document.number),
+                    callback_data=DocCb(action=DocAction.SEND, ref=document.id).pack(),
+                ),
+            ]
+        )
+    back = CardCb(action=CardAction.CARD, deal_id=deal_id, version=version, arg=0)
+    rows.append([InlineKeyboardButton(text=_("« Back to the card"), callback_data=back.pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def answer_keyboard(document_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✅ Accept"),
+                    callback_data=AnswerCb(
+                        action=AnswerAction.ACCEPT, document_id=document_id
+                    ).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("❓ Ask a question"),
+                    callback_data=AnswerCb(
+                        action=AnswerAction.ASK, document_id=document_id
+                    ).pack(),
+                ),
+            ]
+        ]
+    )
+
+
+def sent_caption(document: Document) -> str:
+    return _("{document} for your request #{number}.").format(
+        document=escape(title(document)), number=document.deal_id
+    )
+
+
+def staff_caption(document: Document, new: bool) -> str:
+    if new:
+        return _("{document} is made. 📤 Send sends it to the customer.").format(
+            document=escape(title(document))
+        )
+    return _("Nothing changed since {document}: here it is again.").format(
+        document=escape(title(document))
+    )
