@@ -127,11 +127,11 @@ async def test_typed_queries_more_results_and_stale_answers(
         await expect(results).to_have_count(1)
         await page.unroute("**/inline_query")
 
-        # Twenty at a time, and more on asking.
+        # Ten at a time, and more on asking.
         await textarea.fill("@axin_bot tile")
         await expect(results).to_have_count(10)
         await popup.get_by_role("button", name="More ›").click()
-        await expect(results).to_have_count(10)
+        await expect(results).to_have_count(20)
         await popup.get_by_role("button", name="More ›").click()
         await expect(results).to_have_count(26)
         await expect(popup.get_by_role("button", name="More ›")).to_have_count(0)
