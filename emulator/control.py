@@ -15,6 +15,7 @@ from .core import Emulator
 from .errors import EmulatorUsageError
 from .inline import inline_settings
 from .models import Limits
+from .payments import outcome_view
 from .users import EmulatedUser
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -165,6 +166,31 @@ class Control:
         body = await _body(request)
         return self.user(request).press_reply_button(str(body["text"])).view()
 
+    async def pay(self, request: web.Request) -> Any:
+        """The user pays the invoice of a message: {message_id, order_info, tip_amount}."""
+        body = await _body(request)
+        if body.get("message_id") is None:
+            raise EmulatorUsageError("message_id is required")
+        order_info = body.get("order_info")
+        if order_info is not None and not isinstance(order_info, dict):
+            raise EmulatorUsageError("order_info must be a JSON object")
+        query_id = self.user(request).pay(
+            int(body["message_id"]),
+            order_info=order_info,
+            tip_amount=int(body.get("tip_amount", 0)),
+        )
+        return {"query_id": query_id}
+
+    async def pre_checkout(self, request: web.Request) -> Any:
+        """The bot's answer to a payment (404 while there is none)."""
+        query_id = request.match_info["query_id"]
+        record = self.emu.pre_checkout_queries.get(query_id)
+        if record is None:
+            raise LookupError(f"no pre-checkout query {query_id}")
+        if record.outcome is None:
+            raise LookupError(f"pre-checkout query {query_id} is not answered")
+        return outcome_view(record.outcome)
+
     async def block(self, request: web.Request) -> Any:
         self.user(request).block()
         return True
@@ -260,6 +286,8 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> Control:
         ("POST", f"{user}/edit", control.edit),
         ("POST", f"{user}/press", control.press),
         ("POST", f"{user}/reply_button", control.reply_button),
+        ("POST", f"{user}/pay", control.pay),
+        ("GET", "/_emulator/pre_checkout_queries/{query_id}", control.pre_checkout),
         ("POST", f"{user}/block", control.block),
         ("POST", f"{user}/unblock", control.unblock),
         (

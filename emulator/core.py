@@ -37,10 +37,13 @@ from .models import (
     Group,
     InlineQueryRecord,
     Limits,
+    PreCheckoutRecord,
     RateLimitRecord,
     RequestRecord,
     StoredMessage,
 )
+from .payments import DEFAULT_PROVIDER_TOKEN, PRE_CHECKOUT_TIMEOUT
+from .payments import HANDLERS as PAYMENT_HANDLERS
 from .ratelimit import RateLimiter, counts_towards_limits
 from .spec import SPEC_PATH, ApiSpec
 from .state import Access
@@ -51,7 +54,13 @@ from .webhook import WebhookDelivery
 
 T = TypeVar("T")
 DEFAULT_TOKEN = "7000000001:AAEmulatorTokenForAxinTestsOnly_0123456"
-HANDLERS = {**BOT_HANDLERS, **SEND_HANDLERS, **EDIT_HANDLERS, **INLINE_HANDLERS}
+HANDLERS = {
+    **BOT_HANDLERS,
+    **SEND_HANDLERS,
+    **EDIT_HANDLERS,
+    **INLINE_HANDLERS,
+    **PAYMENT_HANDLERS,
+}
 
 
 class Emulator:
@@ -72,6 +81,8 @@ class Emulator:
         latency: float = 0.0,
         inline_placeholder: str | None = None,
         inline_feedback: bool = False,
+        payment_provider_token: str = DEFAULT_PROVIDER_TOKEN,
+        pre_checkout_query_timeout: float = PRE_CHECKOUT_TIMEOUT,
         spec_path: Path = SPEC_PATH,
     ) -> None:
         if token is None:
@@ -82,6 +93,8 @@ class Emulator:
             raise ValueError("token must look like '<bot id>:<secret>'")
         if bot_id is not None and int(prefix) != bot_id:
             raise ValueError("a bot token starts with the bot id")
+        if not payment_provider_token:
+            raise ValueError("a payment provider token is a non-empty string")
         self.token = token
         self.bot_id = int(prefix)
         self.username = username
@@ -90,6 +103,10 @@ class Emulator:
         self.clock = clock
         self.wall_clock = wall_clock
         self.callback_query_timeout = callback_query_timeout
+        # The one provider token (BotFather's) invoices in real currencies must name, and how
+        # long Telegram waits for answerPreCheckoutQuery.
+        self.payment_provider_token = payment_provider_token
+        self.pre_checkout_query_timeout = pre_checkout_query_timeout
         # Telegram's default for a bot: in groups it sees commands, replies to it and service
         # messages, unless it is an administrator there.
         self.privacy_mode = privacy_mode
@@ -111,6 +128,7 @@ class Emulator:
         self.chats: dict[int, ChatState] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.inline_queries: dict[str, InlineQueryRecord] = {}
+        self.pre_checkout_queries: dict[str, PreCheckoutRecord] = {}
         self.journal = Journal(self.changes)
         self.requests: list[RequestRecord] = self.journal.requests
         self.rate_limited: list[RateLimitRecord] = self.journal.rate_limited

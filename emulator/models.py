@@ -86,6 +86,37 @@ class Group:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An invoice the bot sent: what Message.invoice shows of it, and what only the payment
+    uses (payload, prices, the order information asked for, tips)."""
+
+    title: str
+    description: str
+    start_parameter: str
+    currency: str
+    prices: list[dict[str, Any]]
+    payload: str
+    # Of "name", "phone_number", "email", "shipping_address": what the user must give.
+    needs: frozenset[str] = frozenset()
+    is_flexible: bool = False
+    max_tip_amount: int = 0
+    suggested_tip_amounts: list[int] = field(default_factory=list)
+
+    @property
+    def total_amount(self) -> int:
+        return sum(int(price["amount"]) for price in self.prices)
+
+    def to_telegram(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "description": self.description,
+            "start_parameter": self.start_parameter,
+            "currency": self.currency,
+            "total_amount": self.total_amount,
+        }
+
+
 @dataclass(slots=True)
 class StoredMessage:
     """A message in a chat, in its current state (after edits)."""
@@ -105,6 +136,9 @@ class StoredMessage:
     contact: dict[str, Any] | None = None
     venue: dict[str, Any] | None = None
     location: dict[str, Any] | None = None
+    # An invoice the bot sent (sendInvoice), and a payment's service message from the user.
+    invoice: Invoice | None = None
+    successful_payment: dict[str, Any] | None = None
     reply_markup: dict[str, Any] | None = None
     reply_to: StoredMessage | None = None
     # The bot a user sent this message through, in inline mode.
@@ -126,7 +160,11 @@ class StoredMessage:
 
     @property
     def is_service(self) -> bool:
-        return self.new_chat_members is not None or self.left_chat_member is not None
+        return (
+            self.new_chat_members is not None
+            or self.left_chat_member is not None
+            or self.successful_payment is not None
+        )
 
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]] | None:
@@ -171,6 +209,10 @@ class StoredMessage:
             data["venue"] = self.venue
         if self.location is not None:
             data["location"] = self.location
+        if self.invoice is not None:
+            data["invoice"] = self.invoice.to_telegram()
+        if self.successful_payment is not None:
+            data["successful_payment"] = self.successful_payment
         # The Bot API server still sends the old one-member fields beside the documented ones.
         if self.new_chat_members is not None:
             data["new_chat_participant"] = data["new_chat_member"] = self.new_chat_members[0]
@@ -257,6 +299,46 @@ class InlineQueryRecord:
     answer: InlineAnswer | None = None
     # What choosing each result sends, by result id (None: a kind the emulator cannot send).
     contents: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOutcome:
+    """The bot's answer to a pre-checkout query as the user lives it: paid (ok, and the
+    successful_payment message the user's app sent) or refused (the error_message shown)."""
+
+    query_id: str
+    ok: bool
+    error_message: str | None
+    message: StoredMessage | None
+
+
+@dataclass(slots=True)
+class PreCheckoutRecord:
+    """A user paying the invoice of a message: the pre_checkout_query the bot got."""
+
+    id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+    currency: str
+    total_amount: int
+    invoice_payload: str
+    order_info: dict[str, Any] | None
+    created_at: float
+    outcome: PaymentOutcome | None = None
+
+    def to_telegram(self, user: dict[str, Any]) -> dict[str, Any]:
+        """The PreCheckoutQuery object, from the user given."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "from": user,
+            "currency": self.currency,
+            "total_amount": self.total_amount,
+            "invoice_payload": self.invoice_payload,
+        }
+        if self.order_info is not None:
+            data["order_info"] = self.order_info
+        return data
 
 
 @dataclass(frozen=True, slots=True)

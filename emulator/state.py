@@ -15,6 +15,7 @@ from .models import (
     EmuUser,
     Group,
     InlineQueryRecord,
+    PreCheckoutRecord,
     StoredMessage,
 )
 from .updates import UpdateQueue
@@ -42,6 +43,12 @@ class EmulatorState(Protocol):
     def callback_query_timeout(self) -> float: ...
 
     @property
+    def payment_provider_token(self) -> str: ...
+
+    @property
+    def pre_checkout_query_timeout(self) -> float: ...
+
+    @property
     def clock(self) -> Callable[[], float]: ...
 
     @property
@@ -58,6 +65,9 @@ class EmulatorState(Protocol):
 
     @property
     def inline_queries(self) -> dict[str, InlineQueryRecord]: ...
+
+    @property
+    def pre_checkout_queries(self) -> dict[str, PreCheckoutRecord]: ...
 
     @property
     def updates(self) -> UpdateQueue: ...

@@ -18,8 +18,10 @@ from .models import (
     EmuUser,
     InlineAnswer,
     InlineQueryRecord,
+    PaymentOutcome,
     StoredMessage,
 )
+from .payments import start_payment, wait_for_outcome
 from .state import EmulatorState
 from .validation import Upload
 
@@ -223,6 +225,26 @@ class EmulatedUser(ChatHandle):
         """Tap a result of an answered inline query: the user sends its message via the bot in
         the chat the query was typed in (None if that chat is not the emulator's)."""
         return choose_result(self.emulator, self.user, query_id, result_id)
+
+    def pay(
+        self,
+        message_id: int,
+        *,
+        order_info: dict[str, Any] | None = None,
+        tip_amount: int = 0,
+    ) -> str:
+        """Pay the invoice of a bot message in this chat (its Pay button, then the payment
+        form confirmed): the bot gets a pre_checkout_query; returns its id. The order
+        information the invoice asks for is the user's name and phone number unless given in
+        order_info, which must give an email or a shipping_address asked for. Paying the
+        same invoice again is allowed, as in Telegram."""
+        return start_payment(self.emulator, self.user, message_id, order_info, tip_amount).id
+
+    async def wait_for_payment(self, query_id: str, timeout: float = 5.0) -> PaymentOutcome | None:
+        """The bot's answer to the payment: ok with the successful_payment message the user
+        sent, or refused with the error_message the user saw; None if the bot did not answer
+        within Telegram's 10 s (on the emulator's clock) or timeout seconds of waiting."""
+        return await wait_for_outcome(self.emulator, self.user, query_id, timeout)
 
     def press_reply_button(self, text: str) -> StoredMessage:
         """Tap a button of the current reply keyboard: its text, or the contact it requests."""
