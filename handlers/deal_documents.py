@@ -8,23 +8,44 @@ from contextlib import suppress
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import gettext as _
 
+from handlers.filters import Has, NotCommand
+from handlers.payloads import Payload
 from handlers.presses import Press, on_press
+from handlers.readers import reader_of
+from handlers.words import Words, not_text, on_words
 from presentation.documents import pdf
 from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
 from presentation.documents.layout import layout, title
 from presentation.documents.screen import (
     documents_keyboard,
     documents_text,
+    paid_prompt,
+    paid_text,
     staff_caption,
 )
-from services import company_details, documents, processes
+from services import company_details, documents, payments, processes
+from services.amounts import parse_amount
 from services.conversation import get_deal
 from services.db.documents import Document
 from services.db.users import User
-from services.errors import NotFound
+from services.errors import ErrorCode, NotFound
+
+RETRYABLE = frozenset({ErrorCode.AMOUNT, ErrorCode.NEGATIVE_AMOUNT})
+
+
+class PaymentInput(StatesGroup):
+    amount = State()
+
+
+class PaidFor(Payload):
+    """PaymentInput.amount: the deal a payment is marked on."""
+
+    deal_id: int
 
 
 @on_press
@@ -35,10 +56,35 @@ async def listed(press: Press[DocCb]) -> None:
 async def _show_list(press: Press[DocCb], deal_id: int) -> None:
     shown = await documents.of_deal(press.session, press.actor, deal_id)
     deal = await get_deal(press.session, deal_id)
+    left = await payments.balance(press.session, deal)
     await press.show(
-        documents_text(deal_id, shown, press.reader),
+        documents_text(deal_id, shown, left, press.reader),
         documents_keyboard(deal_id, deal.version, shown),
     )
+
+
+@on_press
+async def ask_paid(press: Press[DocCb]) -> None:
+    deal = await get_deal(press.session, press.data.ref)
+    await documents.of_deal(press.session, press.actor, deal.id)
+    left = await payments.balance(press.session, deal)
+    await press.ask(
+        PaymentInput.amount,
+        paid_prompt(deal.id, left, press.reader),
+        PaidFor(deal_id=deal.id),
+    )
+
+
+@on_words
+async def paid_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        asked = await words.payload(PaidFor)
+        amount = parse_amount(words.text, words.actor.locale)
+        recorded = await payments.record(
+            words.session, asked.deal_id, amount, payments.MANUAL, words.now, actor=words.actor
+        )
+    reader = reader_of(words.settings, words.actor, words.now)
+    await words.message.answer(paid_text(asked.deal_id, amount, recorded.balance, reader))
 
 
 @on_press
@@ -129,6 +175,11 @@ def router() -> Router:
     )
     router.callback_query.register(file, DocCb.filter(F.action == DocAction.FILE))
     router.callback_query.register(send, DocCb.filter(F.action == DocAction.SEND))
+    router.callback_query.register(ask_paid, DocCb.filter(F.action == DocAction.PAID))
+    router.message.register(
+        paid_typed, StateFilter(PaymentInput.amount), Has("text"), NotCommand()
+    )
+    router.message.register(not_text, StateFilter(PaymentInput.amount), NotCommand())
     router.callback_query.register(accept, AnswerCb.filter(F.action == AnswerAction.ACCEPT))
     router.callback_query.register(ask, AnswerCb.filter(F.action == AnswerAction.ASK))
     return router

@@ -18,6 +18,7 @@ class CompanyAction(StrEnum):
     LANGUAGE = "l"
     DETAIL = "d"
     LOGO = "g"
+    PAYMENTS = "p"
 
 
 class CompanyCb(CallbackData, prefix="co"):
@@ -50,6 +51,11 @@ def company_text(company: Company, locale: str) -> str:
     lines.append(
         _("<b>Logo:</b> {state}").format(state=_("set") if company.has_logo else _("not set"))
     )
+    lines.append(
+        _("<b>Payments in Telegram:</b> on")
+        if company.payments
+        else _("<b>Payments in Telegram:</b> off")
+    )
     lines += [
         "",
         _("Customers get documents in their language; a detail missing there comes from another."),
@@ -78,8 +84,12 @@ def company_keyboard(locale: str) -> InlineKeyboardMarkup:
     logo = InlineKeyboardButton(
         text=_("🖼 Logo"), callback_data=CompanyCb(action=CompanyAction.LOGO, locale=locale).pack()
     )
+    paying = InlineKeyboardButton(
+        text=_("💳 Payments"),
+        callback_data=CompanyCb(action=CompanyAction.PAYMENTS, locale=locale).pack(),
+    )
     return InlineKeyboardMarkup(
-        inline_keyboard=[languages, details[:2], details[2:4], [details[4], logo]]
+        inline_keyboard=[languages, details[:2], details[2:4], [details[4], logo], [paying]]
     )
 
 
@@ -91,3 +101,11 @@ def detail_prompt(key: str, locale: str) -> str:
 
 def logo_prompt() -> str:
     return _("Send the logo as a photo. /cancel stops.")
+
+
+def token_prompt() -> str:
+    return _(
+        "Send the payment provider token from @BotFather (Bot Settings → Payments): customers "
+        "then pay invoices right in the chat. - turns it off; /cancel stops. "
+        "I delete your message with the token once it is saved."
+    )

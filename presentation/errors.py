@@ -54,6 +54,16 @@ def _texts() -> dict[ErrorCode, str]:
             "Send it again, - to clear it, or /cancel."
         ),
         ErrorCode.LOGO: _("Send the logo as a photo, smaller than 1 MB."),
+        ErrorCode.PAYMENT_REPEATED: _(
+            "This payment was recorded before with another amount or request; nothing changed."
+        ),
+        ErrorCode.NOTHING_OWED: _(
+            "This is more than is owed on the request: it may be paid already."
+        ),
+        ErrorCode.PROVIDER_TOKEN: _(
+            "That doesn't look like a payment provider token. Copy it from @BotFather's "
+            "Payments, or /cancel."
+        ),
         ErrorCode.NO_ITEMS: _("Add items to the request first: a document lists them."),
         ErrorCode.DOCUMENT_NOT_READY: _("The document is still being made. Try again shortly."),
         ErrorCode.DOCUMENT_REPLACED: _(

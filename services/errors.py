@@ -98,6 +98,9 @@ class ErrorCode(StrEnum):
     LOGO = "logo"
     DOCUMENT_NOT_READY = "document_not_ready"
     DOCUMENT_REPLACED = "document_replaced"
+    PAYMENT_REPEATED = "payment_repeated"
+    NOTHING_OWED = "nothing_owed"
+    PROVIDER_TOKEN = "provider_token"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

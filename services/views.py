@@ -21,6 +21,7 @@ from services.db.users import User
 from services.errors import NotFound
 from services.field_kinds import Shown
 from services.item_views import DealItems, deal_items
+from services.payments import paid_of
 from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
@@ -60,6 +61,8 @@ class DealCard:
     items: DealItems | None = None
     # The latest quote and invoice made for it.
     papers: tuple[PaperView, ...] = ()
+    # What its payments came to.
+    paid: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
     filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in rows])
     sold = await _items_of(session, [r.deal_id for r in rows])
     papers = await _papers_of(session, [r.deal_id for r in rows])
+    paid = await paid_of(session, [r.deal_id for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -244,6 +248,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             fields=filled[row.deal_id],
             items=sold.get(row.deal_id),
             papers=tuple(papers.get(row.deal_id, ())),
+            paid=paid.get(row.deal_id, Decimal(0)),
         )
     return cards
 

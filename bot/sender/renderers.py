@@ -191,7 +191,12 @@ async def _discount(ctx: Context) -> list[Outgoing]:
 
 
 async def _document(ctx: Context) -> list[Outgoing]:
-    methods = await documents.render(ctx.session, ctx.row)
+    methods = await documents.render(ctx.session, ctx.row, ctx.currency)
+    return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
+
+
+async def _payment(ctx: Context) -> list[Outgoing]:
+    methods = await documents.render_payment(ctx.session, ctx.row, ctx.locale, ctx.currency)
     return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
 
 
@@ -215,4 +220,5 @@ RENDERERS: dict[str, Renderer] = {
     **dict.fromkeys(reminders.KINDS, _reminder),
     **dict.fromkeys(discounts.KINDS, _discount),
     **dict.fromkeys(documents.KINDS, _document),
+    **dict.fromkeys(documents.PAYMENT_KINDS, _payment),
 }

@@ -28,6 +28,7 @@ from presentation.render import source_name, stage_name, when
 from presentation.units import measured, quantity_text
 from services.catalog import name_in
 from services.item_views import PENDING, DealItems, DiscountView
+from services.payments import Balance, balance_of
 from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
@@ -149,6 +150,9 @@ def card_text(card: DealCard, reader: Reader) -> str:
         lines.append(f"💰 {money(card.amount, reader)}")
     else:
         lines.append(_("💰 Amount not set"))
+    if card.paid:
+        left = balance_of(card.amount, card.paid)
+        lines.append(balance_text(left, reader.currency, reader.locale))
     lines += [paper_line(paper) for paper in card.papers]
     lines += field_lines(card.fields, reader.locale, reader.currency)
     lines.append(manager_line(card, reader))
@@ -207,6 +211,15 @@ def items_lines(shown: DealItems, reader: Reader) -> list[str]:
             )
         lines.append("🧾 " + " · ".join(parts))
     return [*lines, f"💰 {money(totals.total, reader)}"]
+
+
+def balance_text(left: Balance, currency: str, locale: str) -> str:
+    """What a deal's payments came to, and what is left of its amount."""
+    paid = format_currency(left.paid, currency, locale=locale)
+    if left.owed is None:
+        return _("💳 Paid {paid}").format(paid=paid)
+    owed = format_currency(left.owed, currency, locale=locale)
+    return _("💳 Paid {paid} · owed {owed}").format(paid=paid, owed=owed)
 
 
 def paper_line(paper: PaperView) -> str:

@@ -15,10 +15,11 @@ class DocAction(StrEnum):
     INVOICE = "i"
     FILE = "f"
     SEND = "s"
+    PAID = "p"
 
 
 class DocCb(CallbackData, prefix="dc"):
-    """`ref` is the deal for LIST, QUOTE and INVOICE, the document for FILE and SEND."""
+    """`ref` is the deal for LIST, QUOTE, INVOICE and PAID, the document for FILE and SEND."""
 
     action: DocAction
     ref: Number

@@ -12,10 +12,11 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from presentation.deals.callbacks import CardAction, CardCb
-from presentation.deals.card import Reader, money
+from presentation.deals.card import Reader, balance_text, money
 from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
 from presentation.documents.layout import title
 from services.db.documents import Document
+from services.payments import Balance
 
 SHOWN = 6
 
@@ -33,11 +34,13 @@ def document_line(document: Document, reader: Reader) -> str:
     return " · ".join(parts)
 
 
-def documents_text(deal_id: int, shown: Sequence[Document], reader: Reader) -> str:
+def documents_text(deal_id: int, shown: Sequence[Document], left: Balance, reader: Reader) -> str:
     head = _("🗂 <b>Documents of request #{number}</b>").format(number=deal_id)
+    paid = balance_text(left, reader.currency, reader.locale)
     if not shown:
-        return head + "\n\n" + _("None yet. A quote or an invoice lists the request's items.")
-    return "\n".join([head, "", *(document_line(d, reader) for d in shown)])
+        none = _("None yet. A quote or an invoice lists the request's items.")
+        return "\n\n".join([head, none, paid])
+    return "\n".join([head, "", *(document_line(d, reader) for d in shown), "", paid])
 
 
 def documents_keyboard(
@@ -55,6 +58,14 @@ def documents_keyboard(
             ),
         ]
     ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("💳 Payment received"),
+                callback_data=DocCb(action=DocAction.PAID, ref=deal_id).pack(),
+            )
+        ]
+    )
     for document in shown[:SHOWN]:
         rows.append(
             [
@@ -108,3 +119,18 @@ def staff_caption(document: Document, new: bool) -> str:
     return _("Nothing changed since {document}: here it is again.").format(
         document=escape(title(document))
     )
+
+
+def paid_prompt(deal_id: int, left: Balance, reader: Reader) -> str:
+    asked = _("How much did the customer pay for request #{number}? Send the amount, or /cancel.")
+    lines = [asked.format(number=deal_id)]
+    if left.owed:
+        lines.append(_("Owed: {amount}").format(amount=money(left.owed, reader)))
+    return "\n".join(lines)
+
+
+def paid_text(deal_id: int, amount: Decimal, left: Balance, reader: Reader) -> str:
+    done = _("💳 {amount} recorded for request #{number}.").format(
+        amount=money(amount, reader), number=deal_id
+    )
+    return done + "\n" + balance_text(left, reader.currency, reader.locale)

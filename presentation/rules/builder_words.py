@@ -24,6 +24,7 @@ def trigger_kinds() -> dict[str, str]:
         m.DATE: _("📅 Before or after a date"),
         m.RULE_ACTED: _("🔗 Another rule acts"),
         m.QUOTE_ACCEPTED: _("✅ The customer accepts a quote"),
+        m.PAYMENT_RECEIVED: _("💳 A payment is received"),
     }
 
 

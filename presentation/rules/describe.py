@@ -88,6 +88,8 @@ def trigger_text(trigger: m.Trigger, lookup: Lookup, locale: str, currency: str)
         return _("the customer writes")
     if kind == m.QUOTE_ACCEPTED:
         return _("the customer accepts a quote")
+    if kind == m.PAYMENT_RECEIVED:
+        return _("a payment is received")
     if kind == m.NO_RESPONSE:
         return _("nobody answers a request within {time} of working time").format(
             time=minutes(trigger.get("minutes"))

@@ -86,3 +86,33 @@ class Document(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Payment(Base):
+    """Money received for a deal: marked by a manager, posted by an accounting system, or
+    paid in Telegram. `external_id` (the system's, or Telegram's charge id) makes a repeat
+    of the same payment change nothing."""
+
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    # The invoice paid, when it was paid from one.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    method: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PaymentSettings(Base):
+    """The payment provider's token the owner gave (from @BotFather's Payments): kept as
+    given, as Telegram needs it with every invoice; never shown back or logged."""
+
+    __tablename__ = "payment_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_token: Mapped[str] = mapped_column(String(256))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -31,7 +31,7 @@ CREATED, STAGE_ENTERED, STAGE_LEFT = "created", "stage_entered", "stage_left"
 FIELD_CHANGED, CROSSED, CUSTOMER_WROTE = "field_changed", "crossed", "customer_wrote"
 NO_RESPONSE, TASK_OVERDUE, IDLE, DATE = "no_response", "task_overdue", "idle", "date"
 RULE_ACTED = "rule_acted"
-QUOTE_ACCEPTED = "quote_accepted"
+QUOTE_ACCEPTED, PAYMENT_RECEIVED = "quote_accepted", "payment_received"
 TRIGGERS = (
     CREATED,
     STAGE_ENTERED,
@@ -45,6 +45,7 @@ TRIGGERS = (
     DATE,
     RULE_ACTED,
     QUOTE_ACCEPTED,
+    PAYMENT_RECEIVED,
 )
 # Fired by the sweep when their moment comes rather than by a change.
 TIMED = frozenset({NO_RESPONSE, TASK_OVERDUE, IDLE, DATE})

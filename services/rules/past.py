@@ -16,7 +16,7 @@ from services.access import Actor, require_owner
 from services.assignment import WorkingHours
 from services.company import company_hours
 from services.db.deals import Deal, Event, Message
-from services.db.documents import Document
+from services.db.documents import Document, Payment
 from services.db.fields import FieldDef
 from services.db.rules import RuleRun
 from services.db.tasks import Task
@@ -119,6 +119,16 @@ async def _moments(
             _Moment(at, Happened(kind, deal_id, f"accepted:{document_id}"))
             for document_id, deal_id, at in accepted.all()
             if at is not None
+        ]
+    if kind == m.PAYMENT_RECEIVED:
+        received = await session.execute(
+            select(Payment.id, Payment.deal_id, Payment.created_at, Payment.amount).where(
+                Payment.created_at >= since
+            )
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, f"payment:{payment_id}", {"amount": str(amount)}))
+            for payment_id, deal_id, at, amount in received.all()
         ]
     if kind == m.CUSTOMER_WROTE:
         written = await session.execute(
