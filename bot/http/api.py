@@ -12,7 +12,9 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.http.answers import answer, problem
 from bot.http.body import API_MAX_BODY, Refused, json_object, read_limited
+from bot.http.payments import PaymentAccepted, PaymentIn, post_payment
 from bot.http.schemas import (
     Body,
     CallAccepted,
@@ -58,16 +60,6 @@ class Endpoint:
     answers: dict[int, tuple[str, type[BaseModel]]] = field(default_factory=dict)
     # Where in the body a field's value sits: its key, under this prefix.
     fields_at: str = ""
-
-
-def problem(status: int, error: str, message: str, field_name: str | None = None) -> web.Response:
-    body = Problem(error=error, field=field_name, message=message)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return web.json_response(body.model_dump(mode="json"), status=status, headers=headers)
-
-
-def answer(model: BaseModel, status: int) -> web.Response:
-    return web.json_response(model.model_dump(mode="json"), status=status)
 
 
 async def _leads(
@@ -198,6 +190,23 @@ ENDPOINTS = [
             400: BAD,
             401: UNAUTHORIZED,
             404: ("No such deal", Problem),
+            413: TOO_LARGE,
+            503: UNAVAILABLE,
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/payments",
+        "A payment of a deal, from an accounting system; its manager and customer told",
+        PaymentIn,
+        post_payment,
+        {
+            201: ("Accepted: a new payment", PaymentAccepted),
+            200: ("This external_id was accepted before; nothing changed", PaymentAccepted),
+            400: BAD,
+            401: UNAUTHORIZED,
+            404: ("No such deal", Problem),
+            409: ("This external_id was accepted for another deal or amount", Problem),
             413: TOO_LARGE,
             503: UNAVAILABLE,
         },

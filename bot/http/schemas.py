@@ -201,6 +201,6 @@ class Health(BaseModel):
 
 
 class Problem(BaseModel):
-    error: Literal["unauthorized", "invalid", "too_large", "not_found", "unavailable"]
+    error: Literal["unauthorized", "invalid", "too_large", "not_found", "conflict", "unavailable"]
     field: str | None = Field(default=None, description="The field at fault, for 400")
     message: str

@@ -70,6 +70,7 @@ def test_openapi_describes_exactly_what_the_handlers_validate() -> None:
         "/api/v1/calls",
         "/api/v1/deals/{deal_id}/contract",
         "/api/v1/deals/{deal_id}/fields",
+        "/api/v1/payments",
     }
     [deal_id] = spec["paths"]["/api/v1/deals/{deal_id}/contract"]["post"]["parameters"]
     assert (deal_id["schema"]["minimum"], deal_id["schema"]["maximum"]) == (1, MAX_ID)
