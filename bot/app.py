@@ -128,6 +128,8 @@ def create_dispatcher(
     dispatcher.callback_query.middleware(PromptCallbackAnswer())
     dispatcher.callback_query.middleware(DomainErrorMiddleware())
     dispatcher.inline_query.middleware(database)
+    # A refusal before payment is answered by its handler (Telegram waits for ok or not).
+    dispatcher.pre_checkout_query.middleware(database)
     dispatcher.include_routers(*get_routers())
     return dispatcher
 

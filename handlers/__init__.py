@@ -25,6 +25,7 @@ from handlers import (
     inline,
     items,
     merge,
+    payments,
     report_settings,
     reports,
     rule_builder,
@@ -47,6 +48,7 @@ def get_routers() -> list[Router]:
     customer router's own filter lets staff pass straight through."""
     return [
         start.router(),
+        payments.router(),
         customer.router(),
         team.router(),
         team_members.router(),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from io import BytesIO
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -22,21 +24,23 @@ from presentation.company import (
     company_text,
     detail_prompt,
     logo_prompt,
+    token_prompt,
 )
 from presentation.keyboards import LANGUAGES
-from services import company_details
+from services import company_details, payments_telegram
 from services.access import Actor
-from services.company_details import MAX_LOGO_BYTES
+from services.company_details import CLEAR, MAX_LOGO_BYTES
 from services.db.session import AsyncSession
 from services.document_content import DETAILS
 from services.errors import ErrorCode, InvalidInput
 
-RETRYABLE = frozenset({ErrorCode.COMPANY_DETAIL, ErrorCode.LOGO})
+RETRYABLE = frozenset({ErrorCode.COMPANY_DETAIL, ErrorCode.LOGO, ErrorCode.PROVIDER_TOKEN})
 
 
 class CompanyInput(StatesGroup):
     detail = State()
     logo = State()
+    token = State()
 
 
 class DetailAsked(Payload):
@@ -71,6 +75,8 @@ async def ask(press: Press[CompanyCb]) -> None:
     asked = DetailAsked(locale=data.locale, detail=data.detail)
     if data.action is CompanyAction.LOGO:
         await press.ask(CompanyInput.logo, logo_prompt(), asked)
+    elif data.action is CompanyAction.PAYMENTS:
+        await press.ask(CompanyInput.token, token_prompt(), asked)
     else:
         await press.ask(
             CompanyInput.detail, detail_prompt(DETAILS[data.detail], data.locale), asked
@@ -105,6 +111,21 @@ async def logo_sent(words: Words) -> None:
     )
 
 
+@on_words
+async def token_typed(words: Words) -> None:
+    async with words.ends_step(RETRYABLE):
+        asked = await words.payload(DetailAsked)
+        token = None if words.text.strip() == CLEAR else words.text
+        await payments_telegram.set_provider_token(words.session, words.actor, token, words.now)
+    # The token is a secret: it does not stay in the chat.
+    with suppress(TelegramBadRequest):
+        await words.message.delete()
+    company = await company_details.show(words.session, words.actor)
+    await words.message.answer(
+        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
+    )
+
+
 async def not_photo(message: Message) -> None:
     await message.answer(_("Send the logo as a photo, smaller than 1 MB."))
 
@@ -117,7 +138,12 @@ def router() -> Router:
     router.message.register(
         detail_typed, StateFilter(CompanyInput.detail), Has("text"), NotCommand()
     )
-    router.message.register(not_text, StateFilter(CompanyInput.detail), NotCommand())
+    router.message.register(
+        token_typed, StateFilter(CompanyInput.token), Has("text"), NotCommand()
+    )
+    router.message.register(
+        not_text, StateFilter(CompanyInput.detail, CompanyInput.token), NotCommand()
+    )
     router.message.register(logo_sent, StateFilter(CompanyInput.logo), Has("photo"))
     router.message.register(not_photo, StateFilter(CompanyInput.logo), NotCommand())
     return router

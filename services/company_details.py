@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
-from services.db.documents import CompanyDetails, CompanyLogo
+from services.db.documents import CompanyDetails, CompanyLogo, PaymentSettings
 from services.document_content import DETAILS
 from services.errors import ErrorCode, InvalidInput
 
@@ -25,6 +25,8 @@ class Company:
     # By language, each detail ("" when not given).
     details: dict[str, dict[str, str]]
     has_logo: bool
+    # Whether customers can pay invoices in Telegram (a payment provider token is set).
+    payments: bool
 
 
 async def show(session: AsyncSession, actor: Actor) -> Company:
@@ -35,7 +37,8 @@ async def show(session: AsyncSession, actor: Actor) -> Company:
         for locale in SUPPORTED_LOCALES
     }
     has_logo = await session.get(CompanyLogo, 1) is not None
-    return Company(details, has_logo)
+    payments = await session.get(PaymentSettings, 1) is not None
+    return Company(details, has_logo, payments)
 
 
 async def set_detail(
