@@ -195,6 +195,8 @@ async def _event_values(event: Event, names: _Names) -> Entry:
             return Entry(event.created_at, who, "field", old, new, field)
     elif event.kind == "amount":
         old, new = _decimal(event.from_value), _decimal(event.to_value)
+    elif event.kind == "payment":
+        new = _decimal(event.to_value)
     elif event.kind == ITEM:
         (before, old), (after, new) = _item(event.from_value), _item(event.to_value)
         product_id = before if before is not None else after

@@ -137,7 +137,32 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _item(entry, reader)
         case "discount" | "discount_asked" | "discount_held" | "discount_refused":
             return _discount(entry, reader)
+        case "document" | "document_sent" | "document_accepted":
+            return _document(entry)
+        case "payment":
+            return _payment(_text(old), new, reader)
     return escape(entry.kind)
+
+
+def _document(entry: Entry) -> str:
+    number = escape(_text(entry.new))
+    name = _("Invoice") if entry.old == "invoice" else _("Quote")
+    if entry.kind == "document_sent":
+        return _("📤 {document} {number} sent to the customer").format(
+            document=name, number=number
+        )
+    if entry.kind == "document_accepted":
+        return _("✅ {document} {number} accepted").format(document=name, number=number)
+    return _("🗂 {document} {number} made").format(document=name, number=number)
+
+
+def _payment(method: str, amount: Value, reader: Reader) -> str:
+    paid = _money(amount, reader)
+    if method == "telegram":
+        return _("💳 {amount} paid in Telegram").format(amount=paid)
+    if method == "api":
+        return _("💳 {amount} posted by the accounting system").format(amount=paid)
+    return _("💳 {amount} received").format(amount=paid)
 
 
 def _item(entry: Entry, reader: Reader) -> str:

@@ -85,3 +85,27 @@ def test_a_rules_discount_names_the_rule() -> None:
         "<b>Request #1: history</b>",
         "Mar 2, 2026, 09:30 · by rule «Wholesale»: 🏷 discount 5% on the request",
     ]
+
+
+@pytest.mark.parametrize(
+    ("shown", "said"),
+    [
+        (entry("document", "quote", "Q-2026-0001", None), "🗂 Quote Q-2026-0001 made"),
+        (
+            entry("document_sent", "invoice", "INV-2026-0002", None),
+            "📤 Invoice INV-2026-0002 sent to the customer",
+        ),
+        (
+            entry("document_accepted", "quote", "Q-2026-0001", None),
+            "✅ Quote Q-2026-0001 accepted",
+        ),
+        (entry("payment", "manual", Decimal("30.00"), None), "💳 AZN30.00 received"),
+        (
+            entry("payment", "api", Decimal("12.50"), None),
+            "💳 AZN12.50 posted by the accounting system",
+        ),
+        (entry("payment", "telegram", Decimal("70.00"), None), "💳 AZN70.00 paid in Telegram"),
+    ],
+)
+def test_documents_and_payments_in_words(shown: Entry, said: str) -> None:
+    assert describe(shown, READER) == said
