@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from io import BytesIO
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -13,6 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.documents import downloaded
 from handlers.filters import Has, NotCommand
 from handlers.payloads import Payload
 from handlers.presses import Press, on_press
@@ -26,10 +27,18 @@ from presentation.company import (
     logo_prompt,
     token_prompt,
 )
+from presentation.documents.template_texts import (
+    template_invalid,
+    template_prompt,
+    template_refused,
+    template_saved,
+)
 from presentation.keyboards import LANGUAGES
-from services import company_details, payments_telegram
+from services import company_details, contract_files, contract_templates, payments_telegram
 from services.access import Actor
+from services.clock import Clock
 from services.company_details import CLEAR, MAX_LOGO_BYTES
+from services.contract_templates import MAX_TEMPLATE_BYTES
 from services.db.session import AsyncSession
 from services.document_content import DETAILS
 from services.errors import ErrorCode, InvalidInput
@@ -41,6 +50,7 @@ class CompanyInput(StatesGroup):
     detail = State()
     logo = State()
     token = State()
+    template = State()
 
 
 class DetailAsked(Payload):
@@ -77,6 +87,9 @@ async def ask(press: Press[CompanyCb]) -> None:
         await press.ask(CompanyInput.logo, logo_prompt(), asked)
     elif data.action is CompanyAction.PAYMENTS:
         await press.ask(CompanyInput.token, token_prompt(), asked)
+    elif data.action is CompanyAction.TEMPLATE:
+        keys = await contract_files.field_keys(press.session)
+        await press.ask(CompanyInput.template, template_prompt(keys), asked)
     else:
         await press.ask(
             CompanyInput.detail, detail_prompt(DETAILS[data.detail], data.locale), asked
@@ -126,6 +139,34 @@ async def token_typed(words: Words) -> None:
     )
 
 
+async def template_sent(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    """A template that can't be kept is answered with why, and the step goes on."""
+    assert message.document is not None
+    data = await downloaded(message.document, bot, MAX_TEMPLATE_BYTES)
+    name = message.document.file_name or "contract.docx"
+    try:
+        saved = await contract_files.save(session, actor, name, data or b"", clock.now())
+    except contract_templates.TemplateInvalid as invalid:
+        await message.answer(template_invalid(invalid.reason, invalid.detail))
+        return
+    if saved.unknown:
+        await message.answer(template_refused(saved.unknown))
+        return
+    await state.clear()
+    await message.answer(template_saved(saved.placeholders))
+
+
+async def not_template(message: Message) -> None:
+    await message.answer(template_invalid("not_docx", ""))
+
+
 async def not_photo(message: Message) -> None:
     await message.answer(_("Send the logo as a photo, smaller than 1 MB."))
 
@@ -144,6 +185,8 @@ def router() -> Router:
     router.message.register(
         not_text, StateFilter(CompanyInput.detail, CompanyInput.token), NotCommand()
     )
+    router.message.register(template_sent, StateFilter(CompanyInput.template), Has("document"))
+    router.message.register(not_template, StateFilter(CompanyInput.template), NotCommand())
     router.message.register(logo_sent, StateFilter(CompanyInput.logo), Has("photo"))
     router.message.register(not_photo, StateFilter(CompanyInput.logo), NotCommand())
     return router

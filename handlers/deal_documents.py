@@ -20,7 +20,8 @@ from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
 from presentation.documents import pdf
 from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
-from presentation.documents.layout import layout, title
+from presentation.documents.contract_context import contract_context
+from presentation.documents.layout import filename, layout, title
 from presentation.documents.screen import (
     documents_keyboard,
     documents_text,
@@ -28,14 +29,26 @@ from presentation.documents.screen import (
     paid_text,
     staff_caption,
 )
-from services import company_details, documents, payments, processes
+from services import (
+    company_details,
+    contract_files,
+    contract_templates,
+    documents,
+    payments,
+    processes,
+)
 from services.amounts import parse_amount
 from services.conversation import get_deal
 from services.db.documents import Document
 from services.db.users import User
-from services.errors import ErrorCode, NotFound
+from services.errors import ErrorCode, InvalidInput, NotFound
 
 RETRYABLE = frozenset({ErrorCode.AMOUNT, ErrorCode.NEGATIVE_AMOUNT})
+MADE = {
+    DocAction.QUOTE: documents.QUOTE,
+    DocAction.INVOICE: documents.INVOICE,
+    DocAction.CONTRACT: documents.CONTRACT,
+}
 
 
 class PaymentInput(StatesGroup):
@@ -89,7 +102,7 @@ async def paid_typed(words: Words) -> None:
 
 @on_press
 async def make(press: Press[DocCb]) -> None:
-    kind = documents.QUOTE if press.data.action is DocAction.QUOTE else documents.INVOICE
+    kind = MADE[press.data.action]
     locale = press.settings.default_locale
     made = await documents.make(
         press.session, press.actor, press.data.ref, kind, locale, press.now
@@ -118,14 +131,25 @@ async def send(press: Press[DocCb]) -> None:
 
 
 async def _ready(press: Press[DocCb], document: Document) -> None:
-    """The PDF made, once: laid out in the worker process while no connection is held."""
+    """The file made, once, in the worker process while no connection is held: a PDF laid
+    out, or the owner's Word template filled in."""
     if document.data is not None or document.file_id is not None:
         return
-    logo = await company_details.logo(press.session)
-    await press.session.commit()
-    data = await processes.run(
-        pdf.render, layout(document, logo), press.settings.document_templates
-    )
+    if document.kind == documents.CONTRACT:
+        template = await contract_files.used_by(press.session, document)
+        await press.session.commit()
+        try:
+            data = await processes.run(
+                contract_templates.fill, template.data, contract_context(document)
+            )
+        except contract_templates.TemplateInvalid as error:
+            raise InvalidInput(ErrorCode.TEMPLATE_FILL) from error
+    else:
+        logo = await company_details.logo(press.session)
+        await press.session.commit()
+        data = await processes.run(
+            pdf.render, layout(document, logo), press.settings.document_templates
+        )
     await documents.keep_pdf(press.session, document, data)
 
 
@@ -137,7 +161,7 @@ async def _hand_over(press: Press[DocCb], document: Document, caption: str) -> N
         await press.message.answer_document(document.file_id, caption=caption)
         return
     assert document.data is not None
-    upload = BufferedInputFile(document.data, filename=f"{document.number}.pdf")
+    upload = BufferedInputFile(document.data, filename=filename(document))
     sent = await press.message.answer_document(upload, caption=caption)
     if sent.document is not None:
         await documents.keep_file_id(press.session, document, sent.document.file_id)
@@ -170,9 +194,7 @@ async def ask(press: Press[AnswerCb]) -> None:
 def router() -> Router:
     router = Router(name="deal_documents")
     router.callback_query.register(listed, DocCb.filter(F.action == DocAction.LIST))
-    router.callback_query.register(
-        make, DocCb.filter(F.action.in_([DocAction.QUOTE, DocAction.INVOICE]))
-    )
+    router.callback_query.register(make, DocCb.filter(F.action.in_(list(MADE))))
     router.callback_query.register(file, DocCb.filter(F.action == DocAction.FILE))
     router.callback_query.register(send, DocCb.filter(F.action == DocAction.SEND))
     router.callback_query.register(ask_paid, DocCb.filter(F.action == DocAction.PAID))

@@ -19,6 +19,7 @@ class CompanyAction(StrEnum):
     DETAIL = "d"
     LOGO = "g"
     PAYMENTS = "p"
+    TEMPLATE = "t"
 
 
 class CompanyCb(CallbackData, prefix="co"):
@@ -88,8 +89,18 @@ def company_keyboard(locale: str) -> InlineKeyboardMarkup:
         text=_("💳 Payments"),
         callback_data=CompanyCb(action=CompanyAction.PAYMENTS, locale=locale).pack(),
     )
+    template = InlineKeyboardButton(
+        text=_("📝 Contract template"),
+        callback_data=CompanyCb(action=CompanyAction.TEMPLATE, locale=locale).pack(),
+    )
     return InlineKeyboardMarkup(
-        inline_keyboard=[languages, details[:2], details[2:4], [details[4], logo], [paying]]
+        inline_keyboard=[
+            languages,
+            details[:2],
+            details[2:4],
+            [details[4], logo],
+            [paying, template],
+        ]
     )
 
 

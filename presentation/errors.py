@@ -57,6 +57,13 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.PAYMENT_REPEATED: _(
             "This payment was recorded before with another amount or request; nothing changed."
         ),
+        ErrorCode.NO_TEMPLATE: _(
+            "There is no contract template yet: the owner sends one in /company."
+        ),
+        ErrorCode.TEMPLATE_FILL: _(
+            "The contract template could not be filled in. The owner can send a corrected one "
+            "in /company."
+        ),
         ErrorCode.NOTHING_OWED: _(
             "This is more than is owed on the request: it may be paid already."
         ),

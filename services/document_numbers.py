@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.db.documents import DocumentCounter
 from services.db.engine import is_postgres
 
-PREFIXES = {"quote": "Q", "invoice": "INV"}
+PREFIXES = {"quote": "Q", "invoice": "INV", "contract": "C"}
 
 
 async def next_number(session: AsyncSession, kind: str, year: int) -> str:

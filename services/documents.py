@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, outbox
+from services import contract_files, events, outbox
 from services.access import OWNER, Actor, locale_of, require_deal, require_staff
 from services.conversation import get_deal
 from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.documents import Document
 from services.db.users import User
-from services.document_content import content
+from services.document_content import content, contract_extra
 from services.document_numbers import PREFIXES, next_number
 from services.errors import AccessDenied, Conflict, ErrorCode, InvalidInput, NotFound
 from services.item_views import deal_items
@@ -27,7 +27,7 @@ from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.model import QUOTE_ACCEPTED
 
-QUOTE, INVOICE = "quote", "invoice"
+QUOTE, INVOICE, CONTRACT = "quote", "invoice", "contract"
 KINDS = tuple(PREFIXES)
 
 
@@ -56,12 +56,18 @@ async def make(
         raise NotFound()
     require_deal(actor, deal)
     items = await deal_items(session, deal.id)
-    if not items.items:
+    extra = None
+    if kind == CONTRACT:
+        template = await contract_files.current(session)
+        if template is None:
+            raise Conflict(ErrorCode.NO_TEMPLATE)
+        extra = await contract_extra(session, deal, template.id)
+    elif not items.items:
         raise InvalidInput(ErrorCode.NO_ITEMS)
     customer = await session.get_one(Customer, deal.customer_id)
     reader = await session.get(User, customer.user_id) if customer.user_id else None
     locale = locale_of(reader, default_locale) if reader is not None else default_locale
-    made = await content(session, deal, items, customer, locale, now)
+    made = await content(session, deal, items, customer, locale, now, extra)
     latest = await _latest(session, deal.id, kind)
     if latest is not None and latest.fingerprint == made.fingerprint and latest.locale == locale:
         return Made(latest, new=False)
@@ -73,7 +79,7 @@ async def make(
         locale=locale,
         content=made.data,
         fingerprint=made.fingerprint,
-        total=items.totals.total,
+        total=items.totals.total if items.items else deal.amount or 0,
         created_by=actor.user_id,
         created_at=now,
     )

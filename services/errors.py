@@ -100,6 +100,8 @@ class ErrorCode(StrEnum):
     DOCUMENT_REPLACED = "document_replaced"
     PAYMENT_REPEATED = "payment_repeated"
     NOTHING_OWED = "nothing_owed"
+    NO_TEMPLATE = "no_template"
+    TEMPLATE_FILL = "template_fill"
     PROVIDER_TOKEN = "provider_token"
     # API tokens.
     TOKEN_NAME = "token_name"

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from presentation.deals.card import balance_text
-from presentation.documents.layout import title
+from presentation.documents.layout import filename, title
 from presentation.documents.screen import answer_keyboard, sent_caption
 from presentation.reports.format import money
 from presentation.tasks import open_deal_button
@@ -50,7 +50,7 @@ async def render(
     if document.file_id is not None:
         file = document.file_id
     elif document.data is not None:
-        file = BufferedInputFile(document.data, filename=f"{document.number}.pdf")
+        file = BufferedInputFile(document.data, filename=filename(document))
     else:
         raise NotFound()
     sent: list[TelegramMethod[Message]] = [

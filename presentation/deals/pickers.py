@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.deals.callbacks import CardAction
 from presentation.deals.card import Reader, back, button, lost_reason, money, reason_names
+from presentation.documents.layout import kind_name
 from presentation.field_values import field_name, value_text
 from presentation.render import source_name, stage_name, when
 from presentation.rules.describe import minutes
@@ -146,7 +147,7 @@ def describe(entry: Entry, reader: Reader) -> str:
 
 def _document(entry: Entry) -> str:
     number = escape(_text(entry.new))
-    name = _("Invoice") if entry.old == "invoice" else _("Quote")
+    name = kind_name(_text(entry.old))
     if entry.kind == "document_sent":
         return _("📤 {document} {number} sent to the customer").format(
             document=name, number=number

@@ -13,13 +13,14 @@ class DocAction(StrEnum):
     LIST = "l"
     QUOTE = "q"
     INVOICE = "i"
+    CONTRACT = "c"
     FILE = "f"
     SEND = "s"
     PAID = "p"
 
 
 class DocCb(CallbackData, prefix="dc"):
-    """`ref` is the deal for LIST, QUOTE, INVOICE and PAID, the document for FILE and SEND."""
+    """`ref` is the document for FILE and SEND, the deal for the others."""
 
     action: DocAction
     ref: Number

@@ -18,7 +18,14 @@ from services.db.documents import Document
 
 
 def kind_name(kind: str) -> str:
+    if kind == "contract":
+        return _("Contract")
     return _("Invoice") if kind == "invoice" else _("Quote")
+
+
+def filename(document: Document) -> str:
+    """A contract is the owner's Word file filled in; the others are PDFs."""
+    return f"{document.number}.docx" if document.kind == "contract" else f"{document.number}.pdf"
 
 
 def title(document: Document) -> str:

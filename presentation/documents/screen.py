@@ -61,9 +61,13 @@ def documents_keyboard(
     rows.append(
         [
             InlineKeyboardButton(
+                text=_("📝 Make a contract"),
+                callback_data=DocCb(action=DocAction.CONTRACT, ref=deal_id).pack(),
+            ),
+            InlineKeyboardButton(
                 text=_("💳 Payment received"),
                 callback_data=DocCb(action=DocAction.PAID, ref=deal_id).pack(),
-            )
+            ),
         ]
     )
     for document in shown[:SHOWN]:

@@ -116,3 +116,18 @@ class PaymentSettings(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     provider_token: Mapped[str] = mapped_column(String(256))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ContractTemplate(Base):
+    """The owner's Word file contracts are made from; the newest is the one in use, the ones
+    before it kept for the contracts made from them."""
+
+    __tablename__ = "contract_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The placeholders it uses, as checked when it came.
+    placeholders: Mapped[list[str]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
