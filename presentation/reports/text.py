@@ -35,6 +35,10 @@ def summary(report: Report, currency: str, locale: str) -> str:
             n=number(outcomes.won, locale), amount=money(outcomes.won_amount, currency, locale)
         ),
         _("✖️ Lost: {n}").format(n=number(outcomes.lost, locale)),
+        _("💳 Received: {received} · owed on won deals: {owed}").format(
+            received=money(report.money.received, currency, locale),
+            owed=money(report.money.owed, currency, locale),
+        ),
     ]
     if speed.median is not None and speed.p90 is not None:
         lines.append(

@@ -14,6 +14,7 @@ from services import stages
 from services.access import MANAGER, Actor, require_owner
 from services.db.users import User
 from services.reports import attention, queries
+from services.reports.money import Money, money_of
 from services.reports.periods import Choice, Period, choose, previous
 from services.reports.settings import OwnerSettings, Sla, settings_of
 from services.reports.sold import Sold
@@ -68,6 +69,7 @@ class Report:
     contracts_ending: int
     # The items of the deals won in the period.
     sold: Sold
+    money: Money
 
 
 async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) -> Report:
@@ -110,6 +112,7 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
             session, now.astimezone(period.zone).date()
         ),
         sold=await sold_in(session, period),
+        money=await money_of(session, period),
     )
 
 

@@ -30,6 +30,7 @@ SUMMARY = """📊 <b>Report for Sun, March 1, 2026</b>
 📥 New requests: 1 (±0)
 🎯 Won: 0 · AZN0.00
 ✖️ Lost: 0
+💳 Received: AZN0.00 · owed on won deals: AZN800.50
 ⏱ First response: median 10 min, 90% within 10 min
 ⚠️ Waited longer than 15 min: 0
 🔔 Overdue tasks: 1 · quiet for 3 days: 3 · contracts ending: 1"""

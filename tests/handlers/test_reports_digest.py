@@ -26,6 +26,7 @@ WEEKLY = """📊 <b>Report for Feb 23\u2009–\u2009Mar 1, 2026</b>
 📥 New requests: 8 (+5)
 🎯 Won: 2 · AZN1,500.50
 ✖️ Lost: 3
+💳 Received: AZN600.00 · owed on won deals: AZN800.50
 ⏱ First response: median 15 min, 90% within 1 day 10 hr
 ⚠️ Waited longer than 15 min: 3
 🔔 Overdue tasks: 1 · quiet for 3 days: 3 · contracts ending: 1"""

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.db.contracts import Contract
 from services.db.customers import Customer
 from services.db.deals import Deal, Event
+from services.db.documents import Payment
 from services.db.tasks import Task
 from services.db.users import User
 
@@ -184,6 +185,13 @@ async def week(session: AsyncSession) -> None:
             Task(
                 kind="remind", deal_id=2, assignee_id=assignee, note="call back", due_at=due,
                 created_at=SINCE, done_at=done, calls=0, version=1,
+            )
+        )  # fmt: skip
+    # Payments: 600 of deal 1's 1 000 during the week, 100 of deal 9's 500.50 the week before.
+    for deal_id, amount, at in ((1, "600", local(26, 10)), (9, "100", local(20, 10))):
+        session.add(
+            Payment(
+                deal_id=deal_id, amount=Decimal(amount), method="manual", created_at=at
             )
         )  # fmt: skip
     # Contracts: deal 1's ends within 14 days; deal 9's later; deal 3's is not renewing.
