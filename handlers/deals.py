@@ -1,4 +1,5 @@
-"""Deal card buttons: stage moves, lost, hand-over, reopen, history; the card edits in place."""
+"""Deal card buttons: stage moves (one beyond the stock asked about first), lost, hand-over,
+reopen, history; the card edits in place."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from presentation.deals.pickers import (
     stage_picker,
 )
 from presentation.render import stage_name
+from presentation.stock import beyond_keyboard, beyond_text
 from services import history, pipeline
 from services.pipeline import LOST_REASONS, OTHER
+from services.shortages import BeyondStock
 from services.views import DealCard
 
 OTHER_INDEX = LOST_REASONS.index(OTHER)
@@ -27,15 +30,23 @@ OTHER_INDEX = LOST_REASONS.index(OTHER)
 
 @on_press
 async def next_stage(press: CardPress) -> None:
+    """Next, a stage picked, or Reserve anyway once a move beyond the stock was asked about."""
     cb, actor = press.data, press.actor
-    stage_id = cb.arg if cb.action == CardAction.STAGE else None
-    await apply(
-        press,
-        pipeline.move(press.session, actor, cb.deal_id, cb.version, stage_id, press.now),
-        lambda card: _("Moved to {stage}.").format(
-            stage=stage_name(card.stage_names, actor.locale)
-        ),
+    stage_id = None if cb.action == CardAction.NEXT else cb.arg
+    confirmed = cb.action == CardAction.RESERVE
+    move = pipeline.move(
+        press.session, actor, cb.deal_id, cb.version, stage_id, press.now, confirmed
     )
+    try:
+        await apply(
+            press,
+            move,
+            lambda card: _("Moved to {stage}.").format(
+                stage=stage_name(card.stage_names, actor.locale)
+            ),
+        )
+    except BeyondStock as beyond:
+        await press.show(beyond_text(beyond, actor.locale), beyond_keyboard(beyond))
 
 
 @on_press
@@ -110,7 +121,8 @@ async def show_history(press: CardPress) -> None:
 def router() -> Router:
     router = Router(name="deals")
     router.callback_query.register(
-        next_stage, CardCb.filter(F.action.in_({CardAction.NEXT, CardAction.STAGE}))
+        next_stage,
+        CardCb.filter(F.action.in_({CardAction.NEXT, CardAction.STAGE, CardAction.RESERVE})),
     )
     router.callback_query.register(
         lose, CardCb.filter((F.action == CardAction.LOSE) & (F.arg != OTHER_INDEX))

@@ -33,6 +33,7 @@ from presentation.items import (
     quantity_prompt,
     use_measures_keyboard,
 )
+from presentation.stock import with_warning
 from services import catalog, discounts, items
 from services.access import Actor
 from services.catalog import name_in
@@ -69,7 +70,7 @@ RETRY = frozenset({ErrorCode.QUANTITY, ErrorCode.MEASURES, ErrorCode.DISCOUNT})
 async def _show(press: Press[ItemCb], screen: Screen) -> None:
     reader = press.reader
     await press.show(
-        items_text(screen.items, reader),
+        with_warning(items_text(screen.items, reader), screen.short, reader.locale),
         items_keyboard(screen.items, screen.version, screen.is_open, reader),
     )
 
@@ -215,7 +216,7 @@ async def pick(
 
 async def _redraw(words: Words, asked: Asked, screen: Screen) -> None:
     reader = reader_of(words.settings, words.actor, words.now)
-    text = items_text(screen.items, reader)
+    text = with_warning(items_text(screen.items, reader), screen.short, reader.locale)
     markup = items_keyboard(screen.items, screen.version, screen.is_open, reader)
     if asked.screen_id:
         await edit_or_send_at(words.bot, words.message.chat.id, asked.screen_id, text, markup)

@@ -1,5 +1,5 @@
 """/stages: the owner adds, renames (per language), reorders, deletes stages and picks which
-ones tell the customer; the editor is one message edited in place."""
+ones tell the customer and which reserve stock; the editor is one message edited in place."""
 
 from __future__ import annotations
 
@@ -94,6 +94,8 @@ async def stage_button(
         detail = await stages.shift(session, actor, stage_id, action == StageAction.UP, now)
     elif action == StageAction.NOTIFY:
         detail = await stages.toggle_notify(session, actor, stage_id, now)
+    elif action == StageAction.RESERVES:
+        detail = await stages.toggle_reserves(session, actor, stage_id, now)
     else:
         detail = await stages.detail(session, actor, stage_id)
     if action == StageAction.DELETE:

@@ -25,6 +25,7 @@ _FIND = ("find", __("Find a request by number, name or phone"))
 _TASKS = ("tasks", __("My tasks and reminders"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
 _CATALOG = ("catalog", __("Products and services"))
+_STOCK = ("stock", __("Products running low"))
 
 MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
     "customer": [
@@ -42,6 +43,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _TASKS,
         _CONTRACTS,
         _CATALOG,
+        _STOCK,
         _DUTY,
         _LANGUAGE,
         _CANCEL,
@@ -56,6 +58,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _TASKS,
         _CONTRACTS,
         _CATALOG,
+        _STOCK,
         ("stages", __("Pipeline stages")),
         ("fields", __("Fields of requests and customers")),
         ("rules_file", __("All rules and fields as a file")),

@@ -64,6 +64,10 @@ def _texts() -> dict[ErrorCode, str]:
             "The contract template could not be filled in. The owner can send a corrected one "
             "in /company."
         ),
+        ErrorCode.DELIVERY: _(
+            "Send the delivery date like 24.12.2026 and, on a second line, the tracking number "
+            "if there is one (at most 64 characters). Nothing was changed."
+        ),
         ErrorCode.NOTHING_OWED: _(
             "This is more than is owed on the request: it may be paid already."
         ),
@@ -116,6 +120,13 @@ def _texts() -> dict[ErrorCode, str]:
         ),
         ErrorCode.STAGE_FIXED: _(
             "Won and Lost stay; only the stages before them can move or be deleted."
+        ),
+        ErrorCode.STAGE_RESERVES: _(
+            "Only the stages before Won reserve stock: Won takes what a request holds from the "
+            "stock, and Lost lets it go."
+        ),
+        ErrorCode.BEYOND_STOCK: _(
+            "There is not enough stock for this request; nothing was changed."
         ),
         ErrorCode.STALE_CARD: _(
             "This card was out of date, so nothing was changed. Here is the request as it is now."

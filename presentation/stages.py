@@ -25,7 +25,8 @@ def _button(
 
 def _label(stage: StageView, locale: str) -> str:
     bell = " 🔔" if stage.notify else ""
-    return stage_name(stage.names, locale) + bell
+    box = " 📦" if stage.reserves else ""
+    return stage_name(stage.names, locale) + bell + box
 
 
 def overview_text(stages: list[StageView], locale: str) -> str:
@@ -44,6 +45,8 @@ def overview_text(stages: list[StageView], locale: str) -> str:
         lines.append(f"{line} · {deals}" if stage.kind == OPEN else line)
     lines.append("")
     lines.append(_("🔔 The customer is told when their request enters the stage."))
+    if any(s.reserves for s in stages):
+        lines.append(_("📦 A request entering the stage reserves the stock of its items."))
     lines.append(_("Tap a stage to rename, move, delete it or switch notifications."))
     return "\n".join(lines)
 
@@ -69,6 +72,13 @@ def detail_text(detail: StageDetail, locale: str) -> str:
         lines.append(_("🔔 The customer is told when their request enters this stage."))
     else:
         lines.append(_("🔕 The customer is not told about this stage."))
+    if stage.reserves:
+        lines.append(
+            _(
+                "📦 A request entering this stage reserves the stock of its items until it is "
+                "won (then taken from the stock) or lost."
+            )
+        )
     return "\n".join(lines)
 
 
@@ -84,6 +94,9 @@ def detail_keyboard(detail: StageDetail) -> InlineKeyboardMarkup:
         rows.append(moves)
     notify = _("🔕 Stop telling customers") if detail.stage.notify else _("🔔 Tell customers")
     rows.append([_button(notify, StageAction.NOTIFY, stage_id)])
+    if detail.stage.kind == OPEN:
+        reserve = _("📦 Stop reserving stock") if detail.stage.reserves else _("📦 Reserve stock")
+        rows.append([_button(reserve, StageAction.RESERVES, stage_id)])
     rows.append(
         [
             _button(f"✏️ {LANGUAGES[code]}", StageAction.RENAME, stage_id, i)

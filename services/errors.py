@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     # Stages.
     STAGE_NAME = "stage_name"
     STAGE_FIXED = "stage_fixed"
+    STAGE_RESERVES = "stage_reserves"
     # Reminders.
     MOMENT = "moment"
     MOMENT_PAST = "moment_past"
@@ -92,6 +93,7 @@ class ErrorCode(StrEnum):
     AMOUNT_FROM_ITEMS = "amount_from_items"
     TOO_MANY_ITEMS = "too_many_items"
     MEASURES_NEEDED = "measures_needed"
+    BEYOND_STOCK = "beyond_stock"
     # Documents.
     NO_ITEMS = "no_items"
     COMPANY_DETAIL = "company_detail"
@@ -102,6 +104,7 @@ class ErrorCode(StrEnum):
     NOTHING_OWED = "nothing_owed"
     NO_TEMPLATE = "no_template"
     TEMPLATE_FILL = "template_fill"
+    DELIVERY = "delivery"
     PROVIDER_TOKEN = "provider_token"
     # API tokens.
     TOKEN_NAME = "token_name"

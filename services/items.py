@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import discount_limits, events, formulas, pipeline, sales
+from services import discount_limits, events, formulas, pipeline, sales, stock
 from services.access import Actor, require_deal
 from services.amounts import LIMIT, parse_number
 from services.catalog import measure_set, product
@@ -21,6 +21,7 @@ from services.db.deals import Deal
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.item_views import DealItems, deal_items
 from services.measures import parse_measures
+from services.shortages import Shortage
 
 MAX_QUANTITY = Decimal(10) ** 9
 MAX_ITEMS = 100
@@ -41,11 +42,13 @@ def parse_quantity(text: str, locale: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Screen:
-    """A deal's items with the deal's version and whether it is open, for the buttons."""
+    """A deal's items with the deal's version and whether it is open, for the buttons; after a
+    change, what the deal now holds beyond the stock (services/shortages.py)."""
 
     items: DealItems
     version: int
     is_open: bool
+    short: tuple[Shortage, ...] = ()
 
 
 async def open_version(session: AsyncSession, actor: Actor, deal_id: int) -> int | None:
@@ -346,12 +349,16 @@ async def recount(
 async def recounted(
     session: AsyncSession, deal: Deal, seen: int, now: datetime, *, changed_by: int | None = None
 ) -> Screen:
-    """Recounted and committed: the items as they are now."""
+    """Recounted and committed: the items as they are now. When a user `changed_by` them, the
+    stock the deal holds follows them."""
     deal_id = deal.id
     await recount(session, deal, seen, now, changed_by=changed_by)
+    short: list[Shortage] = []
+    if changed_by is not None:
+        short = await stock.items_changed(session, deal_id, now, changed_by)
     await session.commit()
     session.expire_all()
     version, closed = (
         await session.execute(select(Deal.version, Deal.closed_at).where(Deal.id == deal_id))
     ).one()
-    return Screen(await deal_items(session, deal_id), version, closed is None)
+    return Screen(await deal_items(session, deal_id), version, closed is None, tuple(short))

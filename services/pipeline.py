@@ -12,7 +12,7 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, log_context, outbox, stages
+from services import events, log_context, outbox, shortages, stages, stock
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
@@ -30,6 +30,7 @@ from services.views import DealCard, deal_card
 
 LOST_REASONS = ("price", "no_answer", "competitor", "not_needed", "other")
 OTHER = "other"
+REOPENED = "reopened"
 NOTE_LENGTH = 1000
 
 
@@ -124,6 +125,9 @@ async def _move_to(
     left = deal.stage_id
     await write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
+    if kind != REOPENED:
+        # A reopened deal holds no stock until it is moved into a reserving stage again.
+        await stock.moved_by(session, actor.user_id, deal.id, stage, now)
     await fire(session, moved(deal.id, left, stage, now), now)
 
 
@@ -150,8 +154,10 @@ async def move(
     seen: int,
     stage_id: int | None,
     now: datetime,
+    beyond_stock: bool = False,
 ) -> DealCard:
-    """To the given stage, or the next one when None; entering Won closes the deal."""
+    """To the given stage, or the next one when None; entering Won closes the deal. Into a
+    stage that reserves stock beyond what is available, only once confirmed (`beyond_stock`)."""
     deal = await load(session, actor, deal_id, seen)
     require_open(deal)
     walk = stages.flow(await stages.active_stages(session))
@@ -165,6 +171,9 @@ async def move(
         raise NotFound()
     if target.id == deal.stage_id:
         raise InvalidInput(ErrorCode.SAME_STAGE)
+    short = [] if beyond_stock else await shortages.entering(session, deal.id, target)
+    if short:
+        raise shortages.BeyondStock(deal.id, seen, target.id, short)
     closed = now if target.kind == stages.WON else None
     await _move_to(session, actor, deal, seen, target, now, "stage", closed_at=closed)
     return await _finish_move(session, deal, seen, target, now)
@@ -215,7 +224,7 @@ async def reopen(
     )
     target = next((s for s in opens if str(s.id) == before), opens[0])
     await _move_to(
-        session, actor, deal, seen, target, now, "reopened", closed_at=None, lost_reason=None
+        session, actor, deal, seen, target, now, REOPENED, closed_at=None, lost_reason=None
     )
     return await _finish_move(session, deal, seen, target, now)
 

@@ -27,10 +27,14 @@ class StageView:
     names: dict[str, str]
     notify: bool
     open_deals: int = 0
+    # A deal entering it holds its items' stock (services/stock.py).
+    reserves: bool = False
 
 
 def view(stage: Stage, open_deals: int = 0) -> StageView:
-    return StageView(stage.id, stage.kind, dict(stage.names), stage.notify_customer, open_deals)
+    return StageView(
+        stage.id, stage.kind, dict(stage.names), stage.notify_customer, open_deals, stage.reserves
+    )
 
 
 async def active_stages(session: AsyncSession) -> list[Stage]:
@@ -159,18 +163,27 @@ async def shift(
 async def toggle_notify(
     session: AsyncSession, actor: Actor, stage_id: int, now: datetime
 ) -> StageDetail:
+    return await _toggle(session, actor, stage_id, now, "notify_customer", "stage_notify")
+
+
+async def toggle_reserves(
+    session: AsyncSession, actor: Actor, stage_id: int, now: datetime
+) -> StageDetail:
+    """Whether deals moved into an open stage from now on hold their items' stock; the deals
+    there already keep what they hold, or hold nothing."""
+    return await _toggle(session, actor, stage_id, now, "reserves", "stage_reserves")
+
+
+async def _toggle(
+    session: AsyncSession, actor: Actor, stage_id: int, now: datetime, column: str, kind: str
+) -> StageDetail:
     require_owner(actor)
     stage = _find(await active_stages(session), stage_id)
-    stage.notify_customer = not stage.notify_customer
-    events.record(
-        session,
-        None,
-        actor.user_id,
-        "stage_notify",
-        now,
-        not stage.notify_customer,
-        stage.notify_customer,
-    )
+    if column == "reserves" and stage.kind != OPEN:
+        raise InvalidInput(ErrorCode.STAGE_RESERVES)
+    on = not getattr(stage, column)
+    setattr(stage, column, on)
+    events.record(session, None, actor.user_id, kind, now, not on, on)
     await session.commit()
     return await detail(session, actor, stage_id)
 

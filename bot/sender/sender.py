@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
-from bot.sender import rules
+from bot.sender import rules, stock
 from bot.sender.budget import SendBudget, sending_as
 from bot.sender.claims import ChatClaims
 from bot.sender.ledger import Ledger
@@ -67,6 +67,7 @@ _RENDERERS: dict[str, Renderer] = {
     **RENDERERS,
     "rule_message": rules.rule_message,
     "rule_failed": rules.rule_failed,
+    stock.KIND: stock.stock_short,
 }
 
 

@@ -34,11 +34,13 @@ class CardAction(StrEnum):
     REOPEN = "u"
     MERGE = "j"
     CONFIRM_MERGE = "k"
+    RESERVE = "b"
 
 
 class CardCb(CallbackData, prefix="dk"):
-    """`version` is the deal version the card showed; `arg` is a stage, person, reason, page or
-    (for MERGE) the customer the card's customer would join."""
+    """`version` is the deal version the card showed; `arg` is a stage (for RESERVE: the one a
+    move beyond the stock was confirmed into), person, reason, page or (for MERGE) the customer
+    the card's customer would join."""
 
     action: CardAction
     deal_id: Number
@@ -68,6 +70,7 @@ class StageAction(StrEnum):
     UP = "u"
     DOWN = "d"
     NOTIFY = "n"
+    RESERVES = "s"
     RENAME = "r"
     DELETE = "x"
     MOVE_TO = "m"

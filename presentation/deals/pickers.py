@@ -24,6 +24,7 @@ from services.pipeline import LOST_REASONS
 from services.rules.model import CUSTOMER, OWNERS, RESPONSIBLE
 from services.rules.standard import ESCALATION
 from services.stages import StageView
+from services.stock import RELEASED, TAKEN
 from services.totals import PERCENT, Off
 from services.views import DealCard
 
@@ -142,7 +143,19 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _document(entry)
         case "payment":
             return _payment(_text(old), new, reader)
+        case "delivery":
+            return _("🚚 delivery: {delivery}").format(delivery=escape(_text(new)))
+        case "stock":
+            return _stock(_text(new))
     return escape(entry.kind)
+
+
+def _stock(change: str) -> str:
+    if change == RELEASED:
+        return _("📦 reserved stock released")
+    if change == TAKEN:
+        return _("📦 reserved items taken out of stock")
+    return _("📦 stock reserved for its items")
 
 
 def _document(entry: Entry) -> str:

@@ -30,6 +30,8 @@ class Stage(Base):
     kind: Mapped[str] = mapped_column(String(8), default="open")
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     notify_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A deal entering it holds the stock its items need (services/stock.py).
+    reserves: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # A deleted stage stays as a row so history can still name it.
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -61,6 +63,8 @@ class Deal(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # How far the not-taken escalation moved it: 0 not, 1 to the next manager, 2 to the owners.
     escalated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Since when it holds stock for its items (services/stock.py); None: it holds none.
+    reserved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Message(Base):

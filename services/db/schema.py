@@ -17,6 +17,7 @@ from services.db import (
     outbox,
     reports,
     rules,
+    stock,
     tasks,
     users,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "outbox",
     "reports",
     "rules",
+    "stock",
     "tasks",
     "users",
 ]

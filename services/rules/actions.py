@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import outbox, totals
+from services import outbox, stock, totals
 from services.assignment import (
     NOT_TAKEN,
     STRATEGIES,
@@ -185,6 +185,10 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
     closed = ctx.now if stage.kind in ("won", "lost") else None
     await _bump(session, deal, stage_id=stage.id, closed_at=closed)
     ctx.record("stage", left, stage.id)
+    held = await stock.moved(session, deal.id, stage, ctx.now, None)
+    if held.change is not None:
+        ctx.record(stock.EVENT, None, held.change)
+    ctx.work.queued += held.notices
     customer = ctx.facts.customer
     if stage.notify_customer and customer is not None and await standard.notices_on(session):
         _tell(ctx, customer, "stage_notice", stage_id=stage.id)

@@ -60,6 +60,7 @@ async def test_reorder_notify_and_rename_per_language(tg: Harness) -> None:
     assert buttons(detail) == [
         [("⬆️ Earlier", "sg:u:3:0"), ("⬇️ Later", "sg:d:3:0")],
         [("🔔 Tell customers", "sg:n:3:0")],
+        [("📦 Reserve stock", "sg:s:3:0")],
         [("✏️ English", "sg:r:3:0"), ("✏️ Azərbaycanca", "sg:r:3:1"), ("✏️ Русский", "sg:r:3:2")],
         [("🗑 Delete", "sg:x:3:0")],
         [("« All stages", "sg:l:0:0")],

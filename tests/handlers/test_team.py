@@ -53,6 +53,7 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
         "tasks",
         "contracts",
         "catalog",
+        "stock",
         "duty",
         "language",
         "cancel",
