@@ -4,12 +4,11 @@ the customer, and fires the rules' "payment received"."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,39 +22,12 @@ from services.db.documents import Payment
 from services.db.engine import is_postgres
 from services.db.users import User
 from services.errors import Conflict, ErrorCode, InvalidInput
+from services.paid import ZERO, Balance, balance
 from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.model import PAYMENT_RECEIVED
 
 MANUAL, API, TELEGRAM = "manual", "api", "telegram"
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Balance:
-    paid: Decimal
-    # What is left of the deal's amount (never below zero); None when it has no amount.
-    owed: Decimal | None
-
-
-def balance_of(amount: Decimal | None, paid: Decimal) -> Balance:
-    return Balance(paid, None if amount is None else max(ZERO, amount - paid))
-
-
-async def paid_of(session: AsyncSession, deal_ids: Collection[int]) -> dict[int, Decimal]:
-    if not deal_ids:
-        return {}
-    rows = await session.execute(
-        select(Payment.deal_id, func.sum(Payment.amount))
-        .where(Payment.deal_id.in_(list(deal_ids)))
-        .group_by(Payment.deal_id)
-    )
-    return {deal_id: Decimal(total) for deal_id, total in rows.all()}
-
-
-async def balance(session: AsyncSession, deal: Deal) -> Balance:
-    paid = (await paid_of(session, [deal.id])).get(deal.id, ZERO)
-    return balance_of(deal.amount, paid)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from services.db.customers import Customer
 from services.db.documents import Document, PaymentSettings
 from services.errors import AccessDenied, Conflict, ErrorCode, InvalidInput, NotFound
 from services.ids import is_id
-from services.payments import TELEGRAM, Recorded, balance, record
+from services.paid import balance
+from services.payments import TELEGRAM, Recorded, record
 from services.totals import quantum
 
 

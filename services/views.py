@@ -21,7 +21,7 @@ from services.db.users import User
 from services.errors import NotFound
 from services.field_kinds import Shown
 from services.item_views import DealItems, deal_items
-from services.payments import paid_of
+from services.paid import paid_of
 from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 

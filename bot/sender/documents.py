@@ -22,7 +22,7 @@ from presentation.documents.layout import filename, title
 from presentation.documents.screen import answer_keyboard, sent_caption
 from presentation.reports.format import money
 from presentation.tasks import open_deal_button
-from services import payments, payments_telegram
+from services import paid, payments_telegram
 from services.db.deals import Deal
 from services.db.documents import Document, Payment
 from services.db.outbox import Outbox
@@ -62,17 +62,17 @@ async def render(
         )
     ]
     if document.kind == "invoice":
-        sent += await _pay_in_telegram(session, row.chat_id, document, currency)
+        sent += await pay_in_telegram(session, row.chat_id, document, currency)
     return sent
 
 
-async def _pay_in_telegram(
+async def pay_in_telegram(
     session: AsyncSession, chat_id: int, document: Document, currency: str
 ) -> list[TelegramMethod[Message]]:
     """With the owner's payment provider token, what is owed can be paid right here."""
     token = await payments_telegram.provider_token(session)
     deal = await session.get_one(Deal, document.deal_id)
-    owed = (await payments.balance(session, deal)).owed
+    owed = (await paid.balance(session, deal)).owed
     if token is None or not owed:
         return []
     name = title(document)[:INVOICE_TITLE]
@@ -98,7 +98,7 @@ async def render_payment(
     deal = await session.get(Deal, row.payload["deal_id"])
     if payment is None or deal is None:
         raise NotFound()
-    left = await payments.balance(session, deal)
+    left = await paid.balance(session, deal)
     amount = money(payment.amount, currency, locale)
     if row.kind == "payment_thanks":
         text = _("💳 We received {amount} for your request #{number}. Thank you!").format(

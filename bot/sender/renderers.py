@@ -13,12 +13,12 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import digests, discounts, documents, reminders
+from bot.sender import digests, discounts, documents, order_status, reminders
 from presentation import keyboards, render
 from presentation.assignment import fallback_text
 from presentation.deals.card import Reader, card_keyboard, card_text
 from services.access import OWNER
-from services.db.deals import Stage
+from services.db.deals import Deal, Stage
 from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import NotFound
@@ -92,10 +92,23 @@ async def _stage_notice(ctx: Context) -> list[Outgoing]:
     stage = await ctx.session.get(Stage, ctx.row.payload["stage_id"])
     if stage is None:
         raise NotFound()
+    deal = await ctx.session.get(Deal, ctx.row.payload["deal_id"])
+    if deal is None:
+        raise NotFound()
     text = _("Your request #{number} is now: {stage}").format(
-        number=ctx.row.payload["deal_id"], stage=escape(render.stage_name(stage.names, ctx.locale))
+        number=deal.id, stage=escape(render.stage_name(stage.names, ctx.locale))
     )
-    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
+    # With what the customer needs at this step.
+    found = await order_status.status(ctx.session, deal, ctx.row.chat_id, ctx.locale, ctx.currency)
+    message = SendMessage(
+        chat_id=ctx.row.chat_id, text="\n".join([text, *found.lines]), reply_markup=found.markup
+    )
+    return [Outgoing(message), *(Outgoing(method) for method in found.then)]
+
+
+async def _delivery(ctx: Context) -> list[Outgoing]:
+    methods = await order_status.render_delivery(ctx.session, ctx.row, ctx.locale, ctx.currency)
+    return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
 
 
 async def _deal_handed_over(ctx: Context) -> list[Outgoing]:
@@ -217,6 +230,7 @@ RENDERERS: dict[str, Renderer] = {
     "stage_notice": _stage_notice,
     "deal_handed_over": _deal_handed_over,
     "digest": _digest,
+    "delivery": _delivery,
     **dict.fromkeys(reminders.KINDS, _reminder),
     **dict.fromkeys(discounts.KINDS, _discount),
     **dict.fromkeys(documents.KINDS, _document),

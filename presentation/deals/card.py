@@ -28,7 +28,7 @@ from presentation.render import source_name, stage_name, when
 from presentation.units import measured, quantity_text
 from services.catalog import name_in
 from services.item_views import PENDING, DealItems, DiscountView
-from services.payments import Balance, balance_of
+from services.paid import Balance, balance_of
 from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER

@@ -17,6 +17,7 @@ class DocAction(StrEnum):
     FILE = "f"
     SEND = "s"
     PAID = "p"
+    DELIVERY = "d"
 
 
 class DocCb(CallbackData, prefix="dc"):
@@ -29,10 +30,11 @@ class DocCb(CallbackData, prefix="dc"):
 class AnswerAction(StrEnum):
     ACCEPT = "a"
     ASK = "q"
+    FILE = "f"
 
 
 class AnswerCb(CallbackData, prefix="da"):
-    """The customer's buttons under a document sent to them."""
+    """The customer's buttons under a document sent to them, and under their order's status."""
 
     action: AnswerAction
     document_id: Number

@@ -4,6 +4,7 @@ one again) and the buttons under a document in the customer's chat."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from html import escape
 
@@ -15,8 +16,8 @@ from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import Reader, balance_text, money
 from presentation.documents.callbacks import AnswerAction, AnswerCb, DocAction, DocCb
 from presentation.documents.layout import title
-from services.db.documents import Document
-from services.payments import Balance
+from services.db.documents import Delivery, Document
+from services.paid import Balance
 
 SHOWN = 6
 
@@ -34,9 +35,17 @@ def document_line(document: Document, reader: Reader) -> str:
     return " · ".join(parts)
 
 
-def documents_text(deal_id: int, shown: Sequence[Document], left: Balance, reader: Reader) -> str:
+def documents_text(
+    deal_id: int,
+    shown: Sequence[Document],
+    left: Balance,
+    delivery: Delivery | None,
+    reader: Reader,
+) -> str:
     head = _("🗂 <b>Documents of request #{number}</b>").format(number=deal_id)
     paid = balance_text(left, reader.currency, reader.locale)
+    if delivery is not None and delivery.delivery_on is not None:
+        paid += "\n" + delivery_line(delivery.delivery_on, delivery.tracking, reader.locale)
     if not shown:
         none = _("None yet. A quote or an invoice lists the request's items.")
         return "\n\n".join([head, none, paid])
@@ -63,10 +72,18 @@ def documents_keyboard(
             InlineKeyboardButton(
                 text=_("📝 Make a contract"),
                 callback_data=DocCb(action=DocAction.CONTRACT, ref=deal_id).pack(),
-            ),
+            )
+        ]
+    )
+    rows.append(
+        [
             InlineKeyboardButton(
                 text=_("💳 Payment received"),
                 callback_data=DocCb(action=DocAction.PAID, ref=deal_id).pack(),
+            ),
+            InlineKeyboardButton(
+                text=_("🚚 Delivery"),
+                callback_data=DocCb(action=DocAction.DELIVERY, ref=deal_id).pack(),
             ),
         ]
     )
@@ -138,3 +155,26 @@ def paid_text(deal_id: int, amount: Decimal, left: Balance, reader: Reader) -> s
         amount=money(amount, reader), number=deal_id
     )
     return done + "\n" + balance_text(left, reader.currency, reader.locale)
+
+
+def delivery_line(on: date, tracking: str | None, locale: str) -> str:
+    day = format_date(on, "long", locale=locale)
+    if tracking:
+        return _("🚚 Delivery: {date} · tracking number {tracking}").format(
+            date=day, tracking=escape(tracking)
+        )
+    return _("🚚 Delivery: {date}").format(date=day)
+
+
+def delivery_prompt(deal_id: int) -> str:
+    return _(
+        "When is the order of request #{number} delivered? Send the date like 24.12.2026 and, "
+        "on a second line, the tracking number if there is one. /cancel stops."
+    ).format(number=deal_id)
+
+
+def delivery_set(deal_id: int, delivery: Delivery, locale: str) -> str:
+    assert delivery.delivery_on is not None
+    line = delivery_line(delivery.delivery_on, delivery.tracking, locale)
+    told = _("Request #{number}: the customer is told.").format(number=deal_id)
+    return f"{line}\n{told}"

@@ -3,12 +3,13 @@ each version kept as it was made and sent."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -131,3 +132,14 @@ class ContractTemplate(Base):
     placeholders: Mapped[list[str]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Delivery(Base):
+    """When a deal's order is delivered and how the customer tracks it, as a manager typed."""
+
+    __tablename__ = "deliveries"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), primary_key=True)
+    delivery_on: Mapped[date | None] = mapped_column(Date)
+    tracking: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

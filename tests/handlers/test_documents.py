@@ -64,7 +64,8 @@ async def test_a_quote_is_made_from_the_items_in_the_customers_language(tg: Harn
     assert screen.text.splitlines()[2].startswith("<b>Quote Q-2026-0001</b> · ")
     assert buttons(screen) == [
         [("📄 Make a quote", "dc:q:1"), ("🧾 Make an invoice", "dc:i:1")],
-        [("📝 Make a contract", "dc:c:1"), ("💳 Payment received", "dc:p:1")],
+        [("📝 Make a contract", "dc:c:1")],
+        [("💳 Payment received", "dc:p:1"), ("🚚 Delivery", "dc:d:1")],
         [("⬇️ Q-2026-0001", "dc:f:1"), ("📤 Send Q-2026-0001", "dc:s:1")],
         [("« Back to the card", "dk:c:1:2:0")],
     ]
