@@ -6,8 +6,9 @@ import json
 import mimetypes
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -18,6 +19,11 @@ from sandbox.labels import choose_locale, translated
 from sandbox.sandbox import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
+# What a browser shows itself, opened in a tab; any other file (a web page someone sent, say)
+# is only downloaded, so nothing sent in a chat runs as the sandbox page.
+OPENED = frozenset(
+    {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
+)
 EMULATOR_PREFIX = "/tg"
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
 
@@ -111,12 +117,22 @@ async def lead(sandbox: Sandbox, request: web.Request) -> Any:
 
 
 async def file(request: web.Request) -> web.StreamResponse:
-    """Photos and documents in the chats, without handing the bot token to the page."""
-    stored = request.app[SANDBOX_KEY].emulator.files.get(request.match_info["file_id"])
+    """Photos and documents in the chats, without handing the bot token to the page; a
+    document under the name it was sent with."""
+    files = request.app[SANDBOX_KEY].emulator.files
+    stored = files.get(request.match_info["file_id"])
     if stored is None:
         raise web.HTTPNotFound()
     kind = mimetypes.guess_type(stored.file_path)[0] or "application/octet-stream"
-    return web.Response(body=stored.data, content_type=kind)
+    name = PurePosixPath(stored.file_path).name
+    if stored.kind == "document":
+        name = files.document(stored.file_id).get("file_name") or name
+    shown = "inline" if kind in OPENED else "attachment"
+    headers = {
+        "Content-Disposition": f"{shown}; filename*=UTF-8''{quote(name, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return web.Response(body=stored.data, content_type=kind, headers=headers)
 
 
 async def index(request: web.Request) -> web.StreamResponse:

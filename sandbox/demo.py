@@ -7,10 +7,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sandbox.demo_data import (
     CATEGORIES,
+    COMPANY,
     CONTRACT,
     DEALS,
     LOST,
@@ -25,12 +27,15 @@ from sandbox.demo_data import (
 )
 from sandbox.people import FIRST_CUSTOMER_ID, FIRST_MANAGER_ID, OWNER_ID, Person
 from services import (
+    company_details,
     contracts,
     conversation,
     customers,
     formulas,
     intake,
     invites,
+    items,
+    payments_telegram,
     pipeline,
     tasks,
     users,
@@ -51,13 +56,15 @@ class _Step(StrEnum):
     TAKE = "take"
     REPLY = "reply"
     AMOUNT = "amount"
+    ITEM = "item"
     NEXT = "next"
     LOSE = "lose"
 
 
 async def load(sandbox: Sandbox) -> None:
-    """Owner, managers and customers with deals in every stage, reminders, a contract and a
-    small catalog; all of them opened the bot before."""
+    """Owner, managers and customers with deals in every stage, reminders, a contract, a
+    small catalog, the company's details for its documents and payments in Telegram; all of
+    them opened the bot before."""
     roster, sessions = sandbox.roster, sandbox.app.sessions
     now = sandbox.clock.now()
     default = sandbox.app.settings.default_locale
@@ -66,6 +73,7 @@ async def load(sandbox: Sandbox) -> None:
         await users.ensure_owners(session, [OWNER_ID], now - timedelta(days=30))
         owner_actor = await _actor(session, roster.people[OWNER_ID], now, default)
         await _catalog(session, now - timedelta(days=30))
+        await _company(session, owner_actor, sandbox.emulator.payment_provider_token, now)
     opened = [owner]
     joined = now - timedelta(days=20)
     for offset, (first, language, last) in enumerate(MANAGERS):
@@ -132,6 +140,15 @@ async def _catalog(session: AsyncSession, now: datetime) -> None:
     await session.commit()
 
 
+async def _company(session: AsyncSession, owner: Actor, token: str, now: datetime) -> None:
+    """What the owner's /company sets: the details documents print, in every language, and
+    the payment provider token (the emulator's), so an invoice sent comes with Pay."""
+    for name, by_locale in COMPANY.items():
+        for locale, text in by_locale.items():
+            await company_details.set_detail(session, owner, locale, name, text, now)
+    await payments_telegram.set_provider_token(session, owner, token, now)
+
+
 async def _actor(session: AsyncSession, person: Person, now: datetime, default: str) -> Actor:
     profile = users.TelegramProfile(
         person.tg_id, person.first_name, person.last_name, None, person.language
@@ -160,17 +177,30 @@ async def _deal(sandbox: Sandbox, person: Person, plan: DemoDeal, now: datetime)
     steps = [_Step.TAKE] if plan.stage != NEW else []
     steps += [_Step.REPLY] if plan.reply else []
     steps += [_Step.AMOUNT] if plan.amount else []
+    steps += [_Step.ITEM] * len(plan.items)
     # A lost deal was contacted first; the others walk to their stage with Next.
     steps += [_Step.NEXT] * (1 if plan.stage == LOST else plan.stage)
     steps += [_Step.LOSE] if plan.stage == LOST else []
+    added = iter(plan.items)
     for index, step in enumerate(steps, start=1):
         # Spread over the deal's life, so ages, histories and reports look lived in.
         moment = created + plan.age * index / (len(steps) + 1)
         async with sessions() as session:
             actor = await _manager(session, deal_id, default)
             deal = await session.get_one(Deal, deal_id)
-            await _act(session, actor, deal, step, plan, moment)
+            if step == _Step.ITEM:
+                await _item(session, actor, deal, *next(added), moment)
+            else:
+                await _act(session, actor, deal, step, plan, moment)
     return deal_id
+
+
+async def _item(
+    session: AsyncSession, actor: Actor, deal: Deal, code: str, quantity: str, when: datetime
+) -> None:
+    """A catalog product on the request, as 🛒 Items adds it: the amount becomes the total."""
+    product = (await session.scalars(select(Product).where(Product.code == code))).one()
+    await items.add(session, actor, deal.id, deal.version, product.id, quantity, when)
 
 
 async def _act(

@@ -20,6 +20,8 @@ class DemoDeal:
     stage: int
     amount: str = ""
     reply: str = ""
+    # Products on the request (code, quantity): its amount is then their total.
+    items: tuple[tuple[str, str], ...] = ()
 
 
 DEALS = (
@@ -32,8 +34,9 @@ DEALS = (
     DemoDeal(
         "Tom", "Walker", "en",
         "Quote for 5 standing desks, delivered to our office in Yasamal.",
-        timedelta(days=8), WON, "3750",
+        timedelta(days=8), WON, "",
         "Hi Tom! Five desks with delivery come to 3,750 AZN.",
+        (("DSK-UP", "5"),),
     ),
     DemoDeal(
         "Irina", "Smirnova", "ru",
@@ -102,6 +105,16 @@ TASKS = (
     (8, timedelta(hours=20), "Уточнить размеры кроватей"),
 )
 CONTRACT = (0, "A-2025-017", timedelta(days=8))
+# The company on its quotes and invoices, in each language; customers pay invoices in
+# Telegram with the emulator's test payment provider.
+COMPANY = {
+    "name": {"en": "Axın Furniture", "az": "Axın Mebel", "ru": "Мебель Axın"},
+    "address": {
+        "en": "28 Nizami Street, Baku",
+        "az": "Nizami küçəsi 28, Bakı",
+        "ru": "ул. Низами 28, Баку",
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""How the sandbox page writes dates, times and file sizes in a language: CLDR patterns and
-names from Babel, because a browser may lack a locale's data (Chromium has none for az)."""
+"""How the sandbox page writes dates, times, file sizes and amounts in a language: CLDR patterns
+and names from Babel, because a browser may lack a locale's data (Chromium has none for az)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
-from babel.numbers import get_decimal_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 
 SIZE_UNITS = {
@@ -39,4 +39,5 @@ def page_formats(locale: str) -> dict[str, Any]:
             for name, unit in SIZE_UNITS.items()
         },
         "decimal": get_decimal_symbol(cldr),
+        "group": get_group_symbol(cldr),
     }

@@ -51,6 +51,11 @@ LABELS: dict[str, LazyProxy] = {
     "file": __("File"),
     "document": __("Document"),
     "contact": __("Contact"),
+    # An invoice in a chat, its Pay button with the amount, and the payment made, as Telegram
+    # shows them.
+    "invoice": __("Invoice"),
+    "pay": __("Pay {amount}"),
+    "paid": __("✅ You paid {amount}"),
     "my_contact": __("My contact"),
     "forwarded_from": __("Forwarded from {name}"),
     "commands": __("Commands"),
@@ -86,6 +91,8 @@ LABELS: dict[str, LazyProxy] = {
     "block_failed": __("Could not block the bot: {error}"),
     "unblock_failed": __("Could not unblock the bot: {error}"),
     "press_failed": __("Could not press the button: {error}"),
+    "pay_failed": __("Could not pay: {error}"),
+    "pay_no_answer": __("The bot did not confirm the payment in time, so it failed."),
     "jump_failed": __("Could not move the clock: {error}"),
     "add_failed": __("Could not add the customer: {error}"),
     "call_failed": __("Could not report the missed call: {error}"),

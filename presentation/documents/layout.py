@@ -113,5 +113,5 @@ def _notes(kind: str) -> tuple[str, ...]:
     if kind == "invoice":
         return (_("Please pay the total by bank transfer, naming the invoice number."),)
     return (
-        _("Prices are as of the quote's date. To accept, press ✅ Accept under it in the chat."),
+        _("Prices are as of the quote's date. To accept it, press Accept under it in the chat."),
     )

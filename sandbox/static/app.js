@@ -72,6 +72,8 @@ class App {
       phone.remove(event.data.message_id);
     } else if (event.kind === "callback_answer") {
       phone.callbackAnswer(event.data);
+    } else if (event.kind === "pre_checkout_answer") {
+      phone.paymentAnswered(event.data);
     } else if (event.kind === "chat_action") {
       phone.chatAction(event.data.action);
     } else if (event.kind === "inline_answer") {

@@ -1,8 +1,13 @@
-// Dates, times and file sizes in the page's language. The server sends CLDR patterns and names
-// (a browser may have no data for a locale); Intl only gives the company time zone's wall clock.
+// Dates, times, file sizes and amounts in the page's language. The server sends CLDR patterns and
+// names (a browser may have no data for a locale); Intl only gives the company time zone's wall
+// clock.
 
 const TOKEN = /'([^']*)'|y+|M+|L+|d+|E+|c+|H+|m+|s+/g;
-const KINDS = ["day", "time", "size"];
+const KINDS = ["day", "time", "size", "money"];
+// Currencies whose amounts Telegram counts in whole units (its currencies.json "exp": 0); the
+// others have two decimals (cents, qəpik, kopecks), which covers every currency Axın uses.
+const WHOLE_UNITS = new Set(["CLP", "ISK", "JPY", "KRW", "PYG", "UGX", "VND", "XTR"]);
+const STARS = "XTR";
 
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", {
@@ -51,7 +56,21 @@ function fileSize(bytes, formats) {
   return formats.sizes.megabyte.replace("{size}", decimal(bytes / 1024 / 1024));
 }
 
-// day and time take Unix seconds (message dates), full a Date (the clock), size bytes.
+// An amount as Telegram sends it, "375000 AZN" (minor units, then the currency), in major
+// units with the language's separators: "3,750.00 AZN", "3.750,00 AZN"; Stars as "⭐ 50".
+function money(value, formats) {
+  const [minor, currency] = String(value).split(" ");
+  const digits = WHOLE_UNITS.has(currency) ? 0 : 2;
+  // Counted on the digits, so no amount is rounded on the way.
+  const units = minor.replace(/^-/, "").padStart(digits + 1, "0");
+  const whole = units.slice(0, units.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, formats.group);
+  const fraction = digits ? formats.decimal + units.slice(units.length - digits) : "";
+  const number = (minor.startsWith("-") ? "-" : "") + whole + fraction;
+  return currency === STARS ? `⭐ ${number}` : `${number} ${currency}`;
+}
+
+// day and time take Unix seconds (message dates), full a Date (the clock), size bytes, money
+// "<minor units> <currency>".
 export function pageFormat(zone, formats) {
   const clock = wallClock(zone);
   const at = (pattern) => (seconds) => write(pattern, clock(new Date(seconds * 1000)), formats);
@@ -60,6 +79,7 @@ export function pageFormat(zone, formats) {
     time: at(formats.time),
     full: (date) => write(formats.full, clock(date), formats),
     size: (bytes) => fileSize(bytes, formats),
+    money: (value) => money(value, formats),
   };
 }
 
@@ -73,7 +93,8 @@ export function shown(node, kind, value, format) {
 export function reformat(format) {
   for (const kind of KINDS) {
     for (const node of document.querySelectorAll(`[data-${kind}]`)) {
-      node.textContent = format[kind](Number(node.dataset[kind]));
+      const value = node.dataset[kind];
+      node.textContent = format[kind](kind === "money" ? value : Number(value));
     }
   }
 }

@@ -3,8 +3,8 @@
 import { user } from "./api.js";
 import { Compose } from "./compose.js";
 import { shown } from "./formats.js";
-import { label, t } from "./labels.js";
-import { bubbleContent, el } from "./render.js";
+import { label, slot, t } from "./labels.js";
+import { bubbleContent, el, invoiceTotal } from "./render.js";
 
 // Chat actions the page names; any other shows as typing.
 const ACTIONS = new Set([
@@ -12,6 +12,8 @@ const ACTIONS = new Set([
 ]);
 // What a person's failed action says; any other action is something sent.
 const FAILED = { start: "start_failed", block: "block_failed", unblock: "unblock_failed" };
+// Telegram's 10 seconds for the bot to confirm a payment, and a little more for the news.
+const PAYMENT_WAIT_MS = 12_000;
 
 export class Phone {
   constructor(app, person) {
@@ -19,6 +21,8 @@ export class Phone {
     this.person = person;
     this.api = user(person.id);
     this.messages = new Map();
+    // Invoices being paid, by message id: the timer that gives up on the bot's answer.
+    this.paying = new Map();
     this.actionTimer = null;
     this.build();
     this.update(person);
@@ -117,6 +121,7 @@ export class Phone {
 
   render(view) {
     const message = view.message;
+    if (message.successful_payment) return this.serviceRow(message);
     const fromBot = view.outgoing;
     const row = el("div", `msg ${fromBot ? "from-bot" : "from-me"}`);
     row.dataset.id = message.message_id;
@@ -133,17 +138,44 @@ export class Phone {
     reply.addEventListener("click", () => this.compose.setReply(message));
     row.append(bubble, reply);
     bubble.addEventListener("click", (event) => this.onLink(event));
-    const rows = view.reply_markup && view.reply_markup.inline_keyboard;
-    if (fromBot && rows) row.append(this.inlineKeyboard(message.message_id, rows));
+    let rows = view.reply_markup && view.reply_markup.inline_keyboard;
+    // An invoice sent without a keyboard gets Telegram's own Pay button.
+    if (message.invoice && !rows?.length) rows = [[{ pay: true }]];
+    if (fromBot && rows) row.append(this.inlineKeyboard(message, rows));
     return row;
   }
 
-  inlineKeyboard(messageId, rows) {
+  // A service message in the middle of the chat: the payment this person made.
+  serviceRow(message) {
+    const row = el("div", "msg service");
+    row.dataset.id = message.message_id;
+    const payment = message.successful_payment;
+    const note = el("span", "service-text");
+    note.append(slot("amount", this.amount(invoiceTotal(payment))));
+    row.append(label(note, "paid"));
+    return row;
+  }
+
+  amount(total) {
+    return shown(el("b"), "money", total, this.app.format);
+  }
+
+  inlineKeyboard(message, rows) {
+    const messageId = message.message_id;
     const keyboard = el("div", "inline-kb");
     for (const buttons of rows) {
       const line = el("div", "kb-row");
       for (const button of buttons) {
         const item = el("button", "", button.text);
+        if (button.pay) {
+          item.classList.add("pay");
+          item.classList.toggle("pressed", this.paying.has(messageId));
+          // A bot's own Pay button keeps its text; Telegram's says what is paid.
+          if (!button.text) {
+            item.append(slot("amount", this.amount(invoiceTotal(message.invoice))));
+            label(item, "pay");
+          }
+        }
         if (button.url) item.classList.add("link");
         item.addEventListener("click", () => this.pressInline(item, messageId, button));
         line.append(item);
@@ -154,7 +186,9 @@ export class Phone {
   }
 
   async pressInline(item, messageId, button) {
-    if (button.url) {
+    if (button.pay) {
+      await this.pay(item, messageId);
+    } else if (button.url) {
       this.app.openLink(this, button.url);
     } else if (button.callback_data !== undefined) {
       item.classList.add("pressed");
@@ -179,6 +213,40 @@ export class Phone {
       this.showToast(t("copied"));
     } else {
       this.showToast(t("button_does_nothing"));
+    }
+  }
+
+  // Pay, and the payment form confirmed at once: the bot gets a pre_checkout_query and its
+  // answer arrives as an event (paymentAnswered); the button stays pressed until then.
+  async pay(item, messageId) {
+    if (this.paying.has(messageId)) return;
+    item.classList.add("pressed");
+    const timer = setTimeout(() => {
+      this.settled(messageId);
+      this.showToast(t("pay_no_answer"));
+    }, PAYMENT_WAIT_MS);
+    this.paying.set(messageId, timer);
+    try {
+      await this.api.post("pay", { message_id: messageId });
+    } catch (error) {
+      this.settled(messageId);
+      this.showToast(t("pay_failed", { error: error.message }));
+    }
+  }
+
+  // The bot confirmed the payment (its message follows) or refused it with its error_message,
+  // which Telegram shows in an alert.
+  paymentAnswered(data) {
+    this.settled(data.message_id);
+    if (!data.ok) this.callbackAnswer({ text: data.error_message, show_alert: true });
+  }
+
+  settled(messageId) {
+    clearTimeout(this.paying.get(messageId));
+    this.paying.delete(messageId);
+    const row = this.messages.get(messageId)?.row;
+    for (const button of row?.querySelectorAll("button.pay") ?? []) {
+      button.classList.remove("pressed");
     }
   }
 

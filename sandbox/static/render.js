@@ -1,4 +1,5 @@
-// Message contents as a Telegram client shows them: formatted text, links, media, replies.
+// Message contents as a Telegram client shows them: formatted text, links, media, invoices,
+// replies.
 
 import { shown } from "./formats.js";
 import { label, slot, t } from "./labels.js";
@@ -107,9 +108,18 @@ export function fileUrl(fileId) {
   return `/sandbox/api/files/${encodeURIComponent(fileId)}`;
 }
 
+// What a browser shows itself opens in a new tab; the sandbox serves anything else to download.
+const OPENED = /^(application\/pdf|image\/(png|jpeg|gif|webp)|text\/plain)$/;
+
+// An invoice's total as the page writes amounts: Telegram's minor units and the currency.
+export function invoiceTotal(invoice) {
+  return `${invoice.total_amount} ${invoice.currency}`;
+}
+
 // What a quote or reply shows of a message: its text, else the kind of thing it is.
 export function summary(message, length = Infinity) {
-  const text = message.text || message.caption || message.document?.file_name;
+  const text =
+    message.text || message.caption || message.document?.file_name || message.invoice?.title;
   if (text) return el("span", "", text.slice(0, length));
   const node = el("span");
   if (message.photo) return label(node, "photo");
@@ -157,7 +167,12 @@ export function bubbleContent(view, format) {
   if (message.document) {
     const doc = el("a", "document");
     doc.href = fileUrl(message.document.file_id);
-    doc.download = message.document.file_name || t("file");
+    if (OPENED.test(message.document.mime_type || "")) {
+      doc.target = "_blank";
+      doc.rel = "noopener";
+    } else {
+      doc.download = message.document.file_name || t("file");
+    }
     doc.append(el("span", "doc-icon", "📄"));
     const about = el("span", "doc-about");
     const fileName = message.document.file_name;
@@ -173,6 +188,22 @@ export function bubbleContent(view, format) {
     about.append(el("b", "", senderName(message.contact)), el("small", "", message.contact.phone_number));
     contact.append(about);
     parts.append(contact);
+  }
+  if (message.invoice) {
+    // Telegram's invoice card: title, description and the total; Pay is its button.
+    const invoice = el("div", "invoice");
+    invoice.append(el("b", "invoice-title", message.invoice.title));
+    if (message.invoice.description) {
+      invoice.append(el("div", "invoice-description", message.invoice.description));
+    }
+    const total = el("div", "invoice-total");
+    total.append(
+      shown(el("b", "amount"), "money", invoiceTotal(message.invoice), format),
+      " ",
+      label(el("small"), "invoice"),
+    );
+    invoice.append(total);
+    parts.append(invoice);
   }
   if (view.html) {
     const text = el("div", "text");
