@@ -37,7 +37,7 @@ from presentation.keyboards import LANGUAGES
 from services import company_details, contract_files, contract_templates, payments_telegram
 from services.access import Actor
 from services.clock import Clock
-from services.company_details import CLEAR, MAX_LOGO_BYTES
+from services.company_details import CLEAR, MAX_LOGO_BYTES, Company
 from services.contract_templates import MAX_TEMPLATE_BYTES
 from services.db.session import AsyncSession
 from services.document_content import DETAILS
@@ -96,6 +96,12 @@ async def ask(press: Press[CompanyCb]) -> None:
         )
 
 
+async def _shown(words: Words, company: Company, locale: str) -> None:
+    await words.message.answer(
+        company_text(company, locale), reply_markup=company_keyboard(locale)
+    )
+
+
 @on_words
 async def detail_typed(words: Words) -> None:
     async with words.ends_step(RETRYABLE):
@@ -103,9 +109,7 @@ async def detail_typed(words: Words) -> None:
         company = await company_details.set_detail(
             words.session, words.actor, asked.locale, DETAILS[asked.detail], words.text, words.now
         )
-    await words.message.answer(
-        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
-    )
+    await _shown(words, company, asked.locale)
 
 
 @on_words
@@ -119,9 +123,7 @@ async def logo_sent(words: Words) -> None:
             await words.bot.download(photo[0].file_id, destination=buffer)
             data = buffer.getvalue()
         company = await company_details.set_logo(words.session, words.actor, data, words.now)
-    await words.message.answer(
-        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
-    )
+    await _shown(words, company, asked.locale)
 
 
 @on_words
@@ -133,10 +135,7 @@ async def token_typed(words: Words) -> None:
     # The token is a secret: it does not stay in the chat.
     with suppress(TelegramBadRequest):
         await words.message.delete()
-    company = await company_details.show(words.session, words.actor)
-    await words.message.answer(
-        company_text(company, asked.locale), reply_markup=company_keyboard(asked.locale)
-    )
+    await _shown(words, await company_details.show(words.session, words.actor), asked.locale)
 
 
 async def template_sent(

@@ -113,25 +113,19 @@ async def _tell(
     session: AsyncSession, deal: Deal, payment: Payment, by: int | None, now: datetime
 ) -> None:
     """The customer is thanked; the deal's manager told, unless they marked it themselves."""
-    payload = {"payment_id": payment.id, "deal_id": deal.id}
     customer = await session.get_one(Customer, deal.customer_id)
     payer = await session.get(User, customer.user_id) if customer.user_id else None
-    if payer is not None:
-        outbox.enqueue(
-            session,
-            chat_id=payer.tg_id,
-            kind="payment_thanks",
-            payload=payload,
-            dedupe_key=f"payment_thanks:{payment.id}",
-            now=now,
-        )
     manager = await session.get(User, deal.manager_id) if deal.manager_id else None
-    if manager is not None and manager.id != by:
-        outbox.enqueue(
-            session,
-            chat_id=manager.tg_id,
-            kind="payment_received",
-            payload=payload,
-            dedupe_key=f"payment_received:{payment.id}",
-            now=now,
-        )
+    told = [(payer, "payment_thanks")]
+    if manager is None or manager.id != by:
+        told.append((manager, "payment_received"))
+    for user, kind in told:
+        if user is not None:
+            outbox.enqueue(
+                session,
+                chat_id=user.tg_id,
+                kind=kind,
+                payload={"payment_id": payment.id, "deal_id": deal.id},
+                dedupe_key=f"{kind}:{payment.id}",
+                now=now,
+            )

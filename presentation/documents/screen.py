@@ -52,51 +52,32 @@ def documents_text(
     return "\n".join([head, "", *(document_line(d, reader) for d in shown), "", paid])
 
 
+def _button(text: str, action: DocAction, ref: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=DocCb(action=action, ref=ref).pack())
+
+
 def documents_keyboard(
     deal_id: int, version: int, shown: Sequence[Document]
 ) -> InlineKeyboardMarkup:
     rows = [
         [
-            InlineKeyboardButton(
-                text=_("📄 Make a quote"),
-                callback_data=DocCb(action=DocAction.QUOTE, ref=deal_id).pack(),
-            ),
-            InlineKeyboardButton(
-                text=_("🧾 Make an invoice"),
-                callback_data=DocCb(action=DocAction.INVOICE, ref=deal_id).pack(),
-            ),
-        ]
+            _button(_("📄 Make a quote"), DocAction.QUOTE, deal_id),
+            _button(_("🧾 Make an invoice"), DocAction.INVOICE, deal_id),
+        ],
+        [_button(_("📝 Make a contract"), DocAction.CONTRACT, deal_id)],
+        [
+            _button(_("💳 Payment received"), DocAction.PAID, deal_id),
+            _button(_("🚚 Delivery"), DocAction.DELIVERY, deal_id),
+        ],
     ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=_("📝 Make a contract"),
-                callback_data=DocCb(action=DocAction.CONTRACT, ref=deal_id).pack(),
-            )
-        ]
-    )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=_("💳 Payment received"),
-                callback_data=DocCb(action=DocAction.PAID, ref=deal_id).pack(),
-            ),
-            InlineKeyboardButton(
-                text=_("🚚 Delivery"),
-                callback_data=DocCb(action=DocAction.DELIVERY, ref=deal_id).pack(),
-            ),
-        ]
-    )
     for document in shown[:SHOWN]:
         rows.append(
             [
-                InlineKeyboardButton(
-                    text=f"⬇️ {document.number}",
-                    callback_data=DocCb(action=DocAction.FILE, ref=document.id).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=_("📤 Send {number}").format(number=document.number),
-                    callback_data=DocCb(action=DocAction.SEND, ref=document.id).pack(),
+                _button(f"⬇️ {document.number}", DocAction.FILE, document.id),
+                _button(
+                    _("📤 Send {number}").format(number=document.number),
+                    DocAction.SEND,
+                    document.id,
                 ),
             ]
         )
