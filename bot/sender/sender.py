@@ -49,6 +49,8 @@ MAX_ATTEMPTS = 30
 # only those on their way or being recorded: a few, at Telegram's pace.
 IN_FLIGHT = 32
 RENDERING = 4
+# Rows whose rendering waits on long work (a digest's chart is drawn in the worker process).
+SLOW = frozenset({"digest"})
 # A claim holds this much sending at the budget's pace, so workers share a backlog; rows
 # claimed at once at most, whatever the budget (one without Telegram's limits has none).
 CLAIM_AHEAD = timedelta(seconds=10)
@@ -221,8 +223,12 @@ class OutboxSender:
         try:
             # A few chats are rendered at a time, so a large claim does not hold the event
             # loop while sends are due; those rendered at once share one transaction.
-            async with self._rendering:
-                pieces = await self._preparing((chat_id, rows))
+            if any(row.kind in SLOW for row in rows):
+                # Prepared on their own: a chat batched with it would wait for the drawing.
+                [pieces] = await self._prepare([(chat_id, rows)])
+            else:
+                async with self._rendering:
+                    pieces = await self._preparing((chat_id, rows))
             # Rows with nothing left to say are done with already.
             self.claims.sent(chat_id, len(rows) - sum(len(piece.done) for piece in pieces))
             for index, piece in enumerate(pieces):

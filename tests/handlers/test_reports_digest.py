@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
@@ -11,16 +13,18 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.sweeps.digests import send_digests
+from services import processes
 from services.clock import ManualClock
 from services.db.outbox import Outbox
 from services.db.reports import SentDigest
 from services.db.users import User
-from tests.support.calls import buttons
+from tests.support.calls import buttons, sent_to
 from tests.support.drawing import reading_while_drawing
 from tests.support.harness import Harness, harness, make_settings, person
 from tests.support.reports_seed import week
 
 OLGA = person(1, "Olga")
+AYSEL = person(777, "Aysel")
 # The week of 23 Feb - 1 Mar (see tests/support/reports_seed.py for every figure).
 WEEKLY = """📊 <b>Report for Feb 23\u2009–\u2009Mar 1, 2026</b>
 📥 New requests: 8 (+5)
@@ -127,3 +131,38 @@ async def test_the_bot_reads_on_while_a_digests_chart_is_drawn(
     assert await send_digests(tg.app) == 2
     photos = [c for c in await tg.deliver() if isinstance(c, SendPhoto)]
     assert len(photos) == 2 and len(read) == 2
+
+
+async def test_a_digests_chart_holds_up_no_other_chat(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A customer's confirmation claimed with the owners' digests goes out while the digests'
+    charts are still being drawn."""
+    await seed(tg)
+    held = asyncio.Event()
+    drawing = processes.run
+
+    async def drawn_when_let(work: Any, *args: object) -> Any:
+        await held.wait()
+        return await drawing(work, *args)
+
+    monkeypatch.setattr(processes, "run", drawn_when_let)
+    confirmed = asyncio.Event()
+    recording = tg.recorder.make_request
+
+    async def noticing(bot: Any, method: Any, timeout: int | None = None) -> Any:
+        if getattr(method, "chat_id", None) == AYSEL.id:
+            confirmed.set()
+        return await recording(bot, method, timeout)
+
+    monkeypatch.setattr(tg.recorder, "make_request", noticing)
+    assert await send_digests(tg.app) == 2
+    await tg.send(AYSEL, "Need a sofa")
+    delivering = asyncio.create_task(tg.deliver())
+    await asyncio.wait_for(confirmed.wait(), 10)
+    assert not delivering.done()
+    [confirmation] = sent_to(tg.recorder.calls, AYSEL.id)
+    assert confirmation.text.startswith("Request #13 received")
+    held.set()
+    photos = [c for c in await delivering if isinstance(c, SendPhoto)]
+    assert len(photos) == 2
