@@ -34,7 +34,7 @@ from presentation.documents.template_texts import (
     template_saved,
 )
 from presentation.keyboards import LANGUAGES
-from services import company_details, contract_files, contract_templates, payments_telegram
+from services import company_details, contract_files, contract_templates, inbox, payments_telegram
 from services.access import Actor
 from services.clock import Clock
 from services.company_details import CLEAR, MAX_LOGO_BYTES, Company
@@ -128,13 +128,18 @@ async def logo_sent(words: Words) -> None:
 
 @on_words
 async def token_typed(words: Words) -> None:
+    # The token is a secret: it stays neither in the chat nor in the stored update, taken or
+    # not.
+    with suppress(TelegramBadRequest):
+        await words.message.delete()
+    handling = inbox.current.get()
+    if handling is not None:
+        await inbox.forget_text(words.session, handling.update_id)
+        await words.session.commit()
     async with words.ends_step(RETRYABLE):
         asked = await words.payload(DetailAsked)
         token = None if words.text.strip() == CLEAR else words.text
         await payments_telegram.set_provider_token(words.session, words.actor, token, words.now)
-    # The token is a secret: it does not stay in the chat.
-    with suppress(TelegramBadRequest):
-        await words.message.delete()
     await _shown(words, await company_details.show(words.session, words.actor), asked.locale)
 
 

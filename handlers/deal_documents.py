@@ -4,6 +4,8 @@ customer; and the customer's ✅ Accept and ❓ Ask a question under a document.
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import gettext as _
@@ -31,6 +33,7 @@ from services.conversation import get_deal
 from services.db.documents import Document
 from services.errors import ErrorCode, InvalidInput
 
+log = logging.getLogger(__name__)
 MADE = {
     DocAction.QUOTE: documents.QUOTE,
     DocAction.INVOICE: documents.INVOICE,
@@ -61,8 +64,10 @@ async def make(press: Press[DocCb]) -> None:
     made = await documents.make(
         press.session, press.actor, press.data.ref, kind, locale, press.now
     )
+    # Made now, also when an earlier press took its number and could not make the file.
+    first = made.new or made.document.data is None
     await _ready(press, made.document)
-    await _hand_over(press, made.document, staff_caption(made.document, made.new))
+    await _hand_over(press, made.document, staff_caption(made.document, first))
     await show_list(press, made.document.deal_id)
 
 
@@ -96,14 +101,19 @@ async def _ready(press: Press[DocCb], document: Document) -> None:
             data = await processes.run(
                 contract_templates.fill, template.data, contract_context(document)
             )
-        except contract_templates.TemplateInvalid as error:
+        except Exception as error:  # what the template does with the values can fail
+            log.exception("contract %s not made", document.number)
             raise InvalidInput(ErrorCode.TEMPLATE_FILL) from error
     else:
         logo = await company_details.logo(press.session)
         await press.session.commit()
-        data = await processes.run(
-            pdf.render, layout(document, logo), press.settings.document_templates
-        )
+        try:
+            data = await processes.run(
+                pdf.render, layout(document, logo), press.settings.document_templates
+            )
+        except Exception as error:  # a business's own template can fail in many ways
+            log.exception("document %s not made", document.number)
+            raise InvalidInput(ErrorCode.DOCUMENT_FAILED) from error
     await documents.keep_pdf(press.session, document, data)
 
 

@@ -68,10 +68,10 @@ async def ask_delivery(press: Press[DocCb]) -> None:
 async def delivery_typed(words: Words) -> None:
     async with words.ends_step(RETRYABLE):
         asked = await words.payload(PaidFor)
-        delivery = await deliveries.set_delivery(
+        delivery, told = await deliveries.set_delivery(
             words.session, words.actor, asked.deal_id, words.text, words.now
         )
-    await words.message.answer(delivery_set(asked.deal_id, delivery, words.actor.locale))
+    await words.message.answer(delivery_set(asked.deal_id, delivery, told, words.actor.locale))
 
 
 def router() -> Router:

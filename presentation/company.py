@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from presentation.callbacks import Number
 from presentation.keyboards import LANGUAGES
 from services.company_details import Company
 from services.document_content import DETAILS
@@ -26,7 +27,7 @@ class CompanyCb(CallbackData, prefix="co"):
     action: CompanyAction
     locale: str
     # DETAILS' index, for DETAIL.
-    detail: int = 0
+    detail: Number = 0
 
 
 def detail_names() -> dict[str, str]:

@@ -68,6 +68,10 @@ def _texts() -> dict[ErrorCode, str]:
             "Send the delivery date like 24.12.2026 and, on a second line, the tracking number "
             "if there is one (at most 64 characters). Nothing was changed."
         ),
+        ErrorCode.DOCUMENT_FAILED: _(
+            "The document could not be made: the company's document template fails. "
+            "Nothing was sent; try again once it is mended."
+        ),
         ErrorCode.NOTHING_OWED: _(
             "This is more than is owed on the request: it may be paid already."
         ),

@@ -3,14 +3,13 @@ names must be one Axın fills), the newest one in use."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import contract_templates
+from services import contract_templates, processes
 from services.access import Actor, require_owner
 from services.db.documents import ContractTemplate, Document
 from services.field_kinds import DEAL
@@ -34,11 +33,13 @@ async def field_keys(session: AsyncSession) -> list[str]:
 async def save(
     session: AsyncSession, actor: Actor, name: str, data: bytes, now: datetime
 ) -> Saved:
-    """Raises contract_templates.TemplateInvalid for a file that is not a usable template."""
+    """Raises contract_templates.TemplateInvalid for a file that is not a usable template,
+    one that fails when filled with sample values among them."""
     require_owner(actor)
     keys = await field_keys(session)
     await session.commit()
-    checked = await asyncio.to_thread(contract_templates.check, data, keys)
+    # In the worker process: a large template's XML would hold the interpreter.
+    checked = await processes.run(contract_templates.trial, data, keys)
     if checked.unknown:
         return Saved(checked.placeholders, checked.unknown)
     session.add(

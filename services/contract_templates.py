@@ -34,6 +34,7 @@ __all__ = [
     "TemplateInvalid",
     "check",
     "fill",
+    "trial",
 ]
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -57,6 +58,10 @@ class TemplateInvalid(Exception):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[TemplateInvalid], tuple[Reason, str]]:
+        # Raised in the worker process, it comes back whole.
+        return (TemplateInvalid, (self.reason, self.detail))
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -71,6 +76,27 @@ def check(data: bytes, field_keys: Collection[str]) -> Checked:
     names = _names(data, field_keys)
     unknown = (name.dotted for name in names if not name.allowed)
     return Checked(tuple(sorted({name.dotted for name in names})), tuple(dict.fromkeys(unknown)))
+
+
+def trial(data: bytes, field_keys: Collection[str]) -> Checked:
+    """`check`, and, when every name is known, a fill with sample values: what fails only
+    when filled (`{{ deal.total + 1 }}`) is refused before the template is kept."""
+    checked = check(data, field_keys)
+    if not checked.unknown:
+        fill(data, _sample(field_keys))
+    return checked
+
+
+def _sample(field_keys: Collection[str]) -> dict[str, Any]:
+    item = dict.fromkeys(ITEM, "1")
+    return {
+        "customer": dict.fromkeys(CUSTOMER, "Sample"),
+        "deal": dict.fromkeys(DEAL, "1"),
+        "company": dict.fromkeys(COMPANY, "Sample"),
+        "fields": dict.fromkeys(field_keys, "1"),
+        "items": [item, item],
+        "today": "01.01.2026",
+    }
 
 
 def fill(data: bytes, context: Mapping[str, Any]) -> bytes:

@@ -33,7 +33,8 @@ def parse_delivery(text: str) -> tuple[date, str | None]:
 
 async def set_delivery(
     session: AsyncSession, actor: Actor, deal_id: int, text: str, now: datetime
-) -> Delivery:
+) -> tuple[Delivery, bool]:
+    """The delivery as set, and whether the customer is told (they have a chat with the bot)."""
     deal = await get_deal(session, deal_id)
     require_deal(actor, deal)
     on, tracking = parse_delivery(text)
@@ -57,7 +58,7 @@ async def set_delivery(
             now=now,
         )
     await session.commit()
-    return delivery
+    return delivery, reader is not None
 
 
 async def of_deal(session: AsyncSession, deal_id: int) -> Delivery | None:

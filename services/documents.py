@@ -7,10 +7,12 @@ the bytes once made and Telegram's file id once uploaded, so the bytes go up onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services import contract_files, events, outbox
 from services.access import OWNER, Actor, locale_of, require_deal, require_staff
@@ -74,7 +76,8 @@ async def make(
     document = Document(
         deal_id=deal.id,
         kind=kind,
-        number=await next_number(session, kind, now.year),
+        # The year of the date it bears, in the company's time zone.
+        number=await next_number(session, kind, date.fromisoformat(made.data["made_on"]).year),
         version=latest.version + 1 if latest is not None else 1,
         locale=locale,
         content=made.data,
@@ -122,15 +125,25 @@ async def of_deal(session: AsyncSession, actor: Actor, deal_id: int) -> list[Doc
 
 
 async def keep_pdf(session: AsyncSession, document: Document, data: bytes) -> None:
-    if document.data is None:
-        document.data = data
-        await session.commit()
+    """The file made, kept unless another press made it first (that one stands)."""
+    await _keep_once(session, document, Document.data, data)
 
 
 async def keep_file_id(session: AsyncSession, document: Document, file_id: str) -> None:
-    if document.file_id is None:
-        document.file_id = file_id
-        await session.commit()
+    await _keep_once(session, document, Document.file_id, file_id)
+
+
+async def _keep_once(
+    session: AsyncSession, document: Document, column: InstrumentedAttribute[Any], value: object
+) -> None:
+    await session.execute(
+        update(Document)
+        .where(Document.id == document.id, column.is_(None))
+        .values({column.key: value})
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    await session.refresh(document)
 
 
 async def send(session: AsyncSession, actor: Actor, document_id: int, now: datetime) -> None:
@@ -184,8 +197,17 @@ async def accept(session: AsyncSession, user: User, document_id: int, now: datet
     deal = await get_deal(session, document.deal_id)
     if document.accepted_at is not None:
         return Accepted(document, already=True)
-    newer = await _latest(session, deal.id, document.kind)
-    if newer is not None and newer.version > document.version and newer.sent_at is not None:
+    replaced = await session.scalar(
+        select(
+            exists().where(
+                Document.deal_id == deal.id,
+                Document.kind == document.kind,
+                Document.version > document.version,
+                Document.sent_at.is_not(None),
+            )
+        )
+    )
+    if replaced:
         raise Conflict(ErrorCode.DOCUMENT_REPLACED)
     document.accepted_at, document.accepted_by = now, user.id
     deal.last_activity_at = now

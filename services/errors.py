@@ -104,6 +104,7 @@ class ErrorCode(StrEnum):
     NOTHING_OWED = "nothing_owed"
     NO_TEMPLATE = "no_template"
     TEMPLATE_FILL = "template_fill"
+    DOCUMENT_FAILED = "document_failed"
     DELIVERY = "delivery"
     PROVIDER_TOKEN = "provider_token"
     # API tokens.

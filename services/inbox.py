@@ -188,6 +188,16 @@ async def release(session: AsyncSession, update_ids: Sequence[int], holder: str)
     await session.commit()
 
 
+async def forget_text(session: AsyncSession, update_id: int) -> None:
+    """The text of a stored message blanked: a secret someone typed (a payment provider token)
+    is not kept until the update is pruned."""
+    row = await session.get(InboxUpdate, update_id)
+    if row is not None and isinstance(row.payload.get("message"), dict):
+        message = dict(row.payload["message"])
+        message["text"] = ""
+        row.payload = {**row.payload, "message": message}
+
+
 async def prune(session: AsyncSession, before: datetime) -> int:
     """Forget handled updates received before `before`: Telegram repeats none after a day."""
     result = await session.execute(

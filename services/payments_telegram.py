@@ -13,11 +13,13 @@ from services.access import Actor, require_owner
 from services.amounts import CENT
 from services.conversation import get_deal
 from services.db.customers import Customer
+from services.db.deals import Stage
 from services.db.documents import Document, PaymentSettings
 from services.errors import AccessDenied, Conflict, ErrorCode, InvalidInput, NotFound
 from services.ids import is_id
 from services.paid import balance
 from services.payments import TELEGRAM, Recorded, record
+from services.stages import LOST
 from services.totals import quantum
 
 
@@ -74,6 +76,9 @@ async def check_checkout(
     customer = await session.get_one(Customer, deal.customer_id)
     if customer.user_id != user_id:
         raise AccessDenied()
+    # A lost request is not paid for.
+    if (await session.get_one(Stage, deal.stage_id)).kind == LOST:
+        raise Conflict(ErrorCode.DEAL_CLOSED)
     if currency != ours or total <= 0:
         raise InvalidInput(ErrorCode.AMOUNT)
     amount = Decimal(total) * quantum(ours)

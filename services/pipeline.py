@@ -125,9 +125,7 @@ async def _move_to(
     left = deal.stage_id
     await write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
-    if kind != REOPENED:
-        # A reopened deal holds no stock until it is moved into a reserving stage again.
-        await stock.moved_by(session, actor.user_id, deal.id, stage, now)
+    await stock.moved_by(session, actor.user_id, deal.id, stage, now)
     await fire(session, moved(deal.id, left, stage, now), now)
 
 

@@ -1,7 +1,8 @@
 """Stock held by deals. A deal moved into a stage the owner marked as reserving holds what its
 items need of every product whose stock is counted, until it is lost (the hold is let go) or
-won (what it held is taken from the stock, never below zero). While it holds, the hold follows
-its items. A reopened deal holds nothing until it is moved into a reserving stage again.
+won (what it held is taken from the stock, never below zero; a deal won without holding has
+what its items need taken). While it holds, the hold follows its items. A deal reopened at a
+reserving stage holds again.
 
 A hold beyond the stock available (services/shortages.py) is made all the same once the person
 moving the deal confirmed it, when a rule moves it, or when its items change; then it is told."""
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
-from services.db.catalog import Product
+from services.db.catalog import DealItem, Product
 from services.db.deals import Deal, Stage
 from services.db.stock import Reservation
 from services.shortages import ZERO, Shortage, held, needs, notices, shortages
@@ -73,8 +75,22 @@ async def _hold(session: AsyncSession, deal_id: int, now: datetime) -> None:
         await session.execute(insert(Reservation), new)
 
 
-async def _take(session: AsyncSession, deal_id: int) -> None:
-    for product_id, quantity in (await held(session, deal_id)).items():
+async def _lock(session: AsyncSession, deal_id: int) -> None:
+    """The deal's products locked, in id order, until the hold is written: two deals holding
+    the last units at once take turns, and the second sees the first's hold."""
+    await session.execute(
+        select(Product.id)
+        .where(
+            Product.id.in_(select(DealItem.product_id).where(DealItem.deal_id == deal_id)),
+            Product.stock.is_not(None),
+        )
+        .order_by(Product.id)
+        .with_for_update()
+    )
+
+
+async def _take(session: AsyncSession, quantities: dict[int, Decimal]) -> None:
+    for product_id, quantity in quantities.items():
         await session.execute(
             update(Product)
             .where(Product.id == product_id, Product.stock.is_not(None))
@@ -92,16 +108,23 @@ async def moved(
     if stage.kind == OPEN:
         if not stage.reserves:
             return Followed()
+        await _lock(session, deal_id)
         short = await shortages(session, deal_id)
         await _hold(session, deal_id, now)
         if since is None:
             await _mark(session, deal_id, now)
         told = await notices(session, deal_id, short, by, now)
         return Followed(RESERVED if since is None else None, told)
+    if stage.kind == WON and since is None:
+        # Sold without being held first (won from a stage that does not reserve, or after
+        # it was let go): what its items need goes out of the stock all the same.
+        sold = await needs(session, deal_id)
+        await _take(session, sold)
+        return Followed(TAKEN if sold else None)
     if since is None:
         return Followed()
     if stage.kind == WON:
-        await _take(session, deal_id)
+        await _take(session, await held(session, deal_id))
     await session.execute(delete(Reservation).where(Reservation.deal_id == deal_id))
     await _mark(session, deal_id, None)
     return Followed(TAKEN if stage.kind == WON else RELEASED)
@@ -124,6 +147,7 @@ async def items_changed(
     holds beyond the stock (told to the others)."""
     if await _since(session, deal_id) is None:
         return []
+    await _lock(session, deal_id)
     short = await shortages(session, deal_id)
     await _hold(session, deal_id, now)
     await outbox.enqueue_all(session, await notices(session, deal_id, short, by, now))

@@ -18,10 +18,11 @@ from presentation.documents.layout import title
 from presentation.documents.screen import delivery_line
 from presentation.reports.format import money
 from services import deliveries, paid
-from services.db.deals import Deal
+from services.db.deals import Deal, Stage
 from services.db.documents import Document
 from services.db.outbox import Outbox
 from services.errors import NotFound
+from services.stages import LOST
 
 
 @dataclass
@@ -46,9 +47,11 @@ async def status(
             .order_by(Document.id.desc())
         )
     )
-    invoice = next((d for d in sent if d.kind == "invoice"), None)
+    # A lost request is owed nothing.
+    lost = (await session.get_one(Stage, deal.stage_id)).kind == LOST
+    invoice = None if lost else next((d for d in sent if d.kind == "invoice"), None)
     left = await paid.balance(session, deal)
-    if left.owed and (invoice is not None or left.paid):
+    if left.owed and not lost and (invoice is not None or left.paid):
         found.lines.append(
             _("💳 To pay: {amount}").format(amount=money(left.owed, currency, locale))
         )

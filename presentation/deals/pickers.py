@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
 
 from presentation.deals.callbacks import CardAction
 from presentation.deals.card import Reader, back, button, lost_reason, money, reason_names
@@ -144,7 +145,7 @@ def describe(entry: Entry, reader: Reader) -> str:
         case "payment":
             return _payment(_text(old), new, reader)
         case "delivery":
-            return _("🚚 delivery: {delivery}").format(delivery=escape(_text(new)))
+            return _delivery(_text(new), reader)
         case "stock":
             return _stock(_text(new))
     return escape(entry.kind)
@@ -168,6 +169,17 @@ def _document(entry: Entry) -> str:
     if entry.kind == "document_accepted":
         return _("✅ {document} {number} accepted").format(document=name, number=number)
     return _("🗂 {document} {number} made").format(document=name, number=number)
+
+
+def _delivery(value: str, reader: Reader) -> str:
+    """ "2026-12-24 TRK-77" as the reader writes a date."""
+    day, _space, tracking = value.partition(" ")
+    try:
+        shown = str(format_date(date.fromisoformat(day), "medium", locale=reader.locale))
+    except ValueError:
+        shown = day
+    text = f"{shown} {tracking}" if tracking else shown
+    return _("🚚 delivery: {delivery}").format(delivery=escape(text))
 
 
 def _payment(method: str, amount: Value, reader: Reader) -> str:

@@ -154,8 +154,14 @@ def delivery_prompt(deal_id: int) -> str:
     ).format(number=deal_id)
 
 
-def delivery_set(deal_id: int, delivery: Delivery, locale: str) -> str:
+def delivery_set(deal_id: int, delivery: Delivery, told: bool, locale: str) -> str:
     assert delivery.delivery_on is not None
     line = delivery_line(delivery.delivery_on, delivery.tracking, locale)
-    told = _("Request #{number}: the customer is told.").format(number=deal_id)
-    return f"{line}\n{told}"
+    if told:
+        said = _("Request #{number}: the customer is told.").format(number=deal_id)
+    else:
+        said = _(
+            "Request #{number}: the customer has no Telegram chat with the bot; tell them "
+            "yourself."
+        ).format(number=deal_id)
+    return f"{line}\n{said}"

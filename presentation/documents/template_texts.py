@@ -56,6 +56,11 @@ def template_invalid(reason: str, detail: str) -> str:
         return _(
             "Nothing was saved: the template has a mistake: {detail}. Send it again, or /cancel."
         ).format(detail=escape(detail))
+    if reason == "render":
+        return _(
+            "Nothing was saved: the template fails when filled in: {detail}. "
+            "Send it again, or /cancel."
+        ).format(detail=escape(detail))
     if reason == "unsafe":
         return _(
             "Nothing was saved: the template asks for what it may not. Send another, or /cancel."

@@ -48,6 +48,9 @@ async def test_the_owner_gives_a_template_and_a_manager_makes_a_contract(tg: Har
     assert said.startswith("That is not a Word file (.docx) I can read")
     said = await give(tg, template("Total {{ deal.total }"))
     assert said.startswith("Nothing was saved: the template has a mistake:")
+    # What fails only when filled is found with sample values before the template is kept.
+    said = await give(tg, template("Total {{ deal.total + 1 }}"))
+    assert said.startswith("Nothing was saved: the template fails when filled in:")
     assert await templates(tg) == []
     said = await give(tg, template("Total {{ deal.total }}, manager {{ deal.manager }}"))
     assert said == "✅ The contract template is saved. It fills in 10 placeholders."

@@ -4,13 +4,16 @@ there; a changed deal gets a new version under a new number, an unchanged one th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pytest
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select, update
 
+from services import processes
 from services.access import actor_of
 from services.db.catalog import DealItem
 from services.db.deals import Deal, Event
@@ -182,8 +185,47 @@ async def test_a_replaced_version_can_no_longer_be_accepted(tg: Harness) -> None
         await session.commit()
     await make_quote(tg)
     await tg.press(ANNA, "dc:s:2", message_id=SCREEN)
+    # A third version, made and not sent: the second still replaces the first.
+    async with tg.app.sessions() as session:
+        await session.execute(update(DealItem).values(quantity=4))
+        await session.commit()
+    await make_quote(tg)
     calls = await tg.press(LEYLA, "da:a:1")
     assert answer_of(calls).text == (
         "Этот документ заменён новой версией. Пожалуйста, посмотрите последнюю."
     )
-    assert [d.accepted_at for d in await documents(tg)] == [None, None]
+    assert [d.accepted_at for d in await documents(tg)] == [None, None, None]
+
+
+async def test_a_document_that_cannot_be_made_is_answered_and_made_on_the_next_press(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await ten_glue(tg)
+    working = processes.run
+
+    async def failing(work: Any, *args: object) -> Any:
+        raise ValueError("the business's template fails")
+
+    monkeypatch.setattr(processes, "run", failing)
+    calls = await tg.press(ANNA, "dc:q:1", message_id=SCREEN)
+    assert answer_of(calls).text == (
+        "The document could not be made: the company's document template fails. "
+        "Nothing was sent; try again once it is mended."
+    )
+    assert without_answers(calls) == []
+    monkeypatch.setattr(processes, "run", working)
+    [handed, _screen] = await make_quote(tg)
+    # The same document, its number kept.
+    assert handed.caption == "Quote Q-2026-0001 is made. 📤 Send sends it to the customer."
+    assert [(d.number, d.data is not None) for d in await documents(tg)] == [("Q-2026-0001", True)]
+
+
+async def test_a_document_bears_the_year_of_its_date_in_the_companys_time_zone(
+    tg: Harness,
+) -> None:
+    await ten_glue(tg)
+    # 22:30 UTC on 31 December is 02:30 on 1 January in Baku.
+    tg.clock.advance(datetime(2026, 12, 31, 22, 30, tzinfo=UTC) - tg.clock.now())
+    [handed, _screen] = await make_quote(tg)
+    assert handed.caption == "Quote Q-2027-0001 is made. 📤 Send sends it to the customer."
+    assert "1 января 2027" in pdf_text(uploaded(tg, handed))

@@ -9,9 +9,10 @@ from typing import Any
 
 from aiogram.methods import AnswerPreCheckoutQuery, DeleteMessage, SendDocument, SendInvoice
 from aiogram.types import PreCheckoutQuery, SuccessfulPayment, Update, User
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.access import actor_of
+from services.db.deals import Deal, Stage
 from services.db.documents import Payment, PaymentSettings
 from services.db.rules import DealTag
 from services.db.users import User as Account
@@ -156,3 +157,35 @@ async def test_the_customer_pays_an_invoice_in_telegram(tg: Harness) -> None:
     # Nothing is owed any more: paying again is refused.
     again = await answer_to(tg, checkout(LEYLA, "inv:1", 100))
     assert again.ok is False
+
+
+async def test_a_lost_request_is_not_paid_for(tg: Harness) -> None:
+    await ten_glue(tg)
+    async with tg.app.sessions() as session:
+        session.add(PaymentSettings(id=1, provider_token="TEST:1:x", updated_at=tg.clock.now()))
+        lost = await session.scalar(select(Stage.id).where(Stage.kind == "lost"))
+        await session.commit()
+    await tg.press(ANNA, "dc:i:1", message_id=SCREEN)
+    await tg.press(ANNA, "dc:s:1", message_id=SCREEN)
+    await tg.deliver()
+    assert (await answer_to(tg, checkout(LEYLA, "inv:1", 7000))).ok is True
+    async with tg.app.sessions() as session:
+        await session.execute(update(Deal).where(Deal.id == 1).values(stage_id=lost))
+        await session.commit()
+    refused = await answer_to(tg, checkout(LEYLA, "inv:1", 7000))
+    assert (refused.ok, refused.error_message) == (
+        False,
+        "Эта заявка закрыта. Владелец может открыть её снова.",
+    )
+
+
+async def test_a_refused_token_does_not_stay_in_the_chat(
+    tg: Harness,
+) -> None:
+    await tg.send(OLGA, "/company")
+    await tg.press(OLGA, "co:p:en:0")
+    calls = await tg.send(OLGA, "not a token")
+    assert any(isinstance(c, DeleteMessage) for c in calls)
+    assert calls[-1].text.startswith("That doesn't look like a payment provider token.")
+    async with tg.app.sessions() as session:
+        assert await session.get(PaymentSettings, 1) is None

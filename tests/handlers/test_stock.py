@@ -167,15 +167,36 @@ async def test_lost_lets_go_and_won_takes_from_the_stock(tg: Harness) -> None:
     assert answer_of(won).text == "Moved to Won."
     assert (await held(tg), await holds(tg, 2)) == ([], False)
     assert await stock_of(tg, GLUE) == D(20)
-    # Reopened (at Proposal, where it was lost from): it holds nothing until moved again.
+    # Reopened at Proposal, where it was lost from, a stage that reserves: it holds again,
+    # and won, what it holds goes out of the stock.
     await tg.press(OLGA, "dk:u:1:4:0", message_id=CARD)
     assert (await deal(tg)).stage_id == 3
-    assert (await held(tg), await holds(tg, 1)) == ([], False)
+    assert (await held(tg), await holds(tg, 1)) == ([(1, GLUE, D(10))], True)
+    await tg.press(ANNA, "dk:g:1:5:5", message_id=CARD)
+    assert (await held(tg), await stock_of(tg, GLUE)) == ([], D(10))
     async with tg.app.sessions() as session:
         changes = await session.execute(
             select(Event.deal_id, Event.to_value).where(Event.kind == "stock").order_by(Event.id)
         )
-    assert changes.all() == [(1, "reserved"), (2, "reserved"), (1, "released"), (2, "taken")]
+    assert changes.all() == [
+        (1, "reserved"),
+        (2, "reserved"),
+        (1, "released"),
+        (2, "taken"),
+        (1, "reserved"),
+        (1, "taken"),
+    ]
+
+
+async def test_a_request_won_without_holding_takes_its_items_from_the_stock(
+    tg: Harness,
+) -> None:
+    await ten_glue(tg)
+    await set_stock(tg, GLUE, "25")
+    # New (which does not reserve) straight to Won.
+    won = await tg.press(ANNA, "dk:g:1:2:5", message_id=CARD)
+    assert answer_of(won).text == "Moved to Won."
+    assert (await stock_of(tg, GLUE), await held(tg)) == (D(15), [])
 
 
 async def test_won_takes_no_more_than_the_stock_has(tg: Harness) -> None:

@@ -122,3 +122,16 @@ async def test_a_chats_earliest_unhandled_update_is_what_its_later_ones_wait_for
             505: 5,
             506: 6,
         }
+
+
+async def test_a_secret_typed_is_blanked_in_the_stored_update(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    typed = {"update_id": 7, "message": {"message_id": 3, "text": "TEST:12345:secret"}}
+    async with sessions() as session:
+        await inbox.store(session, [Received(7, 500, typed)], clock.now(), LEASE, ME)
+        await inbox.forget_text(session, 7)
+        await session.commit()
+    async with sessions() as session:
+        row = await session.get_one(InboxUpdate, 7)
+    assert row.payload == {"update_id": 7, "message": {"message_id": 3, "text": ""}}

@@ -105,7 +105,7 @@ def test_a_rules_discount_names_the_rule() -> None:
             "💳 AZN12.50 posted by the accounting system",
         ),
         (entry("payment", "telegram", Decimal("70.00"), None), "💳 AZN70.00 paid in Telegram"),
-        (entry("delivery", None, "2026-12-24 TRK-77", None), "🚚 delivery: 2026-12-24 TRK-77"),
+        (entry("delivery", None, "2026-12-24 TRK-77", None), "🚚 delivery: Dec 24, 2026 TRK-77"),
     ],
 )
 def test_documents_and_payments_in_words(shown: Entry, said: str) -> None:
