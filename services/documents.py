@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services import contract_files, events, outbox
-from services.access import OWNER, Actor, locale_of, require_deal, require_staff
+from services.access import Actor, locale_of, require_deal, require_staff
 from services.conversation import get_deal
 from services.db.customers import Customer
 from services.db.deals import Deal
@@ -28,6 +28,7 @@ from services.item_views import deal_items
 from services.rules.engine import fire
 from services.rules.happened import Happened
 from services.rules.model import QUOTE_ACCEPTED
+from services.users import responsible
 
 QUOTE, INVOICE, CONTRACT = "quote", "invoice", "contract"
 KINDS = tuple(PREFIXES)
@@ -225,15 +226,7 @@ async def _tell_staff(
     session: AsyncSession, deal: Deal, document: Document, now: datetime
 ) -> None:
     """The deal's manager is told; a deal nobody works, its owners."""
-    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
-    if manager is not None and manager.is_active and not manager.blocked:
-        told = [manager]
-    else:
-        told = list(
-            await session.scalars(
-                select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
-            )
-        )
+    told = await responsible(session, deal)
     for user in told:
         outbox.enqueue(
             session,

@@ -14,14 +14,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
-from services.access import OWNER
 from services.contracts import ACTIVE
 from services.db.contracts import Contract, ContractReminder
 from services.db.deals import Deal
 from services.db.engine import is_postgres
-from services.db.users import User
 from services.moments import MORNING, local_moment, local_today
 from services.rules import standard
+from services.users import responsible
 
 
 def reminder_moments(
@@ -85,17 +84,7 @@ async def renewal_sweep(
 
 async def _remind(session: AsyncSession, contract: Contract, key: str, now: datetime) -> None:
     deal = await session.get_one(Deal, contract.deal_id)
-    people: list[User] = []
-    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
-    if manager is not None and not manager.blocked:
-        people = [manager]
-    else:
-        people = list(
-            await session.scalars(
-                select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
-            )
-        )
-    for person in people:
+    for person in await responsible(session, deal):
         outbox.enqueue(
             session,
             chat_id=person.tg_id,

@@ -225,3 +225,13 @@ def full_name(user: User) -> str:
 
 def name_of(first_name: str | None, last_name: str | None, tg_id: int) -> str:
     return " ".join(part for part in (first_name, last_name) if part) or str(tg_id)
+
+
+async def responsible(session: AsyncSession, deal: Deal) -> list[User]:
+    """Who is told of what happens to a deal: its manager, while they can be reached; else
+    the owners."""
+    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
+    if manager is not None and manager.is_active and not manager.blocked:
+        return [manager]
+    owners = select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
+    return list(await session.scalars(owners))
