@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.catalog import UNITS
 from services.errors import ErrorCode, InvalidInput
+from services.zips import unpacked_size
 
 SHEET = "Catalog"
 UNITS_SHEET = "Units"
@@ -195,11 +195,9 @@ def read(data: bytes) -> Read:
     file too large or not a workbook, more than MAX_ROWS rows, or an odd header."""
     if len(data) > MAX_BYTES:
         raise refused(FileProblem.TOO_BIG)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise refused(FileProblem.NOT_XLSX) from None
+    unpacked = unpacked_size(data)
+    if unpacked is None:
+        raise refused(FileProblem.NOT_XLSX)
     if unpacked > MAX_UNPACKED:
         raise refused(FileProblem.TOO_BIG)
     try:

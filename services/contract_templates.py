@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +21,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from services.contract_template_names import COMPANY, CUSTOMER, DEAL, ITEM, Name, used
+from services.zips import unpacked_size
 
 __all__ = [
     "COMPANY",
@@ -152,12 +152,8 @@ def _names(data: bytes, field_keys: Collection[str]) -> list[Name]:
 def _unpacked(data: bytes) -> None:
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateInvalid(Reason.NOT_DOCX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise TemplateInvalid(Reason.NOT_DOCX) from None
-    if unpacked > MAX_UNPACKED:
+    unpacked = unpacked_size(data)
+    if unpacked is None or unpacked > MAX_UNPACKED:
         raise TemplateInvalid(Reason.NOT_DOCX)
 
 
