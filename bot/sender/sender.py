@@ -128,6 +128,7 @@ class OutboxSender:
         # Set where several processes share the outbox (`bot/wake.py`).
         self.announce: Callable[[], None] | None = None
         self._stopping = False
+        self._running = False
         self._rendering = asyncio.Semaphore(RENDERING)
         self._preparing: Coalescer[tuple[int, list[Outbox]], list[Piece]] = Coalescer(
             self._prepare
@@ -136,9 +137,14 @@ class OutboxSender:
         self._ledger: Ledger[Delivered] = Ledger(self._record, IN_FLIGHT)
 
     def wake(self) -> None:
-        """Rows were queued: deliver them here, and tell the bot's other processes."""
+        """Rows were queued: a sender running here with room delivers them itself; the bot's
+        other processes are told only when this one has no sender running (a web process) or
+        it is full. Told every time, every worker would look at the outbox for each request
+        handled anywhere, and all but one would find nothing to take."""
         self._wakeup.set()
-        if self.announce is not None:
+        if self.announce is not None and (
+            not self._running or self._stopping or self.claims.nearly_full
+        ):
             self.announce()
 
     def wake_here(self) -> None:
@@ -163,6 +169,7 @@ class OutboxSender:
         already being delivered; the loop sleeps until woken or `idle` has passed. The chats
         being delivered have their claims renewed meanwhile."""
         renewing = asyncio.create_task(self._renew())
+        self._running = True
         try:
             while not self._stopping:
                 self._wakeup.clear()
@@ -176,6 +183,7 @@ class OutboxSender:
                     async with asyncio.timeout(idle):
                         await self._wakeup.wait()
         finally:
+            self._running = False
             renewing.cancel()
             for task in list(self._tasks):
                 task.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -297,3 +298,27 @@ def test_a_text_taking_the_keyboard_away_is_joined_and_still_takes_it_away() -> 
     ]
     assert [p.done for p in pieces] == [[1, 2, 3], [4]]
     assert pieces[0].priority == Priority.ANSWER
+
+
+async def test_only_a_process_that_cannot_deliver_what_it_queued_wakes_the_others(
+    tgf: Harness,
+) -> None:
+    sender = tgf.app.sender
+    told: list[int] = []
+    sender.announce = lambda: told.append(1)
+    sender.wake()  # no sender running here: a web process
+    assert told == [1]
+    running = asyncio.create_task(sender.run(idle=3600))
+    await asyncio.sleep(0)  # the loop starts
+    sender.wake()  # a worker with room delivers its own rows
+    assert told == [1]
+    claims = sender.claims
+    claims.busy.update((-chat, claims.per_chat) for chat in range(1, claims.chats + 1))
+    sender.wake()  # a full one leaves them to the others
+    assert told == [1, 1]
+    claims.busy.clear()
+    await sender.stop(1)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    sender.wake()  # stopped
+    assert told == [1, 1, 1]
