@@ -56,7 +56,8 @@ async def forwarded(message: Message, session: AsyncSession, state: FSMContext) 
     if isinstance(origin, MessageOriginUser):
         user = origin.sender_user
         name = name_of(user.first_name, user.last_name, user.id)
-        sender = (user.id, user.first_name, user.last_name or "", user.username or "")
+        if not user.is_bot:  # a bot is nobody's customer
+            sender = (user.id, user.first_name, user.last_name or "", user.username or "")
     elif isinstance(origin, MessageOriginHiddenUser):
         name = origin.sender_user_name
     elif isinstance(origin, MessageOriginChat):

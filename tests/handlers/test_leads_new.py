@@ -10,8 +10,12 @@ from services.db.deals import Deal, Event, Message
 from services.db.users import User
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
 from tests.support.deals import ANNA, LEYLA, OLGA, make_manager
-from tests.support.harness import Harness
+from tests.support.harness import Harness, person
 
+RU_PHONE = (
+    "Это не похоже на номер телефона. Отправьте его в виде +994 50 123 45 67, "
+    "поделитесь контактом или нажмите «Пропустить»."
+)
 SOURCES = [
     [("walk-in", "nl:0"), ("phone call", "nl:1")],
     [("Instagram", "nl:2"), ("WhatsApp", "nl:3")],
@@ -176,3 +180,33 @@ async def test_customers_new_is_unchanged(tg: Harness) -> None:
     assert asked.text == (
         "Что вам нужно? Опишите в одном сообщении; можно приложить фото и документы."
     )
+
+
+async def test_a_bad_phone_is_answered_in_the_managers_language(tg: Harness) -> None:
+    vera = person(202, "Vera", "ru")
+    await make_manager(tg, vera.id, "Vera")
+    [asked] = await tg.send(vera, "/new")
+    assert asked.text == "Новая заявка вручную. Как зовут клиента? /cancel — отменить."
+    await tg.send(vera, "Rauf")
+    [refused] = await tg.send(vera, "not a number")
+    assert refused.text == RU_PHONE
+    [ask_what] = await tg.send(vera, "Пропустить")
+    assert ask_what.text == "Что нужно клиенту? Текст, фото или документ."
+
+
+async def test_what_is_not_a_name_or_a_request_is_answered(tg: Harness) -> None:
+    await make_manager(tg)
+    await tg.send(ANNA, "/new")
+    [told] = await tg.send(ANNA, photo="ph1")
+    assert told.text == "Please send it as text, or /cancel."
+    await tg.send(ANNA, "Rauf")
+    await tg.send(ANNA, "Skip")
+    [told] = await tg.share(ANNA, "994551112233", None)
+    assert told.text == "Please describe what you need: text, a photo or a document."
+    [ask_source] = await tg.send(ANNA, photo="ph2", caption="Like this one")
+    assert ask_source.text == "A request for Rauf. Where did they come from?"
+    await tg.press(ANNA, "nl:0")
+    async with tg.app.sessions() as session:
+        deal = await session.get_one(Deal, 1)
+        [shown] = await session.scalars(select(Message).where(Message.deal_id == 1))
+    assert (deal.title, shown.kind, shown.file_id) == ("Like this one", "photo", "ph2")

@@ -12,6 +12,7 @@ from aiogram.types import (
     MessageOriginHiddenUser,
     MessageOriginUser,
 )
+from aiogram.types import User as TelegramUser
 from sqlalchemy import func, select
 
 from services.db.customers import Customer
@@ -161,3 +162,14 @@ async def test_an_owner_may_enter_from_a_contact_too(tg: Harness) -> None:
 async def _count(tg: Harness) -> int:
     async with tg.app.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(Deal)) or 0)
+
+
+async def test_a_forward_of_a_bots_message_links_no_account(tg: Harness) -> None:
+    await make_manager(tg)
+    shop_bot = TelegramUser(id=777, is_bot=True, first_name="Shop bot")
+    await tg.forward(ANNA, MessageOriginUser(date=SENT, sender_user=shop_bot), "Order 5")
+    await tg.press(ANNA, "nl:0")
+    _, customer, _ = await _rows(tg)
+    assert (customer.name, customer.user_id) == ("Shop bot", None)
+    async with tg.app.sessions() as session:
+        assert await session.scalar(select(User).where(User.tg_id == 777)) is None
