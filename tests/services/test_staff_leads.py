@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import lead_sources
+from services import assignment_rule, lead_sources
+from services.assignment import BY_TAG
 from services.clock import ManualClock
 from services.content import Content
 from services.db.deals import Deal, LeadSource
@@ -57,6 +58,21 @@ async def test_an_owners_request_with_no_manager_to_take_it_comes_back_to_them(
     assert (deal.manager_id, deal.taken_at) == (owner.user_id, None)
     rows = await session.execute(select(Outbox.chat_id, Outbox.kind).order_by(Outbox.id))
     assert rows.all() == [(1, "deal_card")]
+
+
+async def test_an_owners_request_goes_to_the_manager_tagged_with_its_source(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor(await add_user(session, 1, "owner", clock))
+    await add_user(session, 10, "manager", clock)
+    tagged = await add_user(session, 11, "manager", clock)
+    tagged.tags = "instagram"
+    await session.commit()
+    await assignment_rule.set_strategy(session, owner, BY_TAG, clock.now())
+    for _ in range(2):
+        lead = Lead("R", None, Content("Sofa"), "instagram")
+        deal = await session.get_one(Deal, await enter(session, owner, lead, clock.now()))
+        assert deal.manager_id == tagged.id
 
 
 async def test_only_an_offered_source_may_be_given(
