@@ -145,8 +145,25 @@ class Control:
         return message.view()
 
     async def contact(self, request: web.Request) -> Any:
+        """The user's own contact; with a `first_name`, one from their phone book."""
         body = await _body(request)
-        return self.user(request).share_contact(body.get("phone_number")).view()
+        user = self.user(request)
+        if body.get("first_name"):
+            owner = body.get("user_id")
+            return user.share_phone_book_contact(
+                str(body.get("phone_number") or ""),
+                str(body["first_name"]),
+                last_name=body.get("last_name"),
+                user_id=int(owner) if owner is not None else None,
+            ).view()
+        return user.share_contact(body.get("phone_number")).view()
+
+    async def forward(self, request: web.Request) -> Any:
+        body = await _body(request)
+        message = self.user(request).forward_text(
+            str(body["text"]), int(body["from_user_id"]), hidden=bool(body.get("hidden"))
+        )
+        return message.view()
 
     async def edit(self, request: web.Request) -> Any:
         body = await _body(request)
@@ -283,6 +300,7 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> Control:
         ("POST", f"{user}/photo", control.photo),
         ("POST", f"{user}/document", control.document),
         ("POST", f"{user}/contact", control.contact),
+        ("POST", f"{user}/forward", control.forward),
         ("POST", f"{user}/edit", control.edit),
         ("POST", f"{user}/press", control.press),
         ("POST", f"{user}/reply_button", control.reply_button),

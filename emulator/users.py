@@ -22,6 +22,7 @@ from .models import (
     StoredMessage,
 )
 from .payments import start_payment, wait_for_outcome
+from .sharing import origin_of, phone_book_contact
 from .state import EmulatorState
 from .validation import Upload
 
@@ -130,6 +131,24 @@ class EmulatedUser(ChatHandle):
             contact["last_name"] = self.user.last_name
         contact["user_id"] = self.id
         return self._incoming(contact=contact)
+
+    def share_phone_book_contact(
+        self,
+        phone_number: str,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        user_id: int | None = None,
+    ) -> StoredMessage:
+        """Send someone else's contact from the phone book (`user_id`: their account, if any)."""
+        contact = phone_book_contact(phone_number, first_name, last_name, user_id)
+        return self._incoming(contact=contact)
+
+    def forward_text(self, text: str, writer_id: int, *, hidden: bool = False) -> StoredMessage:
+        """Forward to the bot a text the user `writer_id` wrote them just now; `hidden`: the
+        writer does not let forwards link to their account, so only their name comes."""
+        origin = origin_of(self.emulator, writer_id, hidden, self.emulator.now())
+        return self._incoming(**self._typed(text, None), forward_origin=origin)
 
     def edit_text(self, message_id: int, text: str) -> StoredMessage:
         """The user edits one of their text messages (an edited_message update)."""

@@ -27,6 +27,8 @@ def greeting(actor: Actor) -> str:
                 "/stages: pipeline stages"
             )
             + "\n"
+            + _("/new: enter a request by hand\n/sources: where requests come from")
+            + "\n"
             + _(
                 "/report: reports with a chart\n"
                 "/export: requests as a spreadsheet\n"
@@ -43,6 +45,8 @@ def greeting(actor: Actor) -> str:
             ).format(name=name)
             + "\n"
             + _("/deals: your open requests\n/find: find a request by number, name or phone")
+            + "\n"
+            + _("/new: enter a request by hand")
         )
     return _(
         "Hello, {name}! Tell us what you need and a manager will get back to you. "

@@ -22,6 +22,7 @@ _CANCEL = ("cancel", __("Leave the current step"))
 _HELP = ("help", __("What this bot can do"))
 _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
+_NEW = ("new", __("Enter a request by hand"))
 _TASKS = ("tasks", __("My tasks and reminders"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
 _CATALOG = ("catalog", __("Products and services"))
@@ -39,6 +40,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
     MANAGER: [
         _START,
         ("deals", __("My open requests")),
+        _NEW,
         _FIND,
         _TASKS,
         _CONTRACTS,
@@ -54,6 +56,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("invite", __("Invite a manager")),
         ("team", __("My team")),
         ("deals", __("Open requests")),
+        _NEW,
         _FIND,
         _TASKS,
         _CONTRACTS,
@@ -68,6 +71,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("settings", __("Digests, SLA and working hours")),
         ("company", __("Company details for quotes and invoices")),
         ("assignment", __("Who gets new requests")),
+        ("sources", __("Where requests come from")),
         ("rules", __("Rules: when something happens, do this")),
         ("newrule", __("Build a rule step by step")),
         _DUTY,

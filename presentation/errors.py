@@ -96,6 +96,9 @@ def _texts() -> dict[ErrorCode, str]:
             "That doesn't look like a phone number. "
             "Send it like +994 50 123 45 67, share your contact, or tap Skip."
         ),
+        ErrorCode.LEAD_SOURCE: _(
+            "Give the source a name of up to 64 characters that is not in the list yet."
+        ),
         ErrorCode.EMPTY_REQUEST: _("Please describe what you need: text, a photo or a document."),
         ErrorCode.EMPTY_REPLY: _("Send text, a photo or a document to reply."),
         ErrorCode.LANGUAGE: _("Choose one of the offered languages."),

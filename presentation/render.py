@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_skeleton
 
+from services.lead_sources import MANUAL
 from services.views import RequestSummary
 
 
@@ -32,13 +33,26 @@ def stage_name(names: dict[str, str], locale: str) -> str:
 
 
 def source_name(source: str) -> str:
+    """How a request came, or where one entered by hand came from (services/lead_sources.py);
+    an owner's own source is named as they wrote it (not escaped)."""
     names = {
         "telegram": _("Telegram"),
         "web": _("website"),
         "phone": _("phone call"),
         "manual": _("entered by hand"),
+        "walk_in": _("walk-in"),
+        "instagram": _("Instagram"),
+        "whatsapp": _("WhatsApp"),
+        "email": _("e-mail"),
+        "recommendation": _("recommendation"),
     }
     return names.get(source, source)
+
+
+def detail_name(source: str, detail: str) -> str:
+    """What a request's source says more: the lead source of one entered by hand, or what a
+    website form said (as it said it)."""
+    return source_name(detail) if source == MANUAL else detail
 
 
 def request_line(item: RequestSummary, zone: ZoneInfo, locale: str) -> str:

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     EMPTY_REQUEST = "empty_request"
     EMPTY_REPLY = "empty_reply"
     PHONE = "phone"
+    LEAD_SOURCE = "lead_source"
     # People.
     INVITE = "invite"
     ALREADY_OWNER = "already_owner"

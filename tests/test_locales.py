@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "__": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 TAG = re.compile(r"</?[a-z-]+>")
-SAME_IN_EVERY_LANGUAGE = {"Telegram"}
+SAME_IN_EVERY_LANGUAGE = {"Telegram", "Instagram", "WhatsApp"}
 
 
 def source_messages() -> set[str | tuple[str, str]]:

@@ -24,7 +24,7 @@ from presentation.deals.buttons import (
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
 from presentation.documents.layout import title_of
 from presentation.field_values import field_lines, fields_button
-from presentation.render import source_name, stage_name, when
+from presentation.render import detail_name, source_name, stage_name, when
 from presentation.units import measured, quantity_text
 from services.catalog import name_in
 from services.item_views import PENDING, DealItems, DiscountView
@@ -158,7 +158,7 @@ def card_text(card: DealCard, reader: Reader) -> str:
     lines.append(manager_line(card, reader))
     source = source_name(card.source)
     if card.source_detail:
-        source += f" · {escape(card.source_detail)}"
+        source += f" · {escape(detail_name(card.source, card.source_detail))}"
     lines.append(
         _("Source: {source} · {time}").format(
             source=source, time=when(card.created_at, reader.zone, reader.locale)

@@ -77,7 +77,7 @@ def _line(section: Section, item: Item, zone: ZoneInfo, currency: str, locale: s
         return _("#{number} · {time} · {source} · {name}").format(
             number=item.deal_id,
             time=when(item.created_at, zone, locale),
-            source=source_name(item.source),
+            source=escape(source_name(item.source)),
             name=name,
         )
     if section is Section.RESULTS and item.stage_kind == "won":

@@ -87,7 +87,7 @@ def _new(report: Report, locale: str) -> str:
     ]
     for line in report.sources:
         lines.append(
-            f"• {source_name(line.source)}: {number(line.count, locale)} "
+            f"• {escape(source_name(line.source))}: {number(line.count, locale)} "
             f"({signed(line.count - line.before, locale)})"
         )
     return "\n".join(lines)

@@ -107,3 +107,14 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     # Set when a rule did it: the history says "by rule «…»".
     rule_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class LeadSource(Base):
+    """A source of requests the owner added to the built-in ones (services/lead_sources.py).
+    A request keeps the name it was entered with, so removing one changes no request."""
+
+    __tablename__ = "lead_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

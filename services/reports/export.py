@@ -25,6 +25,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Stage
 from services.db.users import User
 from services.field_kinds import FieldView, Typed
+from services.lead_sources import shown_source
 from services.reports import queries
 from services.reports.attention import overdue_by_assignee
 from services.reports.export_sold import SoldLabels, add_sheets
@@ -109,7 +110,7 @@ async def export(
         DealRow(
             number=deal.id,
             created=_local(deal.created_at, zone),
-            source=deal.source,
+            source=shown_source(deal.source, deal.source_detail),
             customer=customer.name,
             phone=customer.phone,
             stage_names=dict(names),

@@ -17,6 +17,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Stage
 from services.db.users import User
 from services.errors import NotFound
+from services.lead_sources import shown_source
 from services.reports import attention, queries
 from services.reports.periods import Period, Span, from_key
 from services.reports.settings import OwnerSettings, Sla, settings_of
@@ -140,7 +141,7 @@ def _item(row: Any) -> Item:
         deal_id=deal.id,
         created_at=deal.created_at,
         customer=customer,
-        source=deal.source,
+        source=shown_source(deal.source, deal.source_detail),
         stage_names=dict(names),
         stage_kind=kind,
         manager=full_name(manager) if manager else None,

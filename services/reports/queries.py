@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.deals import Deal, Event, Stage
+from services.lead_sources import shown_source
 from services.reports.periods import Period
 from services.reports.sql import bucket, constants, greatest
 
@@ -35,16 +36,20 @@ class NewRequests:
 
 
 async def new_requests(session: AsyncSession, period: Period) -> NewRequests:
-    """One pass over the period's requests, by source and by local day (company zone)."""
+    """One pass over the period's requests, by source (a request entered by hand by its lead
+    source) and by local day (company zone)."""
     starts = period.day_starts()
     day = bucket(Deal.created_at, starts).label("day")
     rows = await session.execute(
-        select(Deal.source, day, func.count()).where(created_in(period)).group_by(Deal.source, day)
+        select(Deal.source, Deal.source_detail, day, func.count())
+        .where(created_in(period))
+        .group_by(Deal.source, Deal.source_detail, day)
     )
     by_source: dict[str, int] = {}
     per_day = [0] * len(starts)
-    for source, index, n in rows.all():
-        by_source[source] = by_source.get(source, 0) + int(n)
+    for source, detail, index, n in rows.all():
+        shown = shown_source(source, detail)
+        by_source[shown] = by_source.get(shown, 0) + int(n)
         per_day[int(index)] += int(n)
     return NewRequests(by_source, per_day)
 

@@ -49,6 +49,7 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
     assert [c.command for c in commands.commands] == [
         "start",
         "deals",
+        "new",
         "find",
         "tasks",
         "contracts",

@@ -22,6 +22,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     InlineQuery,
     Message,
+    MessageOrigin,
     PhotoSize,
     Update,
     User,
@@ -112,6 +113,13 @@ class Harness:
 
     async def send(self, user: User, text: str | None = None, **kwargs: Any) -> list[Any]:
         message = self.message(user, text, **kwargs)
+        return await self._feed(Update(update_id=next(_ids), message=message))
+
+    async def forward(
+        self, user: User, origin: MessageOrigin, text: str | None = None, **kwargs: Any
+    ) -> list[Any]:
+        """`user` forwards to the bot a message someone else wrote; `origin` says who."""
+        message = self.message(user, text, **kwargs).model_copy(update={"forward_origin": origin})
         return await self._feed(Update(update_id=next(_ids), message=message))
 
     async def send_file(

@@ -1,0 +1,130 @@
+"""/new for managers and owners: a request entered by hand, step by step (name, phone, what
+they want), then its source on buttons (handlers/lead_sources.py takes the press)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message, ReplyKeyboardRemove
+
+from bot.settings import Settings
+from handlers.content import content_of
+from handlers.filters import Has, NotCommand, Staff
+from handlers.payloads import Payload, load, save
+from handlers.words import not_text
+from presentation import leads as views
+from presentation.keyboards import skip_label
+from services import lead_sources
+from services.contacts import NAME_LENGTH
+from services.content import Attachment, Content
+from services.db.session import AsyncSession
+from services.errors import ErrorCode, InvalidInput
+from services.phones import normalize_phone
+from services.users import TelegramProfile
+
+
+class NewLead(StatesGroup):
+    name = State()
+    phone = State()
+    what = State()
+    source = State()
+
+
+class LeadDraft(Payload):
+    """NewLead: what is known of the request so far. `sender` is the account a forwarded
+    message came from (Telegram id, first and last name, username); `offered` the keys of
+    the sources on the buttons, in their order."""
+
+    name: str = ""
+    phone: str | None = None
+    text: str = ""
+    files: tuple[tuple[str, str, str], ...] = ()
+    sender: tuple[int, str, str, str] | None = None
+    offered: tuple[str, ...] = ()
+
+    @property
+    def content(self) -> Content:
+        return Content(self.text, tuple(Attachment(*file) for file in self.files))
+
+    @property
+    def profile(self) -> TelegramProfile | None:
+        if self.sender is None:
+            return None
+        tg_id, first, last, username = self.sender
+        return TelegramProfile(tg_id, first, last or None, username or None, None)
+
+    def described(self, content: Content) -> LeadDraft:
+        files = tuple((a.kind, a.file_id, a.caption) for a in content.attachments)
+        return self.model_copy(update={"text": content.text, "files": files})
+
+
+async def new_command(message: Message, state: FSMContext) -> None:
+    await state.set_state(NewLead.name)
+    await save(state, LeadDraft())
+    await message.answer(views.ask_name(), reply_markup=ReplyKeyboardRemove())
+
+
+async def name_typed(message: Message, state: FSMContext) -> None:
+    name = " ".join((message.text or "").split())[:NAME_LENGTH]
+    if not name:
+        raise InvalidInput(ErrorCode.EMPTY_TEXT)
+    draft = await load(state, LeadDraft)
+    await state.set_state(NewLead.phone)
+    await save(state, draft.model_copy(update={"name": name}))
+    await message.answer(views.phone_question(), reply_markup=views.ask_phone())
+
+
+async def phone_typed(message: Message, state: FSMContext, settings: Settings) -> None:
+    """A bad number is answered and asked again; the name stays."""
+    draft = await load(state, LeadDraft)
+    phone = None
+    if message.contact is not None:
+        phone = normalize_phone(plus(message.contact.phone_number), settings.phone_region)
+    elif message.text != skip_label():
+        phone = normalize_phone(message.text or "", settings.phone_region)
+    await state.set_state(NewLead.what)
+    await save(state, draft.model_copy(update={"phone": phone}))
+    await message.answer(views.what_question(), reply_markup=ReplyKeyboardRemove())
+
+
+async def what_given(message: Message, session: AsyncSession, state: FSMContext) -> None:
+    content = content_of(message)
+    if content.is_empty:
+        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
+    draft = (await load(state, LeadDraft)).described(content)
+    await offer(message, session, state, draft, views.source_question(draft.name, draft.phone))
+
+
+async def offer(
+    message: Message, session: AsyncSession, state: FSMContext, draft: LeadDraft, question: str
+) -> None:
+    """Ask where the request came from, remembering the sources the buttons stand for."""
+    offered = tuple(source.key for source in await lead_sources.offered(session))
+    await state.set_state(NewLead.source)
+    await save(state, draft.model_copy(update={"offered": offered}))
+    await message.answer(question, reply_markup=views.sources_keyboard(offered))
+
+
+async def source_typed(message: Message) -> None:
+    await message.answer(views.tap_a_source())
+
+
+def plus(number: str) -> str:
+    """Telegram gives a contact's number without the plus sign."""
+    return number if number.startswith("+") else "+" + number
+
+
+def router() -> Router:
+    router = Router(name="leads")
+    router.message.filter(Staff())
+    router.message.register(new_command, Command("new"))
+    router.message.register(name_typed, StateFilter(NewLead.name), Has("text"), NotCommand())
+    router.message.register(
+        phone_typed, StateFilter(NewLead.phone), Has("text", "contact"), NotCommand()
+    )
+    router.message.register(what_given, StateFilter(NewLead.what), NotCommand())
+    router.message.register(not_text, StateFilter(NewLead.name, NewLead.phone), NotCommand())
+    router.message.register(source_typed, StateFilter(NewLead.source), NotCommand())
+    return router
