@@ -23,6 +23,8 @@ _HELP = ("help", __("What this bot can do"))
 _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
 _TASKS = ("tasks", __("My tasks and reminders"))
+_TASK = ("task", __("Give a task to someone in the team, or to yourself"))
+_REPLIES = ("replies", __("Quick replies to customers"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
 _CATALOG = ("catalog", __("Products and services"))
 _STOCK = ("stock", __("Products running low"))
@@ -41,6 +43,8 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("deals", __("My open requests")),
         _FIND,
         _TASKS,
+        _TASK,
+        _REPLIES,
         _CONTRACTS,
         _CATALOG,
         _STOCK,
@@ -56,6 +60,8 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("deals", __("Open requests")),
         _FIND,
         _TASKS,
+        _TASK,
+        _REPLIES,
         _CONTRACTS,
         _CATALOG,
         _STOCK,
