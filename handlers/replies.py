@@ -46,7 +46,7 @@ async def replies_command(message: Message, session: AsyncSession, actor: Actor)
 
 @on_press
 async def add(press: Press[QuickCb]) -> None:
-    quick_replies.check_keeper(press.actor, press.data.team, SUPPORTED_LOCALES[0])
+    quick_replies.may_keep(press.actor, press.data.team)
     if press.message is not None:
         await press.message.answer(
             views.language_prompt(), reply_markup=views.language_keyboard(press.data.team)

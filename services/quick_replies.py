@@ -81,7 +81,8 @@ async def listed(session: AsyncSession, actor: Actor) -> list[Saved]:
     return [_saved(reply) for reply in rows]
 
 
-def _may_keep(actor: Actor, team: bool) -> None:
+def may_keep(actor: Actor, team: bool) -> None:
+    """Everyone in the team keeps their own; the owners the team's."""
     require_staff(actor)
     if team and not actor.is_owner:
         raise AccessDenied()
@@ -89,7 +90,7 @@ def _may_keep(actor: Actor, team: bool) -> None:
 
 def check_keeper(actor: Actor, team: bool, language: str) -> None:
     """Refused before the title and text are asked, not after."""
-    _may_keep(actor, team)
+    may_keep(actor, team)
     if language not in SUPPORTED_LOCALES:
         raise InvalidInput(ErrorCode.LANGUAGE)
 
@@ -135,7 +136,7 @@ async def remove(session: AsyncSession, actor: Actor, reply_id: int, now: dateti
     reply = await session.get(QuickReply, reply_id)
     if reply is None:
         raise NotFound()
-    _may_keep(actor, reply.user_id is None)
+    may_keep(actor, reply.user_id is None)
     if reply.user_id is not None and reply.user_id != actor.user_id:
         raise AccessDenied()
     await session.delete(reply)

@@ -40,10 +40,10 @@ class TaskView:
     assignee_name: str
     version: int
     # None: the owners'.
-    assignee_id: int | None = None
-    # Who gave it, when someone did.
-    giver_id: int | None = None
-    giver_name: str = ""
+    assignee_id: int | None
+    # Who gave it, when someone did (not a rule or the phone system).
+    giver_id: int | None
+    giver_name: str
 
     def overdue(self, now: datetime) -> bool:
         return not self.done and self.due_at <= now
