@@ -278,3 +278,10 @@ async def test_the_owners_see_the_team_s_tasks_overdue_first(tg: Harness) -> Non
     )
     refused = sent_to(await tg.send(ANNA, "/tasks team"), ANNA.id)
     assert [c.text for c in refused] == ["Sorry, you can't do that."]
+    # The report's attention list names the owners' task as theirs.
+    clock_of(tg).advance(timedelta(hours=2))
+    [attention] = without_answers(await tg.press(OLGA, "rl:a:7:20260223"))
+    assert attention.text.split("<b>⏰ Overdue tasks</b>\n")[1].splitlines()[:2] == [
+        "— · Fix the door · Bako, due Mar 2, 2026, 14:00",
+        "— · Pay the rent · the owners, due Mar 2, 2026, 16:00",
+    ]
