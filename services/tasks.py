@@ -78,7 +78,7 @@ def _views() -> Select[Task, Customer, User, User]:
     )
 
 
-async def open_views(
+async def _open_views(
     session: AsyncSession, now: datetime, *where: ColumnElement[bool]
 ) -> list[TaskView]:
     """Open tasks, overdue ones first, each group soonest first."""
@@ -212,10 +212,10 @@ async def mine(session: AsyncSession, actor: Actor, now: datetime) -> list[TaskV
     whose = [Task.assignee_id == actor.user_id, Task.created_by == actor.user_id]
     if actor.is_owner:
         whose.append(Task.assignee_id.is_(None))
-    return await open_views(session, now, or_(*whose))
+    return await _open_views(session, now, or_(*whose))
 
 
 async def team(session: AsyncSession, actor: Actor, now: datetime) -> list[TaskView]:
     """Everyone's open tasks, for the owners."""
     require_owner(actor)
-    return await open_views(session, now)
+    return await _open_views(session, now)
