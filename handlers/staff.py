@@ -18,7 +18,8 @@ from handlers.states import ReplyTo, StaffReply
 from presentation.deals.callbacks import DealAction, DealCb
 from presentation.deals.card import card_keyboard, card_text
 from presentation.edits import edit_or_send
-from services import conversation, outbox, users, views
+from presentation.replies import offered_keyboard, reply_prompt, sent_text
+from services import conversation, outbox, quick_replies, users, views
 from services.access import Actor, require_staff
 from services.clock import Clock
 from services.db.session import AsyncSession
@@ -58,17 +59,17 @@ async def reply_button(
     callback_data: DealCb,
     session: AsyncSession,
     actor: Actor,
+    settings: Settings,
     state: FSMContext,
 ) -> None:
-    await conversation.check_reply(session, actor, callback_data.deal_id)
+    """Asks for the reply, offering the quick replies in the customer's language."""
+    deal_id = callback_data.deal_id
+    offered = await quick_replies.offered(session, actor, deal_id, settings.default_locale)
     await state.set_state(StaffReply.writing)
-    await save(state, ReplyTo(deal_id=callback_data.deal_id))
+    await save(state, ReplyTo(deal_id=deal_id))
     if isinstance(query.message, Message):
         await query.message.answer(
-            _(
-                "Write your reply to request #{number}: text, a photo or a document. "
-                "/cancel to stop."
-            ).format(number=callback_data.deal_id)
+            reply_prompt(deal_id, offered), reply_markup=offered_keyboard(deal_id, offered)
         )
 
 
@@ -78,7 +79,7 @@ async def reply_written(
     deal_id = (await load(state, ReplyTo)).deal_id
     await conversation.staff_replies(session, actor, deal_id, content_of(message), clock.now())
     await state.clear()
-    await message.answer(_("Sent to the customer of request #{number}.").format(number=deal_id))
+    await message.answer(sent_text(deal_id))
 
 
 async def native_reply(
@@ -97,7 +98,7 @@ async def native_reply(
         )
         return
     await conversation.staff_replies(session, actor, deal_id, content_of(message), clock.now())
-    await message.answer(_("Sent to the customer of request #{number}.").format(number=deal_id))
+    await message.answer(sent_text(deal_id))
 
 
 def router() -> Router:

@@ -1,12 +1,13 @@
 """Reminders and tasks: Remind on a deal card (a preset or a typed moment, then an optional
-note), /tasks, and the buttons under a due reminder: Done, Snooze, Open request."""
+note), /tasks (and the owner's /tasks team), and the buttons under a due reminder: Done,
+Snooze, Open request."""
 
 from __future__ import annotations
 
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -19,6 +20,7 @@ from handlers.words import Words, not_text, on_words
 from presentation import tasks as task_views
 from presentation.edits import edit_or_send, edit_or_send_at
 from presentation.render import when
+from presentation.task_lists import task_list, task_list_keyboard, team_list
 from presentation.tasks import RemindAction, RemindCb, TaskAction, TaskCb
 from services import tasks
 from services.access import Actor
@@ -133,14 +135,22 @@ async def snooze(press: Press[TaskCb]) -> None:
 
 
 async def tasks_command(
-    message: Message, session: AsyncSession, actor: Actor, clock: Clock, settings: Settings
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
-    now = clock.now()
+    now, zone = clock.now(), settings.zone
+    if (command.args or "").strip().lower() == "team":
+        everyone = await tasks.team(session, actor, now)
+        text = team_list(everyone, now, zone, actor.locale)
+        await message.answer(text, reply_markup=task_list_keyboard(everyone))
+        return
     mine = await tasks.mine(session, actor, now)
-    await message.answer(
-        task_views.task_list(mine, now, settings.zone, actor.locale),
-        reply_markup=task_views.task_list_keyboard(mine),
-    )
+    text = task_list(mine, now, zone, actor.locale, actor.user_id)
+    await message.answer(text, reply_markup=task_list_keyboard(mine))
 
 
 def router() -> Router:

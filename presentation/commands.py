@@ -24,6 +24,8 @@ _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
 _NEW = ("new", __("Enter a request by hand"))
 _TASKS = ("tasks", __("My tasks and reminders"))
+_TASK = ("task", __("Give a task to someone in the team, or to yourself"))
+_REPLIES = ("replies", __("Quick replies to customers"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
 _CATALOG = ("catalog", __("Products and services"))
 _STOCK = ("stock", __("Products running low"))
@@ -43,6 +45,8 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _NEW,
         _FIND,
         _TASKS,
+        _TASK,
+        _REPLIES,
         _CONTRACTS,
         _CATALOG,
         _STOCK,
@@ -59,6 +63,8 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _NEW,
         _FIND,
         _TASKS,
+        _TASK,
+        _REPLIES,
         _CONTRACTS,
         _CATALOG,
         _STOCK,

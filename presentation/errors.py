@@ -6,7 +6,10 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from services.errors import DomainError, ErrorCode, FormulaRefused
+from services.errors import DomainError, ErrorCode, FormulaRefused, PlaceholdersUnknown
+
+# Placeholders said as they are written: {name} stays "{name}" in every language.
+PLACEHOLDERS = {name: "{" + name + "}" for name in ("name", "number", "amount")}
 
 
 def generic_text() -> str:
@@ -17,6 +20,8 @@ def generic_text() -> str:
 def error_text(error: DomainError) -> str:
     if isinstance(error, FormulaRefused):
         return formula_text(error.problem, error.detail)
+    if isinstance(error, PlaceholdersUnknown):
+        return unknown_placeholders_text(error.names)
     return _texts().get(error.code) or generic_text()
 
 
@@ -35,6 +40,14 @@ def formula_text(problem: str, detail: str) -> str:
     return _("The formula can't be saved: {reason}. Send another one, or /cancel.").format(
         reason=reason
     )
+
+
+def unknown_placeholders_text(names: list[str]) -> str:
+    shown = ", ".join("{" + escape(name) + "}" for name in names)
+    return _(
+        "The text names something I don't know: {names}. Only {name}, {number} and "
+        "{amount} are filled in. Send it again, or /cancel."
+    ).format(names=shown, **PLACEHOLDERS)
 
 
 def _texts() -> dict[ErrorCode, str]:
@@ -144,6 +157,26 @@ def _texts() -> dict[ErrorCode, str]:
         ),
         ErrorCode.MOMENT_PAST: _("That moment has passed already. Send a later one, or /cancel."),
         ErrorCode.TASK_DONE: _("This task is done already."),
+        ErrorCode.NOT_IN_TEAM: _("That person is not in the team any more; choose another."),
+        ErrorCode.REPLY_TITLE: _(
+            "A title is 1 to 32 characters: it goes on a button. Send another one, or /cancel."
+        ),
+        ErrorCode.REPLY_TEXT: _(
+            "A quick reply is 1 to 1000 characters. Send it again, or /cancel."
+        ),
+        ErrorCode.REPLY_PLACEHOLDER: _(
+            "The text names something I don't know in curly brackets. Only {name}, "
+            "{number} and {amount} are filled in. Send it again, or /cancel."
+        ).format(**PLACEHOLDERS),
+        ErrorCode.REPLIES_FULL: _(
+            "There are 20 quick replies in this language already; remove one first."
+        ),
+        ErrorCode.REPLY_AMOUNT: _(
+            "This reply names the amount, and the request has none yet. Nothing was sent."
+        ),
+        ErrorCode.REPLY_OVER: _(
+            "That question is over: press Reply on the request again. Nothing was sent."
+        ),
         ErrorCode.CONTRACT_TEXT: _(
             "Send the number, then the start and end dates, like A-17 01.01.2026 31.12.2026, "
             "or /cancel."

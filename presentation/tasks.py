@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from enum import StrEnum
 from html import escape
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from presentation.deals.callbacks import DealOpenCb
 from presentation.render import when
 from services.moments import Preset
 from services.phones import display_phone
-from services.tasks import CALLBACK, TaskView
+from services.tasks import CALLBACK, GIVEN, TaskView
 
 
 class RemindAction(StrEnum):
@@ -47,9 +48,6 @@ class TaskCb(CallbackData, prefix="tk"):
     preset: Preset = Preset.FIFTEEN_MINUTES
 
 
-LIST_LIMIT = 20
-
-
 def who(name: str, phone: str | None) -> str:
     parts = [escape(name)] if name else []
     if phone:
@@ -58,6 +56,8 @@ def who(name: str, phone: str | None) -> str:
 
 
 def label(task: TaskView) -> str:
+    if task.kind == GIVEN:
+        return escape(task.note)
     if task.kind == CALLBACK:
         text = _("Call back {who}").format(who=who(task.customer_name, task.phone))
     else:
@@ -67,12 +67,26 @@ def label(task: TaskView) -> str:
     return text
 
 
-def remind_picker(deal_id: int) -> InlineKeyboardMarkup:
-    def choice(text: str, preset: Preset) -> InlineKeyboardButton:
-        data = RemindCb(action=RemindAction.PRESET, deal_id=deal_id, preset=preset)
-        return InlineKeyboardButton(text=text, callback_data=data.pack())
+def subject(task: TaskView) -> str:
+    """The task, with its request when it is on one."""
+    if task.deal_id is None:
+        return label(task)
+    return _("Request #{number}: {task}").format(number=task.deal_id, task=label(task))
 
-    typed = RemindCb(action=RemindAction.TYPE, deal_id=deal_id).pack()
+
+def remind_picker(deal_id: int) -> InlineKeyboardMarkup:
+    def preset(choice: Preset) -> str:
+        return RemindCb(action=RemindAction.PRESET, deal_id=deal_id, preset=choice).pack()
+
+    return moment_picker(preset, RemindCb(action=RemindAction.TYPE, deal_id=deal_id).pack())
+
+
+def moment_picker(preset: Callable[[Preset], str], typed: str) -> InlineKeyboardMarkup:
+    """The moments offered for a reminder or a task: each preset's data, and a typed one's."""
+
+    def choice(text: str, choice: Preset) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=preset(choice))
+
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [choice(_("In 1 hour"), Preset.HOUR), choice(_("In 3 hours"), Preset.THREE_HOURS)],
@@ -113,9 +127,16 @@ def open_deal_button(deal_id: int) -> InlineKeyboardButton:
 
 
 def due_text(task: TaskView) -> str:
-    lines = [
-        _("⏰ <b>Request #{number}</b>: {task}").format(number=task.deal_id, task=label(task))
-    ]
+    if task.deal_id is None:
+        lines = [f"⏰ {label(task)}"]
+    else:
+        lines = [
+            _("⏰ <b>Request #{number}</b>: {task}").format(number=task.deal_id, task=label(task))
+        ]
+    if task.given:
+        lines.append(_("From {name}").format(name=escape(task.giver_name)))
+    if task.for_owners:
+        lines.append(_("For the owners"))
     if task.kind == CALLBACK and task.calls > 1:
         lines.append(
             ngettext("{n} missed call", "{n} missed calls", task.calls).format(n=task.calls)
@@ -154,46 +175,11 @@ def snoozed_text(task: TaskView, zone: ZoneInfo, locale: str) -> str:
     )
 
 
-def task_list(tasks: list[TaskView], now: datetime, zone: ZoneInfo, locale: str) -> str:
-    if not tasks:
-        return _("You have no open tasks.")
-    lines = [_("<b>Your tasks</b>")]
-    for task in tasks[:LIST_LIMIT]:
-        mark = "⚠️" if task.overdue(now) else "⏰"
-        lines.append(
-            _("{mark} {time} · #{number} {task}").format(
-                mark=mark,
-                time=when(task.due_at, zone, locale),
-                number=task.deal_id,
-                task=label(task),
-            )
-        )
-    if len(tasks) > LIST_LIMIT:
-        more = len(tasks) - LIST_LIMIT
-        lines.append(ngettext("…and {n} more", "…and {n} more", more).format(n=more))
-    return "\n".join(lines)
-
-
-def task_list_keyboard(tasks: list[TaskView]) -> InlineKeyboardMarkup | None:
-    deals = list(dict.fromkeys(t.deal_id for t in tasks[:LIST_LIMIT] if t.deal_id is not None))
-    if not deals:
-        return None
-    buttons = [
-        InlineKeyboardButton(
-            text=f"📂 #{deal_id}", callback_data=DealOpenCb(deal_id=deal_id).pack()
-        )
-        for deal_id in deals
-    ]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    )
-
-
 def overdue_text(task: TaskView, after: timedelta, locale: str) -> str:
     return _("⚠️ {name} has not done this for over {duration}:\n{task}").format(
         name=escape(task.assignee_name),
         duration=format_timedelta(after, locale=locale),
-        task=_("Request #{number}: {task}").format(number=task.deal_id, task=label(task)),
+        task=subject(task),
     )
 
 

@@ -188,8 +188,3 @@ async def get_deal(session: AsyncSession, deal_id: int) -> Deal:
     if deal is None:
         raise NotFound()
     return deal
-
-
-async def check_reply(session: AsyncSession, actor: Actor, deal_id: int) -> None:
-    """Refuse before the manager starts writing, not after."""
-    require_deal(actor, await get_deal(session, deal_id))

@@ -46,6 +46,14 @@ class ErrorCode(StrEnum):
     MOMENT = "moment"
     MOMENT_PAST = "moment_past"
     TASK_DONE = "task_done"
+    NOT_IN_TEAM = "not_in_team"
+    # Quick replies.
+    REPLY_TITLE = "reply_title"
+    REPLY_TEXT = "reply_text"
+    REPLY_PLACEHOLDER = "reply_placeholder"
+    REPLIES_FULL = "replies_full"
+    REPLY_OVER = "reply_over"
+    REPLY_AMOUNT = "reply_amount"
     # Contracts.
     CONTRACT_TEXT = "contract_text"
     CONTRACT_DATE = "contract_date"
@@ -150,6 +158,16 @@ class FormulaRefused(InvalidInput):
         super().__init__()
         self.problem = problem
         self.detail = detail
+
+
+class PlaceholdersUnknown(InvalidInput):
+    """A text naming placeholders nobody fills; `names` are they, as written."""
+
+    code = ErrorCode.REPLY_PLACEHOLDER
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
 
 
 class FieldRejected(InvalidInput):

@@ -1,29 +1,29 @@
-"""Tasks and reminders: set on a deal, due at a moment, done or snoozed by their assignee;
-the due sweep tells the assignee, the overdue sweep tells the owners once."""
+"""Tasks and reminders: set on a deal or given to someone of the team (services/task_giving.py),
+due at a moment, done or snoozed by their assignee or by whoever gave them (the owners: any);
+the due sweep tells the assignee (the owners, for theirs), the overdue sweep tells the owners
+once, and whoever gave a task is told when someone else has done it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services import events, outbox
-from services.access import OWNER, Actor, require_deal, require_staff
+from services.access import Actor, require_deal, require_owner, require_staff
 from services.conversation import get_deal
 from services.db.customers import Customer
 from services.db.deals import Deal
-from services.db.engine import is_postgres
 from services.db.tasks import Task
 from services.db.users import User
 from services.errors import AccessDenied, ErrorCode, InvalidInput, NotFound
-from services.rules import standard
 
-REMINDER, CALLBACK = "reminder", "callback"
+# A reminder on a deal, a call-back after a missed call, a task someone gave (on no deal).
+REMINDER, CALLBACK, GIVEN = "reminder", "callback", "task"
 NOTE_LENGTH = 500
-SWEEP_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,23 @@ class TaskView:
     phone: str | None
     assignee_name: str
     version: int
+    # None: the owners'.
+    assignee_id: int | None
+    # Who gave it, when someone did (not a rule or the phone system).
+    giver_id: int | None
+    giver_name: str
 
     def overdue(self, now: datetime) -> bool:
         return not self.done and self.due_at <= now
+
+    @property
+    def for_owners(self) -> bool:
+        return self.assignee_id is None
+
+    @property
+    def given(self) -> bool:
+        """Given by someone else than whose it is."""
+        return self.giver_id is not None and self.giver_id != self.assignee_id
 
 
 async def view(session: AsyncSession, task_id: int) -> TaskView:
@@ -51,16 +65,33 @@ async def view(session: AsyncSession, task_id: int) -> TaskView:
     return _view(*row)
 
 
-def _views() -> Select[Task, Customer, User]:
+_Assignee, _Giver = aliased(User), aliased(User)
+
+
+def _views() -> Select[Task, Customer, User, User]:
     return (
-        select(Task, Customer, User)
-        .join(User, User.id == Task.assignee_id)
+        select(Task, Customer, _Assignee, _Giver)
+        .outerjoin(_Assignee, _Assignee.id == Task.assignee_id)
+        .outerjoin(_Giver, _Giver.id == Task.created_by)
         .outerjoin(Deal, Deal.id == Task.deal_id)
         .outerjoin(Customer, Customer.id == Deal.customer_id)
     )
 
 
-def _view(task: Task, customer: Customer | None, assignee: User) -> TaskView:
+async def _open_views(
+    session: AsyncSession, now: datetime, *where: ColumnElement[bool]
+) -> list[TaskView]:
+    """Open tasks, overdue ones first, each group soonest first."""
+    rows = await session.execute(
+        _views().where(Task.done_at.is_(None), *where).order_by(Task.due_at, Task.id)
+    )
+    views = [_view(*row) for row in rows.all()]
+    return [v for v in views if v.overdue(now)] + [v for v in views if not v.overdue(now)]
+
+
+def _view(
+    task: Task, customer: Customer | None, assignee: User | None, giver: User | None
+) -> TaskView:
     return TaskView(
         task_id=task.id,
         kind=task.kind,
@@ -71,8 +102,11 @@ def _view(task: Task, customer: Customer | None, assignee: User) -> TaskView:
         calls=task.calls,
         customer_name=customer.name if customer else "",
         phone=customer.phone if customer else None,
-        assignee_name=assignee.first_name,
+        assignee_name=assignee.first_name if assignee else "",
         version=task.version,
+        assignee_id=task.assignee_id,
+        giver_id=task.created_by,
+        giver_name=giver.first_name if giver else "",
     )
 
 
@@ -115,11 +149,12 @@ async def remind(
 
 
 async def _own(session: AsyncSession, actor: Actor, task_id: int) -> Task:
-    """The assignee works their task; the owner may work anyone's."""
+    """The assignee works their task, and so does whoever gave it; the owners anyone's."""
+    require_staff(actor)
     task = await session.get(Task, task_id)
     if task is None:
         raise NotFound()
-    if task.assignee_id != actor.user_id and not actor.is_owner:
+    if actor.user_id not in (task.assignee_id, task.created_by) and not actor.is_owner:
         raise AccessDenied()
     return task
 
@@ -142,6 +177,16 @@ async def complete(session: AsyncSession, actor: Actor, task_id: int, now: datet
         raise InvalidInput(ErrorCode.TASK_DONE)
     task.done_at, task.done_by = now, actor.user_id
     events.record(session, None, actor.user_id, "task_done", now, task.deal_id, task.id)
+    giver = await session.get(User, task.created_by) if task.created_by else None
+    if giver is not None and giver.id != actor.user_id and not giver.blocked:
+        outbox.enqueue(
+            session,
+            chat_id=giver.tg_id,
+            kind="task_done",
+            payload={"task_id": task.id, "by": actor.user_id},
+            dedupe_key=f"task_done:{task.id}",
+            now=now,
+        )
     await session.commit()
     return await view(session, task.id)
 
@@ -162,76 +207,15 @@ async def snooze(
 
 
 async def mine(session: AsyncSession, actor: Actor, now: datetime) -> list[TaskView]:
-    """Open tasks of the actor, overdue ones first, each group soonest first."""
+    """Open tasks of the actor, those they gave, and for an owner the owners', overdue first."""
     require_staff(actor)
-    rows = await session.execute(
-        _views()
-        .where(Task.assignee_id == actor.user_id, Task.done_at.is_(None))
-        .order_by(Task.due_at, Task.id)
-    )
-    views = [_view(*row) for row in rows.all()]
-    return [v for v in views if v.overdue(now)] + [v for v in views if not v.overdue(now)]
+    whose = [Task.assignee_id == actor.user_id, Task.created_by == actor.user_id]
+    if actor.is_owner:
+        whose.append(Task.assignee_id.is_(None))
+    return await _open_views(session, now, or_(*whose))
 
 
-async def _claim(session: AsyncSession, query: Select[Any]) -> list[Task]:
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    return list(await session.scalars(query.order_by(Task.due_at, Task.id).limit(SWEEP_BATCH)))
-
-
-async def due_sweep(session: AsyncSession, now: datetime) -> int:
-    """Tell each assignee of what fell due; a task is told once per due time."""
-    tasks = await _claim(
-        session,
-        select(Task).where(Task.done_at.is_(None), Task.due_at <= now, Task.notified_at.is_(None)),
-    )
-    for task in tasks:
-        task.notified_at = now
-        assignee = await session.get_one(User, task.assignee_id)
-        outbox.enqueue(
-            session,
-            chat_id=assignee.tg_id,
-            kind="task_due",
-            payload={"task_id": task.id, "version": task.version},
-            dedupe_key=f"task_due:{task.id}:v{task.version}",
-            now=now,
-        )
-    await session.commit()
-    return len(tasks)
-
-
-async def overdue_sweep(session: AsyncSession, now: datetime, after: timedelta) -> int:
-    """Tasks overdue by more than the standard rule's wait (`after` until an owner changes it):
-    the owners are told, once per task; nothing while the rule is off."""
-    rule = await standard.current(session, standard.OVERDUE, standard.in_minutes(after))
-    if not rule.enabled:
-        await session.rollback()
-        return 0
-    after = rule.value[0] * standard.MINUTE
-    tasks = await _claim(
-        session,
-        select(Task).where(
-            Task.done_at.is_(None), Task.due_at < now - after, Task.escalated_at.is_(None)
-        ),
-    )
-    owners = list(
-        await session.scalars(
-            select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
-        )
-    )
-    for task in tasks:
-        task.escalated_at = now
-        for owner in owners:
-            if owner.id == task.assignee_id:
-                continue
-            outbox.enqueue(
-                session,
-                chat_id=owner.tg_id,
-                kind="task_overdue",
-                payload={"task_id": task.id, "after": int(after.total_seconds())},
-                dedupe_key=f"task_overdue:{task.id}:{owner.id}",
-                now=now,
-            )
-    await standard.acted(session, standard.OVERDUE, now, len(tasks))
-    await session.commit()
-    return len(tasks)
+async def team(session: AsyncSession, actor: Actor, now: datetime) -> list[TaskView]:
+    """Everyone's open tasks, for the owners."""
+    require_owner(actor)
+    return await _open_views(session, now)

@@ -233,5 +233,10 @@ async def responsible(session: AsyncSession, deal: Deal) -> list[User]:
     manager = await session.get(User, deal.manager_id) if deal.manager_id else None
     if manager is not None and manager.is_active and not manager.blocked:
         return [manager]
+    return await reachable_owners(session)
+
+
+async def reachable_owners(session: AsyncSession) -> list[User]:
+    """The owners who have not blocked the bot, first come first."""
     owners = select(User).where(User.role == OWNER, User.blocked.is_(False)).order_by(User.id)
     return list(await session.scalars(owners))

@@ -1,5 +1,6 @@
-"""Outbox rows of reminders, missed calls, renewals and unreachable managers, rendered at send
-time; a reminder that was done or moved meanwhile renders to nothing."""
+"""Outbox rows of reminders, tasks given and done, missed calls, renewals and unreachable
+managers, rendered at send time; a reminder that was done or moved meanwhile renders to
+nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from presentation import contracts as contract_views
+from presentation import task_giving as giving_views
 from presentation import tasks as task_views
 from services import contracts, tasks
 from services.db.outbox import Outbox
@@ -20,7 +22,15 @@ from services.moments import local_today
 from services.views import user_name
 
 Rendered = list[tuple[TelegramMethod[Message], int | None]]
-KINDS = ("task_due", "task_overdue", "missed_call", "renewal_due", "manager_unreachable")
+KINDS = (
+    "task_due",
+    "task_overdue",
+    "task_given",
+    "task_done",
+    "missed_call",
+    "renewal_due",
+    "manager_unreachable",
+)
 
 
 def _message(
@@ -60,8 +70,14 @@ async def render(
                 inline_keyboard=[[task_views.open_deal_button(task.deal_id)]]
             )
         return [(_message(row.chat_id, text, markup), task.deal_id)]
+    if row.kind == "task_done":
+        by = await user_name(session, payload["by"])
+        return [(_message(row.chat_id, giving_views.done_notice(task, by)), None)]
     if task.done:
         return []
+    if row.kind == "task_given":
+        text = giving_views.handed_text(task, zone, locale)
+        return [(_message(row.chat_id, text, giving_views.handed_keyboard(task)), None)]
     if row.kind == "task_overdue":
         after = timedelta(seconds=int(payload["after"]))
         return [(_message(row.chat_id, task_views.overdue_text(task, after, locale)), None)]

@@ -5,7 +5,7 @@ clock and wakes the outbox sender."""
 from __future__ import annotations
 
 from bot.runtime import Running
-from services import escalation, renewals, tasks
+from services import escalation, renewals, task_sweeps
 
 DUE_SECONDS = 20.0
 OVERDUE_SECONDS = 60.0
@@ -15,14 +15,14 @@ ESCALATION_SECONDS = 30.0
 
 async def due_tasks(app: Running) -> int:
     async with app.sessions() as session:
-        queued = await tasks.due_sweep(session, app.clock.now())
+        queued = await task_sweeps.due_sweep(session, app.clock.now())
     app.sender.wake()
     return queued
 
 
 async def overdue_tasks(app: Running) -> int:
     async with app.sessions() as session:
-        queued = await tasks.overdue_sweep(
+        queued = await task_sweeps.overdue_sweep(
             session, app.clock.now(), app.settings.task_overdue_escalation
         )
     app.sender.wake()

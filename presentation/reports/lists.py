@@ -57,7 +57,10 @@ def _task(task: TaskLine, zone: ZoneInfo, locale: str) -> str:
     note = escape(task.note[:NOTE_SHOWN]) if task.note else _("a task")
     where = _("#{number}").format(number=task.deal_id) if task.deal_id else "—"
     return _("{deal} · {note} · {name}, due {time}").format(
-        deal=where, note=note, name=escape(task.assignee), time=when(task.due_at, zone, locale)
+        deal=where,
+        note=note,
+        name=escape(task.assignee) or _("the owners"),
+        time=when(task.due_at, zone, locale),
     )
 
 

@@ -33,7 +33,8 @@ def ending(today: date) -> ColumnElement[bool]:
     )
 
 
-async def overdue_by_assignee(session: AsyncSession, now: datetime) -> dict[int, int]:
+async def overdue_by_assignee(session: AsyncSession, now: datetime) -> dict[int | None, int]:
+    """Overdue tasks by whose they are (None: the owners')."""
     rows = await session.execute(
         select(Task.assignee_id, func.count()).where(overdue(now)).group_by(Task.assignee_id)
     )
@@ -50,6 +51,7 @@ class TaskLine:
     deal_id: int | None
     note: str
     due_at: datetime
+    # Empty for the owners'.
     assignee: str
 
 
@@ -64,13 +66,13 @@ class ContractLine:
 async def overdue_tasks(session: AsyncSession, now: datetime, limit: int) -> list[TaskLine]:
     rows = await session.execute(
         select(Task, User)
-        .join(User, User.id == Task.assignee_id)
+        .outerjoin(User, User.id == Task.assignee_id)
         .where(overdue(now))
         .order_by(Task.due_at, Task.id)
         .limit(limit)
     )
     return [
-        TaskLine(task.id, task.deal_id, task.note, task.due_at, full_name(user))
+        TaskLine(task.id, task.deal_id, task.note, task.due_at, full_name(user) if user else "")
         for task, user in rows.all()
     ]
 

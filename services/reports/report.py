@@ -117,11 +117,13 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
 
 
 async def people(
-    session: AsyncSession, period: Period, found: Speed, late_tasks: dict[int, int]
+    session: AsyncSession, period: Period, found: Speed, late_tasks: dict[int | None, int]
 ) -> list[Person]:
-    """Every active manager, and anyone else (an owner) with deals or tasks in these figures."""
+    """Every active manager, and anyone else (an owner) with deals or tasks in these figures
+    (the owners' tasks, None in `late_tasks`, are no one person's)."""
     figures = await queries.people(session, period)
-    ids = set(figures.open_deals) | set(figures.won) | set(found.by_manager) | set(late_tasks)
+    tasked = {user_id for user_id in late_tasks if user_id is not None}
+    ids = set(figures.open_deals) | set(figures.won) | set(found.by_manager) | tasked
     users = await session.scalars(
         select(User).where(User.id.in_(ids) | ((User.role == MANAGER) & User.is_active))
     )

@@ -42,7 +42,7 @@ async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Ha
     assert listed.text == (
         "<b>Your tasks</b>\n⏰ Mar 2, 2026, 16:00 · #1 Follow up with Leyla — Send the catalogue"
     )
-    assert buttons(listed) == [[("📂 #1", "do:1")]]
+    assert buttons(listed) == [[("📂 #1", "do:1")], [("➕ New task", "tw:n:0:h1")]]
 
     clock_of(tg).advance(timedelta(hours=3))
     assert await reminders.due_tasks(tg.app) == 1

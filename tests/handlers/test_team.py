@@ -52,6 +52,8 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
         "new",
         "find",
         "tasks",
+        "task",
+        "replies",
         "contracts",
         "catalog",
         "stock",

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import tasks
+from services import task_sweeps, tasks
 from services.clock import ManualClock
 from services.errors import AccessDenied, InvalidInput
 from tests.support.seed import actor, deal_for, person, queued
@@ -26,10 +26,10 @@ async def test_a_reminder_falls_due_once_and_comes_back_after_a_snooze(
     assert (task.kind, task.deal_id, task.customer_name) == ("reminder", deal.id, "Leyla")
 
     clock.advance(timedelta(minutes=59))
-    assert await tasks.due_sweep(session, clock.now()) == 0
+    assert await task_sweeps.due_sweep(session, clock.now()) == 0
     clock.advance(timedelta(minutes=1))
-    assert await tasks.due_sweep(session, clock.now()) == 1
-    assert await tasks.due_sweep(session, clock.now()) == 0
+    assert await task_sweeps.due_sweep(session, clock.now()) == 1
+    assert await task_sweeps.due_sweep(session, clock.now()) == 0
     assert await queued(session) == [(200, "task_due", {"task_id": task.task_id, "version": 1})]
 
     snoozed = await tasks.snooze(
@@ -37,9 +37,9 @@ async def test_a_reminder_falls_due_once_and_comes_back_after_a_snooze(
     )
     assert snoozed.due_at == clock.now() + timedelta(minutes=15)
     clock.advance(timedelta(minutes=14))
-    assert await tasks.due_sweep(session, clock.now()) == 0
+    assert await task_sweeps.due_sweep(session, clock.now()) == 0
     clock.advance(timedelta(minutes=1))
-    assert await tasks.due_sweep(session, clock.now()) == 1
+    assert await task_sweeps.due_sweep(session, clock.now()) == 1
     assert [row[2] for row in await queued(session)][-1] == {
         "task_id": task.task_id,
         "version": 2,
@@ -51,8 +51,8 @@ async def test_a_reminder_falls_due_once_and_comes_back_after_a_snooze(
         await tasks.complete(session, actor(anna), task.task_id, clock.now())
     assert again.value.code == "task_done"
     clock.advance(DAY * 3)
-    assert await tasks.due_sweep(session, clock.now()) == 0
-    assert await tasks.overdue_sweep(session, clock.now(), DAY) == 0
+    assert await task_sweeps.due_sweep(session, clock.now()) == 0
+    assert await task_sweeps.overdue_sweep(session, clock.now(), DAY) == 0
 
 
 async def test_overdue_by_more_than_the_setting_tells_the_owners_once(
@@ -65,11 +65,13 @@ async def test_overdue_by_more_than_the_setting_tells_the_owners_once(
         session, actor(anna), deal.id, clock.now() + timedelta(hours=1), clock.now()
     )
     clock.advance(timedelta(hours=1) + DAY)
-    assert await tasks.overdue_sweep(session, clock.now(), DAY) == 0  # exactly 24 h: not more
+    assert (
+        await task_sweeps.overdue_sweep(session, clock.now(), DAY) == 0
+    )  # exactly 24 h: not more
     clock.advance(timedelta(seconds=1))
-    assert await tasks.overdue_sweep(session, clock.now(), DAY) == 1
+    assert await task_sweeps.overdue_sweep(session, clock.now(), DAY) == 1
     clock.advance(DAY)
-    assert await tasks.overdue_sweep(session, clock.now(), DAY) == 0
+    assert await task_sweeps.overdue_sweep(session, clock.now(), DAY) == 0
     told = [row for row in await queued(session) if row[1] == "task_overdue"]
     assert told == [(owner.tg_id, "task_overdue", {"task_id": task.task_id, "after": 86400})]
 
@@ -86,7 +88,7 @@ async def test_a_snoozed_task_is_overdue_from_its_new_time(
     clock.advance(timedelta(hours=20))
     await tasks.snooze(session, actor(anna), task.task_id, clock.now() + DAY, clock.now())
     clock.advance(timedelta(hours=30))  # 6 h past the new time
-    assert await tasks.overdue_sweep(session, clock.now(), DAY) == 0
+    assert await task_sweeps.overdue_sweep(session, clock.now(), DAY) == 0
 
 
 async def test_tasks_are_their_assignees_and_listed_overdue_first(

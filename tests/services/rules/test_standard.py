@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import contracts, pipeline, tasks
+from services import contracts, pipeline, task_sweeps, tasks
 from services.access import Actor
 from services.calls import CallEvent, record_call
 from services.clock import ManualClock
@@ -141,9 +141,9 @@ async def test_the_overdue_report_waits_as_long_as_the_owner_says(
     await standard.change(session, olga, "overdue", 0, (240,), clock.now(), DEFAULTS)
     clock.advance(timedelta(hours=5, seconds=1))
     await standard.switch(session, olga, "overdue", 1, clock.now(), DEFAULTS)
-    assert await tasks.overdue_sweep(session, clock.now(), timedelta(hours=24)) == 0
+    assert await task_sweeps.overdue_sweep(session, clock.now(), timedelta(hours=24)) == 0
     await standard.switch(session, olga, "overdue", 2, clock.now(), DEFAULTS)
-    assert await tasks.overdue_sweep(session, clock.now(), timedelta(hours=24)) == 1
+    assert await task_sweeps.overdue_sweep(session, clock.now(), timedelta(hours=24)) == 1
     row = await session.scalar(select(Outbox).where(Outbox.kind == "task_overdue"))
     assert row is not None and row.payload["after"] == 4 * 3600
     rule = await standard.detail(session, olga, "overdue", DEFAULTS)

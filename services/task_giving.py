@@ -1,0 +1,104 @@
+"""Tasks given to someone of the team: to oneself, to an active manager or to the owners
+together, on no deal, due at a moment. Whoever it goes to, other than the giver, is told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import events, outbox
+from services.access import MANAGER, OWNER, Actor, require_staff
+from services.db.tasks import Task
+from services.db.users import User
+from services.errors import ErrorCode, InvalidInput
+from services.tasks import GIVEN, NOTE_LENGTH, TaskView, view
+from services.users import reachable_owners
+
+
+@dataclass(frozen=True)
+class Teammate:
+    user_id: int
+    name: str
+
+
+def task_text(text: str) -> str:
+    """What is to be done, in one line; EMPTY_TEXT when nothing is."""
+    note = " ".join(text.split())[:NOTE_LENGTH]
+    if not note:
+        raise InvalidInput(ErrorCode.EMPTY_TEXT)
+    return note
+
+
+async def teammates(session: AsyncSession, actor: Actor) -> list[Teammate]:
+    """Who else a task may be given to by name: the active managers."""
+    require_staff(actor)
+    rows = await session.execute(
+        select(User.id, User.first_name)
+        .where(User.role == MANAGER, User.is_active.is_(True), User.id != actor.user_id)
+        .order_by(User.first_name, User.id)
+    )
+    return [Teammate(user_id, name) for user_id, name in rows.all()]
+
+
+async def check_assignee(session: AsyncSession, actor: Actor, assignee_id: int | None) -> None:
+    """The owners (None), or someone active in the team."""
+    require_staff(actor)
+    if assignee_id is None or assignee_id == actor.user_id:
+        return
+    user = await session.get(User, assignee_id)
+    active = user is not None and (user.role == OWNER or (user.role == MANAGER and user.is_active))
+    if not active:
+        raise InvalidInput(ErrorCode.NOT_IN_TEAM)
+
+
+async def give(
+    session: AsyncSession,
+    actor: Actor,
+    text: str,
+    assignee_id: int | None,
+    due_at: datetime,
+    now: datetime,
+) -> TaskView:
+    """A task for `assignee_id` (None: the owners), given by the actor, due at `due_at`."""
+    note = task_text(text)
+    await check_assignee(session, actor, assignee_id)
+    if due_at <= now:
+        raise InvalidInput(ErrorCode.MOMENT_PAST)
+    task = Task(
+        kind=GIVEN,
+        deal_id=None,
+        assignee_id=assignee_id,
+        created_by=actor.user_id,
+        note=note,
+        due_at=due_at,
+        created_at=now,
+        calls=0,
+        version=1,
+    )
+    session.add(task)
+    await session.flush()
+    events.record(session, None, actor.user_id, "task_given", now, assignee_id, task.id)
+    for person in await _told(session, actor, assignee_id):
+        outbox.enqueue(
+            session,
+            chat_id=person.tg_id,
+            kind="task_given",
+            payload={"task_id": task.id},
+            dedupe_key=f"task_given:{task.id}:{person.id}",
+            now=now,
+        )
+    await session.commit()
+    return await view(session, task.id)
+
+
+async def _told(session: AsyncSession, actor: Actor, assignee_id: int | None) -> list[User]:
+    """Whose the task is, but the giver: they know."""
+    if assignee_id is None:
+        people = await reachable_owners(session)
+    else:
+        assignee = await session.get_one(User, assignee_id)
+        people = [] if assignee.blocked else [assignee]
+    return [person for person in people if person.id != actor.user_id]
