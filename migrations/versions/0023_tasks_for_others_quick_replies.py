@@ -2,7 +2,7 @@
 found by who gave them; saved answers to customers, the team's or one person's
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 """
 
 from __future__ import annotations
