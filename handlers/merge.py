@@ -1,5 +1,6 @@
-"""The owner's 🔗 Merge on a deal card whose phone is also another customer's: a confirmation
-in place of the card's buttons, then the two customer records become one."""
+"""The owner's 🔗 Merge on a deal card that may be another customer's request: a confirmation in
+place of the card's buttons, then the two customer records become one, and a message below
+says so with ↩️ Undo, which splits them again within 24 hours."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.cards import CardPress, show_card, unless_stale
-from handlers.presses import on_press
+from handlers.presses import Press, on_press
 from presentation.deals.callbacks import CardAction, CardCb
-from presentation.deals.card import button, card_text, customer_label
+from presentation.deals.card import button, card_text
+from presentation.deals.matches import customer_label
 from presentation.errors import error_text
-from services import merge
+from presentation.merges import UnmergeCb, merged_text, undo_keyboard, undone_text
+from services import merge, unmerge
 from services.merge import Merging, Named
 
 T = TypeVar("T")
@@ -34,10 +37,20 @@ async def ask(press: CardPress) -> None:
 async def confirm(press: CardPress) -> None:
     cb = press.data
     done = merge.merge(press.session, press.actor, cb.deal_id, cb.version, cb.arg, press.now)
-    card = await _unless_refused(press, done)
-    if card is not None:
+    merged = await _unless_refused(press, done)
+    if merged is not None:
         press.answer.text = _("Merged: it is one customer now.")
-        await show_card(press, card)
+        await show_card(press, merged.card)
+        if press.message is not None:
+            told = merged_text(merged, press.reader)
+            await press.message.answer(told, reply_markup=undo_keyboard(merged.merge_id))
+
+
+@on_press
+async def undo(press: Press[UnmergeCb]) -> None:
+    undone = await unmerge.undo(press.session, press.actor, press.data.merge_id, press.now)
+    press.answer.text = _("Undone: two customers again.")
+    await press.show(undone_text(undone))
 
 
 async def _unless_refused(press: CardPress, step: Awaitable[T]) -> T | None:
@@ -76,4 +89,5 @@ def router() -> Router:
     router = Router(name="merge")
     router.callback_query.register(ask, CardCb.filter(F.action == CardAction.MERGE))
     router.callback_query.register(confirm, CardCb.filter(F.action == CardAction.CONFIRM_MERGE))
+    router.callback_query.register(undo, UnmergeCb.filter())
     return router

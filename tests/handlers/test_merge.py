@@ -60,6 +60,18 @@ async def state(tg: Harness) -> dict[str, Any]:
         customers = await session.execute(
             select(Customer.id, Customer.name, Customer.phone, Customer.email, User.tg_id)
             .outerjoin(User, User.id == Customer.user_id)
+            .where(Customer.merged_into_id.is_(None))
+            .order_by(Customer.id)
+        )
+        # Kept for an undo, with no number, account or e-mail of their own.
+        merged_away = await session.execute(
+            select(Customer.id, Customer.name, Customer.merged_into_id)
+            .where(
+                Customer.merged_into_id.is_not(None),
+                Customer.phone.is_(None),
+                Customer.user_id.is_(None),
+                Customer.email.is_(None),
+            )
             .order_by(Customer.id)
         )
         deals = await session.execute(select(Deal.id, Deal.customer_id, Deal.version))
@@ -70,6 +82,7 @@ async def state(tg: Harness) -> dict[str, Any]:
         )
         return {
             "customers": [tuple(r) for r in customers.all()],
+            "merged_away": [tuple(r) for r in merged_away.all()],
             "deals": sorted(tuple(r) for r in deals.all()),
             "merged": [tuple(r) for r in merged.all()],
         }
@@ -104,7 +117,14 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
     tg.app.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
     calls = await tg.press(OLGA, "dk:k:2:1:1", message_id=CARD)
     assert answer_of(calls).text == "Merged: it is one customer now."
-    [done] = without_answers(calls)
+    [done, told] = without_answers(calls)
+    assert isinstance(done, EditMessageText)
+    assert (told.chat_id, told.text) == (
+        OLGA.id,
+        "🔗 <b>Leyla</b> merged into <b>+994 50 123 45 67</b>. "
+        "You can undo it until Mar 3, 2026, 13:05.",
+    )
+    assert buttons(told) == [[("↩️ Undo", "mu:1")]]
     assert done.text.splitlines()[2:5] == [
         "👤 Leyla",
         "📞 +994 50 123 45 67",
@@ -119,6 +139,7 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
     olga = await user_id(tg, OLGA.id)
     assert await state(tg) == {
         "customers": [(1, "Leyla", NUMBER, "sofa@example.com", LEYLA.id)],
+        "merged_away": [(2, "Leyla", 1)],
         "deals": [(1, 1, 1), (2, 1, 3)],
         "merged": [(2, olga, "Leyla", NUMBER)],
     }
