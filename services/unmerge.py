@@ -114,12 +114,16 @@ async def _free(session: AsyncSession, record: CustomerMerge) -> bool:
 
 async def _deals_back(session: AsyncSession, record: CustomerMerge) -> list[int]:
     """The deals that moved, and those made since that came from the restored record's
-    Telegram account or own number, that are still the kept record's."""
+    Telegram account or own number (given with a form, or a call's), that are still the kept
+    record's."""
     came: list[ColumnElement[bool]] = [Deal.id.in_(record.deals)]
     if record.other.get("user_id") is not None:
         came.append(Deal.source == "telegram")
     if record.other.get("phone") is not None:
         came.append(and_(Deal.source != "telegram", Deal.phone == record.other["phone"]))
+    if "phone" in record.filled:
+        # A call is found by the own number, which the kept record had from the other.
+        came.append(and_(Deal.source == "phone", Deal.phone.is_(None)))
     since = and_(Deal.created_at >= record.merged_at, or_(*came[1:], false()))
     query = (
         select(Deal.id)

@@ -178,3 +178,41 @@ async def test_once_the_kept_record_is_merged_again_the_first_undo_is_refused(
     with pytest.raises(unmerge.UndoBlocked):
         await unmerge.undo(session, owner, first.merge_id, clock.now())
     assert await rows(session) == before
+
+
+async def test_a_call_made_since_from_the_number_the_kept_record_took_goes_back(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner, _ = await owner_and_manager(session, clock)
+    # Leyla, in Telegram, typed the number a caller (deal 2) calls from; the caller's record
+    # joins hers, which takes the number as its own.
+    leyla = await add_user(session, 100, "customer", clock)
+    await submit_request(session, actor_of(leyla, "en"), Content("sofa"), NUMBER, clock.now())
+    await deal_for(session, None, clock, name="", phone=NUMBER)
+    before = await rows(session)
+    merged = await merge.merge(session, owner, 2, 1, 1, clock.now())
+    assert (await session.get_one(Customer, 1)).phone == NUMBER
+    clock.advance(timedelta(hours=2))
+    later = (await deal_for(session, None, clock, customer_id=1, source="phone")).id
+    undone = await unmerge.undo(session, owner, merged.merge_id, clock.now())
+    assert undone.deals == [2, later]
+    after = await rows(session)
+    assert after["customers"] == before["customers"]
+    assert after["deals"] == [*before["deals"], (later, 2, None)]
+
+
+async def test_once_another_record_has_the_merged_record_s_number_the_undo_is_refused(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner, _ = await owner_and_manager(session, clock)
+    await deal_for(session, None, clock, name="Lead", phone=NUMBER)
+    rauf = await deal_for(session, None, clock, name="Rauf", phone=OTHER_NUMBER)
+    rauf.phone = NUMBER
+    await session.commit()
+    merged = await merge.merge(session, owner, 2, 1, 1, clock.now())
+    # The kept record kept its own number; a call from Rauf's makes a record of it.
+    await deal_for(session, None, clock, name="", phone=OTHER_NUMBER)
+    before = await rows(session)
+    with pytest.raises(unmerge.UndoBlocked):
+        await unmerge.undo(session, owner, merged.merge_id, clock.now())
+    assert await rows(session) == before
