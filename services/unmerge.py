@@ -116,18 +116,18 @@ async def _deals_back(session: AsyncSession, record: CustomerMerge) -> list[int]
     """The deals that moved, and those made since that came from the restored record's
     Telegram account or own number (given with a form, or a call's), that are still the kept
     record's."""
-    came: list[ColumnElement[bool]] = [Deal.id.in_(record.deals)]
+    since: list[ColumnElement[bool]] = []
     if record.other.get("user_id") is not None:
-        came.append(Deal.source == "telegram")
+        since.append(Deal.source == "telegram")
     if record.other.get("phone") is not None:
-        came.append(and_(Deal.source != "telegram", Deal.phone == record.other["phone"]))
+        since.append(and_(Deal.source != "telegram", Deal.phone == record.other["phone"]))
     if "phone" in record.filled:
         # A call is found by the own number, which the kept record had from the other.
-        came.append(and_(Deal.source == "phone", Deal.phone.is_(None)))
-    since = and_(Deal.created_at >= record.merged_at, or_(*came[1:], false()))
+        since.append(and_(Deal.source == "phone", Deal.phone.is_(None)))
+    made = and_(Deal.created_at >= record.merged_at, or_(false(), *since))
     query = (
         select(Deal.id)
-        .where(Deal.customer_id == record.into_id, or_(came[0], since))
+        .where(Deal.customer_id == record.into_id, or_(Deal.id.in_(record.deals), made))
         .order_by(Deal.id)
     )
     return list(await session.scalars(query))
