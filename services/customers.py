@@ -17,7 +17,9 @@ from services.customer_rows import IDENTIFIERS, KEPT, blank, from_json, row_of, 
 from services.db.bulk import insert_all
 from services.db.customers import Customer
 from services.db.deals import Deal
+from services.db.fields import FieldValue
 from services.db.users import User
+from services.field_kinds import CUSTOMER
 from services.users import full_name
 
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
@@ -107,6 +109,8 @@ class Joined:
     deals: list[int]
     phoned: list[int]
     filled: dict[str, Any]
+    # The other's values of the owner's customer fields `into` had none of, now `into`'s.
+    valued: list[int]
 
 
 async def join(
@@ -114,7 +118,8 @@ async def join(
 ) -> Joined:
     """Two records of one person become `into`: the other's deals move to it (each recorded in
     the deal's history, and each card's version moves on), and every column `into` has empty
-    (the Telegram account, own number, e-mail, name …) takes the other's value. Where both have
+    (the Telegram account, own number, e-mail, name …) takes the other's value, and so does
+    each of the owner's customer fields it has no value of. Where both have
     an own number, the other's stays with the deals that came from it. The other record lets go
     of its number, account and e-mail and is marked merged into `into`; the caller deletes it
     or keeps it for an undo. Not committed."""
@@ -145,4 +150,20 @@ async def join(
             filled[key] = to_json(before)
             setattr(into, key, from_json(key, value))
     await session.flush()
-    return Joined(moved, phoned, filled)
+    return Joined(moved, phoned, filled, await _take_values(session, into.id, other.id))
+
+
+async def _take_values(session: AsyncSession, into_id: int, other_id: int) -> list[int]:
+    of = FieldValue.entity == CUSTOMER
+    held = select(FieldValue.field_id).where(of, FieldValue.object_id == into_id)
+    taken = select(FieldValue.id).where(
+        of, FieldValue.object_id == other_id, FieldValue.field_id.not_in(held)
+    )
+    valued = list(await session.scalars(taken.order_by(FieldValue.id)))
+    await session.execute(
+        update(FieldValue)
+        .where(FieldValue.id.in_(valued))
+        .values(object_id=into_id)
+        .execution_options(synchronize_session=False)
+    )
+    return valued

@@ -90,6 +90,7 @@ async def merge(
         filled=joined.filled,
         deals=joined.deals,
         phoned=joined.phoned,
+        field_values=joined.valued,
         merged_by=actor.user_id,
         merged_at=now,
     )

@@ -1,7 +1,7 @@
 """The owner undoes a merge of two customers within 24 hours of it: both records come back as
-they were, with their ids, columns and deals. A request made since the merge goes with the
-record whose Telegram account or own number it came from; anything else made or changed on the
-kept record since stays with it."""
+they were, with their ids, columns, deals and customer field values. A request made since the
+merge goes with the record whose Telegram account or own number it came from; anything else
+made or changed on the kept record since stays with it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from services.customer_rows import from_json, put
 from services.customers import label
 from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
+from services.db.fields import FieldValue
 from services.errors import Conflict, ErrorCode, NotFound
 from services.merge import Named
 
@@ -138,6 +139,12 @@ async def _give_back(session: AsyncSession, record: CustomerMerge, back: list[in
         update(Deal)
         .where(Deal.id.in_(back))
         .values(customer_id=record.other_id, version=Deal.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(FieldValue)
+        .where(FieldValue.id.in_(record.field_values), FieldValue.object_id == record.into_id)
+        .values(object_id=record.other_id)
         .execution_options(synchronize_session=False)
     )
     if record.phoned:

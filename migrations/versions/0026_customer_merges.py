@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("filled", sa.JSON(), nullable=False),
         sa.Column("deals", sa.JSON(), nullable=False),
         sa.Column("phoned", sa.JSON(), nullable=False),
+        sa.Column("field_values", sa.JSON(), nullable=False),
         sa.Column("merged_by", sa.Integer(), nullable=False),
         sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("undone_by", sa.Integer(), nullable=True),

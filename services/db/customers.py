@@ -48,6 +48,8 @@ class CustomerMerge(Base):
     filled: Mapped[dict[str, Any]] = mapped_column(JSON)
     deals: Mapped[list[int]] = mapped_column(JSON)
     phoned: Mapped[list[int]] = mapped_column(JSON)
+    # The other's values of the owner's customer fields that became the kept record's.
+    field_values: Mapped[list[int]] = mapped_column(JSON)
     merged_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     merged_at: Mapped[datetime] = mapped_column(UtcDateTime)
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
