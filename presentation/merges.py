@@ -12,7 +12,7 @@ from presentation.deals.card import Reader
 from presentation.deals.matches import customer_label
 from presentation.render import when
 from services.merge import Merged, Named
-from services.unmerge import Undone, undo_until
+from services.unmerge import MergeView, Undone, undo_until
 
 
 class UnmergeCb(CallbackData, prefix="mu"):
@@ -47,6 +47,38 @@ def undone_text(undone: Undone) -> str:
         len(undone.deals),
     ).format(numbers=numbers, customer=_who(undone.customer))
     return f"{shown}\n{back}"
+
+
+def undoable_text(merges: list[MergeView], reader: Reader) -> str:
+    if not merges:
+        return _("No merge of customers in the last 24 hours is left to undo.")
+    lines = [_("<b>Merges you can still undo</b>")]
+    for number, shown in enumerate(merges, start=1):
+        lines.append(
+            _("{number}. {customer} merged into {into}, undo until {time}").format(
+                number=number,
+                customer=_who(shown.customer),
+                into=_who(shown.into),
+                time=when(undo_until(shown.merged_at), reader.zone, reader.locale),
+            )
+        )
+    return "\n".join(lines)
+
+
+def undoable_keyboard(merges: list[MergeView]) -> InlineKeyboardMarkup | None:
+    if not merges:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("↩️ Undo {number}").format(number=number),
+                    callback_data=UnmergeCb(merge_id=shown.merge_id).pack(),
+                )
+            ]
+            for number, shown in enumerate(merges, start=1)
+        ]
+    )
 
 
 def _who(named: Named) -> str:

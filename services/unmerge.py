@@ -23,6 +23,7 @@ from services.errors import Conflict, ErrorCode, NotFound
 from services.merge import Named
 
 UNDO_WITHIN = timedelta(hours=24)
+SHOWN = 10
 # Numbers and accounts name one customer only: the restored record takes its own back.
 _UNIQUE = ("phone", "user_id")
 
@@ -49,8 +50,39 @@ class Undone:
     deals: list[int]
 
 
+@dataclass(frozen=True)
+class MergeView:
+    merge_id: int
+    customer: Named
+    into: Named
+    merged_at: datetime
+
+
 def undo_until(merged_at: datetime) -> datetime:
     return merged_at + UNDO_WITHIN
+
+
+async def undoable(session: AsyncSession, actor: Actor, now: datetime) -> list[MergeView]:
+    """The merges of the last 24 hours not undone, newest first, each customer named as it
+    was before the merge."""
+    require_owner(actor)
+    rows = await session.execute(
+        select(CustomerMerge, Customer.name, Customer.phone)
+        .join(Customer, Customer.id == CustomerMerge.into_id)
+        .where(CustomerMerge.undone_at.is_(None), CustomerMerge.merged_at >= now - UNDO_WITHIN)
+        .order_by(CustomerMerge.id.desc())
+        .limit(SHOWN)
+    )
+    return [
+        MergeView(
+            record.id,
+            Named(record.other["name"], record.other["phone"]),
+            # As it was before the merge filled it in.
+            Named(record.filled.get("name", name), record.filled.get("phone", phone)),
+            record.merged_at,
+        )
+        for record, name, phone in rows.all()
+    ]
 
 
 async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime) -> Undone:

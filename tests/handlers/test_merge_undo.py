@@ -18,7 +18,7 @@ from tests.handlers.test_merge import (
     owners_card,
     state,
 )
-from tests.support.calls import answer_of, without_answers
+from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.harness import Harness
 
 TOLD = 701
@@ -99,3 +99,29 @@ async def test_only_an_owner_undoes_once_and_a_forged_merge_finds_nothing(tg: Ha
     assert (answer.text, answer.show_alert) == ("This merge has already been undone.", True)
     assert without_answers(calls) == []
     assert await state(tg) == undone
+
+
+async def test_merges_lists_what_can_still_be_undone(tg: Harness) -> None:
+    await merged(tg)
+    [listed] = await tg.send(OLGA, "/merges")
+    assert listed.text == (
+        "<b>Merges you can still undo</b>\n"
+        "1. <b>Leyla</b> merged into <b>+994 50 123 45 67</b>, undo until Mar 3, 2026, 13:00"
+    )
+    assert buttons(listed) == [[("↩️ Undo 1", "mu:1")]]
+    [refused] = await tg.send(ANNA, "/merges")
+    assert refused.text == REFUSED
+    tg.app.clock.advance(timedelta(hours=24, minutes=1))  # type: ignore[attr-defined]
+    [late] = await tg.send(OLGA, "/merges")
+    assert (late.text, late.reply_markup) == (
+        "No merge of customers in the last 24 hours is left to undo.",
+        None,
+    )
+
+
+async def test_an_undone_merge_leaves_the_list(tg: Harness) -> None:
+    await merged(tg)
+    calls = await tg.press(OLGA, "mu:1", message_id=TOLD)
+    assert answer_of(calls).text == "Undone: two customers again."
+    [listed] = await tg.send(OLGA, "/merges")
+    assert listed.text == "No merge of customers in the last 24 hours is left to undo."
