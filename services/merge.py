@@ -57,7 +57,7 @@ async def preview(
     session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int
 ) -> Merging:
     card, mine, other = await _pair(session, actor, deal_id, seen, other_id)
-    return Merging(card, Named(mine.name, mine.phone), Named(other.name, other.phone))
+    return Merging(card, _named(mine), _named(other))
 
 
 async def merge(
@@ -77,11 +77,7 @@ async def merge(
     )
     if claimed.rowcount != 1:
         await _stale(session, deal_id)
-    named, into, before = (
-        Named(mine.name, mine.phone),
-        Named(other.name, other.phone),
-        row_of(mine),
-    )
+    named, into, before = _named(mine), _named(other), row_of(mine)
     joined = await join(session, into=other, other=mine, actor_id=actor.user_id, now=now)
     record = CustomerMerge(
         into_id=other.id,
