@@ -8,7 +8,9 @@ from typing import Any
 
 from aiogram.methods import EditMessageText
 
-from tests.handlers.test_merge import (
+from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.harness import Harness
+from tests.support.merges import (
     ANNA,
     CARD,
     LEYLA,
@@ -18,8 +20,6 @@ from tests.handlers.test_merge import (
     owners_card,
     state,
 )
-from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.harness import Harness
 
 TOLD = 701
 
