@@ -1,5 +1,7 @@
-"""The owner's 🔗 Merge on a deal card whose phone is also another customer's: a confirmation
-in place of the card's buttons, then the two customer records become one."""
+"""The owner's 🔗 Merge on a deal card that may be another customer's request: a confirmation in
+place of the card's buttons, then the two customer records become one, and a message below
+says so with ↩️ Undo, which splits them again within 24 hours; /merges lists those that can
+still be undone."""
 
 from __future__ import annotations
 
@@ -7,15 +9,30 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from aiogram import F, Router
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.filters import Command
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.settings import Settings
 from handlers.cards import CardPress, show_card, unless_stale
-from handlers.presses import on_press
+from handlers.presses import Press, on_press
+from handlers.readers import reader_of
 from presentation.deals.callbacks import CardAction, CardCb
-from presentation.deals.card import button, card_text, customer_label
+from presentation.deals.card import button, card_text
+from presentation.deals.matches import customer_label
 from presentation.errors import error_text
-from services import merge
+from presentation.merges import (
+    UnmergeCb,
+    merged_text,
+    undo_keyboard,
+    undoable_keyboard,
+    undoable_text,
+    undone_text,
+)
+from services import merge, unmerge
+from services.access import Actor
+from services.clock import Clock
+from services.db.session import AsyncSession
 from services.merge import Merging, Named
 
 T = TypeVar("T")
@@ -34,10 +51,29 @@ async def ask(press: CardPress) -> None:
 async def confirm(press: CardPress) -> None:
     cb = press.data
     done = merge.merge(press.session, press.actor, cb.deal_id, cb.version, cb.arg, press.now)
-    card = await _unless_refused(press, done)
-    if card is not None:
+    merged = await _unless_refused(press, done)
+    if merged is not None:
         press.answer.text = _("Merged: it is one customer now.")
-        await show_card(press, card)
+        await show_card(press, merged.card)
+        if press.message is not None:
+            told = merged_text(merged, press.reader)
+            await press.message.answer(told, reply_markup=undo_keyboard(merged.merge_id))
+
+
+async def show_undoable(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock, settings: Settings
+) -> None:
+    now = clock.now()
+    merges = await unmerge.undoable(session, actor, now)
+    reader = reader_of(settings, actor, now)
+    await message.answer(undoable_text(merges, reader), reply_markup=undoable_keyboard(merges))
+
+
+@on_press
+async def undo(press: Press[UnmergeCb]) -> None:
+    undone = await unmerge.undo(press.session, press.actor, press.data.merge_id, press.now)
+    press.answer.text = _("Undone: two customers again.")
+    await press.show(undone_text(undone))
 
 
 async def _unless_refused(press: CardPress, step: Awaitable[T]) -> T | None:
@@ -76,4 +112,6 @@ def router() -> Router:
     router = Router(name="merge")
     router.callback_query.register(ask, CardCb.filter(F.action == CardAction.MERGE))
     router.callback_query.register(confirm, CardCb.filter(F.action == CardAction.CONFIRM_MERGE))
+    router.callback_query.register(undo, UnmergeCb.filter())
+    router.message.register(show_undoable, Command("merges"))
     return router

@@ -70,6 +70,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _STOCK,
         ("stages", __("Pipeline stages")),
         ("fields", __("Fields of requests and customers")),
+        ("merges", __("Undo a merge of customers")),
         ("rules_file", __("All rules and fields as a file")),
         ("apitoken", __("Tokens for the website and phone system")),
         ("report", __("Reports with a chart")),

@@ -236,6 +236,14 @@ def _texts() -> dict[ErrorCode, str]:
             "Both customers write to the bot from their own Telegram accounts, "
             "so they can't be merged."
         ),
+        ErrorCode.MERGE_UNDONE: _("This merge has already been undone."),
+        ErrorCode.MERGE_UNDO_EXPIRED: _(
+            "More than 24 hours have passed since this merge, so it can no longer be undone."
+        ),
+        ErrorCode.MERGE_UNDO_BLOCKED: _(
+            "This merge can't be undone: one of the two customers has been merged again since, "
+            "or another customer now has the number. Nothing was changed."
+        ),
         ErrorCode.RULES_FILE: _("The rules file has a mistake, so nothing was changed."),
         ErrorCode.PRODUCT_NAME: _(
             "A name is 1 to 128 characters; give it in every language like "

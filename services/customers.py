@@ -5,16 +5,21 @@ customer's own number, and only it links the account to a record known by that n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
+from services.customer_rows import IDENTIFIERS, KEPT, blank, from_json, row_of, to_json
 from services.db.bulk import insert_all
 from services.db.customers import Customer
 from services.db.deals import Deal
+from services.db.fields import FieldValue
 from services.db.users import User
+from services.field_kinds import CUSTOMER
 from services.users import full_name
 
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
@@ -86,6 +91,7 @@ async def own_phone(session: AsyncSession, user_id: int, phone: str, now: dateti
     [mine] = await customers_for_users(session, [user], now)
     if holder is not None and holder.id != mine.id:
         await join(session, into=mine, other=holder, actor_id=user.id, now=now)
+        await session.delete(holder)
     mine.phone = phone
     return True
 
@@ -95,32 +101,69 @@ def label(customer: Customer) -> str:
     return customer.name or customer.phone or f"#{customer.id}"
 
 
+@dataclass(frozen=True)
+class Joined:
+    """What a join changed: the deals that moved, those given the other's own number, and
+    the kept record's columns it filled in, with the values they had (as JSON)."""
+
+    deals: list[int]
+    phoned: list[int]
+    filled: dict[str, Any]
+    # The other's values of the owner's customer fields `into` had none of, now `into`'s.
+    valued: list[int]
+
+
 async def join(
     session: AsyncSession, *, into: Customer, other: Customer, actor_id: int | None, now: datetime
-) -> None:
+) -> Joined:
     """Two records of one person become `into`: the other's deals move to it (each recorded in
-    the deal's history, and each card's version moves on), and the Telegram account, own
-    number and e-mail it lacks come from the other, which is deleted. Where both have an own
-    number, the other's stays with the deals that came from it. Not committed."""
-    moved = list(await session.scalars(select(Deal.id).where(Deal.customer_id == other.id)))
+    the deal's history, and each card's version moves on), and every column `into` has empty
+    (the Telegram account, own number, e-mail, name …) takes the other's value, and so does
+    each of the owner's customer fields it has no value of. Where both have
+    an own number, the other's stays with the deals that came from it. The other record lets go
+    of its number, account and e-mail and is marked merged into `into`; the caller deletes it
+    or keeps it for an undo. Not committed."""
+    owned = Deal.customer_id == other.id
+    moved = list(await session.scalars(select(Deal.id).where(owned).order_by(Deal.id)))
     values: dict[str, object] = {"customer_id": into.id, "version": Deal.version + 1}
+    phoned: list[int] = []
     if into.phone is not None and other.phone is not None:
+        given = select(Deal.id).where(owned, Deal.phone.is_(None)).order_by(Deal.id)
+        phoned = list(await session.scalars(given))
         values["phone"] = func.coalesce(Deal.phone, other.phone)
     await session.execute(
-        update(Deal)
-        .where(Deal.customer_id == other.id)
-        .values(values)
-        .execution_options(synchronize_session=False)
+        update(Deal).where(owned).values(values).execution_options(synchronize_session=False)
     )
     noted = label(other), label(into)
     await events.record_all(
         session, [events.noted(deal_id, actor_id, "merged", now, *noted) for deal_id in moved]
     )
-    user_id, phone, email, name = other.user_id, other.phone, other.email, other.name
-    await session.delete(other)
+    taken = {key: value for key, value in row_of(other).items() if key not in KEPT}
+    for key in IDENTIFIERS:
+        setattr(other, key, None)
+    other.merged_into_id = into.id
     await session.flush()
-    into.user_id = into.user_id or user_id
-    into.phone = into.phone or phone
-    into.email = into.email or email
-    into.name = into.name or name
+    filled = {}
+    for key, value in taken.items():
+        before = getattr(into, key)
+        if blank(before) and not blank(value):
+            filled[key] = to_json(before)
+            setattr(into, key, from_json(key, value))
     await session.flush()
+    return Joined(moved, phoned, filled, await _take_values(session, into.id, other.id))
+
+
+async def _take_values(session: AsyncSession, into_id: int, other_id: int) -> list[int]:
+    of = FieldValue.entity == CUSTOMER
+    held = select(FieldValue.field_id).where(of, FieldValue.object_id == into_id)
+    taken = select(FieldValue.id).where(
+        of, FieldValue.object_id == other_id, FieldValue.field_id.not_in(held)
+    )
+    valued = list(await session.scalars(taken.order_by(FieldValue.id)))
+    await session.execute(
+        update(FieldValue)
+        .where(FieldValue.id.in_(valued))
+        .values(object_id=into_id)
+        .execution_options(synchronize_session=False)
+    )
+    return valued

@@ -27,6 +27,9 @@ class ErrorCode(StrEnum):
     ALREADY_MANAGER = "already_manager"
     LANGUAGE = "language"
     MERGE_BOTH_TELEGRAM = "merge_both_telegram"
+    MERGE_UNDONE = "merge_undone"
+    MERGE_UNDO_EXPIRED = "merge_undo_expired"
+    MERGE_UNDO_BLOCKED = "merge_undo_blocked"
     # A deal's card.
     AMOUNT = "amount"
     NEGATIVE_AMOUNT = "negative_amount"

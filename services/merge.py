@@ -1,7 +1,8 @@
-"""The owner joins two customer records a deal card shows to share a phone number: the card's
-customer joins the one with the same phone. Offered only while the card shows that match, and
-refused when both records write from a Telegram account of their own (two people, or one with
-two accounts: the bot could answer only one of them)."""
+"""The owner joins two customer records a deal card shows may be one person (same phone, e-mail
+or Telegram account): the card's customer joins the other. Offered only while the card shows
+that match, and refused when both records write from a Telegram account of their own (two
+people, or one with two accounts: the bot could answer only one of them). The merge is kept
+with what it moved (`CustomerMerge`), so that `services.unmerge` can undo it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_owner
 from services.conversation import get_deal
+from services.customer_rows import row_of
 from services.customers import join
-from services.db.customers import Customer
+from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
 from services.errors import Conflict, ErrorCode
 from services.pipeline import StaleCard
@@ -33,6 +35,16 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Merged:
+    """The card as it is now, and the merge, for its undo."""
+
+    card: DealCard
+    merge_id: int
+    customer: Named
+    into: Named
+
+
+@dataclass(frozen=True)
 class Merging:
     """What the owner is asked to confirm: the card's customer joins `into`."""
 
@@ -45,12 +57,12 @@ async def preview(
     session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int
 ) -> Merging:
     card, mine, other = await _pair(session, actor, deal_id, seen, other_id)
-    return Merging(card, Named(mine.name, mine.phone), Named(other.name, other.phone))
+    return Merging(card, _named(mine), _named(other))
 
 
 async def merge(
     session: AsyncSession, actor: Actor, deal_id: int, seen: int, other_id: int, now: datetime
-) -> DealCard:
+) -> Merged:
     """The card's customer joins the other; the card is then drawn as it is."""
     _, mine, other = await _pair(session, actor, deal_id, seen, other_id)
     # Of two presses at once, only the first finds the card's version.
@@ -65,10 +77,25 @@ async def merge(
     )
     if claimed.rowcount != 1:
         await _stale(session, deal_id)
-    await join(session, into=other, other=mine, actor_id=actor.user_id, now=now)
+    named, into, before = _named(mine), _named(other), row_of(mine)
+    joined = await join(session, into=other, other=mine, actor_id=actor.user_id, now=now)
+    record = CustomerMerge(
+        into_id=other.id,
+        other_id=mine.id,
+        other=before,
+        filled=joined.filled,
+        deals=joined.deals,
+        phoned=joined.phoned,
+        field_values=joined.valued,
+        merged_by=actor.user_id,
+        merged_at=now,
+    )
+    session.add(record)
+    await session.flush()
+    merge_id = record.id
     await session.commit()
     session.expire_all()
-    return await deal_card(session, deal_id)
+    return Merged(await deal_card(session, deal_id), merge_id, named, into)
 
 
 async def _pair(
@@ -79,7 +106,7 @@ async def _pair(
     require_owner(actor)
     deal = await get_deal(session, deal_id)
     card = await deal_card(session, deal_id)
-    match = card.same_phone
+    match = card.match
     if deal.version != seen or match is None or match.customer_id != other_id:
         await _stale(session, deal_id)
     mine = await session.get_one(Customer, deal.customer_id)
@@ -87,6 +114,10 @@ async def _pair(
     if mine.user_id is not None and other.user_id is not None:
         raise BothInTelegram()
     return card, mine, other
+
+
+def _named(customer: Customer) -> Named:
+    return Named(customer.name, customer.phone)
 
 
 async def _stale(session: AsyncSession, deal_id: int) -> NoReturn:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import field_views, stages
 from services.access import Actor
+from services.customer_matches import Asked, CustomerMatch, customer_matches
 from services.db.catalog import DealItem
 from services.db.customers import Customer
 from services.db.deals import Deal, Message, Stage
@@ -22,7 +23,6 @@ from services.errors import NotFound
 from services.field_kinds import Shown
 from services.item_views import DealItems, deal_items
 from services.paid import paid_of
-from services.phone_matches import PhoneMatch, phone_matches
 from services.users import BY_TG_ID, full_name, name_of
 
 
@@ -34,7 +34,8 @@ class DealCard:
     # The number given with the request, else the customer's own.
     phone: str | None
     email: str | None
-    same_phone: PhoneMatch | None
+    # Another customer the request may be (same phone, e-mail or Telegram account).
+    match: CustomerMatch | None
     title: str
     photos: int
     documents: int
@@ -103,6 +104,7 @@ class _CardRow(NamedTuple):
     customer_name: str
     customer_phone: str | None
     email: str | None
+    customer_user_id: int | None
     stage_id: int
     stage_kind: str
     stage_names: dict[str, str]
@@ -149,6 +151,7 @@ _CARD_COLUMNS = _cards_of(
     Customer.name,
     Customer.phone,
     Customer.email,
+    Customer.user_id,
     Stage.id,
     Stage.kind,
     Stage.names,
@@ -181,6 +184,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         customer.name,
         customer.phone,
         customer.email,
+        customer.user_id,
         stage.id,
         stage.kind,
         stage.names,
@@ -206,7 +210,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
         return {}
     walk = stages.flow(await stages.active_stages(session))
     steps = {stage.id: step for step, stage in enumerate(walk, start=1)}
-    matches = await phone_matches(session, [(r.deal_id, r.customer_id, _phone(r)) for r in rows])
+    matches = await customer_matches(session, [_asked(r) for r in rows])
     filled = await field_views.shown(session, [(r.deal_id, r.customer_id) for r in rows])
     sold = await _items_of(session, [r.deal_id for r in rows])
     papers = await _papers_of(session, [r.deal_id for r in rows])
@@ -224,7 +228,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             customer_name=row.customer_name,
             phone=_phone(row),
             email=row.email,
-            same_phone=matches.get(row.deal_id),
+            match=matches.get(row.deal_id),
             title=row.title,
             photos=row.photos,
             documents=row.documents,
@@ -285,6 +289,11 @@ async def _items_of(session: AsyncSession, deal_ids: list[int]) -> dict[int, Dea
 
 def _phone(row: _CardRow) -> str | None:
     return row.phone or row.customer_phone
+
+
+def _asked(row: _CardRow) -> Asked:
+    in_telegram = row.customer_user_id is not None
+    return Asked(row.deal_id, row.customer_id, _phone(row), row.email, in_telegram)
 
 
 @dataclass(frozen=True)

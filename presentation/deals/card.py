@@ -22,6 +22,7 @@ from presentation.deals.buttons import (
     remind_button,
 )
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
+from presentation.deals.matches import match_line
 from presentation.documents.layout import title_of
 from presentation.field_values import field_lines, fields_button
 from presentation.render import detail_name, source_name, stage_name, when
@@ -29,7 +30,6 @@ from presentation.units import measured, quantity_text
 from services.catalog import name_in
 from services.item_views import PENDING, DealItems, DiscountView
 from services.paid import Balance, balance_of
-from services.phone_matches import PhoneMatch
 from services.phones import display_phone
 from services.pipeline import OTHER
 from services.totals import PERCENT
@@ -130,8 +130,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
     ]
     if card.phone:
         lines.append(f"📞 {display_phone(card.phone)}")
-    if card.same_phone is not None:
-        lines.append(same_phone_line(card.same_phone))
+    if card.match is not None:
+        lines.append(match_line(card.match))
     if card.email:
         lines.append(f"✉️ {escape(card.email)}")
     if card.title:
@@ -244,22 +244,6 @@ def discount_text(discount: DiscountView, reader: Reader) -> str:
     return given
 
 
-def customer_label(name: str, phone: str | None) -> str:
-    """A customer as people read them: the name, else the number."""
-    if name:
-        return escape(name)
-    return display_phone(phone) if phone else "—"
-
-
-def same_phone_line(match: PhoneMatch) -> str:
-    who = customer_label(match.name, match.phone)
-    if match.deal_id is None:
-        return _("⚠️ Same phone as {customer}").format(customer=who)
-    return _("⚠️ Same phone as {customer}, request #{number}").format(
-        customer=who, number=match.deal_id
-    )
-
-
 def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> InlineKeyboardButton:
     data = CardCb(action=action, deal_id=card.deal_id, version=card.version, arg=arg)
     return InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -322,7 +306,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
 
 
 def merge_row(card: DealCard, reader: Reader) -> list[list[InlineKeyboardButton]]:
-    """The owner may join the customer with the one whose phone the card shows."""
-    if not reader.is_owner or card.same_phone is None:
+    """The owner may join the customer with the one the card shows it may be."""
+    if not reader.is_owner or card.match is None:
         return []
-    return [[button(card, _("🔗 Merge"), CardAction.MERGE, card.same_phone.customer_id)]]
+    return [[button(card, _("🔗 Merge"), CardAction.MERGE, card.match.customer_id)]]

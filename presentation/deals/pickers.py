@@ -117,6 +117,10 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _("customer {old} merged into {new}").format(
                 old=escape(_text(old)), new=escape(_text(new))
             )
+        case "unmerged":
+            return _("merge undone: customer {new} split off from {old}").format(
+                old=escape(_text(old)), new=escape(_text(new))
+            )
         case "lost_reason":
             return _("lost: {reason}").format(reason=lost_reason(_text(new)))
         case "message_in" | "message_out":

@@ -4,75 +4,30 @@ refused to managers, to forged or stale presses, and for two Telegram accounts."
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from services.db.customers import Customer
-from services.db.deals import Deal, Event
 from services.db.users import User
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
 from tests.support.deals import STALE, make_manager
-from tests.support.harness import Harness, person
-from tests.support.seed import deal_for
-
-OLGA = person(1, "Olga")
-LEYLA = person(100, "Leyla")
-VUSAL = person(101, "Vusal")
-ANNA = person(200, "Anna")
-NUMBER = "+994501234567"
-CARD = 700
-MERGE_ROW = [("🔗 Merge", "dk:j:2:1:1")]
-REFUSED = "Sorry, you can't do that."
-TWO_ACCOUNTS = (
-    "Both customers write to the bot from their own Telegram accounts, so they can't be merged."
+from tests.support.harness import Harness
+from tests.support.merges import (
+    ANNA,
+    CARD,
+    LEYLA,
+    MERGE_ROW,
+    NUMBER,
+    OLGA,
+    REFUSED,
+    TWO_ACCOUNTS,
+    VUSAL,
+    a_call_then_leyla_types_its_number,
+    leyla_types_it,
+    owners_card,
+    state,
 )
-
-
-async def a_call_then_leyla_types_its_number(tg: Harness) -> None:
-    """Request #1 came from a phone call (a customer known only by the number, with an
-    e-mail); Leyla's request #2 gives the same number, typed."""
-    await make_manager(tg)
-    async with tg.app.sessions() as session:
-        await deal_for(session, None, tg.clock, name="", phone=NUMBER, email="sofa@example.com")
-    await leyla_types_it(tg)
-
-
-async def leyla_types_it(tg: Harness) -> None:
-    await tg.send(LEYLA, "/new")
-    await tg.send(LEYLA, "Need a sofa")
-    await tg.send(LEYLA, "050 123 45 67")
-    await tg.deliver()
-
-
-def now(tg: Harness) -> Any:
-    return tg.app.clock.now()
-
-
-async def owners_card(tg: Harness, deal_id: int = 2) -> Any:
-    [card] = without_answers(await tg.press(OLGA, f"do:{deal_id}"))
-    return card
-
-
-async def state(tg: Harness) -> dict[str, Any]:
-    async with tg.app.sessions() as session:
-        customers = await session.execute(
-            select(Customer.id, Customer.name, Customer.phone, Customer.email, User.tg_id)
-            .outerjoin(User, User.id == Customer.user_id)
-            .order_by(Customer.id)
-        )
-        deals = await session.execute(select(Deal.id, Deal.customer_id, Deal.version))
-        merged = await session.execute(
-            select(Event.deal_id, Event.actor_id, Event.from_value, Event.to_value).where(
-                Event.kind == "merged"
-            )
-        )
-        return {
-            "customers": [tuple(r) for r in customers.all()],
-            "deals": sorted(tuple(r) for r in deals.all()),
-            "merged": [tuple(r) for r in merged.all()],
-        }
+from tests.support.seed import deal_for
 
 
 async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
@@ -104,7 +59,14 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
     tg.app.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
     calls = await tg.press(OLGA, "dk:k:2:1:1", message_id=CARD)
     assert answer_of(calls).text == "Merged: it is one customer now."
-    [done] = without_answers(calls)
+    [done, told] = without_answers(calls)
+    assert isinstance(done, EditMessageText)
+    assert (told.chat_id, told.text) == (
+        OLGA.id,
+        "🔗 <b>Leyla</b> merged into <b>+994 50 123 45 67</b>. "
+        "You can undo it until Mar 3, 2026, 13:05.",
+    )
+    assert buttons(told) == [[("↩️ Undo", "mu:1")]]
     assert done.text.splitlines()[2:5] == [
         "👤 Leyla",
         "📞 +994 50 123 45 67",
@@ -119,6 +81,7 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
     olga = await user_id(tg, OLGA.id)
     assert await state(tg) == {
         "customers": [(1, "Leyla", NUMBER, "sofa@example.com", LEYLA.id)],
+        "merged_away": [(2, "Leyla", 1)],
         "deals": [(1, 1, 1), (2, 1, 3)],
         "merged": [(2, olga, "Leyla", NUMBER)],
     }

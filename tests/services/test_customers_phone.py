@@ -84,7 +84,7 @@ async def test_the_card_names_the_other_customer_who_wrote_last_with_that_number
     cards = await views.deal_cards(session, [1, 2, 3, 4, 5])
     seen = {
         deal_id: (card.phone, match.customer_id, match.deal_id)
-        if (match := card.same_phone)
+        if (match := card.match)
         else (card.phone, None)
         for deal_id, card in cards.items()
     }
@@ -95,4 +95,4 @@ async def test_the_card_names_the_other_customer_who_wrote_last_with_that_number
         4: (OTHER, None),
         5: (NUMBER, 2, 3),
     }
-    assert (await views.deal_card(session, 5)).same_phone == cards[5].same_phone
+    assert (await views.deal_card(session, 5)).match == cards[5].match

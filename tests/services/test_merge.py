@@ -107,12 +107,14 @@ async def test_the_joined_record_keeps_the_account_own_number_and_e_mail(
     )
     merging = await merge.preview(session, owner, 2, 1, 1)
     assert (merging.customer.name, merging.into.name, merging.into.phone) == ("U100", "", NUMBER)
-    card = await merge.merge(session, owner, 2, 1, 1, clock.now())
+    card = (await merge.merge(session, owner, 2, 1, 1, clock.now())).card
     assert (card.customer_id, card.customer_name, card.email) == (1, "U100", "lead@example.com")
-    assert card.same_phone is None
-    customer_user = (await session.scalars(select(Customer.user_id))).one()
+    assert card.match is None
+    customer_user = await session.scalar(select(Customer.user_id).where(Customer.id == 1))
+    assert customer_user is not None
+    # The merged record keeps its id, with nothing of its own, for an undo.
     assert await snapshot(session) == [
-        [(1, "U100", NUMBER, "lead@example.com", customer_user)],
+        [(1, "U100", NUMBER, "lead@example.com", customer_user), (2, "U100", None, None, None)],
         [(1, 1, 1, None), (2, 1, 3, NUMBER)],
         [("merged",)],
     ]
