@@ -1,11 +1,16 @@
 """The customer's answer to the feedback ask: ⭐ 1 … 5, then one message of comment, or Skip
-(the button or /skip)."""
+(the button or /skip). Only a message within `COMMENT_WINDOW` of the rating is taken as its
+comment: one written later is for the manager, as any other."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
 
 from handlers.filters import Customer, Has, NotCommand
 from handlers.payloads import Payload, save
@@ -21,6 +26,9 @@ from presentation.feedback import (
     thanks_text,
 )
 from services import feedback
+from services.clock import Clock
+
+COMMENT_WINDOW = timedelta(hours=1)
 
 
 class FeedbackComment(StatesGroup):
@@ -31,6 +39,14 @@ class CommentOn(Payload):
     """FeedbackComment.writing: the deal the comment is about."""
 
     deal_id: int
+    # Until when (Unix seconds) a message is the comment.
+    until: int
+
+
+class CommentDue(Filter):
+    async def __call__(self, message: Message, state: FSMContext, clock: Clock) -> bool:
+        until = (await state.get_data()).get("until")
+        return isinstance(until, int) and clock.now().timestamp() < until
 
 
 @on_press
@@ -43,7 +59,8 @@ async def rate(press: Press[RateCb]) -> None:
         press.answer.text = already_text(deal_id, rated.rating)
         return
     await press.state.set_state(FeedbackComment.writing)
-    await save(press.state, CommentOn(deal_id=deal_id))
+    until = int((press.now + COMMENT_WINDOW).timestamp())
+    await save(press.state, CommentOn(deal_id=deal_id, until=until))
     await press.show(rated_text(deal_id, rated.rating), skip_keyboard(deal_id))
 
 
@@ -82,6 +99,6 @@ def router() -> Router:
     router.callback_query.register(skip, SkipCb.filter())
     step = StateFilter(FeedbackComment.writing)
     router.message.register(skipped, step, Customer(), Command("skip"))
-    router.message.register(commented, step, Customer(), Has("text"), NotCommand())
-    router.message.register(not_text, step, Customer(), NotCommand())
+    router.message.register(commented, step, Customer(), CommentDue(), Has("text"), NotCommand())
+    router.message.register(not_text, step, Customer(), CommentDue(), NotCommand())
     return router

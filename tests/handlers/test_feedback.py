@@ -4,6 +4,8 @@ owners; customers without Telegram are not asked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select, update
 
@@ -145,3 +147,27 @@ async def test_customers_without_telegram_are_not_asked(tg: Harness) -> None:
     async with tg.app.sessions() as session:
         kinds = await session.scalars(select(Outbox.kind))
         assert "feedback_ask" not in list(kinds)
+
+
+async def test_a_message_long_after_the_rating_is_not_its_comment(tg: Harness) -> None:
+    await won(tg)
+    await tg.press(LEYLA, "fb:1:5", message_id=ASKED)
+    tg.clock.advance(timedelta(hours=1, seconds=1))
+    assert await tg.send(LEYLA, "Need 5 more chairs") == []
+    # As any message after a closed request: a new one, to the manager.
+    [card] = sent_to(await tg.deliver(), ANNA.id)
+    assert card.text.splitlines()[:4] == [
+        "<b>Request #2</b>",
+        "📍 New ▰▱▱▱▱",
+        "👤 Leyla",
+        "💬 Need 5 more chairs",
+    ]
+    assert await given(tg) == (5, None, 2)
+
+
+async def test_a_request_reopened_and_won_again_is_not_asked_again(tg: Harness) -> None:
+    await won(tg)
+    await tg.press(OLGA, "dk:u:1:3:0", message_id=CARD)
+    await tg.press(ANNA, "dk:g:1:4:5", message_id=CARD)
+    [notice] = sent_to(await tg.deliver(), LEYLA.id)
+    assert notice.text == "Ваша заявка №1 теперь: Успешно"
