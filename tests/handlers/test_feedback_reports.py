@@ -3,7 +3,10 @@ period, whoever's deal they rate (the manager when the customer was asked)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+
+from openpyxl import load_workbook
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,3 +70,13 @@ async def test_the_report_in_the_owners_language(tg: Harness) -> None:
     [anna, bako] = people(detail.text, "<b>👥 Сотрудники</b>")
     assert anna.endswith("⭐ 3,0 по 2 оценкам")
     assert bako.endswith("⭐ 2,5 по 2 оценкам")
+
+
+async def test_the_spreadsheet_has_each_managers_ratings(tg: Harness) -> None:
+    await seed(tg)
+    [document] = without_answers(await tg.press(OLGA, "rx:7:x"))
+    book = load_workbook(io.BytesIO(document.document.data))
+    header, anna, bako = list(book["Managers"].iter_rows(values_only=True))
+    assert header[-2:] == ("Ratings", "Average rating")
+    assert (anna[0], *anna[-2:]) == ("Anna", 2, 3)
+    assert (bako[0], *bako[-2:]) == ("Bako", 2, 2.5)
