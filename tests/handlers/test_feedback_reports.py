@@ -7,7 +7,6 @@ import io
 from datetime import datetime
 
 from openpyxl import load_workbook
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sweeps.digests import send_digests
