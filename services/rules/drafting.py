@@ -102,7 +102,9 @@ def typed(fact: str, text: str, offer: Offer, locale: str) -> str:
     field = fact_field(fact, offer)
     if fact == m.AMOUNT or (field is not None and field.kind == MONEY):
         return str(parse_amount(text, locale))
-    if fact == m.RATING or (field is not None and field.kind == NUMBER):
+    if fact == m.RATING:
+        return str(_rating(text, locale))
+    if field is not None and field.kind == NUMBER:
         return str(parse_number(text, locale, ErrorCode.FIELD_NUMBER))
     if field is not None and field.kind == DATE:
         return parse_date(text, ErrorCode.FIELD_DATE).isoformat()
@@ -111,6 +113,14 @@ def typed(fact: str, text: str, offer: Offer, locale: str) -> str:
     if not text.strip():
         raise InvalidInput(ErrorCode.EMPTY_TEXT)
     return text.strip()
+
+
+def _rating(text: str, locale: str) -> int:
+    """A rating as customers give it: a whole number from 1 to 5."""
+    number = parse_number(text, locale, ErrorCode.FIELD_NUMBER)
+    if number != number.to_integral_value() or not 1 <= number <= 5:
+        raise InvalidInput(ErrorCode.FIELD_NUMBER)
+    return int(number)
 
 
 def tag(text: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.access import actor_of
 from services.db.feedback import Feedback
-from services.db.rules import DealTag
+from services.db.rules import DealTag, Rule
 from services.db.users import User
 from services.rules.past import try_on_past
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
@@ -92,3 +92,35 @@ async def test_a_low_rating_fires_the_owners_rule_and_is_found_in_the_past(
     [shown] = without_answers(await tg.press(OLGA, f"ru:o:{rule_id}:1:0", LIST))
     assert "When: a customer rates a deal" in shown.text.splitlines()
     assert "• the customer's rating is at most ⭐ 2" in shown.text.splitlines()
+
+
+async def test_the_owner_builds_the_rule_with_buttons(tg: Harness) -> None:
+    [first] = await tg.send(OLGA, "/newrule")
+    assert ("⭐ A customer rates a deal", "rb:t:13") in sum(buttons(first), [])
+    await tg.press(OLGA, "rb:t:13")
+    await tg.press(OLGA, "rb:p:0")
+    [facts] = without_answers(await tg.press(OLGA, "rb:c:7"))
+    assert ("≤ at most", "rb:q:5") in sum(buttons(facts), [])
+    await tg.press(OLGA, "rb:q:5")
+    for wrong in ("two", "7", "2.5"):
+        [bad] = await tg.send(OLGA, wrong)
+        assert "number" in bad.text
+    await tg.send(OLGA, "2")
+    await tg.press(OLGA, "rb:n:0")
+    await tg.press(OLGA, "rb:p:0")
+    await tg.press(OLGA, "rb:x:5")
+    await tg.send(OLGA, "#unhappy")
+    await tg.press(OLGA, "rb:n:0")
+    [review] = await tg.send(OLGA, "Unhappy customers")
+    assert review.text.splitlines()[1:4] == [
+        "When: a customer rates a deal",
+        "If all of these hold:",
+        "• the customer's rating is at most ⭐ 2",
+    ]
+    await tg.press(OLGA, "rb:ok:0")
+    async with tg.app.sessions() as session:
+        [saved] = await session.scalars(select(Rule))
+    assert (saved.trigger, saved.conditions) == (
+        {"event": "rated"},
+        [{"fact": "rating", "op": "le", "value": "2"}],
+    )
