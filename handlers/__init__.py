@@ -21,6 +21,7 @@ from handlers import (
     discounts,
     document_answers,
     fallback,
+    feedback,
     field_values,
     fields,
     groups,
@@ -53,10 +54,12 @@ from handlers import (
 def get_routers() -> list[Router]:
     """In order of precedence; the catch-all fallback comes last. Customers' messages are
     taken right after /start and /cancel: no staff router has anything for them, and the
-    customer router's own filter lets staff pass straight through."""
+    customer router's own filter lets staff pass straight through. A customer's comment on
+    their rating comes just before."""
     return [
         start.router(),
         payments.router(),
+        feedback.router(),
         customer.router(),
         leads.router(),
         lead_entry.router(),

@@ -12,7 +12,7 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import events, log_context, outbox, shortages, stages, stock
+from services import events, feedback_ask, log_context, outbox, shortages, stages, stock
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
@@ -140,8 +140,10 @@ def moved(deal_id: int, left: int, stage: Stage, now: datetime) -> list[Happened
 async def _finish_move(
     session: AsyncSession, deal: Deal, seen: int, stage: Stage, now: datetime
 ) -> DealCard:
-    """Tell the customer when the stage says so, and commit the move."""
+    """Tell the customer when the stage says so (and ask for feedback on a closing), and
+    commit the move."""
     await _notify_customer(session, deal, stage, seen + 1, now)
+    await outbox.enqueue_all(session, await feedback_ask.closed(session, deal, stage, now))
     return await done(session, deal.id)
 
 

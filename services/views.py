@@ -20,6 +20,7 @@ from services.db.deals import Deal, Message, Stage
 from services.db.documents import Document
 from services.db.users import User
 from services.errors import NotFound
+from services.feedback_views import RatingView, ratings_of
 from services.field_kinds import Shown
 from services.item_views import DealItems, deal_items
 from services.paid import paid_of
@@ -64,6 +65,8 @@ class DealCard:
     papers: tuple[PaperView, ...] = ()
     # What its payments came to.
     paid: Decimal = Decimal(0)
+    # The customer's rating, once given.
+    rating: RatingView | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
     sold = await _items_of(session, [r.deal_id for r in rows])
     papers = await _papers_of(session, [r.deal_id for r in rows])
     paid = await paid_of(session, [r.deal_id for r in rows])
+    rated = await ratings_of(session, [r.deal_id for r in rows])
     cards = {}
     for row in rows:
         step = steps.get(row.stage_id, 0)
@@ -253,6 +257,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             items=sold.get(row.deal_id),
             papers=tuple(papers.get(row.deal_id, ())),
             paid=paid.get(row.deal_id, Decimal(0)),
+            rating=rated.get(row.deal_id),
         )
     return cards
 

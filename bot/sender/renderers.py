@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import digests, discounts, documents, order_status, reminders
+from bot.sender import digests, discounts, documents, feedback, order_status, reminders
 from presentation import keyboards, render
 from presentation.assignment import fallback_text
 from presentation.deals.card import Reader, card_keyboard, card_text
@@ -213,6 +213,11 @@ async def _payment(ctx: Context) -> list[Outgoing]:
     return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
 
 
+async def _feedback(ctx: Context) -> list[Outgoing]:
+    methods = await feedback.render(ctx.session, ctx.row)
+    return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
+
+
 async def _reminder(ctx: Context) -> list[Outgoing]:
     rendered = await reminders.render(ctx.session, ctx.row, ctx.zone, ctx.locale, ctx.now)
     return [Outgoing(method, deal_id) for method, deal_id in rendered]
@@ -235,4 +240,5 @@ RENDERERS: dict[str, Renderer] = {
     **dict.fromkeys(discounts.KINDS, _discount),
     **dict.fromkeys(documents.KINDS, _document),
     **dict.fromkeys(documents.PAYMENT_KINDS, _payment),
+    **dict.fromkeys(feedback.KINDS, _feedback),
 }

@@ -1,7 +1,7 @@
 """Customer merges an owner can undo: the merge record, the merged record's mark, e-mails found
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0024
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,7 @@ from presentation.deals.buttons import (
 from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
 from presentation.deals.matches import match_line
 from presentation.documents.layout import title_of
+from presentation.feedback import rating_line
 from presentation.field_values import field_lines, fields_button
 from presentation.render import detail_name, source_name, stage_name, when
 from presentation.units import measured, quantity_text
@@ -175,6 +176,8 @@ def card_text(card: DealCard, reader: Reader) -> str:
                 ago=ago(card.last_activity_at, reader),
             )
         )
+    if card.rating is not None:
+        lines.append(rating_line(card.rating.rating, card.rating.comment))
     return "\n".join(lines)
 
 

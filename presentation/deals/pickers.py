@@ -152,6 +152,10 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _delivery(_text(new), reader)
         case "stock":
             return _stock(_text(new))
+        case "rated":
+            return _("⭐ rated {rating} by the customer").format(rating=escape(_text(new)))
+        case "rating_comment":
+            return _("💬 the customer's comment: «{comment}»").format(comment=escape(_text(new)))
     return escape(entry.kind)
 
 

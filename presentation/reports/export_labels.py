@@ -43,6 +43,8 @@ def labels(locale: str) -> Labels:
             _("Won amount"),
             _("Median first response, min"),
             _("Overdue tasks"),
+            _("Ratings"),
+            _("Average rating"),
         ],
         source=source_name,
         stage=lambda names: stage_name(names, locale),

@@ -20,6 +20,11 @@ def number(n: int, locale: str) -> str:
     return str(format_decimal(n, locale=locale))
 
 
+def rating(average: Decimal, locale: str) -> str:
+    """An average rating with one decimal: 4.5, 4,5."""
+    return str(format_decimal(average, format="0.0", locale=locale))
+
+
 def signed(n: int, locale: str) -> str:
     """A change against the period before: +3, −2 or ±0."""
     if n == 0:

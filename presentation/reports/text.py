@@ -14,6 +14,7 @@ from presentation.reports.format import (
     number,
     percent,
     period_title,
+    rating,
     reason,
     signed,
 )
@@ -159,6 +160,16 @@ def _people(people: list[Person], currency: str, locale: str) -> str:
         if person.overdue_tasks:
             overdue = ngettext("{n} overdue task", "{n} overdue tasks", person.overdue_tasks)
             parts.append(overdue.format(n=number(person.overdue_tasks, locale)))
+        if person.rated is not None:
+            rated = ngettext(
+                "⭐ {average} from {n} rating", "⭐ {average} from {n} ratings", person.rated.count
+            )
+            parts.append(
+                rated.format(
+                    average=rating(person.rated.average, locale),
+                    n=number(person.rated.count, locale),
+                )
+            )
         lines.append(f"• {escape(person.name)}: {' · '.join(parts)}")
     if len(people) > PEOPLE_SHOWN:
         hidden = len(people) - PEOPLE_SHOWN

@@ -25,6 +25,7 @@ def trigger_kinds() -> dict[str, str]:
         m.RULE_ACTED: _("🔗 Another rule acts"),
         m.QUOTE_ACCEPTED: _("✅ The customer accepts a quote"),
         m.PAYMENT_RECEIVED: _("💳 A payment is received"),
+        m.RATED: _("⭐ A customer rates a deal"),
     }
 
 
@@ -45,6 +46,7 @@ def fact_names() -> dict[str, str]:
         m.LANGUAGE: _("Customer's language"),
         m.WORKING_HOURS: _("Working hours"),
         m.TAG: _("Tag"),
+        m.RATING: _("⭐ Customer's rating"),
     }
 
 

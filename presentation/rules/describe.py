@@ -90,6 +90,8 @@ def trigger_text(trigger: m.Trigger, lookup: Lookup, locale: str, currency: str)
         return _("the customer accepts a quote")
     if kind == m.PAYMENT_RECEIVED:
         return _("a payment is received")
+    if kind == m.RATED:
+        return _("a customer rates a deal")
     if kind == m.NO_RESPONSE:
         return _("nobody answers a request within {time} of working time").format(
             time=minutes(trigger.get("minutes"))
@@ -176,6 +178,7 @@ def _fact_name(fact: str, lookup: Lookup, locale: str) -> str:
         m.MANAGER: _("the responsible manager"),
         m.LANGUAGE: _("the customer's language"),
         m.TAG: _("the tags"),
+        m.RATING: _("the customer's rating"),
     }
     if fact in names:
         return names[fact]
@@ -191,6 +194,8 @@ def _fact_value(fact: str, value: Any, lookup: Lookup, locale: str, currency: st
         return escape(source_name(str(value)))
     if fact == m.TAG:
         return f"#{escape(str(value))}"
+    if fact == m.RATING:
+        return f"⭐ {escape(str(value))}"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if fact == m.AMOUNT or (fact.startswith(m.FIELD_PREFIX) and _is_number(value)):

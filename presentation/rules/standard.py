@@ -26,6 +26,7 @@ PRESETS: dict[str, tuple[tuple[int, ...], ...]] = {
     s.CALLBACK: ((30,), (60,), (120,), (240,), (1440,)),
     s.OVERDUE: ((240,), (1440,), (2880,), (4320,)),
     s.RENEWALS: ((30, 7, 1), (14, 3, 1), (60, 30, 7), (7, 1)),
+    s.FEEDBACK: ((s.ON_WON,), (s.ON_CLOSED,)),
 }
 ICONS = {
     s.ESCALATION: "⏱",
@@ -33,6 +34,7 @@ ICONS = {
     s.RENEWALS: "📄",
     s.STAGE_NOTICES: "🔔",
     s.OVERDUE: "⏰",
+    s.FEEDBACK: "⭐",
 }
 
 
@@ -66,6 +68,8 @@ def value_text(rule: s.Standard, locale: str) -> str:
     if rule.key == s.RENEWALS:
         # Each number with its own word: "30 дней, 7 дней и 1 день" agrees in every language.
         return str(format_list([days(n) for n in rule.value], locale=locale))
+    if rule.key == s.FEEDBACK:
+        return _("won or lost") if rule.value == (s.ON_CLOSED,) else _("won")
     return minutes(rule.value[0]) if rule.value else ""
 
 
@@ -76,6 +80,7 @@ def title(key: str) -> str:
         s.RENEWALS: _("Contract renewal reminders"),
         s.STAGE_NOTICES: _("Stage notices to customers"),
         s.OVERDUE: _("Overdue tasks to the owners"),
+        s.FEEDBACK: _("Feedback from customers"),
     }
     return f"{ICONS[key]} {titles[key]}"
 
@@ -90,6 +95,8 @@ def _summary(rule: s.Standard, locale: str) -> str:
         return _("A contract's end → reminders {days} before").format(days=value)
     if rule.key == s.OVERDUE:
         return _("A task overdue by {time} → the owners told").format(time=value)
+    if rule.key == s.FEEDBACK:
+        return _("A deal closes ({closing}) → the customer asked to rate it").format(closing=value)
     return _("A deal enters a 🔔 stage → the customer told")
 
 
@@ -131,6 +138,12 @@ def _explained(rule: s.Standard, stages: list[dict[str, str]], locale: str) -> s
         ).format(days=value)
     if rule.key == s.OVERDUE:
         return _("When a task is overdue by {time}, the owners are told, once.").format(time=value)
+    if rule.key == s.FEEDBACK:
+        return _(
+            "When a deal is closed ({closing}), its customer is asked in Telegram, in their "
+            "language, to rate it from 1 to 5 and may add a comment; once per deal. A rating "
+            "of 1 or 2 is told to the owners. Customers without Telegram are not asked."
+        ).format(closing=value)
     marked = ", ".join(f"«{escape(stage_name(names, locale))}»" for names in stages)
     text = _(
         "When a deal enters a stage marked 🔔 in /pipeline, its customer is told, in their "
@@ -180,6 +193,8 @@ def change_text(rule: s.Standard) -> str:
             "Choose how long a task is overdue before the owners are told, or type it in hours "
             "(1 to 720)"
         )
+    elif rule.key == s.FEEDBACK:
+        ask = _("Choose which closed deals customers are asked about: 1 won, 2 won or lost")
     else:
         ask = _("Choose the days before a contract's end to remind on, or type them like 30, 7, 1")
     return f"<b>{title(rule.key)}</b>\n{ask} (/cancel)."

@@ -174,6 +174,8 @@ def _person_values(person: Person) -> list[object]:
         person.won_amount,
         median,
         person.overdue_tasks,
+        person.rated.count if person.rated is not None else 0,
+        person.rated.average if person.rated is not None else None,
     ]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import stages
 from services.access import MANAGER, Actor, require_owner
 from services.db.users import User
+from services.feedback_views import Ratings, by_manager
 from services.reports import attention, queries
 from services.reports.money import Money, money_of
 from services.reports.periods import Choice, Period, choose, previous
@@ -49,6 +50,8 @@ class Person:
     won_amount: Decimal
     median: float | None
     overdue_tasks: int
+    # The customers' ratings of their work given in the period.
+    rated: Ratings | None = None
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,10 @@ async def people(
     """Every active manager, and anyone else (an owner) with deals or tasks in these figures
     (the owners' tasks, None in `late_tasks`, are no one person's)."""
     figures = await queries.people(session, period)
+    rated = await by_manager(session, period.start, period.end)
     tasked = {user_id for user_id in late_tasks if user_id is not None}
     ids = set(figures.open_deals) | set(figures.won) | set(found.by_manager) | tasked
+    ids |= {user_id for user_id in rated if user_id is not None}
     users = await session.scalars(
         select(User).where(User.id.in_(ids) | ((User.role == MANAGER) & User.is_active))
     )
@@ -136,6 +141,7 @@ async def people(
             figures.won.get(user.id, (0, Decimal(0)))[1],
             found.by_manager.get(user.id),
             late_tasks.get(user.id, 0),
+            rated.get(user.id),
         )
         for user in users
     ]

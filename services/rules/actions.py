@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import outbox, stock, totals
+from services import feedback_ask, outbox, stock, totals
 from services.assignment import (
     NOT_TAKEN,
     STRATEGIES,
@@ -193,6 +193,7 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
     if stage.notify_customer and customer is not None and await standard.notices_on(session):
         _tell(ctx, customer, "stage_notice", stage_id=stage.id)
         await standard.acted(session, standard.STAGE_NOTICES, ctx.now)
+    ctx.work.queued += await feedback_ask.closed(session, deal, stage, ctx.now)
     key = f"stage:{ctx.rule_id}:{ctx.now.isoformat()}"
     return [
         Happened(STAGE_LEFT, deal.id, key, {"stage": left}),

@@ -56,7 +56,7 @@ def fact_kind(fact: str, offer: Offer) -> str:
     field = fact_field(fact, offer)
     if fact == m.WORKING_HOURS:
         return HOURS
-    if fact == m.AMOUNT or (field is not None and field.kind in (NUMBER, MONEY)):
+    if fact in (m.AMOUNT, m.RATING) or (field is not None and field.kind in (NUMBER, MONEY)):
         return NUMERIC
     if fact in (m.SOURCE, m.STAGE, m.MANAGER, m.LANGUAGE):
         return PICKED
@@ -71,7 +71,9 @@ def operators(fact: str, offer: Offer) -> tuple[str, ...]:
     if kind == HOURS:
         return ()
     compared = (m.GT, m.GE, m.LT, m.LE, *_EQUALITY) if kind == NUMERIC else _EQUALITY
-    may_be_empty = fact in (m.AMOUNT, m.MANAGER, m.TAG) or fact.startswith(m.FIELD_PREFIX)
+    may_be_empty = fact in (m.AMOUNT, m.MANAGER, m.TAG, m.RATING) or fact.startswith(
+        m.FIELD_PREFIX
+    )
     return compared + _PRESENCE if may_be_empty else compared
 
 
@@ -100,6 +102,8 @@ def typed(fact: str, text: str, offer: Offer, locale: str) -> str:
     field = fact_field(fact, offer)
     if fact == m.AMOUNT or (field is not None and field.kind == MONEY):
         return str(parse_amount(text, locale))
+    if fact == m.RATING:
+        return str(_rating(text, locale))
     if field is not None and field.kind == NUMBER:
         return str(parse_number(text, locale, ErrorCode.FIELD_NUMBER))
     if field is not None and field.kind == DATE:
@@ -109,6 +113,14 @@ def typed(fact: str, text: str, offer: Offer, locale: str) -> str:
     if not text.strip():
         raise InvalidInput(ErrorCode.EMPTY_TEXT)
     return text.strip()
+
+
+def _rating(text: str, locale: str) -> int:
+    """A rating as customers give it: a whole number from 1 to 5."""
+    number = parse_number(text, locale, ErrorCode.FIELD_NUMBER)
+    if number != number.to_integral_value() or not 1 <= number <= 5:
+        raise InvalidInput(ErrorCode.FIELD_NUMBER)
+    return int(number)
 
 
 def tag(text: str) -> str:

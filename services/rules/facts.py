@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.assignment import WorkingHours, language_of
 from services.db.customers import Customer
 from services.db.deals import Deal
+from services.db.feedback import Feedback
 from services.db.fields import FieldDef, FieldValue
 from services.db.rules import DealTag
 from services.db.users import User
@@ -35,6 +36,7 @@ from services.rules.model import (
     MANAGER,
     NE,
     NOT_IN,
+    RATING,
     SOURCE,
     STAGE,
     TAG,
@@ -52,6 +54,7 @@ class Facts:
     fields: dict[str, str]
     # The customer's Telegram account, when they have one and have not blocked the bot.
     customer: User | None = None
+    rating: int | None = None
 
     def value(self, fact: str) -> Any:
         if fact == SOURCE:
@@ -64,11 +67,13 @@ class Facts:
             return self.deal.manager_id
         if fact == LANGUAGE:
             return self.language
+        if fact == RATING:
+            return self.rating
         return self.fields.get(fact[len(FIELD_PREFIX) :])
 
 
 async def facts_of_all(session: AsyncSession, deal_ids: Collection[int]) -> dict[int, Facts]:
-    """The facts of several deals in four queries, whatever their number."""
+    """The facts of several deals in five queries, whatever their number."""
     ids = list(deal_ids)
     if not ids:
         return {}
@@ -104,6 +109,14 @@ async def facts_of_all(session: AsyncSession, deal_ids: Collection[int]) -> dict
             | ((FieldDef.entity != CUSTOMER) & FieldValue.object_id.in_(ids))
         )
     )
+    ratings: dict[int, int | None] = {
+        deal_id: rating
+        for deal_id, rating in await session.execute(
+            select(Feedback.deal_id, Feedback.rating).where(
+                Feedback.deal_id.in_(ids), Feedback.rating.is_not(None)
+            )
+        )
+    }
     by_customer: dict[int, dict[str, str]] = {}
     by_deal: dict[int, dict[str, str]] = {}
     for key, entity, value, object_id in values.all():
@@ -116,6 +129,7 @@ async def facts_of_all(session: AsyncSession, deal_ids: Collection[int]) -> dict
             # A deal's own field wins over its customer's of the same key.
             {**by_customer.get(deal.customer_id, {}), **by_deal.get(deal_id, {})},
             _reachable(accounts.get(deal.customer_id)),
+            ratings.get(deal_id),
         )
         for deal_id, deal in deals.items()
     }

@@ -1,6 +1,6 @@
 """The standard rules in the rules file: each on or off, with its number (the escalation's working
 minutes, the call-back delay and the overdue report's wait in minutes, the renewal reminders'
-days). A rule the file leaves out stays as it is."""
+days, feedback's closings: 1 won, 2 won or lost). A rule the file leaves out stays as it is."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ NUMBER_KEY = {
     standard.CALLBACK: "minutes",
     standard.OVERDUE: "minutes",
     standard.RENEWALS: "days",
+    # 1: asked when won, 2: when won or lost.
+    standard.FEEDBACK: "ask_on",
 }
 Read = dict[str, tuple[bool, tuple[int, ...] | None]]
 

@@ -32,6 +32,7 @@ FIELD_CHANGED, CROSSED, CUSTOMER_WROTE = "field_changed", "crossed", "customer_w
 NO_RESPONSE, TASK_OVERDUE, IDLE, DATE = "no_response", "task_overdue", "idle", "date"
 RULE_ACTED = "rule_acted"
 QUOTE_ACCEPTED, PAYMENT_RECEIVED = "quote_accepted", "payment_received"
+RATED = "rated"
 TRIGGERS = (
     CREATED,
     STAGE_ENTERED,
@@ -46,6 +47,7 @@ TRIGGERS = (
     RULE_ACTED,
     QUOTE_ACCEPTED,
     PAYMENT_RECEIVED,
+    RATED,
 )
 # Fired by the sweep when their moment comes rather than by a change.
 TIMED = frozenset({NO_RESPONSE, TASK_OVERDUE, IDLE, DATE})
@@ -63,7 +65,9 @@ SOURCE, STAGE, MANAGER, LANGUAGE, WORKING_HOURS, TAG = (
     "working_hours",
     "tag",
 )
-FACTS = (SOURCE, STAGE, AMOUNT, MANAGER, LANGUAGE, WORKING_HOURS, TAG)
+# The customer's rating of the deal, 1 to 5; empty until they rate it.
+RATING = "rating"
+FACTS = (SOURCE, STAGE, AMOUNT, MANAGER, LANGUAGE, WORKING_HOURS, TAG, RATING)
 EQ, NE, GT, GE, LT, LE, IN, NOT_IN, EMPTY, FILLED = (
     "eq",
     "ne",

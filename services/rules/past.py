@@ -17,6 +17,7 @@ from services.assignment import WorkingHours
 from services.company import company_hours
 from services.db.deals import Deal, Event, Message
 from services.db.documents import Document, Payment
+from services.db.feedback import Feedback
 from services.db.fields import FieldDef
 from services.db.rules import RuleRun
 from services.db.tasks import Task
@@ -129,6 +130,17 @@ async def _moments(
         return [
             _Moment(at, Happened(kind, deal_id, f"payment:{payment_id}", {"amount": str(amount)}))
             for payment_id, deal_id, at, amount in received.all()
+        ]
+    if kind == m.RATED:
+        rated = await session.execute(
+            select(Feedback.deal_id, Feedback.rated_at, Feedback.rating).where(
+                Feedback.rated_at >= since
+            )
+        )
+        return [
+            _Moment(at, Happened(kind, deal_id, f"rated:{deal_id}", {"rating": rating}))
+            for deal_id, at, rating in rated.all()
+            if at is not None
         ]
     if kind == m.CUSTOMER_WROTE:
         written = await session.execute(

@@ -1,13 +1,15 @@
 """The rules every business starts with, switched on with the settings' values: a request not
 taken in time goes to the next manager, then to the owners; a missed call gives its manager a
 call-back task; a contract's manager is reminded before its end; the customer is told when
-their deal enters a 🔔 stage; the owners are told of a long-overdue task. Owners switch each off
+their deal enters a 🔔 stage; the owners are told of a long-overdue task; the customer is asked
+to rate a won (or also a lost) deal. Owners switch each off
 and on and change its number in /rules; the code that does the work reads the rule each time,
 so a change needs no restart.
 
 A rule's value: the escalation's working minutes (the response SLA by default), the call-back
 delay and the overdue report's wait in minutes, the renewal reminders' days before the end
-(latest first); stage notices have none (the stages are marked in /pipeline)."""
+(latest first), which closed deals feedback is asked on (`ON_WON` or `ON_CLOSED`); stage notices
+have none (the stages are marked in /pipeline)."""
 
 from __future__ import annotations
 
@@ -24,14 +26,17 @@ from services.db.rules import StandardRule
 from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
 ESCALATION, CALLBACK, RENEWALS = "escalation", "callback", "renewals"
-STAGE_NOTICES, OVERDUE = "stage_notices", "overdue"
-KEYS = (ESCALATION, CALLBACK, RENEWALS, STAGE_NOTICES, OVERDUE)
+STAGE_NOTICES, OVERDUE, FEEDBACK = "stage_notices", "overdue", "feedback"
+KEYS = (ESCALATION, CALLBACK, RENEWALS, STAGE_NOTICES, OVERDUE, FEEDBACK)
+# Feedback's value: asked when a deal is won, or when it is won or lost.
+ON_WON, ON_CLOSED = 1, 2
 # What an owner may type: the range of each number, and how many renewal reminders at most.
 RANGES = {
     ESCALATION: (1, 24 * 60),
     CALLBACK: (5, 72 * 60),
     OVERDUE: (60, 30 * 24 * 60),
     RENEWALS: (1, 365),
+    FEEDBACK: (ON_WON, ON_CLOSED),
 }
 MINUTE = timedelta(minutes=1)
 MOST_REMINDERS = 5
@@ -66,6 +71,8 @@ class Defaults:
             return in_minutes(self.overdue_after)
         if key == RENEWALS:
             return tuple(sorted(set(self.renewal_offsets), reverse=True))
+        if key == FEEDBACK:
+            return (ON_WON,)
         return ()
 
 
@@ -86,6 +93,14 @@ async def current(session: AsyncSession, key: str, default: tuple[int, ...]) -> 
 async def notices_on(session: AsyncSession) -> bool:
     """Whether customers are told when their deal enters a 🔔 stage."""
     return (await current(session, STAGE_NOTICES, ())).enabled
+
+
+async def feedback_on(session: AsyncSession) -> frozenset[str]:
+    """The kinds of stage whose deals' customers are asked to rate them (none when off)."""
+    rule = await current(session, FEEDBACK, (ON_WON,))
+    if not rule.enabled:
+        return frozenset()
+    return frozenset({"won", "lost"}) if rule.value == (ON_CLOSED,) else frozenset({"won"})
 
 
 async def overview(session: AsyncSession, actor: Actor, defaults: Defaults) -> list[Standard]:

@@ -148,8 +148,9 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
         [("🗂 Documents", "dc:l:1")],
     ]
     assert (await deal(tg)).closed_at == tg.app.clock.now()
-    [notice] = await tg.deliver()
+    notice, feedback = await tg.deliver()
     assert notice.text == "Ваша заявка №1 теперь: Успешно"
+    assert feedback.text.startswith("Как мы справились с вашей заявкой №1?")
 
     refused = await tg.press(ANNA, "dk:u:1:3:0", message_id=CARD)
     assert answer_of(refused).text == "Sorry, you can't do that."

@@ -252,7 +252,9 @@ async def test_export_sends_a_spreadsheet(seeded: Harness) -> None:
     )  # fmt: skip
     assert [r[0] for r in rows[1:]] == [3, 4, 8, 5, 6, 7, 12]
     assert rows[1][2] == "phone call" and rows[1][10] == "price"
-    assert list(book["Managers"].iter_rows(values_only=True))[1] == ("Anna", 4, 1, 1000, 15, 1)
+    assert list(book["Managers"].iter_rows(values_only=True))[1] == (
+        "Anna", 4, 1, 1000, 15, 1, 0, None,
+    )  # fmt: skip
 
 
 async def test_export_csv_when_asked(seeded: Harness) -> None:

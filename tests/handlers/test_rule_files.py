@@ -20,6 +20,7 @@ EMPTY = HEADER + (
     "  renewals:\n    enabled: true\n    days:\n      - 30\n      - 7\n      - 1\n"
     "  stage_notices:\n    enabled: true\n"
     "  overdue:\n    enabled: true\n    minutes: 1440\n"
+    "  feedback:\n    enabled: true\n    ask_on: 1\n"
     "rules: []\n"
 )
 CAPTION = (

@@ -55,6 +55,7 @@ HEAD = [
     "✅ 📄 A contract's end → reminders 30 days, 7 days, and 1 day before",
     "✅ 🔔 A deal enters a 🔔 stage → the customer told",
     "✅ ⏰ A task overdue by 1 day → the owners told",
+    "✅ ⭐ A deal closes (won) → the customer asked to rate it",
     "",
     "<b>Your rules</b>",
 ]
@@ -64,6 +65,7 @@ STANDARD_BUTTONS = [
     [("✅ 📄 Contract renewal reminders", "sr:o:2:0:0")],
     [("✅ 🔔 Stage notices to customers", "sr:o:3:0:0")],
     [("✅ ⏰ Overdue tasks to the owners", "sr:o:4:0:0")],
+    [("✅ ⭐ Feedback from customers", "sr:o:5:0:0")],
 ]
 
 

@@ -35,6 +35,7 @@ async def test_the_standard_rules_go_out_and_come_back_as_they_were(
         "  renewals:\n    enabled: true\n    days:\n      - 14\n      - 1\n"
         "  stage_notices:\n    enabled: true\n"
         "  overdue:\n    enabled: true\n    minutes: 1440\n"
+        "  feedback:\n    enabled: true\n    ask_on: 1\n"
         "rules:\n"
     ) in text
     await forget_everything(session)
@@ -49,6 +50,7 @@ async def test_the_standard_rules_go_out_and_come_back_as_they_were(
         (True, (14, 1)),
         (True, ()),
         (True, (1440,)),
+        (True, (1,)),
     ]
     # A file without the section leaves the standard rules as they are.
     await files.import_file(session, owner, "version: 1\nrules: []\n", clock.now())

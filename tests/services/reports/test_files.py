@@ -30,7 +30,7 @@ LABELS = export.Labels(
     deals_sheet="Deals",
     people_sheet="People",
     deal_headers=[f"h{n}" for n in range(11)],
-    people_headers=[f"p{n}" for n in range(6)],
+    people_headers=[f"p{n}" for n in range(8)],
     source=str.upper,
     stage=lambda names: names["en"],
     reason=lambda stored: stored or "",
@@ -68,8 +68,8 @@ async def test_workbook_has_a_row_per_deal_and_a_sheet_per_manager(data: export.
     # Anna answered deals 5, 8, 12 in 3796, 15 and 10 minutes: median 15.
     assert people == [
         LABELS.people_headers,
-        ["Anna", 4, 1, 1000, 15, 1],
-        ["Bako", 2, 1, 500.5, 10, 0],
+        ["Anna", 4, 1, 1000, 15, 1, 0, None],
+        ["Bako", 2, 1, 500.5, 10, 0, 0, None],
     ]
 
 

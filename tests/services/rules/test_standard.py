@@ -61,6 +61,7 @@ async def test_a_new_business_has_each_rule_on_with_the_settings_values(
         ("renewals", True, (30, 7, 1), 0),
         ("stage_notices", True, (), 0),
         ("overdue", True, (1440,), 0),
+        ("feedback", True, (1,), 0),
     ]
 
 
@@ -169,6 +170,7 @@ async def test_only_owners_change_them_and_bad_values_change_nothing(
         ("renewals", (), ErrorCode.RULE_NUMBER),
         ("renewals", (60, 30, 14, 7, 3, 1), ErrorCode.RULE_DAYS),
         ("stage_notices", (1,), ErrorCode.INVALID_INPUT),
+        ("feedback", (3,), ErrorCode.RULE_NUMBER),
     ]
     for key, value, code in refused:
         with pytest.raises(InvalidInput) as error:
@@ -177,7 +179,7 @@ async def test_only_owners_change_them_and_bad_values_change_nothing(
     with pytest.raises(Conflict):
         await standard.switch(session, olga, "callback", 3, clock.now(), DEFAULTS)
     found = await standard.overview(session, olga, DEFAULTS)
-    assert [(r.enabled, r.version) for r in found] == [(True, 0)] * 5
+    assert [(r.enabled, r.version) for r in found] == [(True, 0)] * 6
     # Days typed in any order, repeated, come out latest first.
     assert standard.read_days("7, 30 7;1") == (7, 30, 7, 1)
     saved = await standard.change(
