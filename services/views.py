@@ -63,6 +63,8 @@ class DealCard:
     papers: tuple[PaperView, ...] = ()
     # What its payments came to.
     paid: Decimal = Decimal(0)
+    # The customer has a Telegram chat with the bot, so a reply reaches them.
+    reachable: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class _CardRow(NamedTuple):
     customer_name: str
     customer_phone: str | None
     email: str | None
+    customer_user_id: int | None
     stage_id: int
     stage_kind: str
     stage_names: dict[str, str]
@@ -149,6 +152,7 @@ _CARD_COLUMNS = _cards_of(
     Customer.name,
     Customer.phone,
     Customer.email,
+    Customer.user_id,
     Stage.id,
     Stage.kind,
     Stage.names,
@@ -181,6 +185,7 @@ async def deal_card(session: AsyncSession, deal_id: int) -> DealCard:
         customer.name,
         customer.phone,
         customer.email,
+        customer.user_id,
         stage.id,
         stage.kind,
         stage.names,
@@ -249,6 +254,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             items=sold.get(row.deal_id),
             papers=tuple(papers.get(row.deal_id, ())),
             paid=paid.get(row.deal_id, Decimal(0)),
+            reachable=row.customer_user_id is not None,
         )
     return cards
 

@@ -13,7 +13,17 @@ from sqlalchemy import select, update
 from services.db.catalog import DealItem, DealMeasure
 from services.db.deals import Deal, Event
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, STALE, make_manager, new_deal
+from tests.support.deals import (
+    ANNA,
+    BAKO,
+    CARD,
+    LEYLA,
+    OLGA,
+    STALE,
+    make_manager,
+    more_buttons,
+    new_deal,
+)
 from tests.support.harness import Harness
 from tests.support.items import SCREEN, laminate_and_underlay, ten_glue
 
@@ -102,8 +112,12 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
         "🧾 Subtotal AZN600.00 · VAT included AZN83.90",
         "💰 AZN600.00",
     ]
-    assert ("🛒 Items", "it:l:1:4:0:0") in buttons(card)[2]
-    assert "💰 Amount" not in str(buttons(card))
+    more = await more_buttons(tg, ANNA, "dk:v:1:4:0")
+    assert more[:2] == [
+        [("➡️ Contacted", "dk:n:1:4:0"), ("🔀 Stage…", "dk:s:1:4:0")],
+        [("🛒 Items", "it:l:1:4:0:0"), ("📝 Note", "dk:o:1:4:0")],
+    ]
+    assert "💰 Amount" not in str(buttons(card)) + str(more)
     # A forged 💰 Amount: the total is the items'.
     await tg.press(ANNA, "dk:a:1:4:0", message_id=CARD)
     [refused] = await tg.send(ANNA, "100")
