@@ -18,9 +18,8 @@ def moved_text(who: str, number: int, old: str, new: str) -> str:
 
 
 def amount_text(who: str, number: int, old: str | None, new: str | None) -> str:
-    unset = _("not set")
-    return _("{who} changed the amount of request #{number} from {old} to {new}.").format(
-        who=who, number=number, old=old or unset, new=new or unset
+    return _("{who} changed the amount of request #{number}: {old} → {new}.").format(
+        who=who, number=number, old=old or "—", new=new or "—"
     )
 
 

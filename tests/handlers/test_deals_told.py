@@ -55,7 +55,7 @@ async def test_the_owners_amount_and_the_managers_own_changes(tg: Harness) -> No
     await tg.send(OLGA, "1,500.50")
     redrawn, told = sent_to(await tg.deliver(), ANNA.id)
     assert isinstance(redrawn, EditMessageText) and "💰 AZN1,500.50" in redrawn.text
-    assert told.text == "Olga changed the amount of request #1 from not set to AZN1,500.50."
+    assert told.text == "Olga changed the amount of request #1: — → AZN1,500.50."
 
     await tg.press(ANNA, "dk:a:1:2:0", message_id=CARD)
     await tg.send(ANNA, "2,000")
