@@ -67,6 +67,8 @@ async def test_won_and_lost_cards_for_the_manager_and_the_owner(tg: Harness) -> 
     for reader in (ANNA, OLGA):
         [card] = without_answers(await tg.press(reader, "dk:c:1:2:0"))
         assert buttons(card) == won, reader.first_name
+    [picker] = without_answers(await tg.press(ANNA, "rm:m:1:h1"))
+    assert picker.text == "When should I remind you about request #1?"
 
     [lost] = without_answers(await tg.press(ANNA, "dk:c:2:2:0"))
     assert buttons(lost) == [[("↩️ Reply", "d:r:2"), ("⋯ More", "dk:v:2:2:0")]]
