@@ -13,7 +13,7 @@ from sqlalchemy import select
 from services.db.deals import ChatMessage
 from services.db.users import User
 from tests.support.calls import buttons, sent_to
-from tests.support.deals import ANNA, CARD, OLGA, new_deal
+from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, new_deal
 from tests.support.harness import Harness
 from tests.support.rules import rule
 from tests.support.seed import actor
@@ -108,3 +108,29 @@ async def test_a_card_telegram_will_not_edit_is_sent_again_and_kept(tg: Harness)
     await tg.press(OLGA, "dk:n:1:2:0", message_id=777)
     redrawn, _told = sent_to(await tg.deliver(), ANNA.id)
     assert isinstance(redrawn, EditMessageText) and redrawn.message_id == resent_id
+
+
+async def test_a_rules_hand_over_is_told_and_the_old_card_loses_its_buttons(tg: Harness) -> None:
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    async with tg.app.sessions() as session:
+        olga = (await session.scalars(select(User).where(User.tg_id == OLGA.id))).one()
+        bako = (await session.scalars(select(User).where(User.tg_id == BAKO.id))).one()
+        await rule(
+            session,
+            actor(olga),
+            tg.clock,
+            name="Seniors",
+            when={"event": "stage_entered", "stage": 2},
+            then=[{"do": "assign", "user": bako.id}],
+        )
+    [(card_id, _kind)] = await cards_of(tg, ANNA.id)
+    await tg.press(ANNA, "dk:n:1:1:0", message_id=CARD)
+    calls = await tg.deliver()
+    redrawn, told = sent_to(calls, ANNA.id)
+    assert isinstance(redrawn, EditMessageText) and redrawn.message_id == card_id
+    assert redrawn.reply_markup is None
+    assert "👔 Bako, not taken yet" in redrawn.text.splitlines()
+    assert told.text == "Rule «Seniors» handed request #1 over to Bako."
+    [card] = sent_to(calls, BAKO.id)
+    assert buttons(card)[0] == [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")]
