@@ -1,6 +1,8 @@
 """The deal card's buttons: the two to four that fit the deal's state and the reader's role,
-the rest behind ⋯ More. Every action is one line of `SLOTS`, in the order More lists them;
-its `first` says in which states the card shows it before More is pressed."""
+the rest behind ⋯ More. Every action is one entry of `SLOTS`, in the order the card lists
+them: `Slot(make)` puts a button behind More in every state, `phases=` limits the states it is
+offered in, `first=` names those in which the card shows it before More, `test=` asks the
+card and reader more (`Slot(customer_button, first=ALWAYS)` would show it first always)."""
 
 from __future__ import annotations
 
