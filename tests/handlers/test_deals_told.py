@@ -4,6 +4,7 @@ are told what changed and by whom; their own changes tell them nothing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from services.db.deals import ChatMessage
 from services.db.users import User
 from tests.support.calls import buttons, sent_to
-from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, new_deal
+from tests.support.deals import ANNA, BAKO, CARD, OLGA, deal, make_manager, new_deal
 from tests.support.harness import Harness
+from tests.support.items import SCREEN, laminate_and_underlay
 from tests.support.rules import rule
 from tests.support.seed import actor
 
@@ -134,3 +136,18 @@ async def test_a_rules_hand_over_is_told_and_the_old_card_loses_its_buttons(tg: 
     assert told.text == "Rule «Seniors» handed request #1 over to Bako."
     [card] = sent_to(calls, BAKO.id)
     assert buttons(card)[0] == [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")]
+
+
+async def test_items_the_owner_adds_tell_the_manager_of_the_new_amount(tg: Harness) -> None:
+    await laminate_and_underlay(tg)
+    await new_deal(tg)
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "cg:p:1:1:3:0", message_id=777)
+    await tg.send(OLGA, "10")
+    redrawn, told = sent_to(await tg.deliver(), ANNA.id)
+    assert isinstance(redrawn, EditMessageText) and "🛒 Skirting glue · 10 pcs" in redrawn.text
+    assert told.text == "Olga changed the amount of request #1: — → AZN70.00."
+    await tg.press(ANNA, "cg:p:1:2:3:0", message_id=SCREEN)
+    await tg.send(ANNA, "5")
+    assert (await deal(tg)).amount == Decimal("105.00")
+    assert sent_to(await tg.deliver(), ANNA.id) == []
