@@ -151,3 +151,22 @@ async def test_items_the_owner_adds_tell_the_manager_of_the_new_amount(tg: Harne
     await tg.send(ANNA, "5")
     assert (await deal(tg)).amount == Decimal("105.00")
     assert sent_to(await tg.deliver(), ANNA.id) == []
+
+
+async def test_a_redraw_that_changes_nothing_is_done_and_sends_nothing_more(tg: Harness) -> None:
+    await new_deal(tg)
+    await tg.send(OLGA, "/start")
+    original = tg.recorder.make_request
+
+    async def unchanged(bot: Any, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if isinstance(method, EditMessageText):
+            tg.recorder.calls.append(method)
+            raise TelegramBadRequest(method, "Bad Request: message is not modified")
+        return await original(bot, method, timeout)
+
+    tg.recorder.make_request = unchanged  # type: ignore[method-assign]
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    edit, told = sent_to(await tg.deliver(), ANNA.id)
+    assert isinstance(edit, EditMessageText) and isinstance(told, SendMessage)
+    assert [kind for _id, kind in await cards_of(tg, ANNA.id)] == ["deal_card", "deal_changed"]
+    assert await tg.deliver() == []
