@@ -23,7 +23,6 @@ from services.db.deals import Deal, Event, Stage
 from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from services.manager_notices import HANDED_OVER, STAGE, manager_told, redraw
 from services.rules import standard
 from services.rules.engine import fire
 from services.rules.happened import Happened
@@ -128,7 +127,9 @@ async def _move_to(
     left = deal.stage_id
     await write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
-    await manager_told(session, actor.user_id, deal, seen + 1, now, STAGE, left, stage.id)
+    await told.manager_told(
+        session, actor.user_id, deal, seen + 1, now, told.STAGE, left, stage.id
+    )
     await stock.moved_by(session, actor.user_id, deal.id, stage, now)
     await fire(session, moved(deal.id, left, stage, now), now)
 
@@ -245,7 +246,7 @@ async def set_amount(
     old = deal.amount
     await write(session, deal, seen, amount=amount, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "amount", now, old, amount)
-    await manager_told(session, actor.user_id, deal, seen + 1, now, told.AMOUNT, old, amount)
+    await told.manager_told(session, actor.user_id, deal, seen + 1, now, told.AMOUNT, old, amount)
     await amount_changed(session, deal.id, old, amount, now)
     return await done(session, deal.id)
 
@@ -309,11 +310,11 @@ async def reassign(
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
     _tell(session, target, "deal_card", deal, seen + 1, now)
     if previous is not None and previous.id != actor.user_id:
-        session.add(Outbox(**redraw(previous.tg_id, deal.id, seen + 1, now)))
+        session.add(Outbox(**told.redraw(previous.tg_id, deal.id, seen + 1, now)))
         _tell(
             session,
             previous,
-            HANDED_OVER,
+            told.HANDED_OVER,
             deal,
             seen + 1,
             now,
