@@ -10,7 +10,8 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.presses import Press
 from presentation.deals.callbacks import CardCb
-from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.card import card_text
+from presentation.deals.keyboard import card_keyboard
 from services.pipeline import StaleCard
 from services.views import DealCard
 

@@ -1,5 +1,6 @@
 """Contracts: set from a deal card's button, /contracts (ending within 60 days), and the
-buttons under a renewal reminder: Renew, Not renewing (with a reason), Remind me tomorrow."""
+buttons under a renewal reminder: Renew, Not renewing (with a reason), and behind ⋯ More
+Remind me tomorrow and the request."""
 
 from __future__ import annotations
 
@@ -116,6 +117,20 @@ async def snooze(press: Press[ContractCb]) -> None:
     await press.show(text)
 
 
+@on_press
+async def more_or_back(press: Press[ContractCb]) -> None:
+    """⋯ More shows Remind me tomorrow and the request; ‹ Back Renew and Not renewing."""
+    contract = await contracts.check_open(press.session, press.actor, press.data.ref)
+    today = local_today(press.now, press.settings.zone)
+    more = press.data.action == ContractAction.MORE
+    keyboard = (
+        contract_views.reminder_more_keyboard(contract)
+        if more
+        else contract_views.reminder_keyboard(contract)
+    )
+    await press.show(contract_views.reminder_text(contract, today, press.actor.locale), keyboard)
+
+
 async def contracts_command(
     message: Message, session: AsyncSession, actor: Actor, clock: Clock, settings: Settings
 ) -> None:
@@ -135,6 +150,10 @@ def router() -> Router:
     router.callback_query.register(renew, ContractCb.filter(F.action == ContractAction.RENEW))
     router.callback_query.register(ask_reason, ContractCb.filter(F.action == ContractAction.DROP))
     router.callback_query.register(snooze, ContractCb.filter(F.action == ContractAction.SNOOZE))
+    router.callback_query.register(
+        more_or_back,
+        ContractCb.filter(F.action.in_({ContractAction.MORE, ContractAction.BACK})),
+    )
     router.message.register(contracts_command, Command("contracts"), Staff())
     router.message.register(
         fields_typed, StateFilter(ContractInput.fields), Has("text"), NotCommand()

@@ -19,7 +19,8 @@ from handlers.presses import on_press
 from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
 from presentation.deals.callbacks import CardAction, CardCb
-from presentation.deals.card import Reader, card_keyboard, card_text, money
+from presentation.deals.card import Reader, card_text, money
+from presentation.deals.keyboard import card_keyboard
 from presentation.edits import edit_or_send_at
 from services import pipeline
 from services.errors import ErrorCode

@@ -10,7 +10,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.settings import Settings
 from handlers.readers import reader_of
 from presentation.deals.callbacks import DealListCb, DealOpenCb, ListAction
-from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.card import card_text
+from presentation.deals.keyboard import card_keyboard
 from presentation.deals.lists import (
     found_keyboard,
     found_text,

@@ -1,5 +1,5 @@
 """Deal card buttons: stage moves (one beyond the stock asked about first), lost, hand-over,
-reopen, history; the card edits in place."""
+reopen, history, ⋯ More; the card edits in place."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from handlers.cards import CardPress, apply, show_card, unless_stale
 from handlers.presses import on_press
 from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import card_text
+from presentation.deals.keyboard import more_card_keyboard
 from presentation.deals.pickers import (
     handover_picker,
     history_keyboard,
@@ -112,6 +113,16 @@ async def back_to_card(press: CardPress) -> None:
 
 
 @on_press
+async def more(press: CardPress) -> None:
+    """⋯ More: the card's other buttons, with ‹ Back to the few (the card itself)."""
+    cb, reader = press.data, press.reader
+    shown = pipeline.checked(press.session, press.actor, cb.deal_id, cb.version, open_only=False)
+    card = await unless_stale(press, shown)
+    if card is not None:
+        await press.show(card_text(card, reader), more_card_keyboard(card, reader))
+
+
+@on_press
 async def show_history(press: CardPress) -> None:
     cb = press.data
     page = await history.deal_history(press.session, press.actor, cb.deal_id, cb.arg)
@@ -134,5 +145,6 @@ def router() -> Router:
         CardCb.filter(F.action.in_({CardAction.STAGES, CardAction.LOST, CardAction.HANDOVER})),
     )
     router.callback_query.register(back_to_card, CardCb.filter(F.action == CardAction.CARD))
+    router.callback_query.register(more, CardCb.filter(F.action == CardAction.MORE))
     router.callback_query.register(show_history, CardCb.filter(F.action == CardAction.HISTORY))
     return router

@@ -13,7 +13,8 @@ from handlers.payloads import Payload, save
 from handlers.presses import Press, on_press
 from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
-from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.card import card_text
+from presentation.deals.keyboard import card_keyboard
 from presentation.edits import edit_or_send_at
 from presentation.field_values import ValueAction, ValueCb, field_name, value_text
 from presentation.fields import (

@@ -24,7 +24,8 @@ from handlers.leads import LeadDraft, NewLead, offer, plus
 from handlers.payloads import load
 from handlers.readers import reader_of
 from presentation import leads as views
-from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.card import card_text
+from presentation.deals.keyboard import card_keyboard
 from services import deal_search, pipeline, staff_leads
 from services.access import Actor, require_staff
 from services.clock import Clock

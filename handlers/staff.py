@@ -16,7 +16,8 @@ from handlers.payloads import load, save
 from handlers.readers import reader_of
 from handlers.states import ReplyTo, StaffReply
 from presentation.deals.callbacks import DealAction, DealCb
-from presentation.deals.card import card_keyboard, card_text
+from presentation.deals.card import card_text
+from presentation.deals.keyboard import card_keyboard
 from presentation.edits import edit_or_send
 from presentation.replies import offered_keyboard, reply_prompt, sent_text
 from services import conversation, outbox, quick_replies, users, views

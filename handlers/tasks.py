@@ -1,6 +1,6 @@
 """Reminders and tasks: Remind on a deal card (a preset or a typed moment, then an optional
 note), /tasks (and the owner's /tasks team), and the buttons under a due reminder: Done,
-Snooze, Open request."""
+Snooze, Open request, ⋯ More."""
 
 from __future__ import annotations
 
@@ -134,6 +134,15 @@ async def snooze(press: Press[TaskCb]) -> None:
     await press.show(task_views.snoozed_text(task, zone, locale))
 
 
+@on_press
+async def more_or_back(press: Press[TaskCb]) -> None:
+    """⋯ More shows the other snoozes; ‹ Back the few buttons again."""
+    task = await tasks.check_task(press.session, press.actor, press.data.task_id)
+    more = press.data.action == TaskAction.MORE
+    keyboard = task_views.due_more_keyboard(task) if more else task_views.due_keyboard(task)
+    await press.show(task_views.due_text(task), keyboard)
+
+
 async def tasks_command(
     message: Message,
     command: CommandObject,
@@ -161,6 +170,9 @@ def router() -> Router:
     router.callback_query.register(ask_note, TaskCb.filter(F.action == TaskAction.NOTE))
     router.callback_query.register(done, TaskCb.filter(F.action == TaskAction.DONE))
     router.callback_query.register(snooze, TaskCb.filter(F.action == TaskAction.SNOOZE))
+    router.callback_query.register(
+        more_or_back, TaskCb.filter(F.action.in_({TaskAction.MORE, TaskAction.BACK}))
+    )
     router.message.register(tasks_command, Command("tasks"), Staff())
     router.message.register(moment_typed, StateFilter(TaskInput.moment), Has("text"), NotCommand())
     router.message.register(note_typed, StateFilter(TaskInput.note), Has("text"), NotCommand())

@@ -7,12 +7,13 @@ from enum import StrEnum
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from presentation.callbacks import Number
+from presentation.short import Button, back_label, first_keyboard, more_keyboard, more_label
 from presentation.tasks import open_deal_button
 from services.contracts import ContractView
 
@@ -22,6 +23,8 @@ class ContractAction(StrEnum):
     RENEW = "r"
     DROP = "x"
     SNOOZE = "s"
+    MORE = "m"
+    BACK = "b"
 
 
 class ContractCb(CallbackData, prefix="ct"):
@@ -81,21 +84,26 @@ def reminder_text(contract: ContractView, today: date, locale: str) -> str:
     )
 
 
-def reminder_keyboard(contract: ContractView) -> InlineKeyboardMarkup:
-    def act(text: str, action: ContractAction) -> InlineKeyboardButton:
-        data = ContractCb(action=action, ref=contract.contract_id).pack()
-        return InlineKeyboardButton(text=text, callback_data=data)
+def _act(contract: ContractView, text: str, action: ContractAction) -> Button:
+    data = ContractCb(action=action, ref=contract.contract_id).pack()
+    return Button(text=text, callback_data=data)
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                act(_("🔁 Renew"), ContractAction.RENEW),
-                act(_("🚫 Not renewing"), ContractAction.DROP),
-            ],
-            [act(_("💤 Remind me tomorrow"), ContractAction.SNOOZE)],
-            [open_deal_button(contract.deal_id)],
-        ]
-    )
+
+def reminder_keyboard(contract: ContractView) -> InlineKeyboardMarkup:
+    """Renew and Not renewing; Remind me tomorrow and the request behind ⋯ More."""
+    first = [
+        _act(contract, _("🔁 Renew"), ContractAction.RENEW),
+        _act(contract, _("🚫 Not renewing"), ContractAction.DROP),
+    ]
+    return first_keyboard(first, _act(contract, more_label(), ContractAction.MORE))
+
+
+def reminder_more_keyboard(contract: ContractView) -> InlineKeyboardMarkup:
+    more = [
+        _act(contract, _("💤 Remind me tomorrow"), ContractAction.SNOOZE),
+        open_deal_button(contract.deal_id),
+    ]
+    return more_keyboard(more, _act(contract, back_label(), ContractAction.BACK))
 
 
 def contract_prompt(deal_id: int, current: ContractView | None, locale: str) -> str:

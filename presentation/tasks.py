@@ -17,6 +17,7 @@ from babel.dates import format_timedelta
 from presentation.callbacks import Number
 from presentation.deals.callbacks import DealOpenCb
 from presentation.render import when
+from presentation.short import Button, back_label, first_keyboard, more_keyboard, more_label
 from services.moments import Preset
 from services.phones import display_phone
 from services.tasks import CALLBACK, GIVEN, TaskView
@@ -40,6 +41,8 @@ class TaskAction(StrEnum):
     DONE = "d"
     SNOOZE = "s"
     NOTE = "n"
+    MORE = "m"
+    BACK = "b"
 
 
 class TaskCb(CallbackData, prefix="tk"):
@@ -144,23 +147,36 @@ def due_text(task: TaskView) -> str:
     return "\n".join(lines)
 
 
-def due_keyboard(task: TaskView) -> InlineKeyboardMarkup:
-    def snooze(text: str, preset: Preset) -> InlineKeyboardButton:
-        data = TaskCb(action=TaskAction.SNOOZE, task_id=task.task_id, preset=preset)
-        return InlineKeyboardButton(text=text, callback_data=data.pack())
+def _task_button(
+    task: TaskView, text: str, action: TaskAction, preset: Preset | None = None
+) -> Button:
+    data = TaskCb(action=action, task_id=task.task_id, preset=preset or Preset.FIFTEEN_MINUTES)
+    return Button(text=text, callback_data=data.pack())
 
-    done = TaskCb(action=TaskAction.DONE, task_id=task.task_id).pack()
-    rows = [
-        [InlineKeyboardButton(text=_("✅ Done"), callback_data=done)],
-        [
-            snooze(_("💤 15 min"), Preset.FIFTEEN_MINUTES),
-            snooze(_("💤 1 h"), Preset.HOUR),
-            snooze(_("💤 Tomorrow"), Preset.TOMORROW),
-        ],
+
+def _due_buttons(task: TaskView) -> tuple[list[Button], list[Button]]:
+    """The buttons a due task shows first, and those behind ⋯ More."""
+    first = [
+        _task_button(task, _("✅ Done"), TaskAction.DONE),
+        _task_button(task, _("💤 1 h"), TaskAction.SNOOZE, Preset.HOUR),
     ]
     if task.deal_id is not None:
-        rows.append([open_deal_button(task.deal_id)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        first.append(open_deal_button(task.deal_id))
+    more = [
+        _task_button(task, _("💤 15 min"), TaskAction.SNOOZE, Preset.FIFTEEN_MINUTES),
+        _task_button(task, _("💤 Tomorrow"), TaskAction.SNOOZE, Preset.TOMORROW),
+    ]
+    return first, more
+
+
+def due_keyboard(task: TaskView) -> InlineKeyboardMarkup:
+    first, _more = _due_buttons(task)
+    return first_keyboard(first, _task_button(task, more_label(), TaskAction.MORE))
+
+
+def due_more_keyboard(task: TaskView) -> InlineKeyboardMarkup:
+    _first, more = _due_buttons(task)
+    return more_keyboard(more, _task_button(task, back_label(), TaskAction.BACK))
 
 
 def done_text(task: TaskView) -> str:

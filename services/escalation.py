@@ -27,6 +27,7 @@ from services.company import company_hours
 from services.db.deals import Deal, Event
 from services.db.engine import is_postgres
 from services.db.users import User
+from services.manager_notices import HANDED_OVER, redraw
 from services.rules import standard
 from services.rules.timing import after_working
 
@@ -104,7 +105,8 @@ async def _move_on(
     rows = fallback_notices(pick, deal.id, now) if step == OWNERS else []
     rows.append(_notice(target, "deal_card", deal, now))
     if previous is not None and not previous.blocked:
-        rows.append(_notice(previous, "deal_handed_over", deal, now, user_id=target.id))
+        rows.append(redraw(previous.tg_id, deal.id, deal.version, now))
+        rows.append(_notice(previous, HANDED_OVER, deal, now, user_id=target.id))
     await outbox.enqueue_all(session, rows)
 
 

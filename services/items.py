@@ -20,6 +20,7 @@ from services.db.catalog import DealItem, DealMeasure, Discount, Product
 from services.db.deals import Deal
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.item_views import DealItems, deal_items
+from services.manager_notices import AMOUNT, manager_told
 from services.measures import parse_measures
 from services.shortages import Shortage
 
@@ -343,6 +344,8 @@ async def recount(
         await pipeline.write(session, deal, seen, amount=new, last_activity_at=now)
     if new != old:
         events.record(session, deal.id, None, "amount", now, old, new)
+        if changed_by is not None and seen is not None:
+            await manager_told(session, changed_by, deal, seen + 1, now, AMOUNT, old, new)
         await pipeline.amount_changed(session, deal.id, old, new, now)
 
 

@@ -189,3 +189,18 @@ async def deal_of_chat_message(session: AsyncSession, chat_id: int, message_id: 
             ChatMessage.chat_id == chat_id, ChatMessage.message_id == message_id
         )
     )
+
+
+# What a card sent to a chat is remembered as: delivered new, or sent again by a redraw.
+CARD_KINDS = ("deal_card", "card_redraw")
+
+
+async def last_card(session: AsyncSession, chat_id: int, deal_id: int) -> int | None:
+    """The message id of the deal's newest card in the chat."""
+    return await session.scalar(
+        select(func.max(ChatMessage.message_id)).where(
+            ChatMessage.chat_id == chat_id,
+            ChatMessage.deal_id == deal_id,
+            ChatMessage.kind.in_(CARD_KINDS),
+        )
+    )

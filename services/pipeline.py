@@ -13,12 +13,14 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, feedback_ask, log_context, outbox, shortages, stages, stock
+from services import manager_notices as told
 from services.access import MANAGER, OWNER, Actor, require_deal, require_owner
 from services.amounts import parse_amount
 from services.conversation import get_deal
 from services.db.catalog import DealItem
 from services.db.customers import Customer
 from services.db.deals import Deal, Event, Stage
+from services.db.outbox import Outbox
 from services.db.users import User
 from services.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from services.rules import standard
@@ -125,6 +127,9 @@ async def _move_to(
     left = deal.stage_id
     await write(session, deal, seen, stage_id=stage.id, last_activity_at=now, **values)
     events.record(session, deal.id, actor.user_id, kind, now, left, stage.id)
+    await told.manager_told(
+        session, actor.user_id, deal, seen + 1, now, told.STAGE, left, stage.id
+    )
     await stock.moved_by(session, actor.user_id, deal.id, stage, now)
     await fire(session, moved(deal.id, left, stage, now), now)
 
@@ -243,6 +248,7 @@ async def set_amount(
     old = deal.amount
     await write(session, deal, seen, amount=amount, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "amount", now, old, amount)
+    await told.manager_told(session, actor.user_id, deal, seen + 1, now, told.AMOUNT, old, amount)
     await amount_changed(session, deal.id, old, amount, now)
     return await done(session, deal.id)
 
@@ -306,7 +312,17 @@ async def reassign(
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
     _tell(session, target, "deal_card", deal, seen + 1, now)
     if previous is not None and previous.id != actor.user_id:
-        _tell(session, previous, "deal_handed_over", deal, seen + 1, now, user_id=target.id)
+        session.add(Outbox(**told.redraw(previous.tg_id, deal.id, seen + 1, now)))
+        _tell(
+            session,
+            previous,
+            told.HANDED_OVER,
+            deal,
+            seen + 1,
+            now,
+            user_id=target.id,
+            by=actor.user_id,
+        )
     return await done(session, deal.id)
 
 

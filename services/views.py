@@ -67,6 +67,8 @@ class DealCard:
     paid: Decimal = Decimal(0)
     # The customer's rating, once given.
     rating: RatingView | None = None
+    # The customer has a Telegram chat with the bot, so a reply reaches them.
+    reachable: bool = True
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ async def _cards(session: AsyncSession, rows: list[_CardRow]) -> dict[int, DealC
             papers=tuple(papers.get(row.deal_id, ())),
             paid=paid.get(row.deal_id, Decimal(0)),
             rating=rated.get(row.deal_id),
+            reachable=row.customer_user_id is not None,
         )
     return cards
 

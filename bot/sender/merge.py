@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiogram.client.default import Default
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.sender.pacing import Priority
@@ -27,6 +27,8 @@ class Piece:
     priority: Priority = Priority.NOTICE
     deal_ids: set[int | None] = field(default_factory=set)
     done: list[int] = field(default_factory=list)
+    # An edit made instead of `method`, unless Telegram refuses it (then cleared).
+    edit: EditMessageText | None = None
 
     @property
     def deal_id(self) -> int | None:
@@ -55,7 +57,9 @@ def combine(rendered: list[Rendered]) -> list[Piece]:
     for row_id, kind, priority, outgoing in rendered:
         for item in outgoing:
             last = pieces[-1] if pieces else None
-            if last is not None and _fits(last.method, item.method):
+            # An edit is never joined with anything.
+            edits = item.edit is not None or (last is not None and last.edit is not None)
+            if last is not None and not edits and _fits(last.method, item.method):
                 assert isinstance(last.method, SendMessage)
                 assert isinstance(item.method, SendMessage)
                 last.method = last.method.model_copy(
@@ -67,7 +71,7 @@ def combine(rendered: list[Rendered]) -> list[Piece]:
                 last.deal_ids.add(item.deal_id)
                 last.priority = min(last.priority, priority)
             else:
-                pieces.append(Piece(item.method, kind, priority, {item.deal_id}))
+                pieces.append(Piece(item.method, kind, priority, {item.deal_id}, edit=item.edit))
         pieces[-1].done.append(row_id)
     return pieces
 

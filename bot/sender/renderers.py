@@ -8,7 +8,13 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
+from aiogram.methods import (
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sender import digests, discounts, documents, feedback, order_status, reminders
 from presentation import keyboards, render
 from presentation.assignment import fallback_text
-from presentation.deals.card import Reader, card_keyboard, card_text
+from presentation.deals.card import Reader, card_text
+from presentation.deals.keyboard import card_keyboard
 from services.access import OWNER
 from services.db.deals import Deal, Stage
 from services.db.outbox import Outbox
@@ -32,6 +39,9 @@ CAPTION_LIMIT = 1024
 class Outgoing:
     method: TelegramMethod[Message]
     deal_id: int | None = None
+    # Made instead of `method` when set; `method` is sent only if Telegram refuses the edit
+    # (a message too old, or deleted).
+    edit: EditMessageText | None = None
 
 
 @dataclass(frozen=True)
@@ -52,10 +62,11 @@ Renderer = Callable[[Context], Awaitable[list[Outgoing]]]
 
 async def cards_for(session: AsyncSession, rows: Sequence[Outbox]) -> dict[int, DealCard]:
     """The cards that these rows show, in one read rather than one per row."""
-    return await deal_cards(session, {r.payload["deal_id"] for r in rows if r.kind == "deal_card"})
+    shown = {r.payload["deal_id"] for r in rows if r.kind in ("deal_card", "card_redraw")}
+    return await deal_cards(session, shown)
 
 
-def _reader(ctx: Context) -> Reader:
+def reader_for(ctx: Context) -> Reader:
     recipient = ctx.recipient
     is_owner = recipient is not None and recipient.role == OWNER
     user_id = recipient.id if recipient is not None else 0
@@ -66,7 +77,7 @@ async def _deal_card(ctx: Context) -> list[Outgoing]:
     card = ctx.cards.get(ctx.row.payload["deal_id"])
     if card is None:
         raise NotFound()
-    reader = _reader(ctx)
+    reader = reader_for(ctx)
     method = SendMessage(
         chat_id=ctx.row.chat_id,
         text=card_text(card, reader),
@@ -109,14 +120,6 @@ async def _stage_notice(ctx: Context) -> list[Outgoing]:
 async def _delivery(ctx: Context) -> list[Outgoing]:
     methods = await order_status.render_delivery(ctx.session, ctx.row, ctx.locale, ctx.currency)
     return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
-
-
-async def _deal_handed_over(ctx: Context) -> list[Outgoing]:
-    name = await user_name(ctx.session, ctx.row.payload["user_id"])
-    text = _("Request #{number} was handed over to {name}.").format(
-        number=ctx.row.payload["deal_id"], name=escape(name)
-    )
-    return [Outgoing(SendMessage(chat_id=ctx.row.chat_id, text=text))]
 
 
 async def _deal_media(ctx: Context) -> list[Outgoing]:
@@ -199,7 +202,7 @@ async def _digest(ctx: Context) -> list[Outgoing]:
 
 
 async def _discount(ctx: Context) -> list[Outgoing]:
-    methods = await discounts.render(ctx.session, ctx.row, _reader(ctx))
+    methods = await discounts.render(ctx.session, ctx.row, reader_for(ctx))
     return [Outgoing(method, ctx.row.payload["deal_id"]) for method in methods]
 
 
@@ -233,7 +236,6 @@ RENDERERS: dict[str, Renderer] = {
     "access_revoked": _access_revoked,
     "no_manager": _no_manager,
     "stage_notice": _stage_notice,
-    "deal_handed_over": _deal_handed_over,
     "digest": _digest,
     "delivery": _delivery,
     **dict.fromkeys(reminders.KINDS, _reminder),

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
-from bot.sender import rules, stock
+from bot.sender import changes, rules, stock
 from bot.sender.budget import SendBudget, sending_as
 from bot.sender.claims import ChatClaims
 from bot.sender.ledger import Ledger
@@ -70,6 +70,7 @@ _RENDERERS: dict[str, Renderer] = {
     "rule_message": rules.rule_message,
     "rule_failed": rules.rule_failed,
     stock.KIND: stock.stock_short,
+    **dict.fromkeys(changes.KINDS, changes.render),
 }
 
 
@@ -319,7 +320,7 @@ class OutboxSender:
         is given up. A 429 is waited out and the send made again on the way."""
         try:
             with sending_as(piece.priority):
-                sent = (await self.bot(piece.method)).message_id
+                sent = await self._call(piece)
         except TelegramForbiddenError as error:
             async with self.sessions() as session:
                 await unreachable.chat_blocked(
@@ -336,12 +337,29 @@ class OutboxSender:
             return await self._backoff(piece, error)
         return sent
 
+    async def _call(self, piece: Piece) -> int:
+        """The message sent or edited: an edit Telegram refuses is sent as a new message
+        (remembered then as one); an edit that changes nothing is done."""
+        edit = piece.edit
+        if edit is None:
+            return (await self.bot(piece.method)).message_id
+        assert edit.message_id is not None
+        try:
+            await self.bot(edit)
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return edit.message_id
+            piece.edit = None
+            return (await self.bot(piece.method)).message_id
+        return edit.message_id
+
     async def _record(self, delivered: Sequence[Delivered]) -> None:
         """Answered sends, recorded in one transaction."""
         remembered = [
             outbox.ChatMessageRow(d.chat_id, d.message_id, d.piece.deal_id, d.piece.kind)
             for d in delivered
-            if d.piece.deal_id is not None
+            # An edited message is remembered already.
+            if d.piece.deal_id is not None and d.piece.edit is None
         ]
         done = [row_id for d in delivered for row_id in d.piece.done]
         # A chat whose last message this is is let go in the same commit, not one of its own.

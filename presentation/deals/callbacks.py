@@ -35,6 +35,7 @@ class CardAction(StrEnum):
     MERGE = "j"
     CONFIRM_MERGE = "k"
     RESERVE = "b"
+    MORE = "v"
 
 
 class CardCb(CallbackData, prefix="dk"):

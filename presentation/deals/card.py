@@ -1,4 +1,5 @@
-"""The deal card: one message per deal, its text and buttons, edited in place by every action."""
+"""The deal card: one message per deal, edited in place by every action; its text here, its
+buttons in `presentation/deals/keyboard.py`."""
 
 from __future__ import annotations
 
@@ -9,23 +10,17 @@ from html import escape
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_timedelta
 from babel.numbers import format_currency
 
-from presentation.deals.buttons import (
-    contract_button,
-    documents_button,
-    items_button,
-    remind_button,
-)
-from presentation.deals.callbacks import CardAction, CardCb, DealAction, DealCb
+from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.matches import match_line
 from presentation.documents.layout import title_of
 from presentation.feedback import rating_line
-from presentation.field_values import field_lines, fields_button
+from presentation.field_values import field_lines
 from presentation.render import detail_name, source_name, stage_name, when
 from presentation.units import measured, quantity_text
 from services.catalog import name_in
@@ -254,62 +249,3 @@ def button(card: Versioned, text: str, action: CardAction, arg: int = 0) -> Inli
 
 def back(card: Versioned) -> list[InlineKeyboardButton]:
     return [button(card, _("« Back to the card"), CardAction.CARD)]
-
-
-def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None:
-    """None for someone who may read the card but no longer work on it (handed over)."""
-    if not reader.works_on(card):
-        return None
-    first = []
-    if card.taken_at is None and card.closed_at is None:
-        take = DealCb(action=DealAction.TAKE, deal_id=card.deal_id)
-        first.append(InlineKeyboardButton(text=_("✅ Take"), callback_data=take.pack()))
-    reply = DealCb(action=DealAction.REPLY, deal_id=card.deal_id)
-    first.append(InlineKeyboardButton(text=_("↩️ Reply"), callback_data=reply.pack()))
-    rows = [first]
-    if card.closed_at is not None:
-        rows.append(
-            [
-                button(card, _("📝 Note"), CardAction.NOTE),
-                button(card, _("📜 History"), CardAction.HISTORY),
-            ]
-        )
-        rows.append([contract_button(card.deal_id), fields_button(card.deal_id)])
-        rows.append([documents_button(card.deal_id)])
-        if card.items is not None:
-            rows.append([items_button(card.deal_id, card.version)])
-        if reader.is_owner:
-            rows.append([button(card, _("🔓 Reopen"), CardAction.REOPEN)])
-        return InlineKeyboardMarkup(inline_keyboard=rows + merge_row(card, reader))
-    moves = []
-    if card.next_stage is not None:
-        name = stage_name(card.next_stage.names, reader.locale)
-        moves.append(button(card, f"➡️ {name}", CardAction.NEXT))
-    moves.append(button(card, _("🔀 Stage…"), CardAction.STAGES))
-    rows += [
-        moves,
-        [
-            *([] if card.items is not None else [button(card, _("💰 Amount"), CardAction.AMOUNT)]),
-            items_button(card.deal_id, card.version),
-            button(card, _("📝 Note"), CardAction.NOTE),
-        ],
-        [
-            button(card, _("❌ Lost"), CardAction.LOST),
-            button(card, _("👥 Reassign"), CardAction.HANDOVER),
-        ],
-        [button(card, _("📜 History"), CardAction.HISTORY), fields_button(card.deal_id)],
-        [
-            remind_button(card.deal_id),
-            contract_button(card.deal_id),
-            documents_button(card.deal_id),
-        ],
-        *merge_row(card, reader),
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def merge_row(card: DealCard, reader: Reader) -> list[list[InlineKeyboardButton]]:
-    """The owner may join the customer with the one the card shows it may be."""
-    if not reader.is_owner or card.match is None:
-        return []
-    return [[button(card, _("🔗 Merge"), CardAction.MERGE, card.match.customer_id)]]

@@ -31,6 +31,7 @@ from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
 from services.field_writes import write
+from services.manager_notices import HANDED_OVER, STAGE, by_rule, notices, redraw
 from services.rules import discounting, standard
 from services.rules.facts import Facts
 from services.rules.happened import Happened
@@ -173,7 +174,8 @@ async def _assign(session: AsyncSession, action: Action, ctx: Acting) -> None:
         return
     _tell(ctx, target, "deal_card")
     if previous is not None:
-        _tell(ctx, previous, "deal_handed_over", user_id=target.id)
+        ctx.work.queued.append(redraw(previous.tg_id, deal.id, deal.version, ctx.now))
+        _tell(ctx, previous, HANDED_OVER, user_id=target.id, rule_id=ctx.rule_id)
 
 
 async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happened]:
@@ -185,6 +187,7 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
     closed = ctx.now if stage.kind in ("won", "lost") else None
     await _bump(session, deal, stage_id=stage.id, closed_at=closed)
     ctx.record("stage", left, stage.id)
+    await _manager_told(ctx, left, stage.id)
     held = await stock.moved(session, deal.id, stage, ctx.now, None)
     if held.change is not None:
         ctx.record(stock.EVENT, None, held.change)
@@ -350,6 +353,15 @@ async def _bump(session: AsyncSession, deal: Deal, **values: object) -> None:
         .execution_options(synchronize_session=False)
     )
     await session.refresh(deal)
+
+
+async def _manager_told(ctx: Acting, left: int, entered: int) -> None:
+    """The deal's manager sees the move on their card and is told the rule made it."""
+    deal = ctx.deal
+    manager = await ctx.work.staff(deal.manager_id) if deal.manager_id else None
+    if ctx.announced and manager is not None:
+        who = by_rule(ctx.rule_id)
+        ctx.work.queued += notices(manager, deal, deal.version, ctx.now, STAGE, left, entered, who)
 
 
 def _tell(ctx: Acting, user: User, kind: str, **payload: int) -> None:

@@ -25,8 +25,9 @@ def last_from_bot(owner: Locator) -> Locator:
 
 
 def _open_card(message: StoredMessage) -> bool:
-    rows = message.inline_keyboard or []
-    return any(button["text"] == "🛒 Items" for row in rows for button in row)
+    """A card of an open request: Take or the next stage first, 🛒 Items behind ⋯ More."""
+    first = [button["text"] for row in message.inline_keyboard or [] for button in row]
+    return "⋯ More" in first and any(text.startswith(("✅ Take", "➡️")) for text in first)
 
 
 async def test_a_manager_finds_laminate_inline_and_counts_it_for_a_room(
@@ -44,6 +45,7 @@ async def test_a_manager_finds_laminate_inline_and_counts_it_for_a_room(
             textarea = anna.locator("textarea")
             results = anna.locator(".inline-results button.result")
             card = anna.locator(f'.msg[data-id="{card_message.message_id}"]')
+            await card.get_by_role("button", name="⋯ More").click()
             await card.get_by_role("button", name="🛒 Items").click()
             await expect(card.locator(".text")).to_contain_text(f"Request {number}: items")
 

@@ -39,7 +39,10 @@ async def test_the_card_moves_the_deal_tells_the_customer_and_survives_double_ta
     emu = live.emulator
     card = await anna_gets_a_card(live)
     anna, leyla = emu.user(200, "Anna"), emu.user(100, "Leyla")
-    assert labels(card)[2:4] == ["➡️ Contacted", "🔀 Stage…"]
+    assert labels(card) == ["✅ Take", "↩️ Reply", "⋯ More"]
+    await anna.press("⋯ More", message_id=card.message_id)
+    more = emu.find_message(200, card.message_id)
+    assert more is not None and labels(more)[:2] == ["➡️ Contacted", "🔀 Stage…"]
 
     answer = await anna.press("➡️ Contacted", message_id=card.message_id)
     assert answer is not None and answer.text == "Moved to Contacted."
@@ -49,6 +52,7 @@ async def test_the_card_moves_the_deal_tells_the_customer_and_survives_double_ta
     assert notice.text == "Ваша заявка №1 теперь: Связались"
 
     # Two taps on the same button before the bot answers either: one move, one refresh.
+    await anna.press("⋯ More", message_id=card.message_id)
     first = anna.click("➡️ Proposal", message_id=card.message_id)
     second = anna.click("➡️ Proposal", message_id=card.message_id)
     await emu.wait_for(lambda: first.answer and second.answer)
@@ -65,6 +69,7 @@ async def test_amount_typed_in_chat_and_an_old_card_is_sent_again(live: Live) ->
     emu = live.emulator
     card = await anna_gets_a_card(live)
     anna = emu.user(200, "Anna")
+    await anna.press("⋯ More", message_id=card.message_id)
     await anna.press("💰 Amount", message_id=card.message_id)
     prompt = await anna.wait_for_bot_message(predicate=lambda m: "amount" in (m.text or ""))
     assert prompt.text == "Send the amount for request #1, like 1,500.50. /cancel to stop."
@@ -80,13 +85,16 @@ async def test_amount_typed_in_chat_and_an_old_card_is_sent_again(live: Live) ->
 
     # Back to an unchanged card: Telegram says "not modified", nothing new is sent.
     before = len(anna.bot_messages())
+    await anna.press("⋯ More", message_id=card.message_id)
     answer = await anna.press("📜 History", message_id=card.message_id)
     assert answer is not None
     answer = await anna.press("« Back to the card", message_id=card.message_id)
+    await anna.press("⋯ More", message_id=card.message_id)
     answer = await anna.press("🔀 Stage…", message_id=card.message_id)
     answer = await anna.press("« Back to the card", message_id=card.message_id)
     assert answer is not None and len(anna.bot_messages()) == before
 
+    await anna.press("⋯ More", message_id=card.message_id)
     emu.make_uneditable(200, card.message_id)
     answer = await anna.press("➡️ Contacted", message_id=card.message_id)
     assert answer is not None and answer.text == "Moved to Contacted."
@@ -94,4 +102,4 @@ async def test_amount_typed_in_chat_and_an_old_card_is_sent_again(live: Live) ->
         after=card.message_id, predicate=lambda m: "Request #1" in (m.text or "")
     )
     assert "📍 Contacted" in (resent.text or "")
-    assert labels(resent)[2:4] == ["➡️ Proposal", "🔀 Stage…"]
+    assert labels(resent) == ["✅ Take", "↩️ Reply", "⋯ More"]

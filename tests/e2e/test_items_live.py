@@ -24,6 +24,7 @@ async def test_a_product_found_inline_goes_on_the_request(live: Live) -> None:
         await session.commit()
     card = await anna_gets_a_card(live)
     anna = emu.user(200, "Anna")
+    await anna.press("⋯ More", message_id=card.message_id)
     await anna.press("🛒 Items", message_id=card.message_id)
     screen = emu.find_message(200, card.message_id)
     assert screen is not None and (screen.text or "").startswith("Request #1: items")

@@ -53,9 +53,17 @@ async def test_contract_from_the_card_then_reminders_renew_and_not_renewing(tg: 
     )
     assert buttons(reminder) == [
         [("🔁 Renew", "ct:r:1"), ("🚫 Not renewing", "ct:x:1")],
-        [("💤 Remind me tomorrow", "ct:s:1")],
-        [("📂 Open request #1", "do:1")],
+        [("⋯ More", "ct:m:1")],
     ]
+    [more] = without_answers(await tg.press(ANNA, "ct:m:1", message_id=REMINDER))
+    assert isinstance(more, EditMessageText) and more.message_id == REMINDER
+    assert more.text == reminder.text
+    assert buttons(more) == [
+        [("💤 Remind me tomorrow", "ct:s:1"), ("📂 Open request #1", "do:1")],
+        [("‹ Back", "ct:b:1")],
+    ]
+    [back] = without_answers(await tg.press(ANNA, "ct:b:1", message_id=REMINDER))
+    assert (back.text, buttons(back)) == (reminder.text, buttons(reminder))
     assert await reminder_sweeps.contract_renewals(tg.app) == 0
 
     calls = await tg.press(ANNA, "ct:s:1", message_id=REMINDER)
@@ -66,8 +74,10 @@ async def test_contract_from_the_card_then_reminders_renew_and_not_renewing(tg: 
     assert snoozed_again.text.endswith("(in 28 days).\nRequest #1. Renew it?")
 
     await make_manager(tg, BAKO.id, "Bako")
-    refused = await tg.press(BAKO, "ct:r:1", message_id=REMINDER)
-    assert answer_of(refused).show_alert is True
+    for data in ("ct:r:1", "ct:m:1"):
+        refused = await tg.press(BAKO, data, message_id=REMINDER)
+        assert answer_of(refused).show_alert is True
+        assert without_answers(refused) == []
     calls = await tg.press(ANNA, "ct:r:1", message_id=REMINDER)
     assert answer_of(calls).text == "🔁 Renewal request #2 opened for contract A-17."
     [renewed] = without_answers(calls)
@@ -82,8 +92,10 @@ async def test_contract_from_the_card_then_reminders_renew_and_not_renewing(tg: 
         "renewed",
         2,
     )
-    twice = await tg.press(ANNA, "ct:x:1", message_id=REMINDER)
-    assert answer_of(twice).text == "This contract is already renewed or closed."
+    for data in ("ct:x:1", "ct:m:1"):
+        twice = await tg.press(ANNA, data, message_id=REMINDER)
+        assert answer_of(twice).text == "This contract is already renewed or closed."
+        assert without_answers(twice) == []
 
     await tg.press(ANNA, "ct:e:2", message_id=CARD)
     await tg.send(ANNA, "B-2 01.04.2026 31.03.2027")

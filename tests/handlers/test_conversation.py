@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.db.deals import ChatMessage, Deal, Event, Message
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
-from tests.support.deals import make_manager
+from tests.support.deals import make_manager, more_buttons, taken_keyboard, taken_more
 from tests.support.harness import Harness, person
 
 LEYLA = person(100, "Leyla")
@@ -38,18 +38,8 @@ async def test_take_records_first_response_and_edits_the_card(tg: Harness) -> No
     assert isinstance(edit, EditMessageText)
     assert (edit.chat_id, edit.message_id) == (ANNA.id, 777)
     assert "✅ Taken by Anna at Mar 2, 2026, 13:07" in edit.text.splitlines()
-    assert buttons(edit) == [
-        [("↩️ Reply", "d:r:1")],
-        [("➡️ Contacted", "dk:n:1:2:0"), ("🔀 Stage…", "dk:s:1:2:0")],
-        [("💰 Amount", "dk:a:1:2:0"), ("🛒 Items", "it:l:1:2:0:0"), ("📝 Note", "dk:o:1:2:0")],
-        [("❌ Lost", "dk:l:1:2:0"), ("👥 Reassign", "dk:r:1:2:0")],
-        [("📜 History", "dk:h:1:2:0"), ("🧾 Fields", "fv:l:1:0:0")],
-        [
-            ("⏰ Remind", "rm:m:1:h1"),
-            ("📄 Contract", "ct:e:1"),
-            ("🗂 Documents", "dc:l:1"),
-        ],
-    ]
+    assert buttons(edit) == taken_keyboard(2, "➡️ Contacted")
+    assert await more_buttons(tg, ANNA, "dk:v:1:2:0", 777) == taken_more(2)
     async with tg.app.sessions() as session:
         deal = await session.get_one(Deal, 1)
         kinds = list(await session.scalars(select(Event.kind).order_by(Event.id)))

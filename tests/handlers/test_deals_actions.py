@@ -10,8 +10,18 @@ from sqlalchemy import select
 
 from services.db.deals import ChatMessage, Deal, Event
 from services.db.users import User
-from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, deal, make_manager, new_deal
+from tests.support.calls import answer_of, buttons, sent_to, without_answers
+from tests.support.deals import (
+    ANNA,
+    BAKO,
+    CARD,
+    LEYLA,
+    OLGA,
+    deal,
+    make_manager,
+    more_buttons,
+    new_deal,
+)
 from tests.support.harness import Harness, person
 
 AYSEL = person(202, "Aysel", "az")
@@ -42,7 +52,11 @@ async def test_amount_is_read_in_the_readers_locale_and_bad_input_changes_nothin
     assert isinstance(edit, EditMessageText)
     assert (edit.chat_id, edit.message_id) == (ANNA.id, CARD)
     assert "💰 AZN1,500.50" in edit.text.splitlines()
-    assert buttons(edit)[2][0] == ("💰 Amount", "dk:a:1:2:0")
+    assert buttons(edit) == [
+        [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")],
+        [("⋯ More", "dk:v:1:2:0")],
+    ]
+    assert (await more_buttons(tg, ANNA, "dk:v:1:2:0"))[1][0] == ("💰 Amount", "dk:a:1:2:0")
     assert done.text == "Amount of request #1: AZN1,500.50."
     current = await deal(tg)
     assert (current.amount, current.version) == (Decimal("1500.50"), 2)
@@ -130,8 +144,12 @@ async def test_owner_reassigns_and_both_managers_are_told(tg: Harness) -> None:
     calls = await tg.press(OLGA, f"dk:m:1:1:{bako}", message_id=CARD)
     assert answer_of(calls).text == "Handed over to Bako."
     assert "👔 Bako, not taken yet" in without_answers(calls)[0].text.splitlines()
-    delivered = {c.chat_id: c for c in await tg.deliver()}
-    assert delivered[ANNA.id].text == "Request #1 was handed over to Bako."
+    calls = await tg.deliver()
+    redrawn, told = sent_to(calls, ANNA.id)
+    assert isinstance(redrawn, EditMessageText) and redrawn.reply_markup is None
+    assert "👔 Bako, not taken yet" in redrawn.text.splitlines()
+    assert told.text == "Olga handed request #1 over to Bako."
+    delivered = {c.chat_id: c for c in calls}
     assert delivered[BAKO.id].text.startswith("<b>Request #1</b>")
     assert buttons(delivered[BAKO.id])[0] == [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")]
     assert (await deal(tg)).manager_id == bako

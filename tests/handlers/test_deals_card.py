@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from services.db.deals import Event
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA, CARD, LEYLA, OLGA, STALE, deal, new_deal
+from tests.support.deals import (
+    ANNA,
+    CARD,
+    LEYLA,
+    OLGA,
+    STALE,
+    deal,
+    new_deal,
+    taken_keyboard,
+)
 from tests.support.harness import Harness, person
 
 
@@ -28,29 +37,16 @@ def card_lines(call: Any) -> list[str]:
     return str(call.text).splitlines()
 
 
-def open_keyboard(version: int, next_label: str) -> list[list[tuple[str, str | None]]]:
-    v = f"1:{version}"
-    return [
-        [("↩️ Reply", "d:r:1")],
-        [(next_label, f"dk:n:{v}:0"), ("🔀 Stage…", f"dk:s:{v}:0")],
-        [("💰 Amount", f"dk:a:{v}:0"), ("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
-        [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
-        [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", "fv:l:1:0:0")],
-        [
-            ("⏰ Remind", "rm:m:1:h1"),
-            ("📄 Contract", "ct:e:1"),
-            ("🗂 Documents", "dc:l:1"),
-        ],
-    ]
-
-
 async def test_next_stage_edits_the_card_and_tells_the_customer_in_their_language(
     tg: Harness,
 ) -> None:
     card = await new_deal(tg)
-    assert buttons(card)[1] == [("➡️ Contacted", "dk:n:1:1:0"), ("🔀 Stage…", "dk:s:1:1:0")]
+    assert buttons(card) == [
+        [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")],
+        [("⋯ More", "dk:v:1:1:0")],
+    ]
     [taken] = without_answers(await tg.press(ANNA, "d:t:1", message_id=CARD))
-    assert buttons(taken) == open_keyboard(2, "➡️ Contacted")
+    assert buttons(taken) == taken_keyboard(2, "➡️ Contacted")
 
     calls = await tg.press(ANNA, "dk:n:1:2:0", message_id=CARD)
     assert answer_of(calls).text == "Moved to Contacted."
@@ -58,7 +54,7 @@ async def test_next_stage_edits_the_card_and_tells_the_customer_in_their_languag
     assert isinstance(edit, EditMessageText)
     assert (edit.chat_id, edit.message_id) == (ANNA.id, CARD)
     assert card_lines(edit)[:2] == ["<b>Request #1</b>", "📍 Contacted ▰▰▱▱▱"]
-    assert buttons(edit) == open_keyboard(3, "➡️ Proposal")
+    assert buttons(edit) == taken_keyboard(3, "➡️ Proposal")
 
     [notice] = await tg.deliver()
     assert isinstance(notice, SendMessage)
@@ -84,7 +80,7 @@ async def test_a_double_press_moves_once_and_the_second_refreshes_the_card(tg: H
     assert card_lines(refreshed)[1] == "📍 Contacted ▰▰▱▱▱"
     assert buttons(refreshed) == [
         [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")],
-        *open_keyboard(2, "➡️ Proposal")[1:],
+        [("⋯ More", "dk:v:1:2:0")],
     ]
     current = await deal(tg)
     assert (current.stage_id, current.version) == (2, 2)
@@ -97,7 +93,7 @@ async def test_a_card_made_stale_by_someone_else_is_refreshed_not_acted_on(tg: H
     await tg.send(OLGA, "/start")
     opened = await tg.press(OLGA, "do:1")
     [owner_card] = without_answers(opened)
-    assert buttons(owner_card)[1][0] == ("➡️ Contacted", "dk:n:1:1:0")
+    assert buttons(owner_card)[-1] == [("⋯ More", "dk:v:1:1:0")]
     await tg.press(ANNA, "dk:n:1:1:0", message_id=CARD)
 
     for data in ("dk:n:1:1:0", "dk:g:1:1:5", "dk:s:1:1:0", "dk:x:1:1:0", "dk:a:1:1:0"):
@@ -106,7 +102,7 @@ async def test_a_card_made_stale_by_someone_else_is_refreshed_not_acted_on(tg: H
         [refreshed] = without_answers(calls)
         assert (refreshed.chat_id, refreshed.message_id) == (OLGA.id, 777)
         assert card_lines(refreshed)[1] == "📍 Contacted ▰▰▱▱▱"
-        assert buttons(refreshed)[1][0] == ("➡️ Proposal", "dk:n:1:2:0")
+        assert buttons(refreshed)[-1] == [("⋯ More", "dk:v:1:2:0")]
     current = await deal(tg)
     assert (current.stage_id, current.version, current.closed_at) == (2, 2, None)
     assert await tg.app.dispatcher.storage.get_state(tg_key(tg, OLGA.id)) is None
@@ -130,7 +126,7 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
         [("« Back to the card", "dk:c:1:1:0")],
     ]
     back = await tg.press(ANNA, "dk:c:1:1:0", message_id=CARD)
-    assert buttons(without_answers(back)[0])[1][0] == ("➡️ Contacted", "dk:n:1:1:0")
+    assert buttons(without_answers(back)[0])[-1] == [("⋯ More", "dk:v:1:1:0")]
     same = await tg.press(ANNA, "dk:g:1:1:1", message_id=CARD)
     assert answer_of(same).text == "The request is at this stage already."
 
@@ -142,10 +138,15 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
     assert card_lines(won)[1] == "🏆 Won"
     assert card_lines(won)[-1] == "🏁 Closed Mar 2, 2026, 15:00"
     assert buttons(won) == [
-        [("↩️ Reply", "d:r:1")],
-        [("📝 Note", "dk:o:1:3:0"), ("📜 History", "dk:h:1:3:0")],
-        [("📄 Contract", "ct:e:1"), ("🧾 Fields", "fv:l:1:0:0")],
-        [("🗂 Documents", "dc:l:1")],
+        [("⏰ Remind", "rm:m:1:h1"), ("🗂 Documents", "dc:l:1")],
+        [("⋯ More", "dk:v:1:3:0")],
+    ]
+    [more] = without_answers(await tg.press(ANNA, "dk:v:1:3:0", message_id=CARD))
+    assert buttons(more) == [
+        [("↩️ Reply", "d:r:1"), ("📝 Note", "dk:o:1:3:0")],
+        [("📜 History", "dk:h:1:3:0"), ("🧾 Fields", "fv:l:1:0:0")],
+        [("📄 Contract", "ct:e:1")],
+        [("‹ Back", "dk:c:1:3:0")],
     ]
     assert (await deal(tg)).closed_at == tg.app.clock.now()
     notice, feedback = await tg.deliver()
@@ -158,7 +159,15 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
     assert answer_of(closed).text == "This request is closed. The owner can reopen it."
 
     [owner_card] = without_answers(await tg.press(OLGA, "do:1"))
-    assert buttons(owner_card)[-1] == [("🔓 Reopen", "dk:u:1:3:0")]
+    assert buttons(owner_card) == [
+        [("⏰ Remind", "rm:m:1:h1"), ("🗂 Documents", "dc:l:1")],
+        [("⋯ More", "dk:v:1:3:0")],
+    ]
+    [owner_more] = without_answers(await tg.press(OLGA, "dk:v:1:3:0", message_id=778))
+    assert buttons(owner_more)[-2:] == [
+        [("📄 Contract", "ct:e:1"), ("🔓 Reopen", "dk:u:1:3:0")],
+        [("‹ Back", "dk:c:1:3:0")],
+    ]
     calls = await tg.press(OLGA, "dk:u:1:3:0", message_id=778)
     assert answer_of(calls).text == "Reopened at Proposal."
     reopened = await deal(tg)
@@ -217,4 +226,4 @@ async def test_unchanged_or_uneditable_cards_are_handled(tg: Harness) -> None:
     _edit, resent = without_answers(calls)
     assert isinstance(resent, SendMessage) and resent.chat_id == ANNA.id
     assert card_lines(resent)[1] == "📍 Contacted ▰▰▱▱▱"
-    assert buttons(resent)[1][0] == ("➡️ Proposal", "dk:n:1:2:0")
+    assert buttons(resent)[-1] == [("⋯ More", "dk:v:1:2:0")]

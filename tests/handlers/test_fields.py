@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.db.deals import Event
 from services.db.fields import FieldDef, FieldValue
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, new_deal
+from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, more_buttons, new_deal
 from tests.support.harness import Harness
 
 EDITOR = 950
@@ -92,7 +92,8 @@ async def test_a_manager_fills_a_money_field_and_the_card_is_redrawn(tg: Harness
     edit, done = await tg.send(ANNA, "1,234.50")
     assert isinstance(edit, EditMessageText) and (edit.chat_id, edit.message_id) == (ANNA.id, CARD)
     assert "🧾 Prepayment: AZN1,234.50" in edit.text.splitlines()
-    assert ("🧾 Fields", "fv:l:1:0:0") in buttons(edit)[4]
+    assert buttons(edit)[-1] == [("⋯ More", "dk:v:1:1:0")]
+    assert ("🧾 Fields", "fv:l:1:0:0") in (await more_buttons(tg, ANNA, "dk:v:1:1:0"))[4]
     assert done.text == "🧾 Prepayment: AZN1,234.50"
     async with tg.app.sessions() as session:
         value = (await session.scalars(select(FieldValue))).one()

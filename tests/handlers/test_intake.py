@@ -9,7 +9,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal, Message
 from services.db.users import User
 from tests.support.calls import buttons, sent_to
-from tests.support.deals import ANNA, make_manager
+from tests.support.deals import ANNA, make_manager, more_buttons
 from tests.support.harness import OWNER_ID, Harness, person
 
 LEYLA = person(100, "Leyla", "en", last_name="Aliyeva")
@@ -68,15 +68,16 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
     ]
     assert buttons(card) == [
         [("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")],
+        [("⋯ More", "dk:v:1:1:0")],
+    ]
+    assert await more_buttons(tg, ANNA, "dk:v:1:1:0", 901) == [
         [("➡️ Contacted", "dk:n:1:1:0"), ("🔀 Stage…", "dk:s:1:1:0")],
-        [("💰 Amount", "dk:a:1:1:0"), ("🛒 Items", "it:l:1:1:0:0"), ("📝 Note", "dk:o:1:1:0")],
-        [("❌ Lost", "dk:l:1:1:0"), ("👥 Reassign", "dk:r:1:1:0")],
-        [("📜 History", "dk:h:1:1:0"), ("🧾 Fields", "fv:l:1:0:0")],
-        [
-            ("⏰ Remind", "rm:m:1:h1"),
-            ("📄 Contract", "ct:e:1"),
-            ("🗂 Documents", "dc:l:1"),
-        ],
+        [("💰 Amount", "dk:a:1:1:0"), ("🛒 Items", "it:l:1:1:0:0")],
+        [("📝 Note", "dk:o:1:1:0"), ("❌ Lost", "dk:l:1:1:0")],
+        [("👥 Reassign", "dk:r:1:1:0"), ("📜 History", "dk:h:1:1:0")],
+        [("🧾 Fields", "fv:l:1:0:0"), ("⏰ Remind", "rm:m:1:h1")],
+        [("📄 Contract", "ct:e:1"), ("🗂 Documents", "dc:l:1")],
+        [("‹ Back", "dk:c:1:1:0")],
     ]
     assert await tg.deliver() == []
 

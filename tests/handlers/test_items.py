@@ -6,14 +6,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from aiogram.methods import AnswerInlineQuery
+from aiogram.methods import AnswerInlineQuery, EditMessageText
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
 from sqlalchemy import select, update
 
 from services.db.catalog import DealItem, DealMeasure
 from services.db.deals import Deal, Event
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, STALE, make_manager, new_deal
+from tests.support.deals import (
+    ANNA,
+    BAKO,
+    CARD,
+    LEYLA,
+    OLGA,
+    STALE,
+    make_manager,
+    more_buttons,
+    new_deal,
+)
 from tests.support.harness import Harness
 from tests.support.items import SCREEN, laminate_and_underlay, ten_glue
 
@@ -102,8 +112,12 @@ async def test_measurements_count_several_products_and_the_card_shows_them(tg: H
         "🧾 Subtotal AZN600.00 · VAT included AZN83.90",
         "💰 AZN600.00",
     ]
-    assert ("🛒 Items", "it:l:1:4:0:0") in buttons(card)[2]
-    assert "💰 Amount" not in str(buttons(card))
+    more = await more_buttons(tg, ANNA, "dk:v:1:4:0")
+    assert more[:2] == [
+        [("➡️ Contacted", "dk:n:1:4:0"), ("🔀 Stage…", "dk:s:1:4:0")],
+        [("🛒 Items", "it:l:1:4:0:0"), ("📝 Note", "dk:o:1:4:0")],
+    ]
+    assert "💰 Amount" not in str(buttons(card)) + str(more)
     # A forged 💰 Amount: the total is the items'.
     await tg.press(ANNA, "dk:a:1:4:0", message_id=CARD)
     [refused] = await tg.send(ANNA, "100")
@@ -230,7 +244,10 @@ async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owne
     assert "🏷 On the request: ⏳ −AZN7.00, by Anna: waiting for the owner" in lines
     assert "<b>Total: AZN35.00</b>" in lines
     delivered = await tg.deliver()
-    [held] = [c for c in delivered if c.chat_id == ANNA.id]
+    held, redrawn, amount = [c for c in delivered if c.chat_id == ANNA.id]
+    # Her card shows the owner's change, and a line says who made it.
+    assert isinstance(redrawn, EditMessageText) and "💰 AZN35.00" in redrawn.text.splitlines()
+    assert amount.text == "Olga changed the amount of request #1: AZN63.00 → AZN35.00."
     assert held.text == (
         "⏳ The items of request #1 changed, and your discount on it is now above your limit: "
         "it waits for the owner's approval. The request's total now: AZN35.00."

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.db.users import User
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
-from tests.support.deals import STALE, make_manager
+from tests.support.deals import STALE, make_manager, more_buttons
 from tests.support.harness import Harness
 from tests.support.merges import (
     ANNA,
@@ -41,7 +41,8 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
         "📞 +994 50 123 45 67",
         "⚠️ Same phone as +994 50 123 45 67, request #1",
     ]
-    assert buttons(card)[-1] == MERGE_ROW
+    assert buttons(card)[-1] == [("⋯ More", "dk:v:2:1:0")]
+    assert (await more_buttons(tg, OLGA, "dk:v:2:1:0"))[-2] == MERGE_ROW
 
     calls = await tg.press(OLGA, "dk:j:2:1:1", message_id=CARD)
     [ask] = without_answers(calls)
@@ -72,12 +73,11 @@ async def test_the_owner_merges_a_customer_with_the_one_whose_number_they_gave(
         "📞 +994 50 123 45 67",
         "✉️ sofa@example.com",
     ]
-    assert buttons(done)[-1] == [
-        ("⏰ Remind", "rm:m:2:h1"),
-        ("📄 Contract", "ct:e:2"),
-        ("🗂 Documents", "dc:l:2"),
+    assert buttons(done) == [
+        [("✅ Take", "d:t:2"), ("↩️ Reply", "d:r:2")],
+        [("⋯ More", "dk:v:2:3:0")],
     ]
-    assert buttons(done)[1][0] == ("➡️ Contacted", "dk:n:2:3:0")
+    assert (await more_buttons(tg, OLGA, "dk:v:2:3:0"))[0][0] == ("➡️ Contacted", "dk:n:2:3:0")
     olga = await user_id(tg, OLGA.id)
     assert await state(tg) == {
         "customers": [(1, "Leyla", NUMBER, "sofa@example.com", LEYLA.id)],
@@ -118,7 +118,8 @@ async def test_managers_see_the_hint_and_may_not_merge(tg: Harness) -> None:
     [card] = sent_to(await tg.deliver(), ANNA.id)
     assert card.chat_id == ANNA.id
     assert "⚠️ Same phone as Caller, request #1" in card.text.splitlines()
-    assert all(row != MERGE_ROW for row in buttons(card))
+    more = await more_buttons(tg, ANNA, "dk:v:2:1:0")
+    assert all(row != MERGE_ROW for row in buttons(card) + more)
     before = await state(tg)
     for data in ("dk:j:2:1:1", "dk:k:2:1:1"):
         calls = await tg.press(ANNA, data, message_id=CARD)
@@ -154,7 +155,8 @@ async def test_two_telegram_accounts_stay_two_customers(tg: Harness) -> None:
     await leyla_types_it(tg)
     card = await owners_card(tg)
     assert "⚠️ Same phone as Vusal, request #1" in card.text.splitlines()
-    assert buttons(card)[-1] == MERGE_ROW
+    assert buttons(card)[-1] == [("⋯ More", "dk:v:2:1:0")]
+    assert (await more_buttons(tg, OLGA, "dk:v:2:1:0"))[-2] == MERGE_ROW
     before = await state(tg)
     for data in ("dk:j:2:1:1", "dk:k:2:1:1"):
         calls = await tg.press(OLGA, data, message_id=CARD)

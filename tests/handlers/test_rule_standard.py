@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
 from bot.sweeps.reminders import not_taken
@@ -136,8 +137,12 @@ async def test_a_request_nobody_takes_moves_on_and_says_so_in_its_history(tg: Ha
     sent = await tg.deliver()
     assert [(call.chat_id, call.text.splitlines()[0]) for call in sent] == [
         (BOB.id, "<b>Request #1</b>"),
+        (ANNA.id, "<b>Request #1</b>"),
         (ANNA.id, "Request #1 was handed over to Bob."),
     ]
+    # Anna's card is redrawn in place, with no buttons: the request is Bob's now.
+    assert isinstance(sent[1], EditMessageText) and sent[1].reply_markup is None
+    assert "👔 Bob, not taken yet" in sent[1].text.splitlines()
     [escalation] = without_answers(await tg.press(OLGA, "sr:o:0:0:0", LIST))
     assert escalation.text.splitlines()[1:] == [
         ESCALATION_TEXT,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
 from services.access import actor_of
@@ -264,12 +265,17 @@ async def test_a_rules_move_beyond_the_stock_tells_the_owners_and_the_manager(
     assert answer_of(moved).text == "Moved to Proposal."
     assert await held(tg) == [(1, GLUE, D(10))]
     delivered = await tg.deliver()
-    for person_id in (OLGA.id, ANNA.id):
-        [told] = sent_to(delivered, person_id)
-        assert told.text.splitlines() == [
-            "⚠️ A rule reserved more stock than is available for request #1:",
-            "• Skirting glue: needs 10 pcs, 4 pcs available",
-        ]
+    short = [
+        "⚠️ A rule reserved more stock than is available for request #1:",
+        "• Skirting glue: needs 10 pcs, 4 pcs available",
+    ]
+    [told] = sent_to(delivered, OLGA.id)
+    assert told.text.splitlines() == short
+    # Anna's card shows the rule's move, a line says so, then what the move holds.
+    redrawn, moved_on, told = sent_to(delivered, ANNA.id)
+    assert isinstance(redrawn, EditMessageText) and "📍 Proposal ▰▰▰▱▱" in redrawn.text
+    assert moved_on.text == "Rule «R» moved request #1 from Contacted to Proposal."
+    assert told.text.splitlines() == short
     async with tg.app.sessions() as session:
         by_rule = await session.execute(
             select(Event.to_value, Event.rule_id).where(Event.kind == "stock")

@@ -52,10 +52,18 @@ async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Ha
         "⏰ <b>Request #1</b>: Follow up with Leyla — Send the catalogue",
     )
     assert buttons(due) == [
-        [("✅ Done", "tk:d:1:m15")],
-        [("💤 15 min", "tk:s:1:m15"), ("💤 1 h", "tk:s:1:h1"), ("💤 Tomorrow", "tk:s:1:tm")],
-        [("📂 Open request #1", "do:1")],
+        [("✅ Done", "tk:d:1:m15"), ("💤 1 h", "tk:s:1:h1")],
+        [("📂 Open request #1", "do:1"), ("⋯ More", "tk:m:1:m15")],
     ]
+    [more] = without_answers(await tg.press(ANNA, "tk:m:1:m15", message_id=NOTICE))
+    assert isinstance(more, EditMessageText) and more.message_id == NOTICE
+    assert more.text == due.text
+    assert buttons(more) == [
+        [("💤 15 min", "tk:s:1:m15"), ("💤 Tomorrow", "tk:s:1:tm")],
+        [("‹ Back", "tk:b:1:m15")],
+    ]
+    [back] = without_answers(await tg.press(ANNA, "tk:b:1:m15", message_id=NOTICE))
+    assert (back.text, buttons(back)) == (due.text, buttons(due))
     [overdue_list] = await tg.send(ANNA, "/tasks")
     assert overdue_list.text.splitlines()[1].startswith("⚠️ Mar 2, 2026, 16:00 · #1")
 
@@ -70,20 +78,24 @@ async def test_remind_in_three_hours_with_a_note_then_done_after_a_snooze(tg: Ha
     [again] = await tg.deliver()
     assert again.text == due.text
 
-    refused = await tg.press(BAKO, "tk:d:1:m15", message_id=NOTICE)
-    assert (answer_of(refused).text, answer_of(refused).show_alert) == (
-        "Sorry, you can't do that.",
-        True,
-    )
+    for data in ("tk:d:1:m15", "tk:m:1:m15"):
+        refused = await tg.press(BAKO, data, message_id=NOTICE)
+        assert (answer_of(refused).text, answer_of(refused).show_alert) == (
+            "Sorry, you can't do that.",
+            True,
+        )
+        assert without_answers(refused) == []
     calls = await tg.press(ANNA, "tk:d:1:m15", message_id=NOTICE)
     assert answer_of(calls).text == "Done."
     [done] = without_answers(calls)
     assert done.text == due.text + "\n✅ Done"
-    twice = await tg.press(ANNA, "tk:d:1:m15", message_id=NOTICE)
-    assert (answer_of(twice).text, answer_of(twice).show_alert) == (
-        "This task is done already.",
-        True,
-    )
+    for data in ("tk:d:1:m15", "tk:m:1:m15"):
+        twice = await tg.press(ANNA, data, message_id=NOTICE)
+        assert (answer_of(twice).text, answer_of(twice).show_alert) == (
+            "This task is done already.",
+            True,
+        )
+        assert without_answers(twice) == []
     [empty] = await tg.send(ANNA, "/tasks")
     assert empty.text == "You have no open tasks."
 

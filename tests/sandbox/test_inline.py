@@ -23,8 +23,10 @@ Clients = Callable[[Sandbox], Client]
 ANNA = FIRST_MANAGER_ID
 
 
-def _has_button(message: StoredMessage, text: str) -> bool:
-    return any(b["text"] == text for row in message.inline_keyboard or [] for b in row)
+def _open_card(message: StoredMessage) -> bool:
+    """A card of an open request: Take or the next stage first, 🛒 Items behind ⋯ More."""
+    first = [b["text"] for row in message.inline_keyboard or [] for b in row]
+    return "⋯ More" in first and any(text.startswith(("✅ Take", "➡️")) for text in first)
 
 
 async def _answer(api: Client, sandbox: Sandbox, user_id: int, query: str) -> dict[str, Any]:
@@ -78,16 +80,17 @@ async def test_a_demo_product_found_inline_goes_on_a_request(
         }
         anna = emu.user(ANNA)
         card = await emu.wait_for(
-            lambda: next((m for m in anna.bot_messages() if _has_button(m, "🛒 Items")), None),
+            lambda: next((m for m in anna.bot_messages() if _open_card(m)), None),
             timeout=10,
         )
         number = (card.text or "").split()[1]
         assert number.startswith("#")
 
-        await api.post(
-            f"tg/_emulator/users/{ANNA}/press",
-            {"button": "🛒 Items", "message_id": card.message_id},
-        )
+        for button in ("⋯ More", "🛒 Items"):
+            await api.post(
+                f"tg/_emulator/users/{ANNA}/press",
+                {"button": button, "message_id": card.message_id},
+            )
         # 🔎 Find types "@axin_bot #N " for her: the press answers with the inline results.
         opened = await api.post(
             f"tg/_emulator/users/{ANNA}/press",

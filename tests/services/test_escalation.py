@@ -54,15 +54,17 @@ async def test_not_taken_goes_to_the_next_manager_then_to_the_owners(
     assert (deal.manager_id, deal.escalated, deal.version) == (bob.id, 1, 2)
     assert await told(session) == [
         (20, "deal_card", {"deal_id": deal.id}),
+        (10, "card_redraw", {"deal_id": deal.id}),
         (10, "deal_handed_over", {"deal_id": deal.id, "user_id": bob.id}),
     ]
     assert await escalation_sweep(session, at + 2 * SLA - timedelta(seconds=1), SLA) == 0
     assert await escalation_sweep(session, at + 2 * SLA, SLA) == 1
     await session.refresh(deal)
     assert (deal.manager_id, deal.escalated) == (olga.id, 2)
-    assert (await told(session))[2:] == [
+    assert (await told(session))[3:] == [
         (1, "no_manager", {"deal_id": deal.id, "reason": "not_taken", "user_id": olga.id}),
         (1, "deal_card", {"deal_id": deal.id}),
+        (20, "card_redraw", {"deal_id": deal.id}),
         (20, "deal_handed_over", {"deal_id": deal.id, "user_id": olga.id}),
     ]
     assert await escalation_sweep(session, at + 10 * SLA, SLA) == 0

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.db.deals import Deal
 from services.db.users import User
-from tests.support.calls import sent_to
+from tests.support.calls import buttons, sent_to, without_answers
 from tests.support.harness import OWNER_ID, Harness, person
 
 OLGA = person(OWNER_ID, "Olga")
@@ -42,3 +42,35 @@ async def new_deal(tg: Harness, customer: Any = LEYLA, text: str = "Need 20 chai
 async def deal(tg: Harness, deal_id: int = 1) -> Deal:
     async with tg.app.sessions() as session:
         return await session.get_one(Deal, deal_id)
+
+
+Rows = list[list[tuple[str, str | None]]]
+
+
+def taken_keyboard(version: int, next_label: str, deal_id: int = 1) -> Rows:
+    """A taken deal's card as its manager sees it: the next stage, Reply, Remind, ⋯ More."""
+    v = f"{deal_id}:{version}"
+    return [
+        [(next_label, f"dk:n:{v}:0"), ("↩️ Reply", f"d:r:{deal_id}")],
+        [("⏰ Remind", f"rm:m:{deal_id}:h1"), ("⋯ More", f"dk:v:{v}:0")],
+    ]
+
+
+def taken_more(version: int, deal_id: int = 1) -> Rows:
+    """What ⋯ More shows on a taken deal with no items."""
+    v = f"{deal_id}:{version}"
+    return [
+        [("🔀 Stage…", f"dk:s:{v}:0"), ("💰 Amount", f"dk:a:{v}:0")],
+        [("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
+        [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
+        [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", f"fv:l:{deal_id}:0:0")],
+        [("📄 Contract", f"ct:e:{deal_id}"), ("🗂 Documents", f"dc:l:{deal_id}")],
+        [("‹ Back", f"dk:c:{v}:0")],
+    ]
+
+
+async def more_buttons(tg: Harness, user: Any, data: str, message_id: int = CARD) -> Rows:
+    """The buttons ⋯ More (`data`) shows in place of the card's few."""
+    [more] = without_answers(await tg.press(user, data, message_id=message_id))
+    assert more.message_id == message_id
+    return buttons(more)
