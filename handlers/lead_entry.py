@@ -82,7 +82,11 @@ async def source_chosen(
 ) -> None:
     require_staff(actor)
     draft = await load(state, LeadDraft) if await _choosing(state) else None
-    if draft is None or callback_data.index >= len(draft.offered):
+    if (
+        draft is None
+        or callback_data.draft != draft.draft
+        or callback_data.index >= len(draft.offered)
+    ):
         callback_answer.text = _("This button is no longer available.")
         return
     lead = staff_leads.Lead(

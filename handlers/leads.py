@@ -35,7 +35,8 @@ class NewLead(StatesGroup):
 class LeadDraft(Payload):
     """NewLead: what is known of the request so far. `sender` is the account a forwarded
     message came from (Telegram id, first and last name, username); `offered` the keys of
-    the sources on the buttons, in their order."""
+    the sources on the buttons, in their order; `draft` the number of the message the buttons
+    were offered after, which they carry, so buttons offered for an earlier draft do nothing."""
 
     name: str = ""
     phone: str | None = None
@@ -43,6 +44,7 @@ class LeadDraft(Payload):
     files: tuple[tuple[str, str, str], ...] = ()
     sender: tuple[int, str, str, str] | None = None
     offered: tuple[str, ...] = ()
+    draft: int = 0
 
     @property
     def content(self) -> Content:
@@ -103,8 +105,10 @@ async def offer(
     """Ask where the request came from, remembering the sources the buttons stand for."""
     offered = tuple(source.key for source in await lead_sources.offered(session))
     await state.set_state(NewLead.source)
-    await save(state, draft.model_copy(update={"offered": offered}))
-    await message.answer(question, reply_markup=views.sources_keyboard(offered))
+    await save(state, draft.model_copy(update={"offered": offered, "draft": message.message_id}))
+    await message.answer(
+        question, reply_markup=views.sources_keyboard(message.message_id, offered)
+    )
 
 
 async def source_typed(message: Message) -> None:

@@ -23,8 +23,10 @@ from services.phones import display_phone
 
 
 class LeadCb(CallbackData, prefix="nl"):
-    """The source chosen for the request being entered: its place among those offered."""
+    """The source chosen for the request being entered: which draft the buttons were offered
+    for (the number of the message that began it) and the source's place among them."""
 
+    draft: Number
     index: Number
 
 
@@ -69,9 +71,11 @@ def forward_question(name: str) -> str:
     ).format(name=escape(name))
 
 
-def sources_keyboard(offered: tuple[str, ...]) -> InlineKeyboardMarkup:
+def sources_keyboard(draft: int, offered: tuple[str, ...]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(text=source_name(key), callback_data=LeadCb(index=i).pack())
+        InlineKeyboardButton(
+            text=source_name(key), callback_data=LeadCb(draft=draft, index=i).pack()
+        )
         for i, key in enumerate(offered)
     ]
     return InlineKeyboardMarkup(

@@ -12,6 +12,7 @@ from services.db.deals import Deal, LeadSource
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, LEYLA, OLGA, make_manager
 from tests.support.harness import Harness, person
+from tests.support.leads import pick
 from tests.support.reports_seed import week
 
 LIST = """<b>Sources of requests</b> (offered when a request is entered by hand)
@@ -48,8 +49,8 @@ async def test_the_owner_adds_a_source_and_new_offers_it(tg: Harness) -> None:
     await tg.send(ANNA, "Rauf")
     await tg.send(ANNA, "Skip")
     [offer] = await tg.send(ANNA, "Sofa")
-    assert buttons(offer)[-1] == [("Baku <Expo>", "nl:6")]
-    [card] = without_answers(await tg.press(ANNA, "nl:6"))
+    assert buttons(offer)[-1] == [("Baku <Expo>", pick(tg, ANNA, 6))]
+    [card] = without_answers(await tg.press(ANNA, pick(tg, ANNA, 6)))
     assert "Source: entered by hand · Baku &lt;Expo&gt; · " in card.text
     async with tg.app.sessions() as session:
         assert (await session.get_one(Deal, 1)).source_detail == "Baku <Expo>"
@@ -83,7 +84,7 @@ async def test_the_owner_removes_a_source_and_requests_keep_it(tg: Harness) -> N
     assert shown.text == LIST
     assert await _names(tg) == []
     # Offered before it was removed: the press is refused and nothing is made.
-    calls = await tg.press(ANNA, "nl:6")
+    calls = await tg.press(ANNA, pick(tg, ANNA, 6))
     assert answer_of(calls).text == "Not found: it may have been removed."
     async with tg.app.sessions() as session:
         assert await session.get(Deal, 1) is None
