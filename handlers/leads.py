@@ -111,6 +111,17 @@ async def offer(
     )
 
 
+async def more_given(message: Message, state: FSMContext) -> None:
+    """Messages forwarded together, or an album's other photos, join the request offered."""
+    content = content_of(message)
+    if content.is_empty:
+        await source_typed(message)
+        return
+    draft = await load(state, LeadDraft)
+    await save(state, draft.described(draft.content.merged(content)))
+    await message.answer(views.added())
+
+
 async def source_typed(message: Message) -> None:
     await message.answer(views.tap_a_source())
 
@@ -130,5 +141,8 @@ def router() -> Router:
     )
     router.message.register(what_given, StateFilter(NewLead.what), NotCommand())
     router.message.register(not_text, StateFilter(NewLead.name, NewLead.phone), NotCommand())
+    router.message.register(
+        more_given, StateFilter(NewLead.source), Has("forward_origin", "photo", "document")
+    )
     router.message.register(source_typed, StateFilter(NewLead.source), NotCommand())
     return router

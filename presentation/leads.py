@@ -87,6 +87,10 @@ def tap_a_source() -> str:
     return _("Please tap where the request came from, above, or /cancel.")
 
 
+def added() -> str:
+    return _("Added to the request. Now tap where it came from, above, or /cancel.")
+
+
 def entered(deal_id: int) -> str:
     return _("Request #{number} is entered.").format(number=deal_id)
 

@@ -190,3 +190,21 @@ async def test_buttons_offered_for_an_earlier_message_enter_nothing(tg: Harness)
     await tg.press(ANNA, pick(tg, ANNA, 0))
     deal, customer, _ = await _rows(tg)
     assert (customer.name, deal.title) == ("Bob", "Desks?")
+
+
+async def test_messages_forwarded_together_make_one_request(tg: Harness) -> None:
+    await make_manager(tg)
+    origin = MessageOriginUser(date=SENT, sender_user=RAUF)
+    await tg.forward(ANNA, origin, "Do you have oak tables?")
+    [added] = await tg.forward(ANNA, origin, photo="ph1", caption="Like this")
+    assert added.text == "Added to the request. Now tap where it came from, above, or /cancel."
+    [added] = await tg.forward(ANNA, origin, "2 metres long")
+    assert added.text == "Added to the request. Now tap where it came from, above, or /cancel."
+    await tg.press(ANNA, pick(tg, ANNA, 2))
+    deal, _, messages = await _rows(tg)
+    assert deal.title == "Do you have oak tables?\n2 metres long"
+    assert sorted((m.kind, m.file_id, m.text) for m in messages) == [
+        ("photo", "ph1", "Like this"),
+        ("text", None, "Do you have oak tables?\n2 metres long"),
+    ]
+    assert await _count(tg) == 1
