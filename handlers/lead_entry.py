@@ -30,7 +30,7 @@ from services.access import Actor, require_staff
 from services.clock import Clock
 from services.contacts import NAME_LENGTH
 from services.db.session import AsyncSession
-from services.errors import ErrorCode, InvalidInput
+from services.errors import InvalidInput
 from services.phones import normalize_phone
 from services.users import name_of
 
@@ -40,7 +40,11 @@ async def contact_shared(
 ) -> None:
     assert message.contact is not None
     contact = message.contact
-    phone = normalize_phone(plus(contact.phone_number), settings.phone_region)
+    try:
+        phone = normalize_phone(plus(contact.phone_number), settings.phone_region)
+    except InvalidInput:
+        await message.answer(views.bad_contact())
+        return
     name = " ".join(filter(None, (contact.first_name, contact.last_name)))[:NAME_LENGTH]
     draft = LeadDraft(name=name, phone=phone)
     await offer(message, session, state, draft, views.source_question(name, phone))
@@ -50,7 +54,8 @@ async def forwarded(message: Message, session: AsyncSession, state: FSMContext) 
     """The sender's account when Telegram names it, else the name it shows."""
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
+        await message.answer(views.not_forwardable())
+        return
     origin = message.forward_origin
     sender = None
     if isinstance(origin, MessageOriginUser):

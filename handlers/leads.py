@@ -82,10 +82,14 @@ async def phone_typed(message: Message, state: FSMContext, settings: Settings) -
     """A bad number is answered and asked again; the name stays."""
     draft = await load(state, LeadDraft)
     phone = None
-    if message.contact is not None:
-        phone = normalize_phone(plus(message.contact.phone_number), settings.phone_region)
-    elif message.text != skip_label():
-        phone = normalize_phone(message.text or "", settings.phone_region)
+    try:
+        if message.contact is not None:
+            phone = normalize_phone(plus(message.contact.phone_number), settings.phone_region)
+        elif message.text != skip_label():
+            phone = normalize_phone(message.text or "", settings.phone_region)
+    except InvalidInput:
+        await message.answer(views.bad_phone())
+        return
     await state.set_state(NewLead.what)
     await save(state, draft.model_copy(update={"phone": phone}))
     await message.answer(views.what_question(), reply_markup=ReplyKeyboardRemove())
@@ -94,7 +98,8 @@ async def phone_typed(message: Message, state: FSMContext, settings: Settings) -
 async def what_given(message: Message, session: AsyncSession, state: FSMContext) -> None:
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
+        await message.answer(views.not_content())
+        return
     draft = (await load(state, LeadDraft)).described(content)
     await offer(message, session, state, draft, views.source_question(draft.name, draft.phone))
 

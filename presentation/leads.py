@@ -60,6 +60,28 @@ def what_question() -> str:
     return _("What do they want? Text, a photo or a document.")
 
 
+def bad_phone() -> str:
+    return _(
+        "That doesn't look like a phone number. "
+        "Type it like +994 50 123 45 67, share a contact, or tap Skip."
+    )
+
+
+def bad_contact() -> str:
+    return _(
+        "This contact's number doesn't look like a phone number, so no request was opened. "
+        "Use /new to enter it by hand."
+    )
+
+
+def not_content() -> str:
+    return _("What do they want? Send it as text, a photo or a document, or /cancel.")
+
+
+def not_forwardable() -> str:
+    return _("Only a message with text, a photo or a document opens a request.")
+
+
 def source_question(name: str, phone: str | None) -> str:
     who = escape(name) if phone is None else f"{escape(name)}, {display_phone(phone)}"
     return _("A request for {who}. Where did they come from?").format(who=who)

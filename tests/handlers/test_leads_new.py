@@ -14,7 +14,7 @@ from tests.support.harness import Harness, person
 from tests.support.leads import pick
 
 RU_PHONE = (
-    "Это не похоже на номер телефона. Отправьте его в виде +994 50 123 45 67, "
+    "Это не похоже на номер телефона. Напишите его в виде +994 50 123 45 67, "
     "поделитесь контактом или нажмите «Пропустить»."
 )
 NAMES = ["walk-in", "phone call", "Instagram", "WhatsApp", "e-mail", "recommendation"]
@@ -99,7 +99,7 @@ async def test_a_bad_phone_is_answered_and_the_name_is_kept(tg: Harness) -> None
     [refused] = await tg.send(ANNA, "12")
     assert refused.text == (
         "That doesn't look like a phone number. "
-        "Send it like +994 50 123 45 67, share your contact, or tap Skip."
+        "Type it like +994 50 123 45 67, share a contact, or tap Skip."
     )
     [ask_what] = await tg.send(ANNA, "+994 50 123 45 67")
     assert ask_what.text == "What do they want? Text, a photo or a document."
@@ -204,7 +204,7 @@ async def test_what_is_not_a_name_or_a_request_is_answered(tg: Harness) -> None:
     await tg.send(ANNA, "Rauf")
     await tg.send(ANNA, "Skip")
     [told] = await tg.share(ANNA, "994551112233", None)
-    assert told.text == "Please describe what you need: text, a photo or a document."
+    assert told.text == "What do they want? Send it as text, a photo or a document, or /cancel."
     [ask_source] = await tg.send(ANNA, photo="ph2", caption="Like this one")
     assert ask_source.text == "A request for Rauf. Where did they come from?"
     await tg.press(ANNA, pick(tg, ANNA, 0))

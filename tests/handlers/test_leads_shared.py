@@ -60,7 +60,10 @@ async def test_a_shared_contact_offers_a_request_for_that_person(tg: Harness) ->
 async def test_a_contact_with_a_bad_number_is_refused(tg: Harness) -> None:
     await make_manager(tg)
     [refused] = await tg.share(ANNA, "12", None)
-    assert refused.text.startswith("That doesn't look like a phone number.")
+    assert refused.text == (
+        "This contact's number doesn't look like a phone number, so no request was opened. "
+        "Use /new to enter it by hand."
+    )
     calls = await tg.press(ANNA, "nl:1:0")
     assert answer_of(calls).text == "This button is no longer available."
     assert await _count(tg) == 0
@@ -208,3 +211,13 @@ async def test_messages_forwarded_together_make_one_request(tg: Harness) -> None
         ("text", None, "Do you have oak tables?\n2 metres long"),
     ]
     assert await _count(tg) == 1
+
+
+async def test_a_forward_with_nothing_to_keep_opens_nothing(tg: Harness) -> None:
+    await make_manager(tg)
+    origin = MessageOriginUser(date=SENT, sender_user=RAUF)
+    [refused] = await tg.forward(ANNA, origin)
+    assert refused.text == "Only a message with text, a photo or a document opens a request."
+    # Nothing is being entered: the next forward is offered afresh.
+    [offer] = await tg.forward(ANNA, origin, "Chairs?")
+    assert offer.text.startswith("Open a request with this message from Rauf Mammadov?")
