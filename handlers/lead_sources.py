@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers.filters import Has, NotCommand
-from handlers.words import Words, on_words
+from handlers.words import Words, not_text, on_words
 from presentation import leads as views
 from presentation.edits import edit_or_send
 from presentation.leads import SourceAction, SourceCb
@@ -72,4 +72,5 @@ def router() -> Router:
     router.callback_query.register(ask_name, SourceCb.filter(F.action == SourceAction.ADD))
     router.callback_query.register(remove, SourceCb.filter(F.action == SourceAction.REMOVE))
     router.message.register(name_typed, StateFilter(SourceInput.name), Has("text"), NotCommand())
+    router.message.register(not_text, StateFilter(SourceInput.name), NotCommand())
     return router

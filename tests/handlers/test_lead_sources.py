@@ -60,6 +60,8 @@ async def test_a_bad_or_repeated_name_is_answered_and_may_be_typed_again(tg: Har
     await tg.send(OLGA, "/sources")
     await tg.press(OLGA, "ls:a:0")
     refusal = "Give the source a name of up to 64 characters that is not in the list yet."
+    [told] = await tg.send(OLGA, photo="ph1")
+    assert told.text == "Please send it as text, or /cancel."
     # Already offered, in another spelling or as the name the owner reads.
     for bad in ("instagram", "x" * 65, "Telegram", "   ", "Walk-in", "E-mail", "phone  call"):
         [refused] = await tg.send(OLGA, bad)
