@@ -125,8 +125,9 @@ async def test_reports_and_the_export_count_requests_by_their_source(tg: Harness
         "• website: 1 (±0)",
         "• phone call: 1 (+1)",
         "• entered by hand: 0 (±0)",
-        "• Fair &lt;1&gt;: 1 (+1)",
+        # As staff are offered them: the built-in ones, then the owner's (Fair, removed since).
         "• walk-in: 1 (+1)",
+        "• Fair &lt;1&gt;: 1 (+1)",
     ]
     [listed] = without_answers(await tg.press(OLGA, "rl:n:7:20260223"))
     assert "#6 · Feb 28, 2026, 12:00 · walk-in · Customer 6" in listed.text.splitlines()
