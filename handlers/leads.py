@@ -1,5 +1,5 @@
 """/new for managers and owners: a request entered by hand, step by step (name, phone, what
-they want), then its source on buttons (handlers/lead_sources.py takes the press)."""
+they want), then its source on buttons (handlers/lead_entry.py takes the press)."""
 
 from __future__ import annotations
 
