@@ -143,3 +143,16 @@ async def test_reports_and_the_export_count_requests_by_their_source(tg: Harness
         "Fair <1>",
         "телефонный звонок",
     )
+
+
+async def test_a_remove_button_of_a_removed_source_removes_no_later_one(tg: Harness) -> None:
+    await tg.press(OLGA, "ls:a:0")
+    await tg.send(OLGA, "Fair")
+    await tg.press(OLGA, "ls:x:1")
+    await tg.press(OLGA, "ls:a:0")
+    [listed] = await tg.send(OLGA, "Expo")
+    assert buttons(listed)[0] == [("✖️ Remove Expo", "ls:x:2")]
+    # Fair's button, pressed again under the older list.
+    calls = await tg.press(OLGA, "ls:x:1")
+    assert answer_of(calls).text == "Not found: it may have been removed."
+    assert await _names(tg) == ["Expo"]
