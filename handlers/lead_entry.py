@@ -6,21 +6,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    Message,
-    MessageOriginChannel,
-    MessageOriginChat,
-    MessageOriginHiddenUser,
-    MessageOriginUser,
-)
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings, working_hours_of
 from handlers.content import content_of
 from handlers.filters import Has, Staff
-from handlers.leads import LeadDraft, NewLead, offer, plus
+from handlers.leads import LeadDraft, NewLead, offer, origin_of, plus
 from handlers.payloads import load
 from handlers.readers import reader_of
 from presentation import leads as views
@@ -32,7 +25,6 @@ from services.contacts import NAME_LENGTH
 from services.db.session import AsyncSession
 from services.errors import InvalidInput
 from services.phones import normalize_phone
-from services.users import name_of
 
 
 async def contact_shared(
@@ -51,27 +43,12 @@ async def contact_shared(
 
 
 async def forwarded(message: Message, session: AsyncSession, state: FSMContext) -> None:
-    """The sender's account when Telegram names it, else the name it shows."""
     content = content_of(message)
     if content.is_empty:
         await message.answer(views.not_forwardable())
         return
-    origin = message.forward_origin
-    sender = None
-    if isinstance(origin, MessageOriginUser):
-        user = origin.sender_user
-        name = name_of(user.first_name, user.last_name, user.id)
-        if not user.is_bot:  # a bot is nobody's customer
-            sender = (user.id, user.first_name, user.last_name or "", user.username or "")
-    elif isinstance(origin, MessageOriginHiddenUser):
-        name = origin.sender_user_name
-    elif isinstance(origin, MessageOriginChat):
-        name = origin.sender_chat.title or ""
-    elif isinstance(origin, MessageOriginChannel):
-        name = origin.chat.title or ""
-    else:
-        name = ""
-    draft = LeadDraft(name=name[:NAME_LENGTH], sender=sender).described(content)
+    name, sender = origin_of(message)
+    draft = LeadDraft(name=name, sender=sender).described(content)
     await offer(message, session, state, draft, views.forward_question(name))
 
 

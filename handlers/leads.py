@@ -7,7 +7,14 @@ from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.types import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    ReplyKeyboardRemove,
+)
 
 from bot.settings import Settings
 from handlers.content import content_of
@@ -22,7 +29,10 @@ from services.content import Attachment, Content
 from services.db.session import AsyncSession
 from services.errors import ErrorCode, InvalidInput
 from services.phones import normalize_phone
-from services.users import TelegramProfile
+from services.users import TelegramProfile, name_of
+
+# A forwarded message's sender: Telegram id, first and last name, username.
+Sender = tuple[int, str, str, str]
 
 
 class NewLead(StatesGroup):
@@ -42,7 +52,7 @@ class LeadDraft(Payload):
     phone: str | None = None
     text: str = ""
     files: tuple[tuple[str, str, str], ...] = ()
-    sender: tuple[int, str, str, str] | None = None
+    sender: Sender | None = None
     offered: tuple[str, ...] = ()
     draft: int = 0
 
@@ -116,13 +126,37 @@ async def offer(
     )
 
 
+def origin_of(message: Message) -> tuple[str, Sender | None]:
+    """Who wrote a forwarded message: the name Telegram shows, and their account when it
+    names one."""
+    origin = message.forward_origin
+    sender = None
+    if isinstance(origin, MessageOriginUser):
+        user = origin.sender_user
+        name = name_of(user.first_name, user.last_name, user.id)
+        if not user.is_bot:  # a bot is nobody's customer
+            sender = (user.id, user.first_name, user.last_name or "", user.username or "")
+    elif isinstance(origin, MessageOriginHiddenUser):
+        name = origin.sender_user_name
+    elif isinstance(origin, MessageOriginChat):
+        name = origin.sender_chat.title or ""
+    elif isinstance(origin, MessageOriginChannel):
+        name = origin.chat.title or ""
+    else:
+        name = ""
+    return name[:NAME_LENGTH], sender
+
+
 async def more_given(message: Message, state: FSMContext) -> None:
-    """Messages forwarded together, or an album's other photos, join the request offered."""
+    """An album's other photos, or more messages forwarded from the same person, join the
+    request offered; a message forwarded from someone else waits for its source to be
+    chosen."""
     content = content_of(message)
-    if content.is_empty:
+    draft = await load(state, LeadDraft)
+    other = message.forward_origin is not None and origin_of(message) != (draft.name, draft.sender)
+    if content.is_empty or other:
         await source_typed(message)
         return
-    draft = await load(state, LeadDraft)
     await save(state, draft.described(draft.content.merged(content)))
     await message.answer(views.added())
 

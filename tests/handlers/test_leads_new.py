@@ -207,8 +207,12 @@ async def test_what_is_not_a_name_or_a_request_is_answered(tg: Harness) -> None:
     assert told.text == "What do they want? Send it as text, a photo or a document, or /cancel."
     [ask_source] = await tg.send(ANNA, photo="ph2", caption="Like this one")
     assert ask_source.text == "A request for Rauf. Where did they come from?"
+    # The album's next photo joins it.
+    [added] = await tg.send(ANNA, photo="ph3")
+    assert added.text == "Added to the request. Now tap where it came from, above, or /cancel."
     await tg.press(ANNA, pick(tg, ANNA, 0))
     async with tg.app.sessions() as session:
         deal = await session.get_one(Deal, 1)
-        [shown] = await session.scalars(select(Message).where(Message.deal_id == 1))
-    assert (deal.title, shown.kind, shown.file_id) == ("Like this one", "photo", "ph2")
+        shown = list(await session.scalars(select(Message).where(Message.deal_id == 1)))
+    assert deal.title == "Like this one"
+    assert sorted((m.kind, m.file_id) for m in shown) == [("photo", "ph2"), ("photo", "ph3")]

@@ -221,3 +221,15 @@ async def test_a_forward_with_nothing_to_keep_opens_nothing(tg: Harness) -> None
     # Nothing is being entered: the next forward is offered afresh.
     [offer] = await tg.forward(ANNA, origin, "Chairs?")
     assert offer.text.startswith("Open a request with this message from Rauf Mammadov?")
+
+
+async def test_a_forward_from_someone_else_waits_for_the_source(tg: Harness) -> None:
+    await make_manager(tg)
+    await tg.forward(ANNA, MessageOriginUser(date=SENT, sender_user=RAUF), "Oak tables?")
+    other = MessageOriginHiddenUser(date=SENT, sender_user_name="Nigar K")
+    [told] = await tg.forward(ANNA, other, "Price of a bed?")
+    assert told.text == "Please tap where the request came from, above, or /cancel."
+    await tg.press(ANNA, pick(tg, ANNA, 0))
+    deal, customer, messages = await _rows(tg)
+    assert (customer.name, deal.title) == ("Rauf Mammadov", "Oak tables?")
+    assert [m.text for m in messages] == ["Oak tables?"]
