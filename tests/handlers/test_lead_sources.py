@@ -124,7 +124,6 @@ async def test_reports_and_the_export_count_requests_by_their_source(tg: Harness
         "• Telegram: 3 (±0)",
         "• website: 1 (±0)",
         "• phone call: 1 (+1)",
-        "• entered by hand: 0 (±0)",
         # As staff are offered them: the built-in ones, then the owner's (Fair, removed since).
         "• walk-in: 1 (+1)",
         "• Fair &lt;1&gt;: 1 (+1)",
