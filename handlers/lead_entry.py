@@ -79,12 +79,13 @@ async def source_chosen(
         draft.profile,
     )
     await state.clear()  # committed with the request
-    deal_id = await staff_leads.enter(
+    entered = await staff_leads.enter(
         session, actor, lead, clock.now(), working_hours_of(settings)
     )
+    deal_id = entered.deal_id
     callback_answer.text = views.entered(deal_id)
-    card = await pipeline.card(session, actor, deal_id)
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message) and not entered.card_queued:
+        card = await pipeline.card(session, actor, deal_id)
         reader = reader_of(settings, actor, clock.now())
         sent = await query.message.answer(
             card_text(card, reader), reply_markup=card_keyboard(card, reader)

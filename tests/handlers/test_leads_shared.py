@@ -233,3 +233,13 @@ async def test_a_forward_from_someone_else_waits_for_the_source(tg: Harness) -> 
     deal, customer, messages = await _rows(tg)
     assert (customer.name, deal.title) == ("Rauf Mammadov", "Oak tables?")
     assert [m.text for m in messages] == ["Oak tables?"]
+
+
+async def test_an_owner_with_no_manager_gets_the_card_once(tg: Harness) -> None:
+    await tg.share(OLGA, "+994551112233", None)
+    calls = await tg.press(OLGA, pick(tg, OLGA, 0))
+    assert answer_of(calls).text == "Request #1 is entered."
+    assert without_answers(calls) == []
+    delivered = sent_to(await tg.deliver(), OLGA.id)
+    cards = [c for c in delivered if c.text.startswith("<b>Request #1</b>")]
+    assert len(cards) == 1
