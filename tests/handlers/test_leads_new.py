@@ -182,6 +182,12 @@ async def test_customers_new_is_unchanged(tg: Harness) -> None:
     assert asked.text == (
         "Что вам нужно? Опишите в одном сообщении; можно приложить фото и документы."
     )
+    [asked] = await tg.send(LEYLA, "Диван")
+    assert asked.text.startswith("Спасибо! По какому номеру менеджер может вам позвонить?")
+    await tg.send(LEYLA, "Пропустить")
+    async with tg.app.sessions() as session:
+        deal = await session.get_one(Deal, 1)
+    assert (deal.source, deal.source_detail, deal.title) == ("telegram", None, "Диван")
 
 
 async def test_a_bad_phone_is_answered_in_the_managers_language(tg: Harness) -> None:
