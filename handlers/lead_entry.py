@@ -6,21 +6,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    Message,
-    MessageOriginChannel,
-    MessageOriginChat,
-    MessageOriginHiddenUser,
-    MessageOriginUser,
-)
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings, working_hours_of
 from handlers.content import content_of
 from handlers.filters import Has, Staff
-from handlers.leads import LeadDraft, NewLead, offer, plus
+from handlers.leads import LeadDraft, NewLead, offer, origin_of, plus
 from handlers.payloads import load
 from handlers.readers import reader_of
 from presentation import leads as views
@@ -31,9 +24,8 @@ from services.access import Actor, require_staff
 from services.clock import Clock
 from services.contacts import NAME_LENGTH
 from services.db.session import AsyncSession
-from services.errors import ErrorCode, InvalidInput
+from services.errors import InvalidInput
 from services.phones import normalize_phone
-from services.users import name_of
 
 
 async def contact_shared(
@@ -41,33 +33,23 @@ async def contact_shared(
 ) -> None:
     assert message.contact is not None
     contact = message.contact
-    phone = normalize_phone(plus(contact.phone_number), settings.phone_region)
+    try:
+        phone = normalize_phone(plus(contact.phone_number), settings.phone_region)
+    except InvalidInput:
+        await message.answer(views.bad_contact())
+        return
     name = " ".join(filter(None, (contact.first_name, contact.last_name)))[:NAME_LENGTH]
     draft = LeadDraft(name=name, phone=phone)
     await offer(message, session, state, draft, views.source_question(name, phone))
 
 
 async def forwarded(message: Message, session: AsyncSession, state: FSMContext) -> None:
-    """The sender's account when Telegram names it, else the name it shows."""
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
-    origin = message.forward_origin
-    sender = None
-    if isinstance(origin, MessageOriginUser):
-        user = origin.sender_user
-        name = name_of(user.first_name, user.last_name, user.id)
-        if not user.is_bot:  # a bot is nobody's customer
-            sender = (user.id, user.first_name, user.last_name or "", user.username or "")
-    elif isinstance(origin, MessageOriginHiddenUser):
-        name = origin.sender_user_name
-    elif isinstance(origin, MessageOriginChat):
-        name = origin.sender_chat.title or ""
-    elif isinstance(origin, MessageOriginChannel):
-        name = origin.chat.title or ""
-    else:
-        name = ""
-    draft = LeadDraft(name=name[:NAME_LENGTH], sender=sender).described(content)
+        await message.answer(views.not_forwardable())
+        return
+    name, sender = origin_of(message)
+    draft = LeadDraft(name=name, sender=sender).described(content)
     await offer(message, session, state, draft, views.forward_question(name))
 
 
@@ -83,7 +65,11 @@ async def source_chosen(
 ) -> None:
     require_staff(actor)
     draft = await load(state, LeadDraft) if await _choosing(state) else None
-    if draft is None or callback_data.index >= len(draft.offered):
+    if (
+        draft is None
+        or callback_data.draft != draft.draft
+        or callback_data.index >= len(draft.offered)
+    ):
         callback_answer.text = _("This button is no longer available.")
         return
     lead = staff_leads.Lead(
@@ -94,12 +80,13 @@ async def source_chosen(
         draft.profile,
     )
     await state.clear()  # committed with the request
-    deal_id = await staff_leads.enter(
+    entered = await staff_leads.enter(
         session, actor, lead, clock.now(), working_hours_of(settings)
     )
+    deal_id = entered.deal_id
     callback_answer.text = views.entered(deal_id)
-    card = await pipeline.card(session, actor, deal_id)
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message) and not entered.card_queued:
+        card = await pipeline.card(session, actor, deal_id)
         reader = reader_of(settings, actor, clock.now())
         sent = await query.message.answer(
             card_text(card, reader), reply_markup=card_keyboard(card, reader)

@@ -12,10 +12,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers.filters import Has, NotCommand
-from handlers.words import Words, on_words
+from handlers.words import Words, not_text, on_words
 from presentation import leads as views
 from presentation.edits import edit_or_send
 from presentation.leads import SourceAction, SourceCb
+from presentation.render import source_name
 from services import lead_sources
 from services.access import Actor, require_owner
 from services.db.session import AsyncSession
@@ -43,7 +44,8 @@ async def ask_name(query: CallbackQuery, actor: Actor, state: FSMContext) -> Non
 @on_words
 async def name_typed(words: Words) -> None:
     async with words.ends_step(frozenset({ErrorCode.LEAD_SOURCE})):
-        sources = await lead_sources.add(words.session, words.actor, words.text, words.now)
+        shown = [source_name(key) for key in lead_sources.RESERVED]
+        sources = await lead_sources.add(words.session, words.actor, words.text, words.now, shown)
     await words.message.answer(
         views.sources_text(sources), reply_markup=views.sources_management(sources)
     )
@@ -70,4 +72,5 @@ def router() -> Router:
     router.callback_query.register(ask_name, SourceCb.filter(F.action == SourceAction.ADD))
     router.callback_query.register(remove, SourceCb.filter(F.action == SourceAction.REMOVE))
     router.message.register(name_typed, StateFilter(SourceInput.name), Has("text"), NotCommand())
+    router.message.register(not_text, StateFilter(SourceInput.name), NotCommand())
     return router

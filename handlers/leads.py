@@ -1,5 +1,5 @@
 """/new for managers and owners: a request entered by hand, step by step (name, phone, what
-they want), then its source on buttons (handlers/lead_sources.py takes the press)."""
+they want), then its source on buttons (handlers/lead_entry.py takes the press)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.types import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    ReplyKeyboardRemove,
+)
 
 from bot.settings import Settings
 from handlers.content import content_of
@@ -22,7 +29,10 @@ from services.content import Attachment, Content
 from services.db.session import AsyncSession
 from services.errors import ErrorCode, InvalidInput
 from services.phones import normalize_phone
-from services.users import TelegramProfile
+from services.users import TelegramProfile, name_of
+
+# A forwarded message's sender: Telegram id, first and last name, username.
+Sender = tuple[int, str, str, str]
 
 
 class NewLead(StatesGroup):
@@ -35,14 +45,16 @@ class NewLead(StatesGroup):
 class LeadDraft(Payload):
     """NewLead: what is known of the request so far. `sender` is the account a forwarded
     message came from (Telegram id, first and last name, username); `offered` the keys of
-    the sources on the buttons, in their order."""
+    the sources on the buttons, in their order; `draft` the number of the message the buttons
+    were offered after, which they carry, so buttons offered for an earlier draft do nothing."""
 
     name: str = ""
     phone: str | None = None
     text: str = ""
     files: tuple[tuple[str, str, str], ...] = ()
-    sender: tuple[int, str, str, str] | None = None
+    sender: Sender | None = None
     offered: tuple[str, ...] = ()
+    draft: int = 0
 
     @property
     def content(self) -> Content:
@@ -80,10 +92,14 @@ async def phone_typed(message: Message, state: FSMContext, settings: Settings) -
     """A bad number is answered and asked again; the name stays."""
     draft = await load(state, LeadDraft)
     phone = None
-    if message.contact is not None:
-        phone = normalize_phone(plus(message.contact.phone_number), settings.phone_region)
-    elif message.text != skip_label():
-        phone = normalize_phone(message.text or "", settings.phone_region)
+    try:
+        if message.contact is not None:
+            phone = normalize_phone(plus(message.contact.phone_number), settings.phone_region)
+        elif message.text != skip_label():
+            phone = normalize_phone(message.text or "", settings.phone_region)
+    except InvalidInput:
+        await message.answer(views.bad_phone())
+        return
     await state.set_state(NewLead.what)
     await save(state, draft.model_copy(update={"phone": phone}))
     await message.answer(views.what_question(), reply_markup=ReplyKeyboardRemove())
@@ -92,7 +108,8 @@ async def phone_typed(message: Message, state: FSMContext, settings: Settings) -
 async def what_given(message: Message, session: AsyncSession, state: FSMContext) -> None:
     content = content_of(message)
     if content.is_empty:
-        raise InvalidInput(ErrorCode.EMPTY_REQUEST)
+        await message.answer(views.not_content())
+        return
     draft = (await load(state, LeadDraft)).described(content)
     await offer(message, session, state, draft, views.source_question(draft.name, draft.phone))
 
@@ -103,8 +120,45 @@ async def offer(
     """Ask where the request came from, remembering the sources the buttons stand for."""
     offered = tuple(source.key for source in await lead_sources.offered(session))
     await state.set_state(NewLead.source)
-    await save(state, draft.model_copy(update={"offered": offered}))
-    await message.answer(question, reply_markup=views.sources_keyboard(offered))
+    await save(state, draft.model_copy(update={"offered": offered, "draft": message.message_id}))
+    await message.answer(
+        question, reply_markup=views.sources_keyboard(message.message_id, offered)
+    )
+
+
+def origin_of(message: Message) -> tuple[str, Sender | None]:
+    """Who wrote a forwarded message: the name Telegram shows, and their account when it
+    names one."""
+    origin = message.forward_origin
+    sender = None
+    if isinstance(origin, MessageOriginUser):
+        user = origin.sender_user
+        name = name_of(user.first_name, user.last_name, user.id)
+        if not user.is_bot:  # a bot is nobody's customer
+            sender = (user.id, user.first_name, user.last_name or "", user.username or "")
+    elif isinstance(origin, MessageOriginHiddenUser):
+        name = origin.sender_user_name
+    elif isinstance(origin, MessageOriginChat):
+        name = origin.sender_chat.title or ""
+    elif isinstance(origin, MessageOriginChannel):
+        name = origin.chat.title or ""
+    else:
+        name = ""
+    return name[:NAME_LENGTH], sender
+
+
+async def more_given(message: Message, state: FSMContext) -> None:
+    """An album's other photos, or more messages forwarded from the same person, join the
+    request offered; a message forwarded from someone else waits for its source to be
+    chosen."""
+    content = content_of(message)
+    draft = await load(state, LeadDraft)
+    other = message.forward_origin is not None and origin_of(message) != (draft.name, draft.sender)
+    if content.is_empty or other:
+        await source_typed(message)
+        return
+    await save(state, draft.described(draft.content.merged(content)))
+    await message.answer(views.added())
 
 
 async def source_typed(message: Message) -> None:
@@ -126,5 +180,8 @@ def router() -> Router:
     )
     router.message.register(what_given, StateFilter(NewLead.what), NotCommand())
     router.message.register(not_text, StateFilter(NewLead.name, NewLead.phone), NotCommand())
+    router.message.register(
+        more_given, StateFilter(NewLead.source), Has("forward_origin", "photo", "document")
+    )
     router.message.register(source_typed, StateFilter(NewLead.source), NotCommand())
     return router

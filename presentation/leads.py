@@ -23,8 +23,10 @@ from services.phones import display_phone
 
 
 class LeadCb(CallbackData, prefix="nl"):
-    """The source chosen for the request being entered: its place among those offered."""
+    """The source chosen for the request being entered: which draft the buttons were offered
+    for (the number of the message that began it) and the source's place among them."""
 
+    draft: Number
     index: Number
 
 
@@ -58,6 +60,28 @@ def what_question() -> str:
     return _("What do they want? Text, a photo or a document.")
 
 
+def bad_phone() -> str:
+    return _(
+        "That doesn't look like a phone number. "
+        "Type it like +994 50 123 45 67, share a contact, or tap Skip."
+    )
+
+
+def bad_contact() -> str:
+    return _(
+        "This contact's number doesn't look like a phone number, so no request was opened. "
+        "Use /new to enter it by hand."
+    )
+
+
+def not_content() -> str:
+    return _("What do they want? Send it as text, a photo or a document, or /cancel.")
+
+
+def not_forwardable() -> str:
+    return _("Only a message with text, a photo or a document opens a request.")
+
+
 def source_question(name: str, phone: str | None) -> str:
     who = escape(name) if phone is None else f"{escape(name)}, {display_phone(phone)}"
     return _("A request for {who}. Where did they come from?").format(who=who)
@@ -69,9 +93,11 @@ def forward_question(name: str) -> str:
     ).format(name=escape(name))
 
 
-def sources_keyboard(offered: tuple[str, ...]) -> InlineKeyboardMarkup:
+def sources_keyboard(draft: int, offered: tuple[str, ...]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(text=source_name(key), callback_data=LeadCb(index=i).pack())
+        InlineKeyboardButton(
+            text=source_name(key), callback_data=LeadCb(draft=draft, index=i).pack()
+        )
         for i, key in enumerate(offered)
     ]
     return InlineKeyboardMarkup(
@@ -81,6 +107,10 @@ def sources_keyboard(offered: tuple[str, ...]) -> InlineKeyboardMarkup:
 
 def tap_a_source() -> str:
     return _("Please tap where the request came from, above, or /cancel.")
+
+
+def added() -> str:
+    return _("Added to the request. Now tap where it came from, above, or /cancel.")
 
 
 def entered(deal_id: int) -> str:

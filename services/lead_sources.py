@@ -5,6 +5,7 @@ by its lead source, so the lists agree everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from services.errors import ErrorCode, InvalidInput, NotFound
 MANUAL = "manual"
 BUILT_IN = ("walk_in", "phone", "instagram", "whatsapp", "email", "recommendation")
 # Keys a name of the owner's may not take: they would read as a built-in source.
-_TAKEN = frozenset((*BUILT_IN, "telegram", "web", MANUAL))
+RESERVED = (*BUILT_IN, "telegram", "web", MANUAL)
 NAME_LENGTH = 64
 
 
@@ -47,16 +48,30 @@ async def managed(session: AsyncSession, actor: Actor) -> list[Source]:
     return await offered(session)
 
 
-async def add(session: AsyncSession, actor: Actor, name: str, now: datetime) -> list[Source]:
-    """The owner's new source, unless the name is empty, too long or in the list already."""
+async def add(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    now: datetime,
+    shown: Iterable[str] = (),
+) -> list[Source]:
+    """The owner's new source, unless the name is empty, too long or in the list already:
+    as a key or an owner's name, or as `shown` (the reserved sources' names in the owner's
+    language), whatever its case, spaces and punctuation ("Walk-in" is walk_in)."""
     require_owner(actor)
     name = " ".join(name.split())
-    known = {source.key.casefold() for source in await offered(session)} | _TAKEN
-    if not name or len(name) > NAME_LENGTH or name.casefold() in known:
+    own = [source.key for source in await offered(session)]
+    known = {_folded(taken) for taken in (*own, *RESERVED, *shown)}
+    if not name or len(name) > NAME_LENGTH or _folded(name) in known:
         raise InvalidInput(ErrorCode.LEAD_SOURCE)
     session.add(LeadSource(name=name, created_at=now))
     await session.commit()
     return await offered(session)
+
+
+def _folded(name: str) -> str:
+    letters = "".join(ch for ch in name.casefold() if ch.isalnum())
+    return letters or name.casefold()
 
 
 async def remove(session: AsyncSession, actor: Actor, source_id: int) -> list[Source]:

@@ -37,15 +37,22 @@ class Lead:
     sender: TelegramProfile | None = None
 
 
+@dataclass(frozen=True)
+class Entered:
+    deal_id: int
+    # Its card is queued for whoever entered it: an owner it came back to, no manager having
+    # room for it.
+    card_queued: bool = False
+
+
 async def enter(
     session: AsyncSession,
     actor: Actor,
     lead: Lead,
     now: datetime,
     hours: WorkingHours | None = None,
-) -> int:
-    """The request, committed: a manager's own (taken), an owner's given out as any new one.
-    Returns its number."""
+) -> Entered:
+    """The request, committed: a manager's own (taken), an owner's given out as any new one."""
     require_staff(actor)
     if lead.source not in {source.key for source in await offered(session)}:
         raise NotFound()  # the owner's source, removed since it was offered
@@ -58,15 +65,17 @@ async def enter(
     deal.phone = lead.phone
     if not lead.content.is_empty:
         await store(session, deal.id, "in", customer.user_id, lead.content, now)
+    queued = False
     if actor.is_owner:
-        await assign(session, deal, now, hours=hours)
+        given = await assign(session, deal, now, hours=hours)
+        queued = given is not None and given.id == actor.user_id
     else:
         deal.manager_id, deal.taken_at = actor.user_id, now
         events.record(session, deal.id, actor.user_id, "assigned", now, None, actor.user_id)
         events.record(session, deal.id, actor.user_id, "taken", now)
     await fire(session, created([deal], MANUAL, now), now)
     await session.commit()
-    return deal.id
+    return Entered(deal.id, queued)
 
 
 async def _customer(session: AsyncSession, lead: Lead, now: datetime) -> Customer:

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lead_sources")),
         sa.UniqueConstraint("name", name=op.f("uq_lead_sources_name")),
+        sqlite_autoincrement=True,
     )
 
 

@@ -114,6 +114,9 @@ class LeadSource(Base):
     A request keeps the name it was entered with, so removing one changes no request."""
 
     __tablename__ = "lead_sources"
+    # Ids are never used again (SQLite would reuse a deleted row's): a Remove button names a
+    # source by its id.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)

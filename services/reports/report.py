@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import stages
+from services import lead_sources, stages
 from services.access import MANAGER, Actor, require_owner
 from services.db.users import User
-from services.feedback_views import Ratings, by_manager
+from services.lead_sources import MANUAL
 from services.reports import attention, queries
 from services.reports.money import Money, money_of
 from services.reports.periods import Choice, Period, choose, previous
@@ -23,7 +23,9 @@ from services.reports.sold import sold as sold_in
 from services.reports.speed import Speed, speed
 from services.users import full_name
 
-SOURCES = ("telegram", "web", "phone", "manual")
+# Always listed, even at zero. A request entered by hand is listed under its lead source;
+# `manual` (a contract's renewal, or entered before lead sources) only when there is one.
+SOURCES = ("telegram", "web", "phone")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,10 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
     new = await queries.new_requests(session, period)
     current_sources = new.by_source
     earlier_sources = (await queries.new_requests(session, before)).by_source
-    known = list(SOURCES) + sorted((set(current_sources) | set(earlier_sources)) - set(SOURCES))
+    seen = (set(current_sources) | set(earlier_sources)) - set(SOURCES)
+    # Lead sources as staff are offered them; one removed since, after them.
+    listed = [*(source.key for source in await lead_sources.offered(session)), MANUAL]
+    known = [*SOURCES, *(s for s in listed if s in seen), *sorted(seen - set(listed))]
     flow = stages.flow(await stages.active_stages(session))
     found = await speed(session, period, sla, now)
     late_tasks = await attention.overdue_by_assignee(session, now)

@@ -12,6 +12,7 @@ from services.db.deals import Deal, LeadSource
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, LEYLA, OLGA, make_manager
 from tests.support.harness import Harness, person
+from tests.support.leads import pick
 from tests.support.reports_seed import week
 
 LIST = """<b>Sources of requests</b> (offered when a request is entered by hand)
@@ -48,8 +49,8 @@ async def test_the_owner_adds_a_source_and_new_offers_it(tg: Harness) -> None:
     await tg.send(ANNA, "Rauf")
     await tg.send(ANNA, "Skip")
     [offer] = await tg.send(ANNA, "Sofa")
-    assert buttons(offer)[-1] == [("Baku <Expo>", "nl:6")]
-    [card] = without_answers(await tg.press(ANNA, "nl:6"))
+    assert buttons(offer)[-1] == [("Baku <Expo>", pick(tg, ANNA, 6))]
+    [card] = without_answers(await tg.press(ANNA, pick(tg, ANNA, 6)))
     assert "Source: entered by hand · Baku &lt;Expo&gt; · " in card.text
     async with tg.app.sessions() as session:
         assert (await session.get_one(Deal, 1)).source_detail == "Baku <Expo>"
@@ -59,7 +60,10 @@ async def test_a_bad_or_repeated_name_is_answered_and_may_be_typed_again(tg: Har
     await tg.send(OLGA, "/sources")
     await tg.press(OLGA, "ls:a:0")
     refusal = "Give the source a name of up to 64 characters that is not in the list yet."
-    for bad in ("instagram", "x" * 65, "Telegram", "   "):
+    [told] = await tg.send(OLGA, photo="ph1")
+    assert told.text == "Please send it as text, or /cancel."
+    # Already offered, in another spelling or as the name the owner reads.
+    for bad in ("instagram", "x" * 65, "Telegram", "   ", "Walk-in", "E-mail", "phone  call"):
         [refused] = await tg.send(OLGA, bad)
         assert refused.text == refusal
     await tg.send(OLGA, "Fair")
@@ -83,7 +87,7 @@ async def test_the_owner_removes_a_source_and_requests_keep_it(tg: Harness) -> N
     assert shown.text == LIST
     assert await _names(tg) == []
     # Offered before it was removed: the press is refused and nothing is made.
-    calls = await tg.press(ANNA, "nl:6")
+    calls = await tg.press(ANNA, pick(tg, ANNA, 6))
     assert answer_of(calls).text == "Not found: it may have been removed."
     async with tg.app.sessions() as session:
         assert await session.get(Deal, 1) is None
@@ -120,9 +124,9 @@ async def test_reports_and_the_export_count_requests_by_their_source(tg: Harness
         "• Telegram: 3 (±0)",
         "• website: 1 (±0)",
         "• phone call: 1 (+1)",
-        "• entered by hand: 0 (±0)",
-        "• Fair &lt;1&gt;: 1 (+1)",
+        # As staff are offered them: the built-in ones, then the owner's (Fair, removed since).
         "• walk-in: 1 (+1)",
+        "• Fair &lt;1&gt;: 1 (+1)",
     ]
     [listed] = without_answers(await tg.press(OLGA, "rl:n:7:20260223"))
     assert "#6 · Feb 28, 2026, 12:00 · walk-in · Customer 6" in listed.text.splitlines()
@@ -138,3 +142,16 @@ async def test_reports_and_the_export_count_requests_by_their_source(tg: Harness
         "Fair <1>",
         "телефонный звонок",
     )
+
+
+async def test_a_remove_button_of_a_removed_source_removes_no_later_one(tg: Harness) -> None:
+    await tg.press(OLGA, "ls:a:0")
+    await tg.send(OLGA, "Fair")
+    await tg.press(OLGA, "ls:x:1")
+    await tg.press(OLGA, "ls:a:0")
+    [listed] = await tg.send(OLGA, "Expo")
+    assert buttons(listed)[0] == [("✖️ Remove Expo", "ls:x:2")]
+    # Fair's button, pressed again under the older list.
+    calls = await tg.press(OLGA, "ls:x:1")
+    assert answer_of(calls).text == "Not found: it may have been removed."
+    assert await _names(tg) == ["Expo"]

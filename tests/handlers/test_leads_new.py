@@ -11,16 +11,18 @@ from services.db.users import User
 from tests.support.calls import answer_of, buttons, sent_to, without_answers
 from tests.support.deals import ANNA, LEYLA, OLGA, make_manager
 from tests.support.harness import Harness, person
+from tests.support.leads import pick
 
 RU_PHONE = (
-    "Это не похоже на номер телефона. Отправьте его в виде +994 50 123 45 67, "
+    "Это не похоже на номер телефона. Напишите его в виде +994 50 123 45 67, "
     "поделитесь контактом или нажмите «Пропустить»."
 )
-SOURCES = [
-    [("walk-in", "nl:0"), ("phone call", "nl:1")],
-    [("Instagram", "nl:2"), ("WhatsApp", "nl:3")],
-    [("e-mail", "nl:4"), ("recommendation", "nl:5")],
-]
+NAMES = ["walk-in", "phone call", "Instagram", "WhatsApp", "e-mail", "recommendation"]
+
+
+def _sources(tg: Harness) -> list[list[tuple[str, str]]]:
+    shown = [(name, pick(tg, ANNA, i)) for i, name in enumerate(NAMES)]
+    return [shown[i : i + 2] for i in range(0, len(shown), 2)]
 
 
 async def _to_sources(tg: Harness, user: object = ANNA, phone: str = "050 123 45 67") -> None:
@@ -42,9 +44,9 @@ async def test_a_manager_enters_a_walk_in_and_it_is_theirs(tg: Harness) -> None:
     assert ask_source.text == (
         "A request for Rauf Mammadov, +994 50 123 45 67. Where did they come from?"
     )
-    assert buttons(ask_source) == SOURCES
+    assert buttons(ask_source) == _sources(tg)
 
-    calls = await tg.press(ANNA, "nl:0")
+    calls = await tg.press(ANNA, pick(tg, ANNA, 0))
     assert answer_of(calls).text == "Request #1 is entered."
     [card] = without_answers(calls)
     assert isinstance(card, SendMessage) and card.chat_id == ANNA.id
@@ -84,7 +86,7 @@ async def test_skip_leaves_the_request_without_a_phone(tg: Harness) -> None:
     await _to_sources(tg, phone="Skip")
     [ask_source] = await tg.send(ANNA, "Chairs")
     assert ask_source.text == "A request for Rauf Mammadov. Where did they come from?"
-    await tg.press(ANNA, "nl:2")
+    await tg.press(ANNA, pick(tg, ANNA, 2))
     async with tg.app.sessions() as session:
         deal = await session.get_one(Deal, 1)
     assert (deal.phone, deal.source_detail) == (None, "instagram")
@@ -97,7 +99,7 @@ async def test_a_bad_phone_is_answered_and_the_name_is_kept(tg: Harness) -> None
     [refused] = await tg.send(ANNA, "12")
     assert refused.text == (
         "That doesn't look like a phone number. "
-        "Send it like +994 50 123 45 67, share your contact, or tap Skip."
+        "Type it like +994 50 123 45 67, share a contact, or tap Skip."
     )
     [ask_what] = await tg.send(ANNA, "+994 50 123 45 67")
     assert ask_what.text == "What do they want? Text, a photo or a document."
@@ -112,7 +114,7 @@ async def test_the_phone_may_come_as_a_shared_contact(tg: Harness) -> None:
     [ask_what] = await tg.share(ANNA, "994551112233", None)
     assert ask_what.text == "What do they want? Text, a photo or a document."
     await tg.send(ANNA, "Table")
-    await tg.press(ANNA, "nl:1")
+    await tg.press(ANNA, pick(tg, ANNA, 1))
     async with tg.app.sessions() as session:
         deal = await session.get_one(Deal, 1)
     assert (deal.phone, deal.source_detail) == ("+994551112233", "phone")
@@ -122,7 +124,7 @@ async def test_an_owners_request_is_given_out_as_a_new_one(tg: Harness) -> None:
     await make_manager(tg)
     await _to_sources(tg, user=OLGA)
     await tg.send(OLGA, "Wardrobe")
-    calls = await tg.press(OLGA, "nl:5")
+    calls = await tg.press(OLGA, pick(tg, OLGA, 5))
     [card] = without_answers(calls)
     assert "👔 Anna, not taken yet" in card.text.splitlines()
     [announced] = sent_to(await tg.deliver(), ANNA.id)
@@ -145,23 +147,23 @@ async def test_cancel_leaves_the_flow_and_nothing_is_made(tg: Harness) -> None:
 async def test_stale_and_forged_source_presses_change_nothing(tg: Harness) -> None:
     await make_manager(tg)
     # No request being entered.
-    calls = await tg.press(ANNA, "nl:0")
+    calls = await tg.press(ANNA, "nl:1:0")
     assert [type(c) for c in calls] == [AnswerCallbackQuery]
     assert answer_of(calls).text == "This button is no longer available."
     await _to_sources(tg)
     await tg.send(ANNA, "Sofa")
-    for forged in ("nl:6", "nl:99", "nl:x"):
+    for forged in (pick(tg, ANNA, 6), pick(tg, ANNA, 99), "nl:x", "nl:1:0"):
         calls = await tg.press(ANNA, forged)
         assert answer_of(calls).text == "This button is no longer available."
         assert without_answers(calls) == []
     # A customer pressing it opens nothing either.
-    calls = await tg.press(LEYLA, "nl:0")
+    calls = await tg.press(LEYLA, pick(tg, ANNA, 0))
     assert answer_of(calls).text == "Извините, вам это недоступно."
     async with tg.app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Deal)) == 0
     # The real press still works, once.
-    await tg.press(ANNA, "nl:3")
-    calls = await tg.press(ANNA, "nl:3")
+    await tg.press(ANNA, pick(tg, ANNA, 3))
+    calls = await tg.press(ANNA, pick(tg, ANNA, 3))
     assert answer_of(calls).text == "This button is no longer available."
     async with tg.app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Deal)) == 1
@@ -180,6 +182,12 @@ async def test_customers_new_is_unchanged(tg: Harness) -> None:
     assert asked.text == (
         "Что вам нужно? Опишите в одном сообщении; можно приложить фото и документы."
     )
+    [asked] = await tg.send(LEYLA, "Диван")
+    assert asked.text.startswith("Спасибо! По какому номеру менеджер может вам позвонить?")
+    await tg.send(LEYLA, "Пропустить")
+    async with tg.app.sessions() as session:
+        deal = await session.get_one(Deal, 1)
+    assert (deal.source, deal.source_detail, deal.title) == ("telegram", None, "Диван")
 
 
 async def test_a_bad_phone_is_answered_in_the_managers_language(tg: Harness) -> None:
@@ -202,11 +210,15 @@ async def test_what_is_not_a_name_or_a_request_is_answered(tg: Harness) -> None:
     await tg.send(ANNA, "Rauf")
     await tg.send(ANNA, "Skip")
     [told] = await tg.share(ANNA, "994551112233", None)
-    assert told.text == "Please describe what you need: text, a photo or a document."
+    assert told.text == "What do they want? Send it as text, a photo or a document, or /cancel."
     [ask_source] = await tg.send(ANNA, photo="ph2", caption="Like this one")
     assert ask_source.text == "A request for Rauf. Where did they come from?"
-    await tg.press(ANNA, "nl:0")
+    # The album's next photo joins it.
+    [added] = await tg.send(ANNA, photo="ph3")
+    assert added.text == "Added to the request. Now tap where it came from, above, or /cancel."
+    await tg.press(ANNA, pick(tg, ANNA, 0))
     async with tg.app.sessions() as session:
         deal = await session.get_one(Deal, 1)
-        [shown] = await session.scalars(select(Message).where(Message.deal_id == 1))
-    assert (deal.title, shown.kind, shown.file_id) == ("Like this one", "photo", "ph2")
+        shown = list(await session.scalars(select(Message).where(Message.deal_id == 1)))
+    assert deal.title == "Like this one"
+    assert sorted((m.kind, m.file_id) for m in shown) == [("photo", "ph2"), ("photo", "ph3")]

@@ -43,7 +43,7 @@ async def test_rules_see_a_request_entered_by_hand(
         when={"event": "created", "sources": ["manual"]},
         then=[{"do": "tag", "tag": "byhand"}],
     )
-    deal_id = await enter(session, manager, LEAD, clock.now())
+    deal_id = (await enter(session, manager, LEAD, clock.now())).deal_id
     assert set(await session.scalars(select(DealTag.tag).where(DealTag.deal_id == deal_id))) == {
         "byhand"
     }
@@ -53,8 +53,9 @@ async def test_an_owners_request_with_no_manager_to_take_it_comes_back_to_them(
     session: AsyncSession, clock: ManualClock
 ) -> None:
     owner = actor(await add_user(session, 1, "owner", clock))
-    deal_id = await enter(session, owner, LEAD, clock.now())
-    deal = await session.get_one(Deal, deal_id)
+    entered = await enter(session, owner, LEAD, clock.now())
+    assert entered.card_queued is True
+    deal = await session.get_one(Deal, entered.deal_id)
     assert (deal.manager_id, deal.taken_at) == (owner.user_id, None)
     rows = await session.execute(select(Outbox.chat_id, Outbox.kind).order_by(Outbox.id))
     assert rows.all() == [(1, "deal_card")]
@@ -71,7 +72,9 @@ async def test_an_owners_request_goes_to_the_manager_tagged_with_its_source(
     await assignment_rule.set_strategy(session, owner, BY_TAG, clock.now())
     for _ in range(2):
         lead = Lead("R", None, Content("Sofa"), "instagram")
-        deal = await session.get_one(Deal, await enter(session, owner, lead, clock.now()))
+        deal = await session.get_one(
+            Deal, (await enter(session, owner, lead, clock.now())).deal_id
+        )
         assert deal.manager_id == tagged.id
 
 
@@ -84,8 +87,8 @@ async def test_only_an_offered_source_may_be_given(
         with pytest.raises(NotFound):
             await enter(session, manager, Lead("R", None, Content(), source), clock.now())
     await lead_sources.add(session, owner, "Fair", clock.now())
-    deal_id = await enter(session, manager, Lead("R", None, Content(), "Fair"), clock.now())
-    assert (await session.get_one(Deal, deal_id)).source_detail == "Fair"
+    entered = await enter(session, manager, Lead("R", None, Content(), "Fair"), clock.now())
+    assert (await session.get_one(Deal, entered.deal_id)).source_detail == "Fair"
 
 
 async def test_the_owners_sources_are_kept_in_the_order_added(
