@@ -59,7 +59,7 @@ async def language(press: Press[QuickCb]) -> None:
     if index >= len(SUPPORTED_LOCALES):
         raise InvalidInput(ErrorCode.LANGUAGE)
     chosen = SUPPORTED_LOCALES[index]
-    quick_replies.check_keeper(press.actor, press.data.team, chosen)
+    await quick_replies.check_keeper(press.session, press.actor, press.data.team, chosen)
     await press.state.set_state(NewReply.title)
     await save(press.state, ReplyDraft(team=press.data.team, language=chosen))
     await press.show(views.title_prompt(chosen))

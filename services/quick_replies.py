@@ -88,11 +88,20 @@ def may_keep(actor: Actor, team: bool) -> None:
         raise AccessDenied()
 
 
-def check_keeper(actor: Actor, team: bool, language: str) -> None:
-    """Refused before the title and text are asked, not after."""
+async def check_keeper(session: AsyncSession, actor: Actor, team: bool, language: str) -> None:
+    """Refused before the title and text are asked, not after: by whom, in which language,
+    and when the language has its fill of them already."""
     may_keep(actor, team)
     if language not in SUPPORTED_LOCALES:
         raise InvalidInput(ErrorCode.LANGUAGE)
+    kept = await session.scalar(
+        select(func.count()).where(
+            QuickReply.language == language,
+            QuickReply.user_id.is_(None) if team else QuickReply.user_id == actor.user_id,
+        )
+    )
+    if (kept or 0) >= PER_LANGUAGE:
+        raise InvalidInput(ErrorCode.REPLIES_FULL)
 
 
 async def add(
@@ -104,19 +113,10 @@ async def add(
     text: str,
     now: datetime,
 ) -> Saved:
-    check_keeper(actor, team, language)
+    await check_keeper(session, actor, team, language)
     title, text = checked_title(title), checked_text(text)
-    keeper = None if team else actor.user_id
-    kept = await session.scalar(
-        select(func.count()).where(
-            QuickReply.language == language,
-            QuickReply.user_id.is_(None) if keeper is None else QuickReply.user_id == keeper,
-        )
-    )
-    if (kept or 0) >= PER_LANGUAGE:
-        raise InvalidInput(ErrorCode.REPLIES_FULL)
     reply = QuickReply(
-        user_id=keeper,
+        user_id=None if team else actor.user_id,
         language=language,
         title=title,
         text=text,

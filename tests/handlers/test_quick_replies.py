@@ -193,3 +193,22 @@ async def test_only_the_deal_s_people_are_offered_and_send(tg: Harness) -> None:
     assert answer_of(await tg.press(OLGA, "qa:1:1")).text == "Sent to the customer of request #1."
     [relayed] = await tg.deliver()
     assert relayed.text == "<b>Olga</b>, заявка №1:\nВот каталог, Leyla."
+
+
+async def test_a_full_language_is_said_before_the_title_is_asked(tg: Harness) -> None:
+    for n in range(20):
+        await add(tg, OLGA, 1, 0, f"Team {n:02}", "Hi")
+    await add(tg, OLGA, 0, 0, "Mine", "Hi")
+    await tg.press(OLGA, "qr:a:1:0")
+    pressed = await tg.press(OLGA, "qr:l:1:0", message_id=PROMPT)
+    assert without_answers(pressed) == []
+    full = "There are 20 quick replies in this language already; remove one first."
+    assert (answer_of(pressed).text, answer_of(pressed).show_alert) == (full, True)
+    # Nothing is being asked: what is typed next is not taken for a title.
+    await tg.send(OLGA, "One more")
+    assert len(await kept(tg)) == 21
+    # Her own in that language, and the team's in another, still have room.
+    [title] = without_answers(await tg.press(OLGA, "qr:l:0:0", message_id=PROMPT))
+    assert title.text.startswith("A title for the reply in English")
+    [title] = without_answers(await tg.press(OLGA, "qr:l:1:1", message_id=PROMPT))
+    assert title.text.startswith("A title for the reply in Azərbaycanca")
