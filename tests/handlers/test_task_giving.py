@@ -23,7 +23,7 @@ from tests.support.harness import OWNER_ID, Harness, clock_of, harness, make_set
 CEMIL = person(202, "Cemil")
 OLEG = person(2, "Oleg")
 PICKER = 930
-PASSED = "That button is from an earlier step, so nothing was changed."
+PASSED = "That button is from an earlier step. Use the latest message, or /cancel."
 REFUSED = ("Sorry, you can't do that.", True)
 
 
