@@ -80,10 +80,17 @@ async def task_command(
     actor: Actor,
 ) -> None:
     """/task alone asks what is to be done; /task and the words go straight on to who."""
+    prompt = await _ask_what(state, actor)
     if not (command.args or "").strip():
-        await message.answer(await _ask_what(state, actor))
+        await message.answer(prompt)
         return
-    text, markup = await _ask_who(session, actor, state, task_giving.task_text(command.args or ""))
+    try:
+        note = task_giving.task_text(command.args or "")
+    except InvalidInput as error:
+        # Refused, and asked what is to be done: the words may be sent again.
+        await message.answer(error_text(error))
+        return
+    text, markup = await _ask_who(session, actor, state, note)
     await message.answer(text, reply_markup=markup)
 
 

@@ -345,3 +345,17 @@ async def test_someone_deactivated_meanwhile_is_chosen_again_keeping_the_task(
     await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER)
     await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
     assert await task_rows(tg) == [("task", None, None, anna, "Count the chairs")]
+
+
+async def test_a_task_too_long_is_refused_not_cut(tg: Harness) -> None:
+    anna, _, _ = await team(tg)
+    [refused] = await tg.send(ANNA, "/task " + "y" * 501)
+    assert refused.text == "A task is up to 500 characters. Send a shorter one, or /cancel."
+    [again] = await tg.send(ANNA, "x" * 501)
+    assert again.text == refused.text
+    # Still asked what is to be done.
+    [who] = await tg.send(ANNA, "x" * 500)
+    assert who.text == "Who should do it?\n" + "x" * 500
+    await tg.press(ANNA, f"tw:w:{anna}:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    assert await task_rows(tg) == [("task", None, anna, anna, "x" * 500)]
