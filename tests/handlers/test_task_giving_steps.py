@@ -1,0 +1,68 @@
+"""Giving a task when something goes wrong on the way: the words come with /task, are too
+long, or the one picked leaves the team before the task is given; nothing typed is lost."""
+
+from __future__ import annotations
+
+from services.db.users import User
+from tests.handlers.test_task_giving import PICKER, give, task_rows, team
+from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA
+from tests.support.harness import Harness
+
+
+async def test_the_words_after_task_are_what_is_to_be_done(tg: Harness) -> None:
+    anna, bako, _ = await team(tg)
+    [who] = await tg.send(ANNA, "/task Call the   supplier")
+    assert who.text == "Who should do it?\nCall the supplier"
+    assert buttons(who)[1] == [("👤 Bako", f"tw:w:{bako}:h1")]
+    await tg.press(ANNA, f"tw:w:{bako}:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    assert await task_rows(tg) == [("task", None, bako, anna, "Call the supplier")]
+
+
+async def test_someone_deactivated_meanwhile_is_chosen_again_keeping_the_task(
+    tg: Harness,
+) -> None:
+    anna, bako, cemil = await team(tg)
+    not_team = "That person is not in the team any more; choose another."
+
+    async def deactivate(user_id: int) -> None:
+        async with tg.app.sessions() as session:
+            (await session.get_one(User, user_id)).is_active = False
+            await session.commit()
+
+    await give(tg, ANNA, "Count the chairs", f"tw:w:{cemil}:h1")
+    await deactivate(cemil)
+    pressed = await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    assert (answer_of(pressed).text, answer_of(pressed).show_alert) == (not_team, True)
+    [who] = without_answers(pressed)
+    assert (who.message_id, who.text) == (PICKER, "Who should do it?\nCount the chairs")
+    assert buttons(who) == [
+        [("🙋 Me", f"tw:w:{anna}:h1")],
+        [("👤 Bako", f"tw:w:{bako}:h1")],
+        [("👑 The owners", "tw:w:0:h1")],
+    ]
+    await tg.press(ANNA, f"tw:w:{bako}:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:t:0:h1", message_id=PICKER)
+    await deactivate(bako)
+    [again] = await tg.send(ANNA, "25.12 15:00")
+    assert again.text == f"{not_team}\n\nWho should do it?\nCount the chairs"
+    assert buttons(again) == [[("🙋 Me", f"tw:w:{anna}:h1")], [("👑 The owners", "tw:w:0:h1")]]
+    assert await task_rows(tg) == []
+    await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    assert await task_rows(tg) == [("task", None, None, anna, "Count the chairs")]
+
+
+async def test_a_task_too_long_is_refused_not_cut(tg: Harness) -> None:
+    anna, _, _ = await team(tg)
+    [refused] = await tg.send(ANNA, "/task " + "y" * 501)
+    assert refused.text == "A task is up to 500 characters. Send a shorter one, or /cancel."
+    [again] = await tg.send(ANNA, "x" * 501)
+    assert again.text == refused.text
+    # Still asked what is to be done.
+    [who] = await tg.send(ANNA, "x" * 500)
+    assert who.text == "Who should do it?\n" + "x" * 500
+    await tg.press(ANNA, f"tw:w:{anna}:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    assert await task_rows(tg) == [("task", None, anna, anna, "x" * 500)]
