@@ -55,15 +55,20 @@ def who(name: str, phone: str | None) -> str:
     return ", ".join(parts) or "—"
 
 
-def label(task: TaskView) -> str:
+def label(task: TaskView, room: int | None = None) -> str:
+    """What the task is; its note cut to `room` characters when given (a list of tasks must
+    fit one message)."""
+    note = task.note
+    if room is not None and len(note) > room:
+        note = note[: room - 1] + "…"
     if task.kind == GIVEN:
-        return escape(task.note)
+        return escape(note)
     if task.kind == CALLBACK:
         text = _("Call back {who}").format(who=who(task.customer_name, task.phone))
     else:
         text = _("Follow up with {who}").format(who=who(task.customer_name, task.phone))
-    if task.note:
-        text += f" — {escape(task.note)}"
+    if note:
+        text += f" — {escape(note)}"
     return text
 
 

@@ -3,10 +3,15 @@ long, or the one picked leaves the team before the task is given; nothing typed 
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import timedelta
+
+from services.db.tasks import Task
 from services.db.users import User
 from tests.handlers.test_task_giving import PICKER, give, task_rows, team
 from tests.support.calls import answer_of, buttons, without_answers
-from tests.support.deals import ANNA
+from tests.support.deals import ANNA, OLGA
 from tests.support.harness import Harness
 
 
@@ -66,3 +71,28 @@ async def test_a_task_too_long_is_refused_not_cut(tg: Harness) -> None:
     await tg.press(ANNA, f"tw:w:{anna}:h1", message_id=PICKER)
     await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
     assert await task_rows(tg) == [("task", None, anna, anna, "x" * 500)]
+
+
+async def test_a_list_of_long_tasks_fits_one_message(tg: Harness) -> None:
+    anna, bako, _ = await team(tg)
+    now = tg.app.clock.now()
+    async with tg.app.sessions() as session:
+        for n in range(25):
+            session.add(
+                Task(
+                    kind="task",
+                    assignee_id=anna,
+                    created_by=bako,
+                    note=f"{n:02} " + "&" * 497,
+                    due_at=now + timedelta(hours=n + 1),
+                    created_at=now,
+                    calls=0,
+                    version=1,
+                )
+            )
+        await session.commit()
+    for listed in (*await tg.send(ANNA, "/tasks"), *await tg.send(OLGA, "/tasks team")):
+        lines = html.unescape(re.sub(r"</?b>", "", listed.text)).splitlines()
+        assert len("\n".join(lines)) <= 4096
+        assert lines[1].split(" · ")[1].startswith("00 " + "&" * 76 + "…")
+        assert lines[-1] == "…and 5 more"
