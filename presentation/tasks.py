@@ -131,7 +131,8 @@ def open_deal_button(deal_id: int) -> InlineKeyboardButton:
     )
 
 
-def due_text(task: TaskView) -> str:
+def due_text(task: TaskView, theirs: bool = False) -> str:
+    """`theirs`: told to the owners in place of an assignee who has left the team, named."""
     if task.deal_id is None:
         lines = [f"⏰ {label(task)}"]
     else:
@@ -142,6 +143,8 @@ def due_text(task: TaskView) -> str:
         lines.append(_("From {name}").format(name=escape(task.giver_name)))
     if task.for_owners:
         lines.append(_("For the owners"))
+    if theirs:
+        lines.append(_("→ {name}").format(name=escape(task.assignee_name)))
     if task.kind == CALLBACK and task.calls > 1:
         lines.append(
             ngettext("{n} missed call", "{n} missed calls", task.calls).format(n=task.calls)

@@ -52,6 +52,8 @@ async def due_sweep(session: AsyncSession, now: datetime) -> int:
             continue
         if owners is None:
             owners = await reachable_owners(session)
+        if assignee is not None:
+            payload["theirs"] = True  # the owners are told whose it was
         for owner in owners:
             outbox.enqueue(
                 session,

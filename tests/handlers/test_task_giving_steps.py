@@ -7,12 +7,13 @@ import html
 import re
 from datetime import timedelta
 
+from bot.sweeps import reminders
 from services.db.tasks import Task
 from services.db.users import User
 from tests.handlers.test_task_giving import PICKER, give, task_rows, team
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, OLGA
-from tests.support.harness import Harness
+from tests.support.harness import Harness, clock_of
 
 
 async def test_the_words_after_task_are_what_is_to_be_done(tg: Harness) -> None:
@@ -96,3 +97,20 @@ async def test_a_list_of_long_tasks_fits_one_message(tg: Harness) -> None:
         assert len("\n".join(lines)) <= 4096
         assert lines[1].split(" · ")[1].startswith("00 " + "&" * 76 + "…")
         assert lines[-1] == "…and 5 more"
+
+
+async def test_a_task_of_someone_who_left_falls_due_to_the_owners_naming_them(
+    tg: Harness,
+) -> None:
+    _, bako, _ = await team(tg)
+    await give(tg, ANNA, "Count the chairs", f"tw:w:{bako}:h1")
+    await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
+    await tg.deliver()
+    async with tg.app.sessions() as session:
+        (await session.get_one(User, bako)).is_active = False
+        await session.commit()
+    clock_of(tg).advance(timedelta(hours=1))
+    assert await reminders.due_tasks(tg.app) == 1
+    [due] = await tg.deliver()
+    assert (due.chat_id, due.text) == (OLGA.id, "⏰ Count the chairs\nFrom Anna\n→ Bako")
+    assert buttons(due)[0] == [("✅ Done", "tk:d:1:m15")]

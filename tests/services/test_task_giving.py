@@ -131,7 +131,7 @@ async def test_a_deactivated_manager_s_task_falls_due_to_the_owners(
     await session.commit()
     clock.advance(HOUR)
     assert await task_sweeps.due_sweep(session, clock.now()) == 1
-    due = {"task_id": task.task_id, "version": 1}
+    due = {"task_id": task.task_id, "version": 1, "theirs": True}
     assert (await queued(session))[1:] == [(1, "task_due", due)]
 
 
