@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 
 from handlers.filters import Has, NotCommand, Staff
 from handlers.payloads import Payload, load, save
@@ -37,11 +37,27 @@ class ReplyDraft(Payload):
     title: str = ""
 
 
-async def replies_command(message: Message, session: AsyncSession, actor: Actor) -> None:
-    kept = await quick_replies.listed(session, actor)
-    await message.answer(
-        views.replies_text(kept), reply_markup=views.replies_keyboard(kept, actor.is_owner)
+async def _list(
+    session: AsyncSession, actor: Actor, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    kept = await quick_replies.listed(session, actor, language)
+    return views.replies_text(kept, language), views.replies_keyboard(
+        kept, actor.is_owner, language
     )
+
+
+async def replies_command(message: Message, session: AsyncSession, actor: Actor) -> None:
+    """The replies in the reader's own language first; the others a press away."""
+    text, markup = await _list(session, actor, actor.locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@on_press
+async def show(press: Press[QuickCb]) -> None:
+    index = press.data.arg
+    if index >= len(SUPPORTED_LOCALES):
+        raise InvalidInput(ErrorCode.LANGUAGE)
+    await press.show(*await _list(press.session, press.actor, SUPPORTED_LOCALES[index]))
 
 
 @on_press
@@ -59,7 +75,7 @@ async def language(press: Press[QuickCb]) -> None:
     if index >= len(SUPPORTED_LOCALES):
         raise InvalidInput(ErrorCode.LANGUAGE)
     chosen = SUPPORTED_LOCALES[index]
-    quick_replies.check_keeper(press.actor, press.data.team, chosen)
+    await quick_replies.check_keeper(press.session, press.actor, press.data.team, chosen)
     await press.state.set_state(NewReply.title)
     await save(press.state, ReplyDraft(team=press.data.team, language=chosen))
     await press.show(views.title_prompt(chosen))
@@ -87,19 +103,15 @@ async def text_typed(words: Words) -> None:
             words.text,
             words.now,
         )
-    kept = await quick_replies.listed(words.session, words.actor)
-    await words.message.answer(
-        f"{views.saved_text(saved)}\n\n{views.replies_text(kept)}",
-        reply_markup=views.replies_keyboard(kept, words.actor.is_owner),
-    )
+    text, markup = await _list(words.session, words.actor, saved.language)
+    await words.message.answer(f"{views.saved_text(saved)}\n\n{text}", reply_markup=markup)
 
 
 @on_press
 async def remove(press: Press[QuickCb]) -> None:
-    await quick_replies.remove(press.session, press.actor, press.data.arg, press.now)
+    language = await quick_replies.remove(press.session, press.actor, press.data.arg, press.now)
     press.answer.text = views.removed_text()
-    kept = await quick_replies.listed(press.session, press.actor)
-    await press.show(views.replies_text(kept), views.replies_keyboard(kept, press.actor.is_owner))
+    await press.show(*await _list(press.session, press.actor, language))
 
 
 @on_press
@@ -128,6 +140,7 @@ async def use(press: Press[QuickUseCb]) -> None:
 def router() -> Router:
     router = Router(name="replies")
     router.message.register(replies_command, Command("replies"), Staff())
+    router.callback_query.register(show, QuickCb.filter(F.action == QuickAction.SHOW))
     router.callback_query.register(add, QuickCb.filter(F.action == QuickAction.ADD))
     router.callback_query.register(language, QuickCb.filter(F.action == QuickAction.LANGUAGE))
     router.callback_query.register(remove, QuickCb.filter(F.action == QuickAction.REMOVE))

@@ -5,21 +5,23 @@ an earlier step, or from a task given already, changes nothing."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 
 from handlers.filters import Has, NotCommand, Staff
-from handlers.payloads import Payload, StepExpired, load, save
+from handlers.payloads import Payload, load, save
 from handlers.presses import Press, on_press
 from handlers.words import Words, not_text, on_words
 from presentation import task_giving as views
 from presentation.edits import edit_or_send, edit_or_send_at
+from presentation.errors import error_text
 from presentation.task_giving import OWNERS, GiveAction, GiveCb
 from services import task_giving
 from services.access import Actor, require_staff
-from services.errors import ErrorCode
+from services.db.session import AsyncSession
+from services.errors import ErrorCode, InvalidInput
 from services.moments import parse_moment
 
 RETRYABLE = frozenset({ErrorCode.MOMENT, ErrorCode.MOMENT_PAST})
@@ -48,9 +50,10 @@ class GiveTo(Payload):
 
 
 async def _at(state: FSMContext, step: State) -> None:
-    """A press belongs to the step the conversation is at, or it is from an old message."""
+    """A press belongs to the step the conversation is at, or it is from an old message: then
+    it is refused and whatever the conversation is at goes on."""
     if await state.get_state() != step.state:
-        raise StepExpired()
+        raise InvalidInput(ErrorCode.STEP_PASSED)
 
 
 async def _ask_what(state: FSMContext, actor: Actor) -> str:
@@ -60,8 +63,35 @@ async def _ask_what(state: FSMContext, actor: Actor) -> str:
     return views.what_prompt()
 
 
-async def task_command(message: Message, state: FSMContext, actor: Actor) -> None:
-    await message.answer(await _ask_what(state, actor))
+async def _ask_who(
+    session: AsyncSession, actor: Actor, state: FSMContext, note: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    mates = await task_giving.teammates(session, actor)
+    await state.set_state(GiveTask.who)
+    await save(state, GiveWhat(note=note))
+    return views.who_prompt(note), views.who_keyboard(actor.user_id, mates)
+
+
+async def task_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    state: FSMContext,
+    actor: Actor,
+) -> None:
+    """/task alone asks what is to be done; /task and the words go straight on to who."""
+    prompt = await _ask_what(state, actor)
+    if not (command.args or "").strip():
+        await message.answer(prompt)
+        return
+    try:
+        note = task_giving.task_text(command.args or "")
+    except InvalidInput as error:
+        # Refused, and asked what is to be done: the words may be sent again.
+        await message.answer(error_text(error))
+        return
+    text, markup = await _ask_who(session, actor, state, note)
+    await message.answer(text, reply_markup=markup)
 
 
 @on_press
@@ -74,12 +104,8 @@ async def new_task(press: Press[GiveCb]) -> None:
 @on_words
 async def what_typed(words: Words) -> None:
     note = task_giving.task_text(words.text)
-    mates = await task_giving.teammates(words.session, words.actor)
-    await words.state.set_state(GiveTask.who)
-    await save(words.state, GiveWhat(note=note))
-    await words.message.answer(
-        views.who_prompt(note), reply_markup=views.who_keyboard(words.actor.user_id, mates)
-    )
+    text, markup = await _ask_who(words.session, words.actor, words.state, note)
+    await words.message.answer(text, reply_markup=markup)
 
 
 @on_press
@@ -100,9 +126,17 @@ async def preset_picked(press: Press[GiveCb]) -> None:
     await _at(press.state, GiveTask.when)
     to = await load(press.state, GiveTo)
     due = press.later(press.data.preset)
-    task = await task_giving.give(
-        press.session, press.actor, to.note, _assignee(to), due, press.now
-    )
+    try:
+        task = await task_giving.give(
+            press.session, press.actor, to.note, _assignee(to), due, press.now
+        )
+    except InvalidInput as error:
+        if error.code != ErrorCode.NOT_IN_TEAM:
+            raise
+        # Deactivated since chosen: chosen again, the task as typed.
+        press.answer.text, press.answer.show_alert = error_text(error), True
+        await press.show(*await _ask_who(press.session, press.actor, press.state, to.note))
+        return
     await press.state.clear()
     zone, locale = press.settings.zone, press.actor.locale
     await press.show(views.given_text(task, press.actor.user_id, zone, locale))
@@ -122,12 +156,19 @@ async def type_picked(press: Press[GiveCb]) -> None:
 @on_words
 async def moment_typed(words: Words) -> None:
     zone, locale = words.settings.zone, words.actor.locale
-    async with words.ends_step(RETRYABLE):
-        due = parse_moment(words.text, words.now, zone)
-        to = await words.payload(GiveTo)
-        task = await task_giving.give(
-            words.session, words.actor, to.note, _assignee(to), due, words.now
-        )
+    to = await words.payload(GiveTo)
+    try:
+        async with words.ends_step(RETRYABLE):
+            due = parse_moment(words.text, words.now, zone)
+            task = await task_giving.give(
+                words.session, words.actor, to.note, _assignee(to), due, words.now
+            )
+    except InvalidInput as error:
+        if error.code != ErrorCode.NOT_IN_TEAM:
+            raise
+        text, markup = await _ask_who(words.session, words.actor, words.state, to.note)
+        await words.message.answer(f"{error_text(error)}\n\n{text}", reply_markup=markup)
+        return
     await edit_or_send_at(
         words.bot,
         words.message.chat.id,

@@ -16,18 +16,21 @@ from presentation.keyboards import LANGUAGES
 from services.access import SUPPORTED_LOCALES
 from services.quick_replies import TITLE_LENGTH, Saved
 
-SHOWN = 60
+# A reply's text as far as the list shows it: two languages' worth of a language's replies
+# (PER_LANGUAGE each) fit one message.
+SHOWN = 50
 
 
 class QuickAction(StrEnum):
+    SHOW = "s"
     ADD = "a"
     LANGUAGE = "l"
     REMOVE = "x"
 
 
 class QuickCb(CallbackData, prefix="qr"):
-    """`team`: the team's replies, else one's own; `arg` a language's index (LANGUAGE) or a
-    reply (REMOVE)."""
+    """`team`: the team's replies, else one's own; `arg` a language's index (SHOW, LANGUAGE)
+    or a reply (REMOVE)."""
 
     action: QuickAction
     team: bool = False
@@ -46,12 +49,13 @@ def _entry(reply: Saved) -> str:
     return f"{reply.language.upper()} · <b>{escape(reply.title)}</b>: {escape(text)}"
 
 
-def replies_text(replies: list[Saved]) -> str:
+def replies_text(replies: list[Saved], language: str) -> str:
+    """The replies of one language: the team's, then the reader's own."""
     team = [_entry(r) for r in replies if r.team] or [_("None yet.")]
     own = [_entry(r) for r in replies if not r.team] or [_("None yet.")]
     return "\n".join(
         [
-            _("<b>Quick replies</b>"),
+            _("<b>Quick replies</b>") + f" · {LANGUAGES[language]}",
             _(
                 "Reply on a request offers those in the customer's language. {name}, "
                 "{number} and {amount} are filled in when one is sent."
@@ -66,7 +70,14 @@ def replies_text(replies: list[Saved]) -> str:
     )
 
 
-def replies_keyboard(replies: list[Saved], is_owner: bool) -> InlineKeyboardMarkup:
+def replies_keyboard(replies: list[Saved], is_owner: bool, language: str) -> InlineKeyboardMarkup:
+    languages = [
+        InlineKeyboardButton(
+            text=f"• {LANGUAGES[code]}" if code == language else LANGUAGES[code],
+            callback_data=QuickCb(action=QuickAction.SHOW, arg=index).pack(),
+        )
+        for index, code in enumerate(SUPPORTED_LOCALES)
+    ]
     rows = [
         [
             InlineKeyboardButton(
@@ -82,7 +93,7 @@ def replies_keyboard(replies: list[Saved], is_owner: bool) -> InlineKeyboardMark
         rows.append([InlineKeyboardButton(text=_("➕ A reply for the team"), callback_data=team)])
     own = QuickCb(action=QuickAction.ADD).pack()
     rows.append([InlineKeyboardButton(text=_("➕ A reply of my own"), callback_data=own)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return InlineKeyboardMarkup(inline_keyboard=[languages, *rows])
 
 
 def language_prompt() -> str:

@@ -17,6 +17,8 @@ from presentation.tasks import label
 from services.tasks import TaskView
 
 LIST_LIMIT = 20
+# Of a task's note in a list: LIST_LIMIT lines fit one message.
+NOTE_ROOM = 80
 
 
 def assignee(task: TaskView) -> str:
@@ -28,10 +30,12 @@ def _line(task: TaskView, now: datetime, zone: ZoneInfo, locale: str, viewer: in
     mark = "⚠️" if task.overdue(now) else "⏰"
     moment = when(task.due_at, zone, locale)
     if task.deal_id is None:
-        line = _("{mark} {time} · {task}").format(mark=mark, time=moment, task=label(task))
+        line = _("{mark} {time} · {task}").format(
+            mark=mark, time=moment, task=label(task, NOTE_ROOM)
+        )
     else:
         line = _("{mark} {time} · #{number} {task}").format(
-            mark=mark, time=moment, number=task.deal_id, task=label(task)
+            mark=mark, time=moment, number=task.deal_id, task=label(task, NOTE_ROOM)
         )
     if viewer is None or task.assignee_id != viewer:
         line += " " + _("→ {name}").format(name=assignee(task))

@@ -58,15 +58,20 @@ def who(name: str, phone: str | None) -> str:
     return ", ".join(parts) or "—"
 
 
-def label(task: TaskView) -> str:
+def label(task: TaskView, room: int | None = None) -> str:
+    """What the task is; its note cut to `room` characters when given (a list of tasks must
+    fit one message)."""
+    note = task.note
+    if room is not None and len(note) > room:
+        note = note[: room - 1] + "…"
     if task.kind == GIVEN:
-        return escape(task.note)
+        return escape(note)
     if task.kind == CALLBACK:
         text = _("Call back {who}").format(who=who(task.customer_name, task.phone))
     else:
         text = _("Follow up with {who}").format(who=who(task.customer_name, task.phone))
-    if task.note:
-        text += f" — {escape(task.note)}"
+    if note:
+        text += f" — {escape(note)}"
     return text
 
 
@@ -129,7 +134,8 @@ def open_deal_button(deal_id: int) -> InlineKeyboardButton:
     )
 
 
-def due_text(task: TaskView) -> str:
+def due_text(task: TaskView, theirs: bool = False) -> str:
+    """`theirs`: told to the owners in place of an assignee who has left the team, named."""
     if task.deal_id is None:
         lines = [f"⏰ {label(task)}"]
     else:
@@ -140,6 +146,8 @@ def due_text(task: TaskView) -> str:
         lines.append(_("From {name}").format(name=escape(task.giver_name)))
     if task.for_owners:
         lines.append(_("For the owners"))
+    if theirs:
+        lines.append(_("→ {name}").format(name=escape(task.assignee_name)))
     if task.kind == CALLBACK and task.calls > 1:
         lines.append(
             ngettext("{n} missed call", "{n} missed calls", task.calls).format(n=task.calls)

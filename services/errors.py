@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
     MOMENT_PAST = "moment_past"
     TASK_DONE = "task_done"
     NOT_IN_TEAM = "not_in_team"
+    TASK_TEXT = "task_text"
+    STEP_PASSED = "step_passed"
     # Quick replies.
     REPLY_TITLE = "reply_title"
     REPLY_TEXT = "reply_text"

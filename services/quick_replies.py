@@ -70,13 +70,16 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
     return or_(QuickReply.user_id.is_(None), QuickReply.user_id == actor.user_id)
 
 
-async def listed(session: AsyncSession, actor: Actor) -> list[Saved]:
-    """The team's and the actor's own, the team's first, by language and title."""
+async def listed(session: AsyncSession, actor: Actor, language: str) -> list[Saved]:
+    """The team's and the actor's own in one language, the team's first, by title: at most
+    PER_LANGUAGE of each, so that they fit one message."""
     require_staff(actor)
+    if language not in SUPPORTED_LOCALES:
+        raise InvalidInput(ErrorCode.LANGUAGE)
     rows = await session.scalars(
         select(QuickReply)
-        .where(_visible(actor))
-        .order_by(QuickReply.user_id.is_not(None), QuickReply.language, QuickReply.title)
+        .where(QuickReply.language == language, _visible(actor))
+        .order_by(QuickReply.user_id.is_not(None), QuickReply.title, QuickReply.id)
     )
     return [_saved(reply) for reply in rows]
 
@@ -88,11 +91,20 @@ def may_keep(actor: Actor, team: bool) -> None:
         raise AccessDenied()
 
 
-def check_keeper(actor: Actor, team: bool, language: str) -> None:
-    """Refused before the title and text are asked, not after."""
+async def check_keeper(session: AsyncSession, actor: Actor, team: bool, language: str) -> None:
+    """Refused before the title and text are asked, not after: by whom, in which language,
+    and when the language has its fill of them already."""
     may_keep(actor, team)
     if language not in SUPPORTED_LOCALES:
         raise InvalidInput(ErrorCode.LANGUAGE)
+    kept = await session.scalar(
+        select(func.count()).where(
+            QuickReply.language == language,
+            QuickReply.user_id.is_(None) if team else QuickReply.user_id == actor.user_id,
+        )
+    )
+    if (kept or 0) >= PER_LANGUAGE:
+        raise InvalidInput(ErrorCode.REPLIES_FULL)
 
 
 async def add(
@@ -104,19 +116,10 @@ async def add(
     text: str,
     now: datetime,
 ) -> Saved:
-    check_keeper(actor, team, language)
+    await check_keeper(session, actor, team, language)
     title, text = checked_title(title), checked_text(text)
-    keeper = None if team else actor.user_id
-    kept = await session.scalar(
-        select(func.count()).where(
-            QuickReply.language == language,
-            QuickReply.user_id.is_(None) if keeper is None else QuickReply.user_id == keeper,
-        )
-    )
-    if (kept or 0) >= PER_LANGUAGE:
-        raise InvalidInput(ErrorCode.REPLIES_FULL)
     reply = QuickReply(
-        user_id=keeper,
+        user_id=None if team else actor.user_id,
         language=language,
         title=title,
         text=text,
@@ -130,8 +133,8 @@ async def add(
     return _saved(reply)
 
 
-async def remove(session: AsyncSession, actor: Actor, reply_id: int, now: datetime) -> None:
-    """The team's by an owner; one's own by oneself."""
+async def remove(session: AsyncSession, actor: Actor, reply_id: int, now: datetime) -> str:
+    """The team's by an owner; one's own by oneself. Returns the reply's language."""
     require_staff(actor)
     reply = await session.get(QuickReply, reply_id)
     if reply is None:
@@ -139,9 +142,11 @@ async def remove(session: AsyncSession, actor: Actor, reply_id: int, now: dateti
     may_keep(actor, reply.user_id is None)
     if reply.user_id is not None and reply.user_id != actor.user_id:
         raise AccessDenied()
+    language = reply.language
     await session.delete(reply)
     events.record(session, None, actor.user_id, "quick_reply_removed", now, reply_id, None)
     await session.commit()
+    return language
 
 
 async def _customer_locale(

@@ -25,10 +25,12 @@ class Teammate:
 
 
 def task_text(text: str) -> str:
-    """What is to be done, in one line; EMPTY_TEXT when nothing is."""
-    note = " ".join(text.split())[:NOTE_LENGTH]
+    """What is to be done, in one line; refused when nothing is, or more than fits."""
+    note = " ".join(text.split())
     if not note:
         raise InvalidInput(ErrorCode.EMPTY_TEXT)
+    if len(note) > NOTE_LENGTH:
+        raise InvalidInput(ErrorCode.TASK_TEXT)
     return note
 
 

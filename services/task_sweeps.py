@@ -1,5 +1,6 @@
-"""The sweeps of tasks: what fell due is told to its assignee (to each owner, for the owners'),
-once per due time; what is long overdue is told to the owners once."""
+"""The sweeps of tasks: what fell due is told to its assignee (to each owner, for the owners'
+and for those of a manager no longer in the team), once per due time;
+what is long overdue is told to the owners once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
+from services.access import CUSTOMER, effective_role
 from services.db.engine import is_postgres
 from services.db.tasks import Task
 from services.db.users import User
@@ -26,33 +28,39 @@ async def _claim(session: AsyncSession, query: Select[Any]) -> list[Task]:
 
 
 async def due_sweep(session: AsyncSession, now: datetime) -> int:
-    """Tell each assignee of what fell due; a task is told once per due time."""
+    """Tell each assignee of what fell due; a task is told once per due time. The owners'
+    tasks, and those of a manager no longer in the team, are told to each owner."""
     tasks = await _claim(
         session,
         select(Task).where(Task.done_at.is_(None), Task.due_at <= now, Task.notified_at.is_(None)),
     )
-    owners = await reachable_owners(session) if any(t.assignee_id is None for t in tasks) else []
+    owners: list[User] | None = None
     for task in tasks:
         task.notified_at = now
         payload = {"task_id": task.id, "version": task.version}
-        if task.assignee_id is not None:
-            assignee = await session.get_one(User, task.assignee_id)
+        key = f"task_due:{task.id}:v{task.version}"
+        assignee = await session.get(User, task.assignee_id) if task.assignee_id else None
+        if assignee is not None and effective_role(assignee) != CUSTOMER:
             outbox.enqueue(
                 session,
                 chat_id=assignee.tg_id,
                 kind="task_due",
                 payload=payload,
-                dedupe_key=f"task_due:{task.id}:v{task.version}",
+                dedupe_key=key,
                 now=now,
             )
             continue
+        if owners is None:
+            owners = await reachable_owners(session)
+        if assignee is not None:
+            payload["theirs"] = True  # the owners are told whose it was
         for owner in owners:
             outbox.enqueue(
                 session,
                 chat_id=owner.tg_id,
                 kind="task_due",
                 payload=payload,
-                dedupe_key=f"task_due:{task.id}:v{task.version}:{owner.id}",
+                dedupe_key=f"{key}:{owner.id}",
                 now=now,
             )
     await session.commit()

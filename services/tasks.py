@@ -13,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from services import events, outbox
-from services.access import Actor, require_deal, require_owner, require_staff
+from services.access import (
+    CUSTOMER,
+    Actor,
+    effective_role,
+    require_deal,
+    require_owner,
+    require_staff,
+)
 from services.conversation import get_deal
 from services.db.customers import Customer
 from services.db.deals import Deal
@@ -178,7 +185,9 @@ async def complete(session: AsyncSession, actor: Actor, task_id: int, now: datet
     task.done_at, task.done_by = now, actor.user_id
     events.record(session, None, actor.user_id, "task_done", now, task.deal_id, task.id)
     giver = await session.get(User, task.created_by) if task.created_by else None
-    if giver is not None and giver.id != actor.user_id and not giver.blocked:
+    # Not to someone who has left the team since: the task is no longer theirs to know of.
+    told = giver is not None and effective_role(giver) != CUSTOMER and not giver.blocked
+    if giver is not None and told and giver.id != actor.user_id:
         outbox.enqueue(
             session,
             chat_id=giver.tg_id,

@@ -85,7 +85,11 @@ async def render(
         return []  # snoozed after this notice was queued: another comes when due
     return [
         (
-            _message(row.chat_id, task_views.due_text(task), task_views.due_keyboard(task)),
+            _message(
+                row.chat_id,
+                task_views.due_text(task, bool(payload.get("theirs"))),
+                task_views.due_keyboard(task),
+            ),
             task.deal_id,
         )
     ]

@@ -4,6 +4,8 @@ the customer filled in, as a typed reply does."""
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 
 from services.db.deals import Deal, Message
 from services.db.replies import QuickReply
+from services.db.users import User
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, BAKO, LEYLA, OLGA, make_manager, new_deal
 from tests.support.harness import Harness
@@ -20,6 +23,14 @@ PROMPT = 940
 NOT_ALLOWED = ("Sorry, you can't do that.", True)
 OVER = "That question is over: press Reply on the request again. Nothing was sent."
 GREETING = "Здравствуйте, {name}! Заявка #{number}: {amount}."
+
+
+def tabs(shown: int) -> list[tuple[str, str]]:
+    names = ("English", "Azərbaycanca", "Русский")
+    return [
+        (f"• {name}" if index == shown else name, f"qr:s:0:{index}")
+        for index, name in enumerate(names)
+    ]
 
 
 async def kept(tg: Harness) -> list[tuple[int, int | None, str, str, str]]:
@@ -41,11 +52,13 @@ async def add(
 async def test_the_owner_keeps_the_team_s_replies(tg: Harness) -> None:
     [empty] = await tg.send(OLGA, "/replies")
     assert empty.text == (
-        "<b>Quick replies</b>\nReply on a request offers those in the customer's language. "
-        "{name}, {number} and {amount} are filled in when one is sent.\n\n"
+        "<b>Quick replies</b> · English\n"
+        "Reply on a request offers those in the customer's language. {name}, {number} and "
+        "{amount} are filled in when one is sent.\n\n"
         "<b>The team's</b>\nNone yet.\n\n<b>Yours</b>\nNone yet."
     )
     assert buttons(empty) == [
+        tabs(0),
         [("➕ A reply for the team", "qr:a:1:0")],
         [("➕ A reply of my own", "qr:a:0:0")],
     ]
@@ -83,10 +96,11 @@ async def test_the_owner_keeps_the_team_s_replies(tg: Harness) -> None:
     [saved] = await tg.send(OLGA, GREETING)
     assert saved.text.startswith(
         "✅ Saved: RU · <b>Приветствие</b>: Здравствуйте, {name}! Заявка #{number}: {amount}."
-        "\n\n<b>Quick replies</b>\n"
+        "\n\n<b>Quick replies</b> · Русский\n"
     )
     assert await kept(tg) == [(1, None, "ru", "Приветствие", GREETING)]
     assert buttons(saved) == [
+        tabs(2),
         [("🗑 RU · Приветствие", "qr:x:0:1")],
         [("➕ A reply for the team", "qr:a:1:0")],
         [("➕ A reply of my own", "qr:a:0:0")],
@@ -95,7 +109,7 @@ async def test_the_owner_keeps_the_team_s_replies(tg: Harness) -> None:
     removed = await tg.press(OLGA, "qr:x:0:1")
     assert answer_of(removed).text == "Removed."
     [listed] = without_answers(removed)
-    assert listed.text == empty.text
+    assert listed.text == empty.text.replace("English", "Русский")
     assert await kept(tg) == []
     again = answer_of(await tg.press(OLGA, "qr:x:0:1"))
     assert (again.text, again.show_alert) == ("Not found: it may have been removed.", True)
@@ -112,15 +126,20 @@ async def test_a_manager_keeps_their_own_and_not_the_team_s(tg: Harness) -> None
     assert saved.text.startswith("✅ Saved: AZ · <b>Kataloq</b>: Kataloqumuz, {name}.")
     [listed] = await tg.send(ANNA, "/replies")
     assert listed.text.endswith(
-        "<b>The team's</b>\nEN · <b>Hello</b>: Hello {name}!\n\n"
-        "<b>Yours</b>\nAZ · <b>Kataloq</b>: Kataloqumuz, {name}."
+        "<b>The team's</b>\nEN · <b>Hello</b>: Hello {name}!\n\n<b>Yours</b>\nNone yet."
+    )
+    assert buttons(listed) == [tabs(0), [("➕ A reply of my own", "qr:a:0:0")]]
+    [listed] = without_answers(await tg.press(ANNA, "qr:s:0:1"))
+    assert listed.text.endswith(
+        "<b>The team's</b>\nNone yet.\n\n<b>Yours</b>\nAZ · <b>Kataloq</b>: Kataloqumuz, {name}."
     )
     assert buttons(listed) == [
+        tabs(1),
         [("🗑 AZ · Kataloq", "qr:x:0:2")],
         [("➕ A reply of my own", "qr:a:0:0")],
     ]
     # Another manager neither sees nor removes it.
-    [bakos] = await tg.send(BAKO, "/replies")
+    [bakos] = without_answers(await tg.press(BAKO, "qr:s:0:1"))
     assert bakos.text.endswith("<b>Yours</b>\nNone yet.")
     answer = answer_of(await tg.press(BAKO, "qr:x:0:2"))
     assert (answer.text, answer.show_alert) == NOT_ALLOWED
@@ -193,3 +212,55 @@ async def test_only_the_deal_s_people_are_offered_and_send(tg: Harness) -> None:
     assert answer_of(await tg.press(OLGA, "qa:1:1")).text == "Sent to the customer of request #1."
     [relayed] = await tg.deliver()
     assert relayed.text == "<b>Olga</b>, заявка №1:\nВот каталог, Leyla."
+
+
+async def test_a_full_language_is_said_before_the_title_is_asked(tg: Harness) -> None:
+    for n in range(20):
+        await add(tg, OLGA, 1, 0, f"Team {n:02}", "Hi")
+    await add(tg, OLGA, 0, 0, "Mine", "Hi")
+    await tg.press(OLGA, "qr:a:1:0")
+    pressed = await tg.press(OLGA, "qr:l:1:0", message_id=PROMPT)
+    assert without_answers(pressed) == []
+    full = "There are 20 quick replies in this language already; remove one first."
+    assert (answer_of(pressed).text, answer_of(pressed).show_alert) == (full, True)
+    # Nothing is being asked: what is typed next is not taken for a title.
+    await tg.send(OLGA, "One more")
+    assert len(await kept(tg)) == 21
+    # Her own in that language, and the team's in another, still have room.
+    [title] = without_answers(await tg.press(OLGA, "qr:l:0:0", message_id=PROMPT))
+    assert title.text.startswith("A title for the reply in English")
+    [title] = without_answers(await tg.press(OLGA, "qr:l:1:1", message_id=PROMPT))
+    assert title.text.startswith("A title for the reply in Azərbaycanca")
+
+
+async def test_a_language_s_replies_fit_one_message_whatever_is_kept(tg: Harness) -> None:
+    """Each language's, the team's and one's own at their fullest, fit one message and its
+    buttons; the other languages are a press away."""
+    async with tg.app.sessions() as session:
+        olga = await session.scalar(select(User.id).where(User.tg_id == OLGA.id))
+        for language in ("en", "az", "ru"):
+            for keeper in (None, olga):
+                for n in range(20):
+                    session.add(
+                        QuickReply(
+                            user_id=keeper,
+                            language=language,
+                            title=f"{n:02} " + "&" * 29,
+                            text="<" * 1000,
+                            created_by=olga,
+                            created_at=tg.app.clock.now(),
+                        )
+                    )
+        await session.commit()
+    for index, listed in enumerate(
+        [
+            *await tg.send(OLGA, "/replies"),
+            *without_answers(await tg.press(OLGA, "qr:s:0:1")),
+            *without_answers(await tg.press(OLGA, "qr:s:0:2")),
+        ]
+    ):
+        shown = html.unescape(re.sub(r"</?b>", "", listed.text))
+        assert len(shown) <= 4096
+        assert shown.count(": " + "<" * 49 + "…\n") == 39  # and the last one's
+        assert sum(len(row) for row in buttons(listed)) == 3 + 40 + 2
+        assert buttons(listed)[0] == tabs(index)

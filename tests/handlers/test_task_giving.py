@@ -23,7 +23,7 @@ from tests.support.harness import OWNER_ID, Harness, clock_of, harness, make_set
 CEMIL = person(202, "Cemil")
 OLEG = person(2, "Oleg")
 PICKER = 930
-EXPIRED = "I no longer know what that answer was for, so nothing was changed. Please start again."
+PASSED = "That button is from an earlier step. Use the latest message, or /cancel."
 REFUSED = ("Sorry, you can't do that.", True)
 
 
@@ -81,7 +81,7 @@ async def test_a_manager_gives_another_a_task_and_learns_it_is_done(tg: Harness)
     assert await task_rows(tg) == [("task", None, bako, anna, "Call the supplier about chairs")]
     # A second press of the moment, once given, gives nothing more.
     again = await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER)
-    assert (answer_of(again).text, answer_of(again).show_alert) == (EXPIRED, True)
+    assert (answer_of(again).text, answer_of(again).show_alert) == (PASSED, True)
     assert len(await task_rows(tg)) == 1
 
     [told] = await tg.deliver()
@@ -168,7 +168,20 @@ async def test_who_it_goes_to_is_someone_active_in_the_team(tg: Harness) -> None
     assert when.text == "When is it due?\nCheck the invoice"
     # The choice of who, pressed again once past it, changes nothing.
     stale = answer_of(await tg.press(ANNA, f"tw:w:{anna}:h1"))
-    assert (stale.text, stale.show_alert) == (EXPIRED, True)
+    assert (stale.text, stale.show_alert) == (PASSED, True)
+    # ...nor ends the question it is at: the task goes to whom was chosen.
+    [given] = without_answers(await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER))
+    assert given.text == "📌 Given to Bako, due Mar 2, 2026, 14:00:\nCheck the invoice"
+    assert await task_rows(tg) == [("task", None, bako, anna, "Check the invoice")]
+    await tg.send(ANNA, "/task")
+    await tg.send(ANNA, "Sign the lease")
+    assert answer_of(await tg.press(ANNA, f"tw:w:{anna}:h1")).text is None
+    # A press from the finished task's question, in the middle of another task: refused, and
+    # the other goes on.
+    stale = answer_of(await tg.press(ANNA, "tw:w:0:h1"))
+    assert (stale.text, stale.show_alert) == (PASSED, True)
+    await tg.press(ANNA, "tw:p:0:h3")
+    assert (await task_rows(tg))[1:] == [("task", None, anna, anna, "Sign the lease")]
     # A customer can't give tasks, nor press the buttons of the flow.
     [refused] = await tg.send(LEYLA, "/task")
     assert refused.text == (
@@ -177,7 +190,10 @@ async def test_who_it_goes_to_is_someone_active_in_the_team(tg: Harness) -> None
     )
     answer = answer_of(await tg.press(LEYLA, "tw:n:0:h1"))
     assert (answer.text, answer.show_alert) == ("Извините, вам это недоступно.", True)
-    assert await task_rows(tg) == []
+    assert [row[1:] for row in await task_rows(tg)] == [
+        (None, bako, anna, "Check the invoice"),
+        (None, anna, anna, "Sign the lease"),
+    ]
 
 
 async def test_a_task_for_oneself_with_a_typed_moment(tg: Harness) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import quick_replies
 from services.clock import ManualClock
-from services.db.deals import Event
+from services.db.customers import Customer
+from services.db.deals import Event, Message
 from services.errors import AccessDenied, InvalidInput, PlaceholdersUnknown
 from tests.support.seed import actor, deal_for, person
 
@@ -63,3 +64,25 @@ async def test_twenty_a_language_each_and_offered_in_the_customer_s(
     assert [r.title for r in await quick_replies.offered(session, actor(olga), deal.id, "en")] == [
         "Team"
     ]
+
+
+async def test_only_the_three_placeholders_are_taken_and_filled_as_written(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    """Nothing in braces is evaluated: attributes, indexes, conversions and positions are
+    refused when saved, and doubled braces stay as they are around the filled value."""
+    olga = await person(session, 1, "owner", clock, "Olga")
+    now = clock.now()
+    for text in ("{name.__class__}", "{0}", "{name!r}", "{name:>40}", "{amount[0]}"):
+        with pytest.raises(PlaceholdersUnknown) as unknown:
+            await quick_replies.add(session, actor(olga), True, "en", "Hi", text, now)
+        assert unknown.value.names == [text[1:-1]]
+    customer_user = await person(session, 300, "customer", clock, "Leyla")
+    deal = await deal_for(session, olga, clock, name="<Leyla> & {number}")
+    (await session.get_one(Customer, deal.customer_id)).user_id = customer_user.id
+    await session.commit()
+    text = "{{name}} <b>{number}</b>"
+    odd = await quick_replies.add(session, actor(olga), True, "en", "Odd", text, now)
+    await quick_replies.send(session, actor(olga), deal.id, odd.reply_id, "AZN", "en", now)
+    said = await session.scalars(select(Message.text).where(Message.direction == "out"))
+    assert said.all() == [f"{{<Leyla> & {{number}}}} <b>{deal.id}</b>"]

@@ -116,3 +116,34 @@ async def test_a_task_is_given_to_someone_active_with_words_and_a_later_moment(
         await tasks.team(session, actor(anna), clock.now())
     assert await tasks.mine(session, actor(anna), clock.now()) == []
     assert [m.name for m in await task_giving.teammates(session, actor(anna))] == []
+
+
+async def test_a_deactivated_manager_s_task_falls_due_to_the_owners(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    await person(session, 1, "owner", clock, "Olga")
+    anna = await person(session, 200, "manager", clock, "Anna")
+    bako = await person(session, 201, "manager", clock, "Bako")
+    task = await task_giving.give(
+        session, actor(anna), "Count the chairs", bako.id, clock.now() + HOUR, clock.now()
+    )
+    bako.is_active = False
+    await session.commit()
+    clock.advance(HOUR)
+    assert await task_sweeps.due_sweep(session, clock.now()) == 1
+    due = {"task_id": task.task_id, "version": 1, "theirs": True}
+    assert (await queued(session))[1:] == [(1, "task_due", due)]
+
+
+async def test_who_gave_a_task_and_has_left_is_not_told_it_is_done(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    anna = await person(session, 200, "manager", clock, "Anna")
+    bako = await person(session, 201, "manager", clock, "Bako")
+    task = await task_giving.give(
+        session, actor(anna), "Count the chairs", bako.id, clock.now() + HOUR, clock.now()
+    )
+    anna.is_active = False
+    await session.commit()
+    await tasks.complete(session, actor(bako), task.task_id, clock.now())
+    assert [row[1] for row in await queued(session)] == ["task_given"]
