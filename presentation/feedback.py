@@ -3,6 +3,7 @@ the card's line and the owners' alert."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
@@ -18,7 +19,15 @@ class RateCb(CallbackData, prefix="fb"):
     rating: Number
 
 
-class SkipCb(CallbackData, prefix="fs"):
+class After(StrEnum):
+    """What the customer does after rating: write a comment, or not."""
+
+    COMMENT = "c"
+    SKIP = "s"
+
+
+class AfterCb(CallbackData, prefix="fs"):
+    action: After
     deal_id: Number
 
 
@@ -48,14 +57,30 @@ def rated_text(deal_id: int, rating: int) -> str:
             _("Thank you! You rated request #{number}: {stars}.").format(
                 number=deal_id, stars=stars(rating)
             ),
-            _("Would you like to add a comment? Write it in one message, or tap Skip (/skip)."),
+            _("Would you like to add a comment? Tap 💬 Comment."),
         ]
     )
 
 
-def skip_keyboard(deal_id: int) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(text=_("Skip"), callback_data=SkipCb(deal_id=deal_id).pack())
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+def after_keyboard(deal_id: int) -> InlineKeyboardMarkup:
+    comment = InlineKeyboardButton(
+        text=_("💬 Comment"), callback_data=AfterCb(action=After.COMMENT, deal_id=deal_id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[comment, skip_button(deal_id)]])
+
+
+def skip_button(deal_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=_("Skip"), callback_data=AfterCb(action=After.SKIP, deal_id=deal_id).pack()
+    )
+
+
+def comment_prompt() -> str:
+    return _("Write your comment in one message, or tap Skip (/skip).")
+
+
+def busy_text() -> str:
+    return _("Finish your request first (or /cancel it), then add the comment.")
 
 
 def already_text(deal_id: int, rating: int) -> str:
