@@ -13,6 +13,9 @@ from aiogram.utils.i18n import gettext as _
 from presentation.callbacks import Number
 from services.feedback_views import RATINGS
 
+# The most of a comment the deal card shows, as much as of the request's own words.
+CARD_COMMENT = 200
+
 
 class RateCb(CallbackData, prefix="fb"):
     deal_id: Number
@@ -98,9 +101,12 @@ def comment_only_text() -> str:
 
 
 def rating_line(rating: int, comment: str | None) -> str:
-    """On the deal card: ⭐ 4 · «Fast and polite»."""
+    """On the deal card: ⭐ 4 · «Fast and polite»; a long comment is cut there (the history has
+    it whole) so the card stays within a message."""
     if not comment:
         return stars(rating)
+    if len(comment) > CARD_COMMENT:
+        comment = comment[:CARD_COMMENT].rstrip() + "…"
     return f"{stars(rating)} · «{escape(comment)}»"
 
 

@@ -179,3 +179,16 @@ async def test_a_request_reopened_and_won_again_is_not_asked_again(tg: Harness) 
     await tg.press(ANNA, "dk:g:1:4:5", message_id=CARD)
     [notice] = sent_to(await tg.deliver(), LEYLA.id)
     assert notice.text == "Ваша заявка №1 теперь: Успешно"
+
+
+async def test_a_long_comment_is_cut_on_the_card_and_whole_in_the_history(tg: Harness) -> None:
+    await won(tg)
+    await tg.press(LEYLA, "fb:1:5", message_id=ASKED)
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
+    words = "Very good " * 90
+    await tg.send(LEYLA, words)
+    assert await given(tg) == (5, words.strip(), 2)
+    [card] = without_answers(await tg.press(ANNA, "do:1"))
+    assert card.text.splitlines()[-1] == f"⭐ 5 · «{words[:199]}…»"
+    [history] = without_answers(await tg.press(ANNA, "dk:h:1:3:0", message_id=CARD))
+    assert f"💬 the customer's comment: «{words.strip()}»" in history.text
