@@ -128,3 +128,23 @@ async def test_the_owner_builds_the_rule_with_buttons(tg: Harness) -> None:
         {"event": "rated"},
         [{"fact": "rating", "op": "le", "value": "2"}],
     )
+
+
+async def test_a_deal_a_rule_moves_to_won_is_asked_once(tg: Harness) -> None:
+    async with tg.app.sessions() as session:
+        olga = await session.scalar(select(User).where(User.tg_id == OLGA.id))
+        assert olga is not None
+        await rule(
+            session,
+            actor_of(olga, "en"),
+            tg.clock,
+            when={"event": "customer_wrote"},
+            then=[{"do": "move", "stage": 5}],
+        )
+    await new_deal(tg)
+    await tg.send(LEYLA, "Paid, thank you")
+    asks = [c for c in sent_to(await tg.deliver(), LEYLA.id) if buttons(c)]
+    assert [c.text for c in asks] == [
+        "Как мы справились с вашей заявкой №1? Пожалуйста, оцените её от 1 до 5."
+    ]
+    assert await asked(tg) == [1]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from tests.handlers.test_feedback import ASKED, given, won
 from tests.support.calls import answer_of, sent_to, without_answers
-from tests.support.deals import ANNA, LEYLA
+from tests.support.deals import ANNA, LEYLA, new_deal, person
 from tests.support.harness import Harness
+
+RAUF = person(101, "Rauf", "az")
 
 
 def card_head(text: str) -> list[str]:
@@ -63,4 +65,26 @@ async def test_no_comment_before_the_rating(tg: Harness) -> None:
     assert without_answers(calls) == []
     assert answer_of(calls).text == "Не удалось это прочитать."
     assert await tg.send(LEYLA, "Thanks a lot") == []
+    assert await given(tg) == (None, None, 2)
+
+
+async def test_cancel_ends_the_comment_and_the_next_message_reaches_the_manager(
+    tg: Harness,
+) -> None:
+    await won(tg)
+    await tg.press(LEYLA, "fb:1:4", message_id=ASKED)
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
+    cancelled, _menu = await tg.send(LEYLA, "/cancel")
+    assert cancelled.text == "Отменено. Ничего не отправлено."
+    assert await tg.send(LEYLA, "Need 5 more chairs") == []
+    [card] = sent_to(await tg.deliver(), ANNA.id)
+    assert card_head(card.text)[::3] == ["<b>Request #2</b>", "💬 Need 5 more chairs"]
+    assert await given(tg) == (4, None, 2)
+
+
+async def test_another_customer_cannot_rate_or_comment(tg: Harness) -> None:
+    await won(tg)
+    await new_deal(tg, RAUF, "Need a table")
+    for forged in ("fb:1:1", "fs:c:1", "fs:s:1"):
+        assert answer_of(await tg.press(RAUF, forged)).text == "Bağışlayın, bunu edə bilməzsiniz."
     assert await given(tg) == (None, None, 2)
