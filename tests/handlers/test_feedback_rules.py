@@ -105,10 +105,11 @@ async def test_the_owner_builds_the_rule_with_buttons(tg: Harness) -> None:
     await tg.press(OLGA, "rb:p:0")
     [facts] = without_answers(await tg.press(OLGA, "rb:c:7"))
     assert ("≤ at most", "rb:q:5") in every(facts)
-    await tg.press(OLGA, "rb:q:5")
-    for wrong in ("two", "7", "2.5"):
+    [value] = without_answers(await tg.press(OLGA, "rb:q:5"))
+    assert value.text.splitlines()[-1] == "Send the rating, a whole number from 1 to 5."
+    for wrong in ("two", "7", "2.5", "0"):
         [bad] = await tg.send(OLGA, wrong)
-        assert "number" in bad.text
+        assert bad.text.splitlines()[0] == "Send a whole number in the range asked, or /cancel."
     await tg.send(OLGA, "2")
     await tg.press(OLGA, "rb:n:0")
     await tg.press(OLGA, "rb:p:0")
