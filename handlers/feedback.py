@@ -30,6 +30,7 @@ from presentation.feedback import (
     rated_text,
     skip_button,
     thanks_text,
+    too_long_text,
 )
 from services import feedback
 from services.clock import Clock
@@ -95,6 +96,10 @@ async def after(press: Press[AfterCb]) -> None:
 @on_words
 async def commented(words: Words) -> None:
     draft = await words.payload(CommentOn)
+    if len(words.text.strip()) > feedback.COMMENT_LENGTH:
+        # Not cut short: they shorten it themselves, and the step waits.
+        await words.message.answer(too_long_text(feedback.COMMENT_LENGTH, words.actor.locale))
+        return
     async with words.ends_step(frozenset()):
         await feedback.comment(
             words.session, words.actor.user_id, draft.deal_id, words.text, words.now

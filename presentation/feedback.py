@@ -9,6 +9,7 @@ from html import escape
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
 from presentation.callbacks import Number
 from services.feedback_views import RATINGS
@@ -94,6 +95,13 @@ def already_text(deal_id: int, rating: int) -> str:
 
 def thanks_text() -> str:
     return _("Thank you for your feedback!")
+
+
+def too_long_text(most: int, locale: str) -> str:
+    return _(
+        "The comment is longer than {most} characters. Please shorten it and send it again, "
+        "or /skip."
+    ).format(most=format_decimal(most, locale=locale))
 
 
 def comment_only_text() -> str:

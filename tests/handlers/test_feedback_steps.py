@@ -88,3 +88,19 @@ async def test_another_customer_cannot_rate_or_comment(tg: Harness) -> None:
     for forged in ("fb:1:1", "fs:c:1", "fs:s:1"):
         assert answer_of(await tg.press(RAUF, forged)).text == "Bağışlayın, bunu edə bilməzsiniz."
     assert await given(tg) == (None, None, 2)
+
+
+async def test_a_comment_too_long_is_not_cut_but_asked_shorter(tg: Harness) -> None:
+    await won(tg)
+    await tg.press(LEYLA, "fb:1:2", message_id=ASKED)
+    await tg.deliver()
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
+    [asked] = await tg.send(LEYLA, "x" * 1001)
+    assert asked.text == (
+        "Комментарий длиннее 1\u00a0000 символов. Пожалуйста, сократите его и отправьте снова "
+        "или /skip."
+    )
+    assert await given(tg) == (2, None, 2)
+    [thanks] = await tg.send(LEYLA, "x" * 1000)
+    assert thanks.text == "Спасибо за отзыв!"
+    assert await given(tg) == (2, "x" * 1000, 2)
