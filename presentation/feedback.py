@@ -3,14 +3,19 @@ the card's line and the owners' alert."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
 from presentation.callbacks import Number
 from services.feedback_views import RATINGS
+
+# The most of a comment the deal card shows, as much as of the request's own words.
+CARD_COMMENT = 200
 
 
 class RateCb(CallbackData, prefix="fb"):
@@ -18,7 +23,15 @@ class RateCb(CallbackData, prefix="fb"):
     rating: Number
 
 
-class SkipCb(CallbackData, prefix="fs"):
+class After(StrEnum):
+    """What the customer does after rating: write a comment, or not."""
+
+    COMMENT = "c"
+    SKIP = "s"
+
+
+class AfterCb(CallbackData, prefix="fs"):
+    action: After
     deal_id: Number
 
 
@@ -48,14 +61,30 @@ def rated_text(deal_id: int, rating: int) -> str:
             _("Thank you! You rated request #{number}: {stars}.").format(
                 number=deal_id, stars=stars(rating)
             ),
-            _("Would you like to add a comment? Write it in one message, or tap Skip (/skip)."),
+            _("Would you like to add a comment? Tap 💬 Comment."),
         ]
     )
 
 
-def skip_keyboard(deal_id: int) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(text=_("Skip"), callback_data=SkipCb(deal_id=deal_id).pack())
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+def after_keyboard(deal_id: int) -> InlineKeyboardMarkup:
+    comment = InlineKeyboardButton(
+        text=_("💬 Comment"), callback_data=AfterCb(action=After.COMMENT, deal_id=deal_id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[comment, skip_button(deal_id)]])
+
+
+def skip_button(deal_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=_("Skip"), callback_data=AfterCb(action=After.SKIP, deal_id=deal_id).pack()
+    )
+
+
+def comment_prompt() -> str:
+    return _("Write your comment in one message, or tap Skip (/skip).")
+
+
+def busy_text() -> str:
+    return _("Finish your request first (or /cancel it), then add the comment.")
 
 
 def already_text(deal_id: int, rating: int) -> str:
@@ -68,14 +97,24 @@ def thanks_text() -> str:
     return _("Thank you for your feedback!")
 
 
+def too_long_text(most: int, locale: str) -> str:
+    return _(
+        "The comment is longer than {most} characters. Please shorten it and send it again, "
+        "or /skip."
+    ).format(most=format_decimal(most, locale=locale))
+
+
 def comment_only_text() -> str:
     return _("Please write your comment as text, or /skip.")
 
 
 def rating_line(rating: int, comment: str | None) -> str:
-    """On the deal card: ⭐ 4 · «Fast and polite»."""
+    """On the deal card: ⭐ 4 · «Fast and polite»; a long comment is cut there (the history has
+    it whole) so the card stays within a message."""
     if not comment:
         return stars(rating)
+    if len(comment) > CARD_COMMENT:
+        comment = comment[:CARD_COMMENT].rstrip() + "…"
     return f"{stars(rating)} · «{escape(comment)}»"
 
 

@@ -31,7 +31,6 @@ LOW_ALERT, LOW_COMMENT = "feedback_low", "feedback_comment"
 
 @dataclass(frozen=True)
 class Rated:
-    deal_id: int
     rating: int
     # Rated before: nothing changed, `rating` is the first one.
     already: bool
@@ -54,7 +53,7 @@ async def rate(
     if rating not in RATINGS:
         raise InvalidInput()
     if asked.rating is not None:
-        return Rated(deal_id, asked.rating, already=True)
+        return Rated(asked.rating, already=True)
     # Two presses at once: only the first finds it unrated.
     result = cast(
         CursorResult[Any],
@@ -68,13 +67,13 @@ async def rate(
     if result.rowcount != 1:
         await session.rollback()
         first = await session.get_one(Feedback, deal_id, populate_existing=True)
-        return Rated(deal_id, first.rating or rating, already=True)
+        return Rated(first.rating or rating, already=True)
     events.record(session, deal_id, user_id, "rated", now, None, rating)
     if rating <= LOW:
         await _tell_owners(session, LOW_ALERT, deal_id, now)
     await fire(session, [Happened(RATED, deal_id, f"rated:{deal_id}", {"rating": rating})], now)
     await session.commit()
-    return Rated(deal_id, rating, already=False)
+    return Rated(rating, already=False)
 
 
 async def comment(

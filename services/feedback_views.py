@@ -51,7 +51,20 @@ async def by_manager(
         .where(Feedback.rated_at >= start, Feedback.rated_at < end)
         .group_by(Feedback.manager_id)
     )
-    return {
-        manager_id: Ratings(count, (Decimal(total or 0) / count).quantize(Decimal("0.1")))
-        for manager_id, count, total in rows.all()
-    }
+    return {manager_id: _ratings(count, total) for manager_id, count, total in rows.all()}
+
+
+async def overall(session: AsyncSession, start: datetime, end: datetime) -> Ratings | None:
+    """All the ratings given from `start` until `end`, whoever's deals (none: None)."""
+    count, total = (
+        await session.execute(
+            select(func.count(), func.sum(Feedback.rating)).where(
+                Feedback.rated_at >= start, Feedback.rated_at < end
+            )
+        )
+    ).one()
+    return _ratings(count, total) if count else None
+
+
+def _ratings(count: int, total: int | None) -> Ratings:
+    return Ratings(count, (Decimal(total or 0) / count).quantize(Decimal("0.1")))

@@ -53,6 +53,18 @@ def summary(report: Report, currency: str, locale: str) -> str:
             n=number(speed.breaches, locale),
         )
     )
+    if report.rated is not None:
+        rated = ngettext(
+            "⭐ Customers' ratings: {average} from {n} rating",
+            "⭐ Customers' ratings: {average} from {n} ratings",
+            report.rated.count,
+        )
+        lines.append(
+            rated.format(
+                average=rating(report.rated.average, locale),
+                n=number(report.rated.count, locale),
+            )
+        )
     lines.append(
         _(
             "🔔 Overdue tasks: {tasks} · quiet for 3 days: {deals} · contracts ending: {contracts}"

@@ -153,7 +153,9 @@ def _condition_question(sketch: Sketch, offer: Offer, locale: str) -> Screen:
     kind = d.fact_kind(fact, offer)
     if kind in (d.PICKED, d.HOURS):
         return _("Which value?"), kb.fact_values(fact, offer, locale)
-    if kind == d.NUMERIC:
+    if fact == m.RATING:
+        question = _("Send the rating, a whole number from 1 to 5.")
+    elif kind == d.NUMERIC:
         question = _("Send the number, like {example}.").format(example=_example_number(locale))
     elif fact == m.TAG:
         question = _("Send the tag, one word like vip.")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import lead_sources, stages
 from services.access import MANAGER, Actor, require_owner
 from services.db.users import User
+from services.feedback_views import Ratings, by_manager, overall
 from services.lead_sources import MANUAL
 from services.reports import attention, queries
 from services.reports.money import Money, money_of
@@ -75,6 +76,8 @@ class Report:
     # The items of the deals won in the period.
     sold: Sold
     money: Money
+    # The customers' ratings given in the period, of everyone's deals.
+    rated: Ratings | None = None
 
 
 async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) -> Report:
@@ -121,6 +124,7 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
         ),
         sold=await sold_in(session, period),
         money=await money_of(session, period),
+        rated=await overall(session, period.start, period.end),
     )
 
 

@@ -117,9 +117,9 @@ def typed(fact: str, text: str, offer: Offer, locale: str) -> str:
 
 def _rating(text: str, locale: str) -> int:
     """A rating as customers give it: a whole number from 1 to 5."""
-    number = parse_number(text, locale, ErrorCode.FIELD_NUMBER)
+    number = parse_number(text, locale, ErrorCode.RULE_NUMBER)
     if number != number.to_integral_value() or not 1 <= number <= 5:
-        raise InvalidInput(ErrorCode.FIELD_NUMBER)
+        raise InvalidInput(ErrorCode.RULE_NUMBER)
     return int(number)
 
 

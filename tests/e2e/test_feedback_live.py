@@ -1,5 +1,5 @@
 """Feedback over real HTTP: the emulator takes the ask with its stars, the press edits it with
-Skip, and the comment is thanked for."""
+Comment and Skip, and the comment is thanked for."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ async def test_the_customer_rates_and_comments_through_the_emulator(live: Live) 
     assert labels(ask) == ["⭐ 1", "⭐ 2", "⭐ 3", "⭐ 4", "⭐ 5"]
     await leyla.press("⭐ 4", message_id=ask.message_id)
     edited = emu.find_message(100, ask.message_id)
-    assert edited is not None and labels(edited) == ["Пропустить"]
+    assert edited is not None and labels(edited) == ["💬 Комментарий", "Пропустить"]
     assert (edited.text or "").startswith("Спасибо! Ваша оценка заявки №1: ⭐ 4.")
+    await leyla.press("💬 Комментарий", message_id=ask.message_id)
     comment = leyla.send_text("Быстро и вежливо")
     thanks = await leyla.wait_for_bot_message(after=comment.message_id)
     assert thanks.text == "Спасибо за отзыв!"

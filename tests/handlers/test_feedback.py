@@ -1,6 +1,6 @@
 """Feedback: a won request's customer is asked in their language to rate it with ⭐ 1 … 5 and
-may add one comment; only they can answer, once; the card shows it; a low rating alerts the
-owners; customers without Telegram are not asked."""
+may add one comment when they tap 💬 Comment; only they can answer, once; the card shows it; a
+low rating alerts the owners; customers without Telegram are not asked."""
 
 from __future__ import annotations
 
@@ -57,10 +57,13 @@ async def test_the_customer_rates_a_won_request_and_comments(tg: Harness) -> Non
     assert (edit.chat_id, edit.message_id) == (LEYLA.id, ASKED)
     assert edit.text.splitlines() == [
         "Спасибо! Ваша оценка заявки №1: ⭐ 4.",
-        "Хотите добавить комментарий? Напишите его одним сообщением или нажмите "
-        "«Пропустить» (/skip).",
+        "Хотите добавить комментарий? Нажмите «💬 Комментарий».",
     ]
-    assert buttons(edit) == [[("Пропустить", "fs:1")]]
+    assert buttons(edit) == [[("💬 Комментарий", "fs:c:1"), ("Пропустить", "fs:s:1")]]
+    [prompt] = without_answers(await tg.press(LEYLA, "fs:c:1", message_id=ASKED))
+    assert isinstance(prompt, EditMessageText)
+    assert prompt.text == "Напишите комментарий одним сообщением или нажмите «Пропустить» (/skip)."
+    assert buttons(prompt) == [[("Пропустить", "fs:s:1")]]
     [thanks] = await tg.send(LEYLA, "Fast and polite")
     assert thanks.text == "Спасибо за отзыв!"
     assert await given(tg) == (4, "Fast and polite", 2)
@@ -98,19 +101,22 @@ async def test_one_rating_per_request_and_only_from_its_customer(tg: Harness) ->
     assert answer_of(calls).text == "Вы уже оценили заявку №1: ⭐ 5."
     assert await given(tg) == (5, None, 2)
     # Skip ends the question; a message after it goes to the manager as usual.
-    skipped = await tg.press(LEYLA, "fs:1", message_id=ASKED)
+    skipped = await tg.press(LEYLA, "fs:s:1", message_id=ASKED)
     [edit] = without_answers(skipped)
     assert (edit.text, edit.reply_markup) == ("Спасибо за отзыв!", None)
     await tg.send(LEYLA, "And one more thing")
     assert await given(tg) == (5, None, 2)
     assert sent_to(await tg.deliver(), ANNA.id) != []
     # Nobody else can skip for her either.
-    assert answer_of(await tg.press(ANNA, "fs:1")).text == "Sorry, you can't do that."
+    for action in "cs":
+        refused = await tg.press(ANNA, f"fs:{action}:1")
+        assert answer_of(refused).text == "Sorry, you can't do that."
 
 
 async def test_skip_by_command_and_a_photo_is_not_a_comment(tg: Harness) -> None:
     await won(tg)
     await tg.press(LEYLA, "fb:1:3", message_id=ASKED)
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
     [asked] = await tg.send(LEYLA, photo="p1")
     assert asked.text == "Пожалуйста, напишите комментарий текстом или /skip."
     [thanks] = await tg.send(LEYLA, "/skip")
@@ -127,6 +133,7 @@ async def test_a_low_rating_and_its_comment_alert_the_owners(tg: Harness) -> Non
         "⚠️ Low rating for request #1: ⭐ 2 from Leyla (manager Anna).",
     )
     assert buttons(alert) == [[("📂 Open request #1", "do:1")]]
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
     await tg.send(LEYLA, "Late <again>")
     [told] = await tg.deliver()
     assert (told.chat_id, told.text) == (
@@ -149,9 +156,10 @@ async def test_customers_without_telegram_are_not_asked(tg: Harness) -> None:
         assert "feedback_ask" not in list(kinds)
 
 
-async def test_a_message_long_after_the_rating_is_not_its_comment(tg: Harness) -> None:
+async def test_a_message_long_after_the_comment_tap_is_not_its_comment(tg: Harness) -> None:
     await won(tg)
     await tg.press(LEYLA, "fb:1:5", message_id=ASKED)
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
     tg.clock.advance(timedelta(hours=1, seconds=1))
     assert await tg.send(LEYLA, "Need 5 more chairs") == []
     # As any message after a closed request: a new one, to the manager.
@@ -171,3 +179,16 @@ async def test_a_request_reopened_and_won_again_is_not_asked_again(tg: Harness) 
     await tg.press(ANNA, "dk:g:1:4:5", message_id=CARD)
     [notice] = sent_to(await tg.deliver(), LEYLA.id)
     assert notice.text == "Ваша заявка №1 теперь: Успешно"
+
+
+async def test_a_long_comment_is_cut_on_the_card_and_whole_in_the_history(tg: Harness) -> None:
+    await won(tg)
+    await tg.press(LEYLA, "fb:1:5", message_id=ASKED)
+    await tg.press(LEYLA, "fs:c:1", message_id=ASKED)
+    words = "Very good " * 90
+    await tg.send(LEYLA, words)
+    assert await given(tg) == (5, words.strip(), 2)
+    [card] = without_answers(await tg.press(ANNA, "do:1"))
+    assert card.text.splitlines()[-1] == f"⭐ 5 · «{words[:199]}…»"
+    [history] = without_answers(await tg.press(ANNA, "dk:h:1:3:0", message_id=CARD))
+    assert f"💬 the customer's comment: «{words.strip()}»" in history.text

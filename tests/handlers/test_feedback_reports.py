@@ -53,7 +53,11 @@ def people(text: str, title: str = "<b>👥 People</b>") -> list[str]:
 async def test_the_weekly_digest_gives_each_managers_ratings(tg: Harness) -> None:
     await seed(tg)
     assert await send_digests(tg.app) == 2
-    _daily_photo, _daily_detail, _weekly_photo, weekly = await tg.deliver()
+    daily_photo, _daily_detail, weekly_photo, weekly = await tg.deliver()
+    # Pushed in the caption too: all the ratings of the period, whoever's deals.
+    assert "⭐ Customers' ratings: 3.3 from 3 ratings" in weekly_photo.caption.splitlines()
+    # Sunday 1 March had none: the daily caption says nothing of ratings.
+    assert "⭐" not in daily_photo.caption
     assert people(weekly.text) == [
         "• Anna: 4 open · won 1 · AZN1,000.00 · median response 7 hr 50 min · 1 overdue task "
         "· ⭐ 5.0 from 1 rating",
@@ -65,7 +69,8 @@ async def test_the_report_in_the_owners_language(tg: Harness) -> None:
     await seed(tg)
     await tg.send(OLGA_RU, "/start")
     # The last 7 days (24 Feb - 2 Mar) take Anna's 1 of Monday in, and leave nothing out.
-    _photo, detail = without_answers(await tg.press(OLGA_RU, "rp:7"))
+    photo, detail = without_answers(await tg.press(OLGA_RU, "rp:7"))
+    assert "⭐ Оценки клиентов: 2,8 по 4 оценкам" in photo.caption.splitlines()
     [anna, bako] = people(detail.text, "<b>👥 Сотрудники</b>")
     assert anna.endswith("⭐ 3,0 по 2 оценкам")
     assert bako.endswith("⭐ 2,5 по 2 оценкам")

@@ -105,10 +105,11 @@ async def test_the_owner_builds_the_rule_with_buttons(tg: Harness) -> None:
     await tg.press(OLGA, "rb:p:0")
     [facts] = without_answers(await tg.press(OLGA, "rb:c:7"))
     assert ("≤ at most", "rb:q:5") in every(facts)
-    await tg.press(OLGA, "rb:q:5")
-    for wrong in ("two", "7", "2.5"):
+    [value] = without_answers(await tg.press(OLGA, "rb:q:5"))
+    assert value.text.splitlines()[-1] == "Send the rating, a whole number from 1 to 5."
+    for wrong in ("two", "7", "2.5", "0"):
         [bad] = await tg.send(OLGA, wrong)
-        assert "number" in bad.text
+        assert bad.text.splitlines()[0] == "Send a whole number in the range asked, or /cancel."
     await tg.send(OLGA, "2")
     await tg.press(OLGA, "rb:n:0")
     await tg.press(OLGA, "rb:p:0")
@@ -128,3 +129,23 @@ async def test_the_owner_builds_the_rule_with_buttons(tg: Harness) -> None:
         {"event": "rated"},
         [{"fact": "rating", "op": "le", "value": "2"}],
     )
+
+
+async def test_a_deal_a_rule_moves_to_won_is_asked_once(tg: Harness) -> None:
+    async with tg.app.sessions() as session:
+        olga = await session.scalar(select(User).where(User.tg_id == OLGA.id))
+        assert olga is not None
+        await rule(
+            session,
+            actor_of(olga, "en"),
+            tg.clock,
+            when={"event": "customer_wrote"},
+            then=[{"do": "move", "stage": 5}],
+        )
+    await new_deal(tg)
+    await tg.send(LEYLA, "Paid, thank you")
+    asks = [c for c in sent_to(await tg.deliver(), LEYLA.id) if buttons(c)]
+    assert [c.text for c in asks] == [
+        "Как мы справились с вашей заявкой №1? Пожалуйста, оцените её от 1 до 5."
+    ]
+    assert await asked(tg) == [1]
