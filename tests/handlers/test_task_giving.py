@@ -107,8 +107,13 @@ async def test_a_manager_gives_another_a_task_and_learns_it_is_done(tg: Harness)
     [due] = await tg.deliver()
     assert (due.chat_id, due.text) == (BAKO.id, "⏰ Call the supplier about chairs\nFrom Anna")
     assert buttons(due) == [
-        [("✅ Done", "tk:d:1:m15")],
-        [("💤 15 min", "tk:s:1:m15"), ("💤 1 h", "tk:s:1:h1"), ("💤 Tomorrow", "tk:s:1:tm")],
+        [("✅ Done", "tk:d:1:m15"), ("💤 1 h", "tk:s:1:h1")],
+        [("⋯ More", "tk:m:1:m15")],
+    ]
+    [more] = without_answers(await tg.press(BAKO, "tk:m:1:m15"))
+    assert buttons(more) == [
+        [("💤 15 min", "tk:s:1:m15"), ("💤 Tomorrow", "tk:s:1:tm")],
+        [("‹ Back", "tk:b:1:m15")],
     ]
     done = await tg.press(BAKO, "tk:d:1:m15")
     assert answer_of(done).text == "Done."

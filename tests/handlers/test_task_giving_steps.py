@@ -113,4 +113,4 @@ async def test_a_task_of_someone_who_left_falls_due_to_the_owners_naming_them(
     assert await reminders.due_tasks(tg.app) == 1
     [due] = await tg.deliver()
     assert (due.chat_id, due.text) == (OLGA.id, "⏰ Count the chairs\nFrom Anna\n→ Bako")
-    assert buttons(due)[0] == [("✅ Done", "tk:d:1:m15")]
+    assert buttons(due)[0] == [("✅ Done", "tk:d:1:m15"), ("💤 1 h", "tk:s:1:h1")]
