@@ -100,6 +100,8 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    # Set for a change of the customer's card (then deal_id is None).
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))
     from_value: Mapped[str | None] = mapped_column(Text)
