@@ -22,6 +22,7 @@ _CANCEL = ("cancel", __("Leave the current step"))
 _HELP = ("help", __("What this bot can do"))
 _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
+_CUSTOMERS = ("customers", __("Customers: search and filters"))
 _TASKS = ("tasks", __("My tasks and reminders"))
 _CONTRACTS = ("contracts", __("Contracts ending soon"))
 _CATALOG = ("catalog", __("Products and services"))
@@ -40,6 +41,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         _START,
         ("deals", __("My open requests")),
         _FIND,
+        _CUSTOMERS,
         _TASKS,
         _CONTRACTS,
         _CATALOG,
@@ -55,6 +57,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("team", __("My team")),
         ("deals", __("Open requests")),
         _FIND,
+        _CUSTOMERS,
         _TASKS,
         _CONTRACTS,
         _CATALOG,

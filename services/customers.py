@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.db.bulk import insert_all
-from services.db.customers import Customer
-from services.db.deals import Deal
+from services.db.customers import Customer, CustomerPhone, CustomerTag
+from services.db.deals import Deal, Event
 from services.db.users import User
 from services.users import full_name
 
@@ -116,7 +117,10 @@ async def join(
     await events.record_all(
         session, [events.noted(deal_id, actor_id, "merged", now, *noted) for deal_id in moved]
     )
+    await _move_card(session, into.id, other.id)
     user_id, phone, email, name = other.user_id, other.phone, other.email, other.name
+    for detail in ("company", "address", "language", "birthday", "notes"):
+        setattr(into, detail, getattr(into, detail) or getattr(other, detail))
     await session.delete(other)
     await session.flush()
     into.user_id = into.user_id or user_id
@@ -124,3 +128,31 @@ async def join(
     into.email = into.email or email
     into.name = into.name or name
     await session.flush()
+
+
+async def _move_card(session: AsyncSession, into: int, other: int) -> None:
+    """The other's typed numbers (none of them main any more), tags and card history go to
+    `into`; what `into` has already is kept once."""
+    moves: tuple[tuple[type[CustomerPhone] | type[CustomerTag], Any, dict[str, bool]], ...] = (
+        (CustomerPhone, CustomerPhone.phone, {"main": False}),
+        (CustomerTag, CustomerTag.tag_id, {}),
+    )
+    for table, column, reset in moves:
+        held = select(column).where(table.customer_id == into)
+        await session.execute(
+            delete(table)
+            .where(table.customer_id == other, column.in_(held))
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(table)
+            .where(table.customer_id == other)
+            .values(customer_id=into, **reset)
+            .execution_options(synchronize_session=False)
+        )
+    await session.execute(
+        update(Event)
+        .where(Event.customer_id == other)
+        .values(customer_id=into)
+        .execution_options(synchronize_session=False)
+    )

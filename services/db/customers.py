@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -29,7 +30,8 @@ def fold(text: str) -> str:
 
 
 def _name_key(context: DefaultExecutionContext) -> str:
-    return fold(context.get_current_parameters().get("name") or "")
+    parameters: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return fold(parameters.get("name") or "")
 
 
 def trigram(name: str, column: str) -> Index:
