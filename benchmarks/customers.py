@@ -2,8 +2,9 @@
 alphabet, three to seven digits of a phone, a request number, and searches that find nobody,
 asked by the owner and by a manager (who sees the customers of their own requests). Data
 generation is not timed; each search is timed once, after a warm-up, from a session holding
-its connection (as a handler's does) to its rows with their phones, requests and activity. Prints one JSON line with
-p50/p95/p99 in milliseconds (goal: p99 under 50 ms on SQLite and on PostgreSQL).
+its connection (as a handler's does) to its rows with their phones, requests and activity.
+Prints one JSON line with p50/p95/p99 in milliseconds (goal: p99 under 50 ms on SQLite and on
+PostgreSQL).
 
     python benchmarks/customers.py [--customers 100000] [--searches 600] [--database-url URL]
 

@@ -82,7 +82,11 @@ def by_number(text: str) -> list[Select[Any]]:
     found: list[Select[Any]] = []
     number = _NUMBER.match(words)
     if number and is_id(int(number.group(1))):
-        found.append(select(Deal.customer_id).where(Deal.id == int(number.group(1))))
+        found.append(
+            select(Deal.customer_id)
+            .join(Customer, Customer.id == Deal.customer_id)
+            .where(Deal.id == int(number.group(1)))
+        )
     digits = re.sub(r"\D", "", words)
     if MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS and not re.search(
         r"[^\d\s()+#-]", words

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import field_views
@@ -25,7 +25,9 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     """Customers the actor may see: every one for an owner, a manager's those of their deals."""
     if actor.is_owner:
         return true()
-    return exists().where(Deal.customer_id == Customer.id, Deal.manager_id == actor.user_id)
+    # Their deals' customers gathered once (a hash on PostgreSQL, a temporary index on
+    # SQLite) rather than looked up for each customer a search reads.
+    return Customer.id.in_(select(Deal.customer_id).where(Deal.manager_id == actor.user_id))
 
 
 async def customer_of(session: AsyncSession, actor: Actor, customer_id: int) -> Customer:

@@ -1,5 +1,6 @@
 """The customer card: details, several phones, tags, a version; the card's edits in the
-history; indexes for searching customers by a part of the name or phone
+history; indexes for searching customers by a part of the name or phone, and for a manager's
+customers
 
 Revision ID: 0021
 Revises: 0020
@@ -88,6 +89,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("customer_id", "tag_id", name=op.f("pk_customer_tags")),
     )
     op.create_index("ix_customer_tags_tag", "customer_tags", ["tag_id", "customer_id"])
+    op.create_index("ix_deals_manager_customer", "deals", ["manager_id", "customer_id"])
     with op.batch_alter_table("events") as events:
         events.add_column(sa.Column("customer_id", sa.Integer(), nullable=True))
         events.create_foreign_key(
@@ -101,6 +103,7 @@ def downgrade() -> None:
         events.drop_index(op.f("ix_events_customer_id"))
         events.drop_constraint(op.f("fk_events_customer_id_customers"), type_="foreignkey")
         events.drop_column("customer_id")
+    op.drop_index("ix_deals_manager_customer", table_name="deals")
     op.drop_index("ix_customer_tags_tag", table_name="customer_tags")
     op.drop_table("customer_tags")
     op.drop_table("customer_tag_names")

@@ -42,6 +42,8 @@ class Deal(Base):
         Index("ix_deals_manager_open", "manager_id", "closed_at"),
         Index("ix_deals_stage_open", "stage_id", "closed_at"),
         Index("ix_deals_open_activity", "closed_at", "last_activity_at"),
+        # A manager's customers, read from the index alone (services/customer_views.visible).
+        Index("ix_deals_manager_customer", "manager_id", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
