@@ -28,7 +28,7 @@ from presentation.customers.card import (
 )
 from presentation.edits import edit_or_send_at
 from presentation.errors import error_text
-from services import customer_edits, customer_views
+from services import customer_edits, customer_phones, customer_tags, customer_views
 from services.customer_edits import Detail, StaleCustomer
 from services.errors import ErrorCode, NotFound
 
@@ -41,8 +41,6 @@ RETRYABLE = frozenset(
         ErrorCode.CUSTOMER_TEXT,
         ErrorCode.CUSTOMER_PHONE,
         ErrorCode.TAG,
-        ErrorCode.FIELD_TEXT,
-        ErrorCode.CONTRACT_DATE,
     }
 )
 
@@ -95,13 +93,13 @@ async def _act(press: Press[CustomerCb]) -> None:
     cb, session, actor, now = press.data, press.session, press.actor, press.now
     args = (session, actor, cb.target, cb.version)
     if cb.action == Do.MAIN:
-        await customer_edits.make_main(*args, cb.arg, now)
+        await customer_phones.make_main(*args, cb.arg, now)
     elif cb.action == Do.DROP_PHONE:
-        await customer_edits.remove_phone(*args, cb.arg, now)
+        await customer_phones.remove_phone(*args, cb.arg, now)
     elif cb.action == Do.LANGUAGE:
         await customer_edits.set_language(*args, cb.arg, now)
     elif cb.action == Do.DROP_TAG:
-        await customer_edits.remove_tag(*args, cb.arg, now)
+        await customer_tags.remove_tag(*args, cb.arg, now)
     elif cb.action in (Do.PHONES, Do.LANGUAGES, Do.TAGS):
         card = await customer_views.card(session, actor, cb.target)
         _fresh(card.version, cb.version)
@@ -158,9 +156,9 @@ async def value_typed(words: Words) -> None:
         try:
             if asked.what == PHONE:
                 region = words.settings.phone_region
-                await customer_edits.add_phone(*args, words.text, region, words.now)
+                await customer_phones.add_phone(*args, words.text, region, words.now)
             elif asked.what == TAGS:
-                await customer_edits.add_tags(*args, words.text, words.now)
+                await customer_tags.add_tags(*args, words.text, words.now)
             else:
                 await customer_edits.set_detail(*args, Detail(asked.what), words.text, words.now)
         except StaleCustomer:

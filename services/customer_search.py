@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, union
+from sqlalchemy import ColumnElement, Select, false, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_staff
@@ -169,8 +169,8 @@ async def customers(
     query = select(Customer, _deal_count, _last_activity).where(visible(actor))
     if filters.search:
         condition = matching(filters.search)
-        if condition is not None:
-            query = query.where(condition)
+        # A search that can name nobody lists nobody.
+        query = query.where(false() if condition is None else condition)
     tag = None
     if filters.tag_id:
         tag = await session.scalar(select(TagName.name).where(TagName.id == filters.tag_id))

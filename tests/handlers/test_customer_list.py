@@ -113,6 +113,12 @@ async def test_search_in_the_list_and_several_found(tg: Harness) -> None:
         "Search: “la la”",
         "Nothing here.",
     ]
+    [percent] = await tg.send(OLGA, "/customers 5%")
+    assert percent.text.splitlines()[:3] == [
+        "<b>Customers: 0</b>",
+        "Search: “5%”",
+        "Nothing here.",
+    ]
     [found] = await tg.send(OLGA, "/customers LA")
     assert found.text.splitlines() == [
         "<b>Customers: 2</b>",

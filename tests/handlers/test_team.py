@@ -50,6 +50,7 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
         "start",
         "deals",
         "find",
+        "customers",
         "tasks",
         "contracts",
         "catalog",

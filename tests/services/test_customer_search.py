@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import customer_edits, customer_search, customers
+from services import customer_edits, customer_phones, customer_search, customer_tags, customers
 from services.clock import ManualClock
 from services.customer_search import Activity, Filters
 from services.db.customers import Customer, CustomerPhone
@@ -30,7 +30,7 @@ async def test_names_in_any_case_and_alphabet_phones_and_numbers(
     await deal_for(session, anna, clock, "Ольга Иванова", None)
     third = await deal_for(session, anna, clock, "Leyla Quliyeva", "+994557654321")
     mine = actor(anna)
-    await customer_edits.add_phone(
+    await customer_phones.add_phone(
         session, mine, third.customer_id, 1, "070 111 22 33", "AZ", clock.now()
     )
     assert await names(session, owner, "ılkın") == ["İlkin Məmmədov"]
@@ -87,11 +87,11 @@ async def test_joined_records_keep_phones_tags_details_and_history_once(
     one = await deal_for(session, anna, clock, "Leyla", "+994501234567")
     two = await deal_for(session, anna, clock, "", None)
     for customer_id in (one.customer_id, two.customer_id):
-        await customer_edits.add_tags(session, mine, customer_id, 1, "vip", clock.now())
-    await customer_edits.add_phone(
+        await customer_tags.add_tags(session, mine, customer_id, 1, "vip", clock.now())
+    await customer_phones.add_phone(
         session, mine, two.customer_id, 2, "+994557654321", "AZ", clock.now()
     )
-    await customer_edits.make_main(session, mine, two.customer_id, 3, 1, clock.now())
+    await customer_phones.make_main(session, mine, two.customer_id, 3, 1, clock.now())
     await customer_edits.set_detail(
         session, mine, two.customer_id, 4, customer_edits.Detail.COMPANY, "Sun", clock.now()
     )
