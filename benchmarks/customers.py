@@ -164,8 +164,11 @@ async def seed(url: str, count: int, rng: random.Random) -> list[str]:
     return phones
 
 
-def searches(count: int, phones: list[str], customers: int, rng: random.Random) -> list[str]:
-    """A mix as staff type them: names (a part, any case), phone digits, numbers, misses."""
+def searches(
+    count: int, phones: list[str], customers: int, rng: random.Random
+) -> list[tuple[str, str]]:
+    """(kind, text) as staff type them: names (a part, any case), phone digits, request
+    numbers, and searches that find nobody."""
     made = []
     for _ in range(count):
         kind = rng.random()
@@ -173,16 +176,16 @@ def searches(count: int, phones: list[str], customers: int, rng: random.Random) 
             word = rng.choice(FIRST + LAST)
             start = rng.randrange(0, max(1, len(word) - 3))
             part = word[start : start + rng.randint(3, 6)]
-            made.append(rng.choice((part, part.lower(), part.upper())))
+            made.append(("name", rng.choice((part, part.lower(), part.upper()))))
         elif kind < 0.75:
             digits = rng.choice(phones)[1:]
             size = rng.randint(3, 7)
             start = rng.randrange(0, len(digits) - size + 1)
-            made.append(digits[start : start + size])
+            made.append(("phone", digits[start : start + size]))
         elif kind < 0.9:
-            made.append(str(rng.randint(1, customers)))
+            made.append(("number", str(rng.randint(1, customers))))
         else:
-            made.append(rng.choice(("zqxj", "Вася Пупкин", "9999999", "Ölməz")))
+            made.append(("nobody", rng.choice(("zqxj", "Вася Пупкин", "9999999", "Ölməz"))))
     return made
 
 
@@ -203,9 +206,9 @@ async def measure(url: str, customers: int, count: int) -> dict[str, Any]:
     owner = Actor(user_id=1, tg_id=1001, role="owner", first_name="Olga", locale="en")
     manager = Actor(user_id=2, tg_id=1002, role="manager", first_name="Anna", locale="en")
     asked = searches(count, phones, customers, rng)
-    times: list[float] = []
+    times: dict[str, list[float]] = {}
     found = 0
-    for index, query in enumerate(asked[:20] + asked):
+    for index, (kind, query) in enumerate(asked[:20] + asked):
         actor = owner if index % 2 else manager
         async with sessions() as session:
             await session.connection()
@@ -213,16 +216,17 @@ async def measure(url: str, customers: int, count: int) -> dict[str, Any]:
             result = await customer_search.find(session, actor, query)
             elapsed = (time.perf_counter() - started) * 1000
         if index >= 20:
-            times.append(elapsed)
+            times.setdefault(kind, []).append(elapsed)
             found += bool(result.rows)
     await engine.dispose()
     return {
         "benchmark": "customer_search",
         "backend": engine.dialect.name,
         "customers": customers,
-        "searches": len(times),
+        "searches": count,
         "found_something": found,
-        **percentiles(times),
+        **percentiles([t for kind in times.values() for t in kind]),
+        "p99_ms_by_kind": {kind: percentiles(kept)["p99_ms"] for kind, kept in times.items()},
     }
 
 

@@ -74,6 +74,8 @@ async def open_card(press: Press[CustomerCb]) -> None:
 
 @on_press
 async def card_button(press: Press[CustomerCb]) -> None:
+    """A press on the card or one of its screens; one made on an older card is told so and
+    shown the card as it is now."""
     cb, session, actor = press.data, press.session, press.actor
     try:
         await _act(press)

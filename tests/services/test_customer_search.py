@@ -55,6 +55,8 @@ async def test_a_manager_finds_the_customers_of_their_own_requests(
     await deal_for(session, bako, clock, customer_id=first.customer_id)
     assert await names(session, actor(anna), "ley") == ["Leyla"]
     assert await names(session, actor(bako), "ley") == ["Leyla", "Leyli"]
+    assert await names(session, actor(bako), "#2") == ["Leyli"]
+    assert await names(session, actor(anna), "#2") == []
     shown = await customer_search.customers(session, actor(anna), 0, Filters(), clock.now())
     assert [row.name for row in shown.rows] == ["Leyla"]
 
