@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import customer_edits, customer_phones, customer_search, customer_tags, customers
+from services import (
+    customer_edits,
+    customer_phones,
+    customer_search,
+    customer_tags,
+    customer_views,
+    customers,
+)
 from services.clock import ManualClock
 from services.customer_search import Activity, Filters
 from services.db.customers import Customer, CustomerPhone
 from services.db.deals import Event
+from services.errors import AccessDenied, NotFound
 from tests.support.seed import actor, deal_for, person
 
 
@@ -120,3 +129,27 @@ async def test_a_name_written_in_one_statement_is_searchable(
     assert made.name_key == "ilkin"
     await deal_for(session, None, clock, customer_id=made.id)
     assert await names(session, owner, "ilk") == ["İLKİN"]
+
+
+async def test_the_own_number_is_main_until_another_is_marked(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    anna = actor(await person(session, 10, "manager", clock))
+    deal = await deal_for(session, None, clock, "Leyla", "+994501234567")
+    owner = actor(await person(session, 1, "owner", clock))
+    cid = deal.customer_id
+    await customer_phones.add_phone(session, owner, cid, 1, "055 765 43 21", "AZ", clock.now())
+
+    async def phones() -> list[tuple[int, str, bool]]:
+        card = await customer_views.card(session, owner, cid)
+        return [(p.phone_id, p.phone, p.main) for p in card.phones]
+
+    assert await phones() == [(0, "+994501234567", True), (1, "+994557654321", False)]
+    await customer_phones.make_main(session, owner, cid, 2, 1, clock.now())
+    assert await phones() == [(0, "+994501234567", False), (1, "+994557654321", True)]
+    await customer_phones.make_main(session, owner, cid, 3, 0, clock.now())
+    assert await phones() == [(0, "+994501234567", True), (1, "+994557654321", False)]
+    with pytest.raises(NotFound):
+        await customer_phones.remove_phone(session, owner, cid, 4, 0, clock.now())
+    with pytest.raises(AccessDenied):
+        await customer_views.card(session, anna, cid)
