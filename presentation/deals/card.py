@@ -17,6 +17,7 @@ from babel.numbers import format_currency
 
 from presentation.deals.buttons import (
     contract_button,
+    customer_button,
     documents_button,
     items_button,
     remind_button,
@@ -269,6 +270,7 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             [
                 button(card, _("📝 Note"), CardAction.NOTE),
                 button(card, _("📜 History"), CardAction.HISTORY),
+                customer_button(card.deal_id),
             ]
         )
         rows.append([contract_button(card.deal_id), fields_button(card.deal_id)])
@@ -294,7 +296,11 @@ def card_keyboard(card: DealCard, reader: Reader) -> InlineKeyboardMarkup | None
             button(card, _("❌ Lost"), CardAction.LOST),
             button(card, _("👥 Reassign"), CardAction.HANDOVER),
         ],
-        [button(card, _("📜 History"), CardAction.HISTORY), fields_button(card.deal_id)],
+        [
+            button(card, _("📜 History"), CardAction.HISTORY),
+            fields_button(card.deal_id),
+            customer_button(card.deal_id),
+        ],
         [
             remind_button(card.deal_id),
             contract_button(card.deal_id),

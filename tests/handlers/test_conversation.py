@@ -43,7 +43,7 @@ async def test_take_records_first_response_and_edits_the_card(tg: Harness) -> No
         [("➡️ Contacted", "dk:n:1:2:0"), ("🔀 Stage…", "dk:s:1:2:0")],
         [("💰 Amount", "dk:a:1:2:0"), ("🛒 Items", "it:l:1:2:0:0"), ("📝 Note", "dk:o:1:2:0")],
         [("❌ Lost", "dk:l:1:2:0"), ("👥 Reassign", "dk:r:1:2:0")],
-        [("📜 History", "dk:h:1:2:0"), ("🧾 Fields", "fv:l:1:0:0")],
+        [("📜 History", "dk:h:1:2:0"), ("🧾 Fields", "fv:l:1:0:0"), ("👤 Customer", "cu:q:1:0:0")],
         [
             ("⏰ Remind", "rm:m:1:h1"),
             ("📄 Contract", "ct:e:1"),

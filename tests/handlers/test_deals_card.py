@@ -35,7 +35,11 @@ def open_keyboard(version: int, next_label: str) -> list[list[tuple[str, str | N
         [(next_label, f"dk:n:{v}:0"), ("🔀 Stage…", f"dk:s:{v}:0")],
         [("💰 Amount", f"dk:a:{v}:0"), ("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
         [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
-        [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", "fv:l:1:0:0")],
+        [
+            ("📜 History", f"dk:h:{v}:0"),
+            ("🧾 Fields", "fv:l:1:0:0"),
+            ("👤 Customer", "cu:q:1:0:0"),
+        ],
         [
             ("⏰ Remind", "rm:m:1:h1"),
             ("📄 Contract", "ct:e:1"),
@@ -143,7 +147,7 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
     assert card_lines(won)[-1] == "🏁 Closed Mar 2, 2026, 15:00"
     assert buttons(won) == [
         [("↩️ Reply", "d:r:1")],
-        [("📝 Note", "dk:o:1:3:0"), ("📜 History", "dk:h:1:3:0")],
+        [("📝 Note", "dk:o:1:3:0"), ("📜 History", "dk:h:1:3:0"), ("👤 Customer", "cu:q:1:0:0")],
         [("📄 Contract", "ct:e:1"), ("🧾 Fields", "fv:l:1:0:0")],
         [("🗂 Documents", "dc:l:1")],
     ]

@@ -71,7 +71,7 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
         [("➡️ Contacted", "dk:n:1:1:0"), ("🔀 Stage…", "dk:s:1:1:0")],
         [("💰 Amount", "dk:a:1:1:0"), ("🛒 Items", "it:l:1:1:0:0"), ("📝 Note", "dk:o:1:1:0")],
         [("❌ Lost", "dk:l:1:1:0"), ("👥 Reassign", "dk:r:1:1:0")],
-        [("📜 History", "dk:h:1:1:0"), ("🧾 Fields", "fv:l:1:0:0")],
+        [("📜 History", "dk:h:1:1:0"), ("🧾 Fields", "fv:l:1:0:0"), ("👤 Customer", "cu:q:1:0:0")],
         [
             ("⏰ Remind", "rm:m:1:h1"),
             ("📄 Contract", "ct:e:1"),
