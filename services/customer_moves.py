@@ -92,9 +92,17 @@ async def _move(
     )
 
 
-async def drop(session: AsyncSession, customer: Customer) -> None:
-    """Delete a record a join left behind for good, with the numbers, tags and customer
-    field values the kept record had already. Not committed."""
+async def drop(session: AsyncSession, customer: Customer, into_id: int) -> None:
+    """Delete a record a join into `into_id` left behind for good, with the numbers, tags and
+    customer field values the kept record had already; a record merged into it earlier is
+    merged into `into_id` now, so its card still leads to where its requests are. Not
+    committed."""
+    await session.execute(
+        update(Customer)
+        .where(Customer.merged_into_id == customer.id)
+        .values(merged_into_id=into_id)
+        .execution_options(synchronize_session=False)
+    )
     for table, mine in (
         (CustomerPhone, CustomerPhone.customer_id == customer.id),
         (CustomerTag, CustomerTag.customer_id == customer.id),

@@ -92,7 +92,7 @@ async def own_phone(session: AsyncSession, user_id: int, phone: str, now: dateti
     [mine] = await customers_for_users(session, [user], now)
     if holder is not None and holder.id != mine.id:
         await join(session, into=mine, other=holder, actor_id=user.id, now=now)
-        await drop(session, holder)
+        await drop(session, holder, mine.id)
     mine.phone = phone
     return True
 

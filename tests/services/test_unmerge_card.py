@@ -30,9 +30,10 @@ from services.db.customers import Customer, CustomerMerge, CustomerPhone, Custom
 from services.db.deals import Deal, Event
 from services.errors import AccessDenied
 from tests.services.test_unmerge import a_lead_and_a_telegram_request_with_its_number, rows
-from tests.support.seed import add_user
+from tests.support.seed import add_user, deal_for
 
 A, B, C = "+994551112233", "+994552223344", "+994553334455"
+NUMBER = "+994501234567"
 
 
 async def card_rows(session: AsyncSession) -> dict[str, Any]:
@@ -177,7 +178,7 @@ async def test_a_record_a_shared_contact_joins_is_deleted_with_what_stayed_on_it
     await both_cards_filled(session, owner, clock)
     leyla = await session.scalar(select(Customer.user_id).where(Customer.id == 2))
     # Leyla shares her own contact: the lead's record (1), known by that number, joins hers.
-    assert await customers.save_phone(session, leyla or 0, "+994501234567", clock.now())
+    assert await customers.save_phone(session, leyla or 0, NUMBER, clock.now())
     assert (await card_rows(session))["phones"] == [
         (2, 2, A, False),
         (3, 2, B, True),
@@ -185,3 +186,20 @@ async def test_a_record_a_shared_contact_joins_is_deleted_with_what_stayed_on_it
     ]
     assert (await card_rows(session))["tags"] == [(2, "vip"), (2, "wholesale")]
     assert await session.scalar(select(Customer.id).where(Customer.id == 1)) is None
+
+
+async def test_a_merged_records_card_follows_its_kept_record_joined_by_a_shared_contact(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor_of(await add_user(session, 1, "owner", clock), "en")
+    await deal_for(session, None, clock, name="Caller", phone=NUMBER, email="a@example.com")
+    await deal_for(session, None, clock, name="Web", phone=None, email="a@example.com")
+    await merge.merge(session, owner, 2, 1, 1, clock.now())
+    # Vusal shares the caller's number as his own: the caller's record joins his (3), and goes.
+    vusal = await add_user(session, 101, "customer", clock)
+    assert await customers.save_phone(session, vusal.id, NUMBER, clock.now())
+    assert await session.scalar(select(Customer.id).where(Customer.id == 1)) is None
+    with pytest.raises(MergedAway) as merged_away:
+        await customer_views.card(session, owner, 2)
+    assert merged_away.value.into_id == 3
+    assert [r.customer_id for r in (await customer_search.find(session, owner, "web")).rows] == []
