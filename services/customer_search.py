@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, false, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import Actor, require_staff
-from services.customer_views import main_phone, phones_of, visible
+from services.customer_views import main_phone, phones_of, theirs, visible
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName, fold
 from services.db.deals import Deal
 from services.errors import NotFound
@@ -77,7 +77,8 @@ def by_name(text: str) -> ColumnElement[bool] | None:
 
 def by_number(text: str) -> list[Select[Any]]:
     """For a search with no letter: who has a phone holding three or more of its digits, and
-    whose request has it as its number; each a query of customer ids."""
+    whose request has it as its number; each a query of customer ids, none merged into
+    another (such a record has no request and no own number; a typed one may stay on it)."""
     words = " ".join(text.split())
     found: list[Select[Any]] = []
     number = _NUMBER.match(words)
@@ -98,7 +99,10 @@ def by_number(text: str) -> list[Select[Any]]:
         found.append(
             select(CustomerPhone.customer_id)
             .join(Customer, Customer.id == CustomerPhone.customer_id)
-            .where(CustomerPhone.phone.contains(fragment, autoescape=True))
+            .where(
+                CustomerPhone.phone.contains(fragment, autoescape=True),
+                Customer.merged_into_id.is_(None),
+            )
         )
     return found
 
@@ -134,7 +138,8 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
         return Found(rows[:FIND_LIMIT], len(rows) > FIND_LIMIT)
     ids: set[int] = set()
     for query in by_number(text):
-        ids.update(await session.scalars(query.where(visible(actor)).limit(FIND_LIMIT + 1)))
+        # On SQLite the own numbers' query then reads the index on phone alone.
+        ids.update(await session.scalars(query.where(theirs(actor)).limit(FIND_LIMIT + 1)))
     if not ids:
         return Found([], False)
     rows = await _rows(session, shown.where(Customer.id.in_(ids)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import field_views
@@ -35,13 +35,18 @@ class MergedAway(Conflict):
 def visible(actor: Actor) -> ColumnElement[bool]:
     """Customers the actor may see: every one for an owner, a manager's those of their deals;
     never one merged into another."""
-    shown = Customer.merged_into_id.is_(None)
+    return and_(Customer.merged_into_id.is_(None), theirs(actor))
+
+
+def theirs(actor: Actor) -> ColumnElement[bool]:
+    """`visible`, but for the records merged into another: enough where those can't be found
+    anyway (by an own number or a request, which such a record has none of)."""
     if actor.is_owner:
-        return shown
+        return true()
     # Looked up in the index on deals (manager_id, customer_id) for each customer a search
     # keeps; PostgreSQL turns it into a semi-join when that is cheaper.
     mine = exists().where(Deal.manager_id == actor.user_id, Deal.customer_id == Customer.id)
-    return and_(shown, mine.correlate(Customer))
+    return mine.correlate(Customer)
 
 
 async def customer_of(session: AsyncSession, actor: Actor, customer_id: int) -> Customer:
