@@ -86,7 +86,8 @@ async def open_card(press: Press[CustomerCb]) -> None:
 @on_press
 async def card_button(press: Press[CustomerCb]) -> None:
     """A press on the card or one of its screens; one made on an older card is told so and
-    shown the card as it is now."""
+    shown the card as it is now, one on a merged customer's shown the customer they were
+    merged into."""
     cb = press.data
     try:
         await _act(press)
@@ -94,7 +95,7 @@ async def card_button(press: Press[CustomerCb]) -> None:
         press.answer.text = error_text(stale)
         cb = cb.model_copy(update={"action": Do.CARD, "arg": 0})
     except MergedAway:
-        # Told so with the card drawn below.
+        # _shown says so and draws the customer they were merged into.
         cb = cb.model_copy(update={"action": Do.CARD, "arg": 0})
     if cb.action in (Do.CARD, Do.MAIN, Do.DROP_PHONE, Do.LANGUAGE, Do.DROP_TAG):
         card = await _shown(press, cb.target, cb.arg if cb.action == Do.CARD else 0)
