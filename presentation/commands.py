@@ -23,6 +23,7 @@ _HELP = ("help", __("What this bot can do"))
 _DUTY = ("duty", __("Go on or off duty"))
 _FIND = ("find", __("Find a request by number, name or phone"))
 _NEW = ("new", __("Enter a request by hand"))
+_CUSTOMERS = ("customers", __("Customers: search and filters"))
 _TASKS = ("tasks", __("My tasks and reminders"))
 _TASK = ("task", __("Give a task to someone in the team, or to yourself"))
 _REPLIES = ("replies", __("Quick replies to customers"))
@@ -44,6 +45,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("deals", __("My open requests")),
         _NEW,
         _FIND,
+        _CUSTOMERS,
         _TASKS,
         _TASK,
         _REPLIES,
@@ -62,6 +64,7 @@ MENUS: dict[str, list[tuple[str, LazyProxy]]] = {
         ("deals", __("Open requests")),
         _NEW,
         _FIND,
+        _CUSTOMERS,
         _TASKS,
         _TASK,
         _REPLIES,

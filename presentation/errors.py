@@ -151,6 +151,31 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.STALE_CARD: _(
             "This card was out of date, so nothing was changed. Here is the request as it is now."
         ),
+        ErrorCode.STALE_CUSTOMER: _(
+            "This card was out of date, so nothing was changed. Here is the customer as they "
+            "are now."
+        ),
+        ErrorCode.CUSTOMER_MERGED: _(
+            "This customer has been merged into another one, so nothing was changed. Here is "
+            "the customer they were merged into."
+        ),
+        ErrorCode.EMAIL: _(
+            "That doesn't look like an e-mail address. Send it like name@example.com, - to "
+            "clear it, or /cancel."
+        ),
+        ErrorCode.BIRTHDAY: _(
+            "Send the birthday like 31.12.1990 or 1990-12-31, - to clear it, or /cancel."
+        ),
+        ErrorCode.CUSTOMER_TEXT: _(
+            "That is empty or too long. Send it again, - to clear it, or /cancel."
+        ),
+        ErrorCode.CUSTOMER_PHONE: _(
+            "That doesn't look like a phone number. Send it like +994 50 123 45 67, or /cancel."
+        ),
+        ErrorCode.PHONE_ON_CARD: _("This number is on the card already; nothing was changed."),
+        ErrorCode.TOO_MANY_PHONES: _(
+            "A customer keeps at most 5 typed numbers. Remove one first; nothing was changed."
+        ),
         ErrorCode.MOMENT: _(
             "I couldn't read that date and time. Write it like 25.12 15:00, 2026-12-25 15:00, "
             "15:00 or tomorrow 10:00, or /cancel."

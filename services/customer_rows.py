@@ -12,8 +12,10 @@ from sqlalchemy import Date, DateTime, Float, Numeric, TypeDecorator
 from services.db.customers import Customer
 
 _COLUMNS = Customer.__table__.columns
-# What a merge never takes from the other record: who it is, since when and where it came from.
-KEPT = frozenset({"id", "created_at", "source", "merged_into_id"})
+# What a merge never takes from the other record: who it is, since when and where it came from;
+# its card's version (the kept card's moves on instead) and its name's search key (which
+# follows the kept record's name).
+KEPT = frozenset({"id", "created_at", "source", "merged_into_id", "version", "name_key"})
 # Each names one customer only; the merged-away record lets go of them.
 IDENTIFIERS = ("phone", "user_id", "email")
 

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
+from services.customer_moves import CardMoved, drop, move_card
 from services.customer_rows import IDENTIFIERS, KEPT, blank, from_json, row_of, to_json
 from services.db.bulk import insert_all
 from services.db.customers import Customer
@@ -91,7 +92,7 @@ async def own_phone(session: AsyncSession, user_id: int, phone: str, now: dateti
     [mine] = await customers_for_users(session, [user], now)
     if holder is not None and holder.id != mine.id:
         await join(session, into=mine, other=holder, actor_id=user.id, now=now)
-        await session.delete(holder)
+        await drop(session, holder, mine.id)
     mine.phone = phone
     return True
 
@@ -103,14 +104,16 @@ def label(customer: Customer) -> str:
 
 @dataclass(frozen=True)
 class Joined:
-    """What a join changed: the deals that moved, those given the other's own number, and
-    the kept record's columns it filled in, with the values they had (as JSON)."""
+    """What a join changed: the deals that moved, those given the other's own number, the
+    kept record's columns it filled in, with the values they had (as JSON), and what of the
+    other's card moved."""
 
     deals: list[int]
     phoned: list[int]
     filled: dict[str, Any]
     # The other's values of the owner's customer fields `into` had none of, now `into`'s.
     valued: list[int]
+    card: CardMoved
 
 
 async def join(
@@ -118,11 +121,12 @@ async def join(
 ) -> Joined:
     """Two records of one person become `into`: the other's deals move to it (each recorded in
     the deal's history, and each card's version moves on), and every column `into` has empty
-    (the Telegram account, own number, e-mail, name …) takes the other's value, and so does
-    each of the owner's customer fields it has no value of. Where both have
-    an own number, the other's stays with the deals that came from it. The other record lets go
-    of its number, account and e-mail and is marked merged into `into`; the caller deletes it
-    or keeps it for an undo. Not committed."""
+    (the Telegram account, own number, e-mail, name, company …) takes the other's value, and
+    so does each of the owner's customer fields it has no value of; the other's typed
+    numbers, tags and card history move to it (services/customer_moves.py), and its card's
+    version moves on. Where both have an own number, the other's stays with the deals that
+    came from it. The other record lets go of its number, account and e-mail and is marked
+    merged into `into`; the caller deletes it or keeps it for an undo. Not committed."""
     owned = Deal.customer_id == other.id
     moved = list(await session.scalars(select(Deal.id).where(owned).order_by(Deal.id)))
     values: dict[str, object] = {"customer_id": into.id, "version": Deal.version + 1}
@@ -138,6 +142,7 @@ async def join(
     await events.record_all(
         session, [events.noted(deal_id, actor_id, "merged", now, *noted) for deal_id in moved]
     )
+    card = await move_card(session, into, other.id)
     taken = {key: value for key, value in row_of(other).items() if key not in KEPT}
     for key in IDENTIFIERS:
         setattr(other, key, None)
@@ -150,7 +155,11 @@ async def join(
             filled[key] = to_json(before)
             setattr(into, key, from_json(key, value))
     await session.flush()
-    return Joined(moved, phoned, filled, await _take_values(session, into.id, other.id))
+    await session.execute(
+        update(Customer).where(Customer.id == into.id).values(version=Customer.version + 1)
+    )
+    valued = await _take_values(session, into.id, other.id)
+    return Joined(moved, phoned, filled, valued, card)
 
 
 async def _take_values(session: AsyncSession, into_id: int, other_id: int) -> list[int]:

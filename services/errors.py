@@ -121,6 +121,15 @@ class ErrorCode(StrEnum):
     DOCUMENT_FAILED = "document_failed"
     DELIVERY = "delivery"
     PROVIDER_TOKEN = "provider_token"
+    # A customer's card.
+    STALE_CUSTOMER = "stale_customer"
+    CUSTOMER_MERGED = "customer_merged"
+    EMAIL = "email"
+    BIRTHDAY = "birthday"
+    CUSTOMER_TEXT = "customer_text"
+    CUSTOMER_PHONE = "customer_phone"
+    PHONE_ON_CARD = "phone_on_card"
+    TOO_MANY_PHONES = "too_many_phones"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

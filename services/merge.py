@@ -87,6 +87,10 @@ async def merge(
         deals=joined.deals,
         phoned=joined.phoned,
         field_values=joined.valued,
+        phones=joined.card.phones,
+        main_phone=joined.card.main_phone,
+        tags=joined.card.tags,
+        events=joined.card.events,
         merged_by=actor.user_id,
         merged_at=now,
     )

@@ -1,7 +1,8 @@
 """The owner undoes a merge of two customers within 24 hours of it: both records come back as
-they were, with their ids, columns, deals and customer field values. A request made since the
-merge goes with the record whose Telegram account or own number it came from; anything else
-made or changed on the kept record since stays with it."""
+they were, with their ids, columns, deals, customer field values, typed numbers, tags and card
+history; each card's version moves on. A request made since the merge goes with the record
+whose Telegram account or own number it came from; anything else made or changed on the kept
+record since stays with it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.access import Actor, require_owner
+from services.customer_moves import give_back
 from services.customer_rows import from_json, put
 from services.customers import label
 from services.db.customers import Customer, CustomerMerge
@@ -117,7 +119,13 @@ async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime
         setattr(into, key, from_json(key, before))
     await session.flush()
     put(other, record.other)
+    # A card of either drawn before the undo shows what they have no longer.
+    other.version = record.other["version"] + 1
     await session.flush()
+    await session.execute(
+        update(Customer).where(Customer.id == into.id).values(version=Customer.version + 1)
+    )
+    await give_back(session, record)
     back = await _deals_back(session, record)
     await _give_back(session, record, back)
     noted = label(into), label(other)

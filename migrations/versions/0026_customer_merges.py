@@ -1,4 +1,5 @@
-"""Customer merges an owner can undo: the merge record, the merged record's mark, e-mails found
+"""Customer merges an owner can undo: the merge record (with the numbers, tags and card events
+it moved), the merged record's mark, e-mails found
 
 Revision ID: 0026
 Revises: 0024
@@ -29,6 +30,10 @@ def upgrade() -> None:
         sa.Column("deals", sa.JSON(), nullable=False),
         sa.Column("phoned", sa.JSON(), nullable=False),
         sa.Column("field_values", sa.JSON(), nullable=False),
+        sa.Column("phones", sa.JSON(), nullable=False),
+        sa.Column("main_phone", sa.Integer(), nullable=True),
+        sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
         sa.Column("merged_by", sa.Integer(), nullable=False),
         sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("undone_by", sa.Integer(), nullable=True),

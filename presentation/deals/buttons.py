@@ -1,4 +1,4 @@
-"""The deal card's Remind, Contract, Documents and Items buttons."""
+"""The deal card's Remind, Contract, Documents, Items and Customer buttons."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from presentation.contracts import ContractAction, ContractCb
+from presentation.customers.callbacks import CustomerAction, CustomerCb
 from presentation.deals.callbacks import ItemAction, ItemCb
 from presentation.documents.callbacks import DocAction, DocCb
 from presentation.tasks import RemindAction, RemindCb
@@ -30,3 +31,9 @@ def items_button(deal_id: int, version: int) -> InlineKeyboardButton:
 def documents_button(deal_id: int) -> InlineKeyboardButton:
     data = DocCb(action=DocAction.LIST, ref=deal_id)
     return InlineKeyboardButton(text=_("🗂 Documents"), callback_data=data.pack())
+
+
+def customer_button(deal_id: int) -> InlineKeyboardButton:
+    """Opens the card of the deal's customer."""
+    data = CustomerCb(action=CustomerAction.DEAL, target=deal_id)
+    return InlineKeyboardButton(text=_("👤 Customer"), callback_data=data.pack())

@@ -2,7 +2,7 @@
 the rest behind ⋯ More. Every action is one entry of `SLOTS`, in the order the card lists
 them: `Slot(make)` puts a button behind More in every state, `phases=` limits the states it is
 offered in, `first=` names those in which the card shows it before More, `test=` asks the
-card and reader more (`Slot(customer_button, first=ALWAYS)` would show it first always)."""
+card and reader more (`first=ALWAYS` shows it first always)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.deals.buttons import (
     contract_button,
+    customer_button,
     documents_button,
     items_button,
     remind_button,
@@ -120,6 +121,7 @@ SLOTS: tuple[Slot, ...] = (
     Slot(_card(CardAction.LOST, lambda: _("❌ Lost")), WORKING),
     Slot(_card(CardAction.HANDOVER, lambda: _("👥 Reassign")), WORKING),
     Slot(_card(CardAction.HISTORY, lambda: _("📜 History"))),
+    Slot(lambda card, reader: customer_button(card.deal_id)),
     Slot(lambda card, reader: fields_button(card.deal_id)),
     Slot(
         lambda card, reader: remind_button(card.deal_id),

@@ -42,6 +42,8 @@ class Deal(Base):
         Index("ix_deals_manager_open", "manager_id", "closed_at"),
         Index("ix_deals_stage_open", "stage_id", "closed_at"),
         Index("ix_deals_open_activity", "closed_at", "last_activity_at"),
+        # A manager's customers, read from the index alone (services/customer_views.visible).
+        Index("ix_deals_manager_customer", "manager_id", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,6 +102,8 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    # Set for a change of the customer's card (then deal_id is None).
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))
     from_value: Mapped[str | None] = mapped_column(Text)

@@ -51,6 +51,7 @@ async def test_invite_link_makes_a_manager_once_and_tells_the_owner(tg: Harness)
         "deals",
         "new",
         "find",
+        "customers",
         "tasks",
         "task",
         "replies",
