@@ -121,7 +121,6 @@ SLOTS: tuple[Slot, ...] = (
     Slot(_card(CardAction.LOST, lambda: _("❌ Lost")), WORKING),
     Slot(_card(CardAction.HANDOVER, lambda: _("👥 Reassign")), WORKING),
     Slot(_card(CardAction.HISTORY, lambda: _("📜 History"))),
-    Slot(lambda card, reader: customer_button(card.deal_id)),
     Slot(lambda card, reader: fields_button(card.deal_id)),
     Slot(
         lambda card, reader: remind_button(card.deal_id),
@@ -130,6 +129,7 @@ SLOTS: tuple[Slot, ...] = (
     ),
     Slot(lambda card, reader: contract_button(card.deal_id)),
     Slot(lambda card, reader: documents_button(card.deal_id), first=frozenset({WON})),
+    Slot(lambda card, reader: customer_button(card.deal_id)),
     Slot(
         _card(CardAction.REOPEN, lambda: _("🔓 Reopen")),
         frozenset({WON, LOST}),

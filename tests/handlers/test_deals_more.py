@@ -75,7 +75,7 @@ async def test_won_and_lost_cards_for_the_manager_and_the_owner(tg: Harness) -> 
     assert await more_buttons(tg, ANNA, "dk:v:2:2:0") == [
         [("📝 Note", "dk:o:2:2:0"), ("📜 History", "dk:h:2:2:0")],
         [("🧾 Fields", "fv:l:2:0:0"), ("📄 Contract", "ct:e:2")],
-        [("🗂 Documents", "dc:l:2")],
+        [("🗂 Documents", "dc:l:2"), ("👤 Customer", "cu:q:2:0:0")],
         [("‹ Back", "dk:c:2:2:0")],
     ]
     [owners] = without_answers(await tg.press(OLGA, "dk:c:2:2:0"))

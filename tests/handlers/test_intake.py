@@ -77,6 +77,7 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
         [("👥 Reassign", "dk:r:1:1:0"), ("📜 History", "dk:h:1:1:0")],
         [("🧾 Fields", "fv:l:1:0:0"), ("⏰ Remind", "rm:m:1:h1")],
         [("📄 Contract", "ct:e:1"), ("🗂 Documents", "dc:l:1")],
+        [("👤 Customer", "cu:q:1:0:0")],
         [("‹ Back", "dk:c:1:1:0")],
     ]
     assert await tg.deliver() == []

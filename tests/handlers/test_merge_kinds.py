@@ -36,6 +36,9 @@ async def vusal_shares_his_number(tg: Harness) -> None:
     await tg.deliver()
 
 
+MERGE_ROW = [("👤 Customer", "cu:q:2:0:0"), ("🔗 Merge", "dk:j:2:2:1")]
+
+
 async def owners_card(tg: Harness, deal_id: int) -> Any:
     [card] = without_answers(await tg.press(OLGA, f"do:{deal_id}"))
     return card
@@ -51,7 +54,7 @@ async def test_a_web_form_with_the_number_of_a_telegram_customer(tg: Harness) ->
         "⚠️ Same Telegram account as Vusal by phone, request #1",
     ]
     # A web form's request is at version 2 once it is given to a manager.
-    assert (await more_buttons(tg, OLGA, "dk:v:2:2:0"))[-2] == [("🔗 Merge", "dk:j:2:2:1")]
+    assert (await more_buttons(tg, OLGA, "dk:v:2:2:0"))[-2] == MERGE_ROW
     calls = await tg.press(OLGA, "dk:k:2:2:1", message_id=CARD)
     assert answer_of(calls).text == "Merged: it is one customer now."
     [mine] = await tg.send(VUSAL, "/requests")
@@ -81,7 +84,7 @@ async def test_two_web_forms_with_one_e_mail(tg: Harness) -> None:
         "⚠️ Same e-mail as Rauf, request #1",
         "✉️ rauf@example.com",
     ]
-    assert (await more_buttons(tg, OLGA, "dk:v:2:2:0"))[-2] == [("🔗 Merge", "dk:j:2:2:1")]
+    assert (await more_buttons(tg, OLGA, "dk:v:2:2:0"))[-2] == MERGE_ROW
 
 
 async def test_between_two_telegram_accounts_a_number_is_only_the_same_phone(

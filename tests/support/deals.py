@@ -65,6 +65,7 @@ def taken_more(version: int, deal_id: int = 1) -> Rows:
         [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
         [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", f"fv:l:{deal_id}:0:0")],
         [("📄 Contract", f"ct:e:{deal_id}"), ("🗂 Documents", f"dc:l:{deal_id}")],
+        [("👤 Customer", f"cu:q:{deal_id}:0:0")],
         [("‹ Back", f"dk:c:{v}:0")],
     ]
 
