@@ -96,6 +96,20 @@ async def own_phone(session: AsyncSession, user_id: int, phone: str, now: dateti
     return True
 
 
+async def held(session: AsyncSession, *ids: int) -> dict[int, Customer]:
+    """The records, read afresh and held (on PostgreSQL) until the transaction ends, in the
+    order of their ids: merges and undos touching one customer take their turns, and the
+    second sees what the first did."""
+    found = await session.scalars(
+        select(Customer)
+        .where(Customer.id.in_(ids))
+        .order_by(Customer.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {customer.id: customer for customer in found}
+
+
 def label(customer: Customer) -> str:
     """How history names a customer record: its name, else its number."""
     return customer.name or customer.phone or f"#{customer.id}"
