@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
 from services.access import Actor, require_owner
-from services.customer_rows import from_json, put
+from services.customer_rows import from_json, put, to_json
 from services.customers import held, label
 from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
@@ -116,7 +116,9 @@ async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime
         await session.rollback()
         raise AlreadyUndone()
     for key, before in record.filled.items():
-        setattr(into, key, from_json(key, before))
+        # What was changed on the kept record since the merge stays as it is now.
+        if to_json(getattr(into, key)) == record.other.get(key):
+            setattr(into, key, from_json(key, before))
     await session.flush()
     put(other, record.other)
     await session.flush()
