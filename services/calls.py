@@ -74,6 +74,9 @@ async def _missed(
     opened = deal is None
     if deal is None:
         deal = await open_deal(session, customer, "phone", "", now)
+        if customer.phone != phone:
+            # A number merged into this customer stays with the requests that came from it.
+            deal.phone = phone
     if deal.manager_id is None:
         await assign(session, deal, now, hours=hours)
     deal.last_activity_at = now

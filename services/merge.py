@@ -87,6 +87,7 @@ async def merge(
         into_id=other.id,
         other_id=mine.id,
         other=before,
+        phone=before["phone"],
         filled=joined.filled,
         deals=joined.deals,
         phoned=joined.phoned,

@@ -1,0 +1,73 @@
+"""A call or a web form from the own number of a customer merged into another comes to the one
+kept (the request carries the number), and goes back with the undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import merge, unmerge
+from services.access import actor_of
+from services.calls import CallEvent, record_call
+from services.clock import ManualClock
+from services.db.customers import Customer
+from services.db.deals import Deal
+from services.leads import Lead, submit_lead
+from tests.support.seed import add_user, deal_for
+
+NUMBER = "+994501234567"
+OTHER_NUMBER = "+994507654321"
+
+
+async def deals(session: AsyncSession) -> list[tuple[int, int, str | None]]:
+    session.expire_all()
+    found = await session.execute(select(Deal.id, Deal.customer_id, Deal.phone).order_by(Deal.id))
+    return [tuple(r) for r in found.all()]
+
+
+async def test_a_call_and_a_form_from_the_merged_record_s_number_come_to_the_kept_one(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor_of(await add_user(session, 1, "owner", clock), "en")
+    # Lead has deal 1; Rauf, with a number of his own, gives Lead's number with deal 2.
+    await deal_for(session, None, clock, name="Lead", phone=NUMBER)
+    (await deal_for(session, None, clock, name="Rauf", phone=OTHER_NUMBER)).phone = NUMBER
+    await session.commit()
+    merged = await merge.merge(session, owner, 2, 1, 1, clock.now())
+
+    clock.advance(timedelta(minutes=5))
+    for deal in await session.scalars(select(Deal)):
+        deal.closed_at = clock.now()
+    await session.commit()
+    call = CallEvent(OTHER_NUMBER, "missed", "in", "call-1")
+    answer, _ = await record_call(
+        session,
+        call,
+        token_id=None,
+        region="AZ",
+        callback_after=timedelta(hours=2),
+        now=clock.now(),
+    )
+    lead = Lead("Rauf", OTHER_NUMBER, None, "A table too", None, "form-1")
+    await submit_lead(session, lead, token_id=None, region="AZ", now=clock.now())
+    await session.commit()
+    # Each opens a request of Lead's carrying the number.
+    assert answer["deal_id"] == 3
+    assert await deals(session) == [
+        (1, 1, None),
+        (2, 1, NUMBER),
+        (3, 1, OTHER_NUMBER),
+        (4, 1, OTHER_NUMBER),
+    ]
+    assert await session.scalar(select(func.count(Customer.id))) == 2
+
+    undone = await unmerge.undo(session, owner, merged.merge_id, clock.now())
+    assert undone.deals == [2, 3, 4]
+    assert await deals(session) == [
+        (1, 1, None),
+        (2, 2, NUMBER),
+        (3, 2, OTHER_NUMBER),
+        (4, 2, OTHER_NUMBER),
+    ]
