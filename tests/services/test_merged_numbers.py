@@ -1,5 +1,6 @@
 """A call or a web form from the own number of a customer merged into another comes to the one
-kept (the request carries the number), and goes back with the undo."""
+kept (the request carries the number), and goes back with the undo; once the kept one has
+joined a Telegram account's record, to that one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from services import merge, unmerge
 from services.access import actor_of
 from services.calls import CallEvent, record_call
 from services.clock import ManualClock
+from services.customers import save_phone
 from services.db.customers import Customer
 from services.db.deals import Deal
 from services.leads import Lead, submit_lead
@@ -25,6 +27,20 @@ async def deals(session: AsyncSession) -> list[tuple[int, int, str | None]]:
     session.expire_all()
     found = await session.execute(select(Deal.id, Deal.customer_id, Deal.phone).order_by(Deal.id))
     return [tuple(r) for r in found.all()]
+
+
+async def missed_call(session: AsyncSession, clock: ManualClock) -> dict[str, object]:
+    call = CallEvent(OTHER_NUMBER, "missed", "in", "call-1")
+    answer, _ = await record_call(
+        session,
+        call,
+        token_id=None,
+        region="AZ",
+        callback_after=timedelta(hours=2),
+        now=clock.now(),
+    )
+    await session.commit()
+    return dict(answer)
 
 
 async def test_a_call_and_a_form_from_the_merged_record_s_number_come_to_the_kept_one(
@@ -41,15 +57,7 @@ async def test_a_call_and_a_form_from_the_merged_record_s_number_come_to_the_kep
     for deal in await session.scalars(select(Deal)):
         deal.closed_at = clock.now()
     await session.commit()
-    call = CallEvent(OTHER_NUMBER, "missed", "in", "call-1")
-    answer, _ = await record_call(
-        session,
-        call,
-        token_id=None,
-        region="AZ",
-        callback_after=timedelta(hours=2),
-        now=clock.now(),
-    )
+    answer = await missed_call(session, clock)
     lead = Lead("Rauf", OTHER_NUMBER, None, "A table too", None, "form-1")
     await submit_lead(session, lead, token_id=None, region="AZ", now=clock.now())
     await session.commit()
@@ -71,3 +79,23 @@ async def test_a_call_and_a_form_from_the_merged_record_s_number_come_to_the_kep
         (3, 2, OTHER_NUMBER),
         (4, 2, OTHER_NUMBER),
     ]
+
+
+async def test_after_the_kept_record_joins_a_telegram_account_its_calls_follow_it(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor_of(await add_user(session, 1, "owner", clock), "en")
+    await deal_for(session, None, clock, name="Lead", phone=NUMBER)
+    (await deal_for(session, None, clock, name="Rauf", phone=OTHER_NUMBER)).phone = NUMBER
+    await session.commit()
+    await merge.merge(session, owner, 2, 1, 1, clock.now())
+    # Lead's own Telegram account shares Lead's number: Lead's record joins the account's.
+    account = (await add_user(session, 100, "customer", clock)).id
+    assert await save_phone(session, account, NUMBER, clock.now())
+    for deal in await session.scalars(select(Deal)):
+        deal.closed_at = clock.now()
+    await session.commit()
+
+    await missed_call(session, clock)
+    kept = await session.scalar(select(Customer.id).where(Customer.user_id == account))
+    assert await deals(session) == [(1, kept, None), (2, kept, NUMBER), (3, kept, OTHER_NUMBER)]
