@@ -16,8 +16,9 @@ from services.clock import ManualClock
 from services.customers import save_phone
 from services.db.customers import Customer
 from services.db.deals import Deal
+from services.db.tasks import Task
 from services.leads import Lead, submit_lead
-from tests.support.seed import add_user, deal_for
+from tests.support.seed import add_user, deal_for, person
 
 NUMBER = "+994501234567"
 OTHER_NUMBER = "+994507654321"
@@ -29,8 +30,10 @@ async def deals(session: AsyncSession) -> list[tuple[int, int, str | None]]:
     return [tuple(r) for r in found.all()]
 
 
-async def missed_call(session: AsyncSession, clock: ManualClock) -> dict[str, object]:
-    call = CallEvent(OTHER_NUMBER, "missed", "in", "call-1")
+async def missed_call(
+    session: AsyncSession, clock: ManualClock, status: str = "missed", external_id: str = "call-1"
+) -> dict[str, object]:
+    call = CallEvent(OTHER_NUMBER, status, "in", external_id)
     answer, _ = await record_call(
         session,
         call,
@@ -99,3 +102,23 @@ async def test_after_the_kept_record_joins_a_telegram_account_its_calls_follow_i
     await missed_call(session, clock)
     kept = await session.scalar(select(Customer.id).where(Customer.user_id == account))
     assert await deals(session) == [(1, kept, None), (2, kept, NUMBER), (3, kept, OTHER_NUMBER)]
+
+
+async def test_an_answered_call_from_the_merged_number_closes_its_call_back(
+    session: AsyncSession, clock: ManualClock
+) -> None:
+    owner = actor_of(await add_user(session, 1, "owner", clock), "en")
+    await person(session, 200, "manager", clock, "Anna")
+    await deal_for(session, None, clock, name="Lead", phone=NUMBER)
+    (await deal_for(session, None, clock, name="Rauf", phone=OTHER_NUMBER)).phone = NUMBER
+    for deal in await session.scalars(select(Deal)):
+        deal.closed_at = clock.now()
+    await session.commit()
+    await merge.merge(session, owner, 2, 1, 1, clock.now())
+    missed = await missed_call(session, clock)
+    assert (missed["action"], missed["deal_id"]) == ("callback_task", 3)
+
+    answered = await missed_call(session, clock, "answered", "call-2")
+    assert answered == {"action": "callback_closed", "deal_id": 3, "task_id": missed["task_id"]}
+    task = await session.get_one(Task, missed["task_id"])
+    assert task.done_at == clock.now()
