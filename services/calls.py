@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import api_requests, events, outbox
@@ -74,6 +74,9 @@ async def _missed(
     opened = deal is None
     if deal is None:
         deal = await open_deal(session, customer, "phone", "", now)
+        if customer.phone != phone:
+            # A number merged into this customer stays with the requests that came from it.
+            deal.phone = phone
     if deal.manager_id is None:
         await assign(session, deal, now, hours=hours)
     deal.last_activity_at = now
@@ -121,13 +124,18 @@ async def _open_callback(session: AsyncSession, deal_id: int) -> Task | None:
     )
 
 
+def _called_from(phone: str) -> ColumnElement[bool]:
+    """A call's request from this number: its customer's own, or one merged into them."""
+    return or_(Customer.phone == phone, and_(Deal.source == "phone", Deal.phone == phone))
+
+
 async def _answered(session: AsyncSession, phone: str, now: datetime) -> api_requests.Response:
     tasks = list(
         await session.scalars(
             select(Task)
             .join(Deal, Deal.id == Task.deal_id)
             .join(Customer, Customer.id == Deal.customer_id)
-            .where(Customer.phone == phone, Task.kind == CALLBACK, Task.done_at.is_(None))
+            .where(_called_from(phone), Task.kind == CALLBACK, Task.done_at.is_(None))
             .order_by(Task.id)
         )
     )

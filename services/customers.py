@@ -16,7 +16,7 @@ from services import events
 from services.customer_moves import CardMoved, drop, move_card
 from services.customer_rows import IDENTIFIERS, KEPT, blank, from_json, row_of, to_json
 from services.db.bulk import insert_all
-from services.db.customers import Customer
+from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
 from services.db.fields import FieldValue
 from services.db.users import User
@@ -26,6 +26,9 @@ from services.users import full_name
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
 _BY_USER = select(Customer).where(Customer.user_id == bindparam("user_id"))
 _BY_PHONE = select(Customer).where(Customer.phone == bindparam("phone"))
+_MERGED_INTO = (
+    select(CustomerMerge.id).where(CustomerMerge.into_id == bindparam("customer_id")).limit(1)
+)
 # The number given with the customer's latest request that came with one.
 _LAST_GIVEN = (
     select(Deal.phone)
@@ -92,9 +95,25 @@ async def own_phone(session: AsyncSession, user_id: int, phone: str, now: dateti
     [mine] = await customers_for_users(session, [user], now)
     if holder is not None and holder.id != mine.id:
         await join(session, into=mine, other=holder, actor_id=user.id, now=now)
-        await drop(session, holder, mine.id)
+        # Kept, hidden, while an owner's merge went into it: what came to it is followed on.
+        if await session.scalar(_MERGED_INTO, {"customer_id": holder.id}) is None:
+            await drop(session, holder, mine.id)
     mine.phone = phone
     return True
+
+
+async def held(session: AsyncSession, *ids: int) -> dict[int, Customer]:
+    """The records, read afresh and held (on PostgreSQL) until the transaction ends, in the
+    order of their ids: merges and undos touching one customer take their turns, and the
+    second sees what the first did."""
+    found = await session.scalars(
+        select(Customer)
+        .where(Customer.id.in_(ids))
+        .order_by(Customer.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {customer.id: customer for customer in found}
 
 
 def label(customer: Customer) -> str:
@@ -126,7 +145,7 @@ async def join(
     numbers, tags and card history move to it (services/customer_moves.py), and its card's
     version moves on. Where both have an own number, the other's stays with the deals that
     came from it. The other record lets go of its number, account and e-mail and is marked
-    merged into `into`; the caller deletes it or keeps it for an undo. Not committed."""
+    merged into `into`, and shown nowhere; the caller deletes it or keeps it. Not committed."""
     owned = Deal.customer_id == other.id
     moved = list(await session.scalars(select(Deal.id).where(owned).order_by(Deal.id)))
     values: dict[str, object] = {"customer_id": into.id, "version": Deal.version + 1}

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.access import Actor, require_owner
 from services.conversation import get_deal
 from services.customer_rows import row_of
-from services.customers import join
+from services.customers import held, join
 from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
 from services.errors import Conflict, ErrorCode
@@ -65,6 +65,10 @@ async def merge(
 ) -> Merged:
     """The card's customer joins the other; the card is then drawn as it is."""
     _, mine, other = await _pair(session, actor, deal_id, seen, other_id)
+    # A merge or an undo of either record meanwhile is waited for, and then seen.
+    await held(session, mine.id, other.id)
+    if mine.merged_into_id is not None or other.merged_into_id is not None:
+        await _stale(session, deal_id)
     # Of two presses at once, only the first finds the card's version.
     claimed = cast(
         CursorResult[Any],
@@ -83,6 +87,7 @@ async def merge(
         into_id=other.id,
         other_id=mine.id,
         other=before,
+        phone=before["phone"],
         filled=joined.filled,
         deals=joined.deals,
         phoned=joined.phoned,

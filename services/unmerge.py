@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events
 from services.access import Actor, require_owner
 from services.customer_moves import give_back
-from services.customer_rows import from_json, put
-from services.customers import label
+from services.customer_rows import from_json, put, to_json
+from services.customers import held, label
 from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
 from services.db.fields import FieldValue
@@ -92,12 +92,14 @@ async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime
     record = await session.get(CustomerMerge, merge_id)
     if record is None:
         raise NotFound()
+    # A merge or another undo of either record meanwhile is waited for, and then seen.
+    both = await held(session, record.into_id, record.other_id)
+    await session.refresh(record)
     if record.undone_at is not None:
         raise AlreadyUndone()
     if now > undo_until(record.merged_at):
         raise UndoExpired()
-    into = await session.get(Customer, record.into_id)
-    other = await session.get(Customer, record.other_id)
+    into, other = both.get(record.into_id), both.get(record.other_id)
     if into is None or other is None or into.merged_into_id is not None:
         raise UndoBlocked()
     if other.merged_into_id != into.id or not await _free(session, record):
@@ -116,7 +118,9 @@ async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime
         await session.rollback()
         raise AlreadyUndone()
     for key, before in record.filled.items():
-        setattr(into, key, from_json(key, before))
+        # What was changed on the kept record since the merge stays as it is now.
+        if to_json(getattr(into, key)) == record.other.get(key):
+            setattr(into, key, from_json(key, before))
     await session.flush()
     put(other, record.other)
     # A card of either drawn before the undo shows what they have no longer.

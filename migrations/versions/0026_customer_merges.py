@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("into_id", sa.Integer(), nullable=False),
         sa.Column("other_id", sa.Integer(), nullable=False),
         sa.Column("other", sa.JSON(), nullable=False),
+        sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("filled", sa.JSON(), nullable=False),
         sa.Column("deals", sa.JSON(), nullable=False),
         sa.Column("phoned", sa.JSON(), nullable=False),
@@ -48,6 +49,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_customer_merges_into_id", "customer_merges", ["into_id"])
     op.create_index("ix_customer_merges_other_id", "customer_merges", ["other_id"])
+    op.create_index("ix_customer_merges_phone", "customer_merges", ["phone"])
 
 
 def downgrade() -> None:

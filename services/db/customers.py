@@ -122,6 +122,8 @@ class CustomerMerge(Base):
     into_id: Mapped[int] = mapped_column(Integer, index=True)
     other_id: Mapped[int] = mapped_column(Integer, index=True)
     other: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The other record's own number: calls and forms from it come to the kept record.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     filled: Mapped[dict[str, Any]] = mapped_column(JSON)
     deals: Mapped[list[int]] = mapped_column(JSON)
     phoned: Mapped[list[int]] = mapped_column(JSON)
