@@ -1,7 +1,7 @@
 """Customer merges an owner can undo: the merge record (with the numbers, tags and card events
 it moved), the merged record's mark, e-mails found
 
-Revision ID: 0026
+Revision ID: 0025
 Revises: 0024
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
+revision = "0025"
 down_revision = "0024"
 branch_labels = None
 depends_on = None
