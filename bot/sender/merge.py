@@ -57,6 +57,7 @@ def combine(rendered: list[Rendered]) -> list[Piece]:
     redrawn twice is edited once: both draw it as it is now."""
     pieces: list[Piece] = []
     for row_id, kind, priority, outgoing in rendered:
+        target: Piece | None = None
         for item in outgoing:
             target = _joining(pieces, item)
             if target is None:
@@ -73,6 +74,7 @@ def combine(rendered: list[Rendered]) -> list[Piece]:
                 )
                 target.deal_ids.add(item.deal_id)
             target.priority = min(target.priority, priority)
+        assert target is not None, "a row renders to at least one call"
         target.done.append(row_id)
     return pieces
 
