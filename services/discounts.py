@@ -116,7 +116,7 @@ async def give(
     )
     if pending:
         await discount_limits.ask_owners(session, deal_id, row.id, now)
-    screen = await recounted(session, deal, seen, now)
+    screen = await recounted(session, deal, seen, now, by=actor.user_id)
     return Given(screen, pending, together)
 
 
@@ -134,7 +134,7 @@ async def take_back(
     target = DEAL if row.item_id is None else str(row.item_id)
     await session.delete(row)
     events.record(session, deal_id, actor.user_id, DISCOUNT, now, target, None)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, by=actor.user_id)
 
 
 async def decide(

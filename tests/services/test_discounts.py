@@ -254,7 +254,12 @@ async def test_an_owner_has_no_limit(
         (cart.door, PERCENT, D("100.00"), s.owner.user_id, None, "applied")
     ]
     assert await deal_state(session, s.deal_id) == (D("100.00"), 4)
-    assert await queued(session) == []
+    # Nobody is asked to approve it; the deal's manager sees the new amount and who made it.
+    changed = {"change": "amount", "from": "500.00", "to": "100.00", "by": s.owner.user_id}
+    assert await queued(session) == [
+        (10, "card_redraw", {"deal_id": s.deal_id}),
+        (10, "deal_changed", {"deal_id": s.deal_id, **changed}),
+    ]
 
 
 async def test_the_owner_sets_the_limit(
@@ -606,7 +611,12 @@ async def test_a_lower_quantity_takes_an_items_discount_past_the_limit(
     ]
     # 200 + 100, less 30%.
     assert await deal_state(session, s.deal_id) == (D("210.00"), 6)
-    assert [r[1] for r in await outbox_rows(session)] == ["discount_asked", "discount_asked"]
+    assert [r[1] for r in await outbox_rows(session)] == [
+        "card_redraw",  # the owner's discount, shown to the manager
+        "deal_changed",
+        "discount_asked",
+        "discount_asked",
+    ]
 
 
 async def test_more_items_leave_the_discounts_as_they_are(
