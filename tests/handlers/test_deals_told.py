@@ -224,3 +224,17 @@ async def test_a_rules_discount_tells_the_manager_of_the_new_amount(tg: Harness)
     assert told.text == (
         "Rule «&lt;Loyal&gt;» changed the amount of request #1: AZN70.00 → AZN63.00."
     )
+
+
+async def test_a_deactivated_manager_is_told_nothing_of_a_deal_left_with_them(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    async with tg.app.sessions() as session:
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        anna.is_active = False
+        await session.commit()
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    assert (await deal(tg)).stage_id == 2
+    assert sent_to(await tg.deliver(), ANNA.id) == []
