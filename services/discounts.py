@@ -23,6 +23,7 @@ from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.item_views import APPLIED, PENDING, REFUSED, deal_items
 from services.items import Screen, recount, recounted
+from services.manager_notices import amount_redrawn
 from services.rules.discounting import DISCOUNT, event_value
 from services.rules.discounting import ON_DEAL as DEAL
 from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
@@ -176,7 +177,9 @@ async def decide(
             dedupe_key=f"{DECIDED}:{row.id}",
             now=now,
         )
+    before = deal.amount
     await recount(session, deal, None, now)
+    await amount_redrawn(session, deal.id, before, now)
     await session.commit()
     return deal.id, approve
 

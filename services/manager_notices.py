@@ -84,3 +84,20 @@ async def manager_told(
         return
     rows = notices(manager, deal, version, now, change, old, new, by_person(actor_id))
     await outbox.enqueue_all(session, rows)
+
+
+async def amount_redrawn(
+    session: AsyncSession, deal_id: int, before: object, now: datetime
+) -> None:
+    """The deal's manager's card redrawn when its amount is no longer `before`, with no line:
+    a change they are told of in its own words (an owner's decision on a discount)."""
+    deal = await session.get_one(Deal, deal_id, populate_existing=True)
+    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
+    if (
+        deal.amount == before
+        or manager is None
+        or manager.blocked
+        or (manager.role == MANAGER and not manager.is_active)
+    ):
+        return
+    await outbox.enqueue_all(session, [redraw(manager.tg_id, deal.id, deal.version, now)])

@@ -151,8 +151,10 @@ async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> No
     assert answer_of(refused).text == "Sorry, you can't do that."
     [done] = without_answers(await tg.press(OLGA, "dz:a:1"))
     assert done.text == "✅ Discount approved on request #1. Its total: AZN59.50."
-    [told] = [c for c in await tg.deliver() if c.chat_id == ANNA.id]
+    told, redrawn = [c for c in await tg.deliver() if c.chat_id == ANNA.id]
     assert told.text == ("✅ The owner approved your discount on request #1. Its total: AZN59.50.")
+    # Her card shows the new total too.
+    assert isinstance(redrawn, EditMessageText) and "💰 AZN59.50" in redrawn.text.splitlines()
     async with tg.app.sessions() as session:
         assert (await session.get_one(Deal, 1)).amount == Decimal("59.50")
     again = await tg.press(OLGA, "dz:r:1")

@@ -342,14 +342,16 @@ async def test_approved_it_counts_and_the_manager_is_told(
     assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied"]
     # 15% of 500 = 75.
     assert await deal_state(session, s.deal_id) == (D("425.00"), 5)
-    told = (await outbox_rows(session))[-1]
+    told, redrawn = (await outbox_rows(session))[-2:]
     assert told == (
         10,
         "discount_decided",
         {"deal_id": s.deal_id, "discount_id": row, "approved": True},
         f"discount_decided:{row}",
     )
-    assert len(await outbox_rows(session)) == 3
+    # The manager's card shows the new total.
+    assert redrawn == (10, "card_redraw", {"deal_id": s.deal_id}, f"card_redraw:{s.deal_id}:v5:10")
+    assert len(await outbox_rows(session)) == 4
     assert (await history(session, s.deal_id, "discount", "amount"))[-2:] == [
         ("discount", s.second_owner.user_id, "deal", "percent:15.00"),
         ("amount", None, "500.00", "425.00"),
@@ -661,6 +663,7 @@ async def test_an_approval_sends_no_other_discount_back(
         "discount_asked",
         "discount_asked",
         "discount_decided",
+        "card_redraw",  # the manager's card shows the approved total
     ]
 
 
