@@ -174,7 +174,7 @@ async def _assign(session: AsyncSession, action: Action, ctx: Acting) -> None:
     if not ctx.announced:
         return
     _tell(ctx, target, "deal_card")
-    if previous is not None:
+    if previous is not None and not previous.blocked:
         ctx.work.queued.append(redraw(previous.tg_id, deal.id, deal.version, ctx.now))
         _tell(ctx, previous, HANDED_OVER, user_id=target.id, rule_id=ctx.rule_id)
 

@@ -238,3 +238,46 @@ async def test_a_deactivated_manager_is_told_nothing_of_a_deal_left_with_them(
     await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
     assert (await deal(tg)).stage_id == 2
     assert sent_to(await tg.deliver(), ANNA.id) == []
+
+
+async def test_a_manager_who_blocked_the_bot_is_not_written_to_when_their_deal_moves_on(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    async with tg.app.sessions() as session:
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        bako = (await session.scalars(select(User).where(User.tg_id == BAKO.id))).one()
+        anna.blocked = True
+        await session.commit()
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, f"dk:m:1:1:{bako.id}", message_id=777)
+    calls = await tg.deliver()
+    assert sent_to(calls, ANNA.id) == []
+    assert (await deal(tg)).manager_id == bako.id
+
+
+async def test_a_rules_hand_over_writes_nothing_to_a_manager_who_blocked_the_bot(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    async with tg.app.sessions() as session:
+        olga = (await session.scalars(select(User).where(User.tg_id == OLGA.id))).one()
+        bako = (await session.scalars(select(User).where(User.tg_id == BAKO.id))).one()
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        anna.blocked = True
+        await session.commit()
+        await rule(
+            session,
+            actor(olga),
+            tg.clock,
+            name="Seniors",
+            when={"event": "stage_entered", "stage": 2},
+            then=[{"do": "assign", "user": bako.id}],
+        )
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    calls = await tg.deliver()
+    assert sent_to(calls, ANNA.id) == []
+    assert (await deal(tg)).manager_id == bako.id
