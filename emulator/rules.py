@@ -67,6 +67,9 @@ def _inline_button(button: dict[str, Any]) -> None:
     data = button.get("callback_data")
     if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
         raise bad_request("BUTTON_DATA_INVALID")
+    copied = button.get("copy_text")
+    if copied is not None and not 1 <= len(copied.get("text", "")) <= 256:
+        raise bad_request("BUTTON_COPY_TEXT_INVALID")
     url = button.get("url")
     if url is not None and check_link(url) is None:
         raise bad_request("BUTTON_URL_INVALID")

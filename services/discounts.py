@@ -23,6 +23,7 @@ from services.db.users import User
 from services.errors import ErrorCode, InvalidInput, NotFound
 from services.item_views import APPLIED, PENDING, REFUSED, deal_items
 from services.items import Screen, recount, recounted
+from services.manager_notices import amount_redrawn
 from services.rules.discounting import DISCOUNT, event_value
 from services.rules.discounting import ON_DEAL as DEAL
 from services.totals import AMOUNT, HUNDRED, PERCENT, Off, percent_of
@@ -116,7 +117,7 @@ async def give(
     )
     if pending:
         await discount_limits.ask_owners(session, deal_id, row.id, now)
-    screen = await recounted(session, deal, seen, now)
+    screen = await recounted(session, deal, seen, now, by=actor.user_id)
     return Given(screen, pending, together)
 
 
@@ -134,7 +135,7 @@ async def take_back(
     target = DEAL if row.item_id is None else str(row.item_id)
     await session.delete(row)
     events.record(session, deal_id, actor.user_id, DISCOUNT, now, target, None)
-    return await recounted(session, deal, seen, now)
+    return await recounted(session, deal, seen, now, by=actor.user_id)
 
 
 async def decide(
@@ -176,7 +177,9 @@ async def decide(
             dedupe_key=f"{DECIDED}:{row.id}",
             now=now,
         )
+    before = deal.amount
     await recount(session, deal, None, now)
+    await amount_redrawn(session, deal.id, before, now)
     await session.commit()
     return deal.id, approve
 

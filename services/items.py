@@ -320,10 +320,13 @@ async def recount(
     now: datetime,
     *,
     changed_by: int | None = None,
+    by: int | None = None,
 ) -> None:
     """The deal's amount becomes its items' total, with a new version (on the version `seen`
     when a card acted, else on whatever it is), nothing committed. When a user `changed_by` the
-    items, the managers' discounts that took past their limit go back to the owners first."""
+    items, the managers' discounts that took past their limit go back to the owners first. The
+    deal's manager is told of a new amount that someone else (`changed_by`, or `by` a discount)
+    made from a card."""
     await session.flush()
     if changed_by is not None:
         counted = await discount_limits.recheck(session, deal.id, changed_by, now)
@@ -344,18 +347,25 @@ async def recount(
         await pipeline.write(session, deal, seen, amount=new, last_activity_at=now)
     if new != old:
         events.record(session, deal.id, None, "amount", now, old, new)
-        if changed_by is not None and seen is not None:
-            await manager_told(session, changed_by, deal, seen + 1, now, AMOUNT, old, new)
+        person = changed_by if changed_by is not None else by
+        if person is not None and seen is not None:
+            await manager_told(session, person, deal, seen + 1, now, AMOUNT, old, new)
         await pipeline.amount_changed(session, deal.id, old, new, now)
 
 
 async def recounted(
-    session: AsyncSession, deal: Deal, seen: int, now: datetime, *, changed_by: int | None = None
+    session: AsyncSession,
+    deal: Deal,
+    seen: int,
+    now: datetime,
+    *,
+    changed_by: int | None = None,
+    by: int | None = None,
 ) -> Screen:
     """Recounted and committed: the items as they are now. When a user `changed_by` them, the
     stock the deal holds follows them."""
     deal_id = deal.id
-    await recount(session, deal, seen, now, changed_by=changed_by)
+    await recount(session, deal, seen, now, changed_by=changed_by, by=by)
     short: list[Shortage] = []
     if changed_by is not None:
         short = await stock.items_changed(session, deal_id, now, changed_by)

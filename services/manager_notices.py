@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
+from services.access import MANAGER
 from services.db.deals import Deal
 from services.db.users import User
 
@@ -74,11 +75,29 @@ async def manager_told(
     old: object,
     new: object,
 ) -> None:
-    """A person's change: its deal's manager is told unless they made it themselves."""
+    """A person's change: its deal's manager is told unless they made it themselves, or no
+    longer works here (deactivated, or blocked the bot)."""
     if deal.manager_id is None or deal.manager_id == actor_id:
         return
     manager = await session.get(User, deal.manager_id)
-    if manager is None or manager.blocked:
+    if manager is None or manager.blocked or (manager.role == MANAGER and not manager.is_active):
         return
     rows = notices(manager, deal, version, now, change, old, new, by_person(actor_id))
     await outbox.enqueue_all(session, rows)
+
+
+async def amount_redrawn(
+    session: AsyncSession, deal_id: int, before: object, now: datetime
+) -> None:
+    """The deal's manager's card redrawn when its amount is no longer `before`, with no line:
+    a change they are told of in its own words (an owner's decision on a discount)."""
+    deal = await session.get_one(Deal, deal_id, populate_existing=True)
+    manager = await session.get(User, deal.manager_id) if deal.manager_id else None
+    if (
+        deal.amount == before
+        or manager is None
+        or manager.blocked
+        or (manager.role == MANAGER and not manager.is_active)
+    ):
+        return
+    await outbox.enqueue_all(session, [redraw(manager.tg_id, deal.id, deal.version, now)])

@@ -311,7 +311,7 @@ async def reassign(
     await write(session, deal, seen, manager_id=target.id, taken_at=None, last_activity_at=now)
     events.record(session, deal.id, actor.user_id, "assigned", now, deal.manager_id, target.id)
     _tell(session, target, "deal_card", deal, seen + 1, now)
-    if previous is not None and previous.id != actor.user_id:
+    if previous is not None and previous.id != actor.user_id and not previous.blocked:
         session.add(Outbox(**told.redraw(previous.tg_id, deal.id, seen + 1, now)))
         _tell(
             session,

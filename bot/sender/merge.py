@@ -52,28 +52,43 @@ Rendered = tuple[int, str, Priority, list[Outgoing]]
 def combine(rendered: list[Rendered]) -> list[Piece]:
     """Rows in order (id, kind, priority, what it renders to: at least one call) → the calls
     to make, in the same order; a call carrying several rows goes at the most urgent one's
-    priority."""
+    priority. Edits of cards are never joined with texts, but they do not keep texts apart
+    (many changes in a row redraw each card once and say so in one message), and a card
+    redrawn twice is edited once: both draw it as it is now."""
     pieces: list[Piece] = []
     for row_id, kind, priority, outgoing in rendered:
+        target: Piece | None = None
         for item in outgoing:
-            last = pieces[-1] if pieces else None
-            # An edit is never joined with anything.
-            edits = item.edit is not None or (last is not None and last.edit is not None)
-            if last is not None and not edits and _fits(last.method, item.method):
-                assert isinstance(last.method, SendMessage)
+            target = _joining(pieces, item)
+            if target is None:
+                pieces.append(Piece(item.method, kind, priority, {item.deal_id}, edit=item.edit))
+                target = pieces[-1]
+            elif item.edit is None:
+                assert isinstance(target.method, SendMessage)
                 assert isinstance(item.method, SendMessage)
-                last.method = last.method.model_copy(
+                target.method = target.method.model_copy(
                     update={
-                        "text": last.method.text + SEPARATOR + item.method.text,
-                        "reply_markup": last.method.reply_markup or item.method.reply_markup,
+                        "text": target.method.text + SEPARATOR + item.method.text,
+                        "reply_markup": target.method.reply_markup or item.method.reply_markup,
                     }
                 )
-                last.deal_ids.add(item.deal_id)
-                last.priority = min(last.priority, priority)
-            else:
-                pieces.append(Piece(item.method, kind, priority, {item.deal_id}, edit=item.edit))
-        pieces[-1].done.append(row_id)
+                target.deal_ids.add(item.deal_id)
+            target.priority = min(target.priority, priority)
+        assert target is not None, "a row renders to at least one call"
+        target.done.append(row_id)
     return pieces
+
+
+def _joining(pieces: list[Piece], item: Outgoing) -> Piece | None:
+    """The piece that takes `item` in: the same card's edit, or the last text (past edits)."""
+    if item.edit is not None:
+        shown = (item.edit.chat_id, item.edit.message_id)
+        same = (p for p in pieces if p.edit and (p.edit.chat_id, p.edit.message_id) == shown)
+        return next(same, None)
+    for piece in reversed(pieces):
+        if piece.edit is None:
+            return piece if _fits(piece.method, item.method) else None
+    return None
 
 
 def _fits(previous: TelegramMethod[Message], method: TelegramMethod[Message]) -> bool:

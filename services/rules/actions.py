@@ -31,6 +31,7 @@ from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
 from services.field_writes import write
+from services.manager_notices import AMOUNT as AMOUNT_CHANGE
 from services.manager_notices import HANDED_OVER, STAGE, by_rule, notices, redraw
 from services.rules import discounting, standard
 from services.rules.facts import Facts
@@ -173,7 +174,7 @@ async def _assign(session: AsyncSession, action: Action, ctx: Acting) -> None:
     if not ctx.announced:
         return
     _tell(ctx, target, "deal_card")
-    if previous is not None:
+    if previous is not None and not previous.blocked:
         ctx.work.queued.append(redraw(previous.tg_id, deal.id, deal.version, ctx.now))
         _tell(ctx, previous, HANDED_OVER, user_id=target.id, rule_id=ctx.rule_id)
 
@@ -187,7 +188,7 @@ async def _move(session: AsyncSession, action: Action, ctx: Acting) -> list[Happ
     closed = ctx.now if stage.kind in ("won", "lost") else None
     await _bump(session, deal, stage_id=stage.id, closed_at=closed)
     ctx.record("stage", left, stage.id)
-    await _manager_told(ctx, left, stage.id)
+    await _manager_told(ctx, STAGE, left, stage.id)
     held = await stock.moved(session, deal.id, stage, ctx.now, None)
     if held.change is not None:
         ctx.record(stock.EVENT, None, held.change)
@@ -304,7 +305,11 @@ async def _discount(session: AsyncSession, action: Action, ctx: Acting) -> list[
     """On the whole deal; a closed deal is left as it is, and so is one with no items."""
     if ctx.deal.closed_at is not None:
         return []
-    return await discounting.give(session, ctx.work, ctx.deal, ctx.rule_id, off_of(action))
+    old = ctx.deal.amount
+    happened = await discounting.give(session, ctx.work, ctx.deal, ctx.rule_id, off_of(action))
+    if happened:
+        await _manager_told(ctx, AMOUNT_CHANGE, old, ctx.deal.amount)
+    return happened
 
 
 async def deal_document(session: AsyncSession, ctx: Acting) -> dict[str, object]:
@@ -355,13 +360,13 @@ async def _bump(session: AsyncSession, deal: Deal, **values: object) -> None:
     await session.refresh(deal)
 
 
-async def _manager_told(ctx: Acting, left: int, entered: int) -> None:
-    """The deal's manager sees the move on their card and is told the rule made it."""
+async def _manager_told(ctx: Acting, change: str, old: object, new: object) -> None:
+    """The deal's manager sees the change on their card and is told the rule made it."""
     deal = ctx.deal
     manager = await ctx.work.staff(deal.manager_id) if deal.manager_id else None
     if ctx.announced and manager is not None:
         who = by_rule(ctx.rule_id)
-        ctx.work.queued += notices(manager, deal, deal.version, ctx.now, STAGE, left, entered, who)
+        ctx.work.queued += notices(manager, deal, deal.version, ctx.now, change, old, new, who)
 
 
 def _tell(ctx: Acting, user: User, kind: str, **payload: int) -> None:

@@ -7,7 +7,7 @@ import json
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
 
 from emulator import Emulator
 from tests.support.emulator import RawApi
@@ -82,6 +82,20 @@ async def test_callback_data_is_limited_to_64_bytes(bot: Bot, ann: int) -> None:
     with pytest.raises(TelegramBadRequest) as caught:
         await bot.send_message(ann, "no", reply_markup=keyboard("ж" * 32 + "x"))
     assert caught.value.message == "Bad Request: BUTTON_DATA_INVALID"
+
+
+@pytest.mark.parametrize(("text", "allowed"), [("", False), ("ж" * 256, True), ("1" * 257, False)])
+async def test_copied_text_is_1_to_256_characters(
+    bot: Bot, ann: int, text: str, allowed: bool
+) -> None:
+    button = InlineKeyboardButton(text="copy", copy_text=CopyTextButton(text=text))
+    markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+    if allowed:
+        await bot.send_message(ann, "ok", reply_markup=markup)
+        return
+    with pytest.raises(TelegramBadRequest) as caught:
+        await bot.send_message(ann, "no", reply_markup=markup)
+    assert caught.value.message == "Bad Request: BUTTON_COPY_TEXT_INVALID"
 
 
 async def test_inline_button_needs_exactly_one_action(raw: RawApi, ann: int) -> None:

@@ -106,3 +106,17 @@ async def test_a_phone_only_customer_is_called_not_replied_to(tg: Harness) -> No
     call_button = card.reply_markup.inline_keyboard[0][1]
     assert call_button.copy_text.text == "+994501234567"
     assert "↩️ Reply" not in str(await more_buttons(tg, ANNA, "dk:v:1:2:0"))
+
+
+async def test_more_on_a_deal_not_the_readers_is_refused_and_changes_nothing(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await make_manager(tg, 201, "Bako")
+    bako = person(201, "Bako")
+    calls = await tg.press(bako, "dk:v:1:1:0", message_id=CARD)
+    assert without_answers(calls) == []
+    assert answer_of(calls).text == "Sorry, you can't do that."
+    calls = await tg.press(ANNA, "dk:v:99:1:0", message_id=CARD)
+    assert without_answers(calls) == []
+    assert answer_of(calls).text == "Not found: it may have been removed."

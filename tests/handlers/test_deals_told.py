@@ -15,11 +15,12 @@ from services.db.deals import ChatMessage
 from services.db.users import User
 from tests.support.calls import buttons, sent_to
 from tests.support.deals import ANNA, BAKO, CARD, OLGA, deal, make_manager, new_deal
-from tests.support.harness import Harness
+from tests.support.harness import Harness, person
 from tests.support.items import SCREEN, laminate_and_underlay
 from tests.support.rules import rule
 from tests.support.seed import actor
 
+RAUF = person(101, "Rauf")
 NEW_CARD = [[("✅ Take", "d:t:1"), ("↩️ Reply", "d:r:1")], [("⋯ More", "dk:v:1:2:0")]]
 
 
@@ -170,3 +171,81 @@ async def test_a_redraw_that_changes_nothing_is_done_and_sends_nothing_more(tg: 
     assert isinstance(edit, EditMessageText) and isinstance(told, SendMessage)
     assert [kind for _id, kind in await cards_of(tg, ANNA.id)] == ["deal_card", "deal_changed"]
     assert await tg.deliver() == []
+
+
+async def test_many_changes_in_a_row_redraw_each_card_once_and_tell_in_one_message(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await new_deal(tg, RAUF, "Need a table")
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    await tg.press(OLGA, "dk:n:2:1:0", message_id=778)
+    await tg.press(OLGA, "dk:n:1:2:0", message_id=777)
+    first, told, second = sent_to(await tg.deliver(), ANNA.id)
+    assert isinstance(first, EditMessageText) and first.text.splitlines()[1].startswith(
+        "📍 Proposal"
+    )
+    assert isinstance(second, EditMessageText) and second.message_id != first.message_id
+    assert told.text == (
+        "Olga moved request #1 from New to Contacted.\n\n"
+        "Olga moved request #2 from New to Contacted.\n\n"
+        "Olga moved request #1 from Contacted to Proposal."
+    )
+
+
+async def test_a_deactivated_manager_is_told_nothing_of_a_deal_left_with_them(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    async with tg.app.sessions() as session:
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        anna.is_active = False
+        await session.commit()
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    assert (await deal(tg)).stage_id == 2
+    assert sent_to(await tg.deliver(), ANNA.id) == []
+
+
+async def test_a_manager_who_blocked_the_bot_is_not_written_to_when_their_deal_moves_on(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    async with tg.app.sessions() as session:
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        bako = (await session.scalars(select(User).where(User.tg_id == BAKO.id))).one()
+        anna.blocked = True
+        await session.commit()
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, f"dk:m:1:1:{bako.id}", message_id=777)
+    calls = await tg.deliver()
+    assert sent_to(calls, ANNA.id) == []
+    assert (await deal(tg)).manager_id == bako.id
+
+
+async def test_a_rules_hand_over_writes_nothing_to_a_manager_who_blocked_the_bot(
+    tg: Harness,
+) -> None:
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    async with tg.app.sessions() as session:
+        olga = (await session.scalars(select(User).where(User.tg_id == OLGA.id))).one()
+        bako = (await session.scalars(select(User).where(User.tg_id == BAKO.id))).one()
+        anna = (await session.scalars(select(User).where(User.tg_id == ANNA.id))).one()
+        anna.blocked = True
+        await session.commit()
+        await rule(
+            session,
+            actor(olga),
+            tg.clock,
+            name="Seniors",
+            when={"event": "stage_entered", "stage": 2},
+            then=[{"do": "assign", "user": bako.id}],
+        )
+    await tg.send(OLGA, "/start")
+    await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
+    calls = await tg.deliver()
+    assert sent_to(calls, ANNA.id) == []
+    assert (await deal(tg)).manager_id == bako.id

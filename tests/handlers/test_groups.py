@@ -150,6 +150,7 @@ async def test_nothing_said_or_pressed_in_a_group_reaches_the_bot(tg: Harness, c
         assert await tg.send_in(chat, who, text) == [], text
     for who, data in [
         (OLGA, "dk:n:1:1:0"),
+        (ANNA, "dk:v:1:1:0"),
         (ANNA, "d:t:1"),
         (OLGA, "do:1"),
         (stranger, "m:n"),

@@ -151,8 +151,10 @@ async def test_a_discount_above_the_limit_waits_for_the_owner(tg: Harness) -> No
     assert answer_of(refused).text == "Sorry, you can't do that."
     [done] = without_answers(await tg.press(OLGA, "dz:a:1"))
     assert done.text == "✅ Discount approved on request #1. Its total: AZN59.50."
-    [told] = [c for c in await tg.deliver() if c.chat_id == ANNA.id]
+    told, redrawn = [c for c in await tg.deliver() if c.chat_id == ANNA.id]
     assert told.text == ("✅ The owner approved your discount on request #1. Its total: AZN59.50.")
+    # Her card shows the new total too.
+    assert isinstance(redrawn, EditMessageText) and "💰 AZN59.50" in redrawn.text.splitlines()
     async with tg.app.sessions() as session:
         assert (await session.get_one(Deal, 1)).amount == Decimal("59.50")
     again = await tg.press(OLGA, "dz:r:1")
@@ -244,13 +246,13 @@ async def test_a_discount_a_lower_quantity_takes_past_the_limit_goes_to_the_owne
     assert "🏷 On the request: ⏳ −AZN7.00, by Anna: waiting for the owner" in lines
     assert "<b>Total: AZN35.00</b>" in lines
     delivered = await tg.deliver()
-    held, redrawn, amount = [c for c in delivered if c.chat_id == ANNA.id]
-    # Her card shows the owner's change, and a line says who made it.
+    held, redrawn = [c for c in delivered if c.chat_id == ANNA.id]
+    # Her card shows the owner's change, and a line (joined to the first) says who made it.
     assert isinstance(redrawn, EditMessageText) and "💰 AZN35.00" in redrawn.text.splitlines()
-    assert amount.text == "Olga changed the amount of request #1: AZN63.00 → AZN35.00."
     assert held.text == (
         "⏳ The items of request #1 changed, and your discount on it is now above your limit: "
-        "it waits for the owner's approval. The request's total now: AZN35.00."
+        "it waits for the owner's approval. The request's total now: AZN35.00.\n\n"
+        "Olga changed the amount of request #1: AZN63.00 → AZN35.00."
     )
     [asked] = [c for c in delivered if c.chat_id == OLGA.id]
     assert asked.text == (

@@ -254,7 +254,12 @@ async def test_an_owner_has_no_limit(
         (cart.door, PERCENT, D("100.00"), s.owner.user_id, None, "applied")
     ]
     assert await deal_state(session, s.deal_id) == (D("100.00"), 4)
-    assert await queued(session) == []
+    # Nobody is asked to approve it; the deal's manager sees the new amount and who made it.
+    changed = {"change": "amount", "from": "500.00", "to": "100.00", "by": s.owner.user_id}
+    assert await queued(session) == [
+        (10, "card_redraw", {"deal_id": s.deal_id}),
+        (10, "deal_changed", {"deal_id": s.deal_id, **changed}),
+    ]
 
 
 async def test_the_owner_sets_the_limit(
@@ -337,14 +342,16 @@ async def test_approved_it_counts_and_the_manager_is_told(
     assert [d[-1] for d in await discounts_of(session, s.deal_id)] == ["applied"]
     # 15% of 500 = 75.
     assert await deal_state(session, s.deal_id) == (D("425.00"), 5)
-    told = (await outbox_rows(session))[-1]
+    told, redrawn = (await outbox_rows(session))[-2:]
     assert told == (
         10,
         "discount_decided",
         {"deal_id": s.deal_id, "discount_id": row, "approved": True},
         f"discount_decided:{row}",
     )
-    assert len(await outbox_rows(session)) == 3
+    # The manager's card shows the new total.
+    assert redrawn == (10, "card_redraw", {"deal_id": s.deal_id}, f"card_redraw:{s.deal_id}:v5:10")
+    assert len(await outbox_rows(session)) == 4
     assert (await history(session, s.deal_id, "discount", "amount"))[-2:] == [
         ("discount", s.second_owner.user_id, "deal", "percent:15.00"),
         ("amount", None, "500.00", "425.00"),
@@ -606,7 +613,12 @@ async def test_a_lower_quantity_takes_an_items_discount_past_the_limit(
     ]
     # 200 + 100, less 30%.
     assert await deal_state(session, s.deal_id) == (D("210.00"), 6)
-    assert [r[1] for r in await outbox_rows(session)] == ["discount_asked", "discount_asked"]
+    assert [r[1] for r in await outbox_rows(session)] == [
+        "card_redraw",  # the owner's discount, shown to the manager
+        "deal_changed",
+        "discount_asked",
+        "discount_asked",
+    ]
 
 
 async def test_more_items_leave_the_discounts_as_they_are(
@@ -651,6 +663,7 @@ async def test_an_approval_sends_no_other_discount_back(
         "discount_asked",
         "discount_asked",
         "discount_decided",
+        "card_redraw",  # the manager's card shows the approved total
     ]
 
 
