@@ -26,6 +26,7 @@ async def test_the_customer_rates_and_comments_through_the_emulator(live: Live) 
     await anna.wait_for_bot_message()
     leyla.send_text("Нужно 20 стульев")
     card = await anna.wait_for_bot_message(predicate=lambda m: "Request #1" in (m.text or ""))
+    await anna.press("⋯ More", message_id=card.message_id)
     await anna.press("🔀 Stage…", message_id=card.message_id)
     answer = await anna.press("Won", message_id=card.message_id)
     assert answer is not None and answer.text == "Moved to Won."
