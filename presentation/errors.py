@@ -307,6 +307,7 @@ def _texts() -> dict[ErrorCode, str]:
         ),
         ErrorCode.FORMULA: _("The formula can't be saved. Send another one, or /cancel."),
         ErrorCode.CATALOG_FILE: _("The catalog file has mistakes, so nothing was changed."),
+        ErrorCode.CUSTOMER_FILE: _("The customers file has mistakes, so nothing was changed."),
         ErrorCode.DISCOUNT: _(
             "Send a discount as a percent like 5%, or as an amount like 50, no more than "
             "what it is taken from; nothing was changed."

@@ -55,14 +55,14 @@ class Found:
 
 
 # A customer's last activity: their latest request's, else when they became a customer.
-_last_activity = func.coalesce(
+last_activity = func.coalesce(
     select(func.max(Deal.last_activity_at))
     .where(Deal.customer_id == Customer.id)
     .correlate(Customer)
     .scalar_subquery(),
     Customer.created_at,
 )
-_deal_count = (
+deal_count = (
     select(func.count(Deal.id)).where(Deal.customer_id == Customer.id).correlate(Customer)
 ).scalar_subquery()
 
@@ -131,7 +131,7 @@ async def find(session: AsyncSession, actor: Actor, text: str) -> Found:
     the rows): an OR across tables, or all the holders of a common run of digits gathered
     and sorted, would read them all."""
     require_staff(actor)
-    shown = select(Customer, _deal_count, _last_activity).order_by(Customer.name_key, Customer.id)
+    shown = select(Customer, deal_count, last_activity).order_by(Customer.name_key, Customer.id)
     named = by_name(text)
     if named is not None:
         rows = await _rows(session, shown.where(named, visible(actor)).limit(FIND_LIMIT + 1))
@@ -171,7 +171,7 @@ async def customers(
     """The customers the actor may see, most recently active first; `filters.source` is a
     position in SOURCES counted from 1 (0: every source)."""
     require_staff(actor)
-    query = select(Customer, _deal_count, _last_activity).where(visible(actor))
+    query = select(Customer, deal_count, last_activity).where(visible(actor))
     if filters.search:
         condition = matching(filters.search)
         # A search that can name nobody lists nobody.
@@ -190,15 +190,15 @@ async def customers(
     if filters.activity not in set(Activity):
         raise NotFound()
     if filters.activity == Activity.WEEK:
-        query = query.where(_last_activity >= now - timedelta(days=7))
+        query = query.where(last_activity >= now - timedelta(days=7))
     elif filters.activity == Activity.MONTH:
-        query = query.where(_last_activity >= now - timedelta(days=30))
+        query = query.where(last_activity >= now - timedelta(days=30))
     elif filters.activity == Activity.IDLE:
-        query = query.where(_last_activity < now - timedelta(days=30))
+        query = query.where(last_activity < now - timedelta(days=30))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    ordered = query.order_by(_last_activity.desc(), Customer.id.desc())
+    ordered = query.order_by(last_activity.desc(), Customer.id.desc())
     rows = await _rows(session, ordered.limit(PAGE_SIZE).offset(page * PAGE_SIZE))
     return CustomerList(rows, total, page, pages, filters, tag)
 

@@ -130,6 +130,7 @@ class ErrorCode(StrEnum):
     CUSTOMER_PHONE = "customer_phone"
     PHONE_ON_CARD = "phone_on_card"
     TOO_MANY_PHONES = "too_many_phones"
+    CUSTOMER_FILE = "customer_file"
     # API tokens.
     TOKEN_NAME = "token_name"
     # A typed answer whose question the bot no longer remembers (see handlers/payloads.py).

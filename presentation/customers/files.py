@@ -1,0 +1,209 @@
+"""The customers as a spreadsheet in the owner's words: the headers (read back in any of the
+bot's languages), the rows' cells, what the files are sent with, what an import did, and each
+mistake of a file sent back, by row and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import get_i18n, ngettext
+from aiogram.utils.i18n import gettext as _
+
+from presentation.render import source_name
+from services.access import SUPPORTED_LOCALES
+from services.catalog_sheet import MAX_BYTES, MAX_ROWS
+from services.customer_export import CustomerOut
+from services.customer_import import Imported
+from services.customer_phones import MAX_PHONES
+from services.customer_sheet import (
+    COLUMNS,
+    LIST_SEPARATOR,
+    CustomerFileRejected,
+    Problem,
+    SheetProblem,
+)
+from services.errors import ErrorCode
+
+_COLUMN_SHOWN = 32
+
+
+def titles() -> list[str]:
+    """The headers in the reader's language, in the columns' order."""
+    named = {
+        "id": _("id"),
+        "name": _("customer name"),
+        "phone": _("main phone"),
+        "other_phones": _("other phones"),
+        "email": _("e-mail"),
+        "company": _("company"),
+        "address": _("address"),
+        "language": _("language"),
+        "birthday": _("birthday"),
+        "tags": _("tags"),
+        "notes": _("notes"),
+        "source": _("source"),
+        "created": _("created"),
+        "requests": _("requests"),
+        "last_activity": _("last activity"),
+    }
+    return [named[column] for column in COLUMNS]
+
+
+def known_titles() -> dict[str, str]:
+    """Every header an import reads (folded), in any of the bot's languages, with its column."""
+    i18n = get_i18n()
+    known = {column: column for column in COLUMNS}
+    for locale in SUPPORTED_LOCALES:
+        with i18n.use_locale(locale):
+            named = titles()
+        known.update(
+            {" ".join(t.split()).casefold(): c for t, c in zip(named, COLUMNS, strict=True)}
+        )
+    return known
+
+
+def sheet_name() -> str:
+    return _("Customers")
+
+
+def cells(row: CustomerOut, zone: ZoneInfo) -> list[object]:
+    """A customer's row: dates as they are (in local time), lists joined, the source named."""
+    return [
+        row.customer_id,
+        row.name,
+        row.phone,
+        LIST_SEPARATOR.join(row.other_phones) or None,
+        row.email,
+        row.company,
+        row.address,
+        row.language,
+        row.birthday,
+        LIST_SEPARATOR.join(row.tags) or None,
+        row.notes,
+        source_name(row.source),
+        _local(row.created_at, zone),
+        row.requests,
+        _local(row.last_activity_at, zone),
+    ]
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def export_name(day: date, csv: bool) -> str:
+    return "customers-" + day.isoformat() + (".csv" if csv else ".xlsx")
+
+
+def export_caption(count: int) -> str:
+    return ngettext(
+        "{count} customer. Edit the file and send it back after /customers import: a row "
+        "with an id updates that customer, a row without one adds a customer.",
+        "{count} customers. Edit the file and send it back after /customers import: a row "
+        "with an id updates that customer, a row without one adds a customer.",
+        count,
+    ).format(count=count)
+
+
+def ask_for_file() -> str:
+    return _(
+        "Send the customers as an .xlsx or .csv document, in the columns of /customers "
+        "export. Every row is checked first: if any is wrong, nothing is changed and each "
+        "mistake is named. /cancel to stop."
+    )
+
+
+def send_a_document() -> str:
+    return _("Send the customers as an .xlsx or .csv document, or /cancel.")
+
+
+def imported_text(imported: Imported) -> str:
+    added, updated = imported.added, imported.updated
+    return "\n".join(
+        (
+            _("The customers are imported."),
+            ngettext("{count} customer added", "{count} customers added", added).format(
+                count=added
+            ),
+            ngettext("{count} customer updated", "{count} customers updated", updated).format(
+                count=updated
+            ),
+        )
+    )
+
+
+def not_readable_text() -> str:
+    return _problems()[SheetProblem.NOT_READABLE] + "\n" + _nothing_changed()
+
+
+def too_big_text() -> str:
+    return _problems()[SheetProblem.TOO_BIG] + "\n" + _nothing_changed()
+
+
+def problem_text(error: CustomerFileRejected) -> str:
+    names = dict(zip(COLUMNS, titles(), strict=True))
+    lines = [_("The customers file can't be imported:")]
+    lines += [_said(problem, names.get) for problem in error.problems]
+    if error.more:
+        lines.append(
+            ngettext(
+                "…and {count} more mistake.", "…and {count} more mistakes.", error.more
+            ).format(count=error.more)
+        )
+    lines.append(_nothing_changed())
+    return "\n".join(lines)
+
+
+def _said(problem: Problem, named: Callable[[str], str | None]) -> str:
+    phrase = _problems().get(problem.code) or _("this can't be read.")
+    if problem.row == 0:
+        return phrase
+    if not problem.column:
+        return _("Row {row}: {problem}").format(row=problem.row, problem=phrase)
+    column = named(problem.column) or problem.column
+    return _("Row {row}, {column}: {problem}").format(
+        row=problem.row, column=escape(column[:_COLUMN_SHOWN]), problem=phrase
+    )
+
+
+def _nothing_changed() -> str:
+    return _("Nothing was changed. Fix the file and send it again, or /cancel.")
+
+
+def _problems() -> dict[ErrorCode | SheetProblem, str]:
+    return {
+        SheetProblem.NOT_READABLE: _("This is not an .xlsx workbook or a UTF-8 .csv file."),
+        SheetProblem.TOO_BIG: _("The file is too large: at most {size} MB.").format(
+            size=MAX_BYTES // (1024 * 1024)
+        ),
+        SheetProblem.TOO_MANY_ROWS: _(
+            "The file has more than {rows} customers; split it into several files."
+        ).format(rows=MAX_ROWS),
+        SheetProblem.NO_HEADER: _("The first row must name the columns, as the export does."),
+        SheetProblem.UNKNOWN_COLUMN: _("there is no such column; name them as the export does."),
+        SheetProblem.DUPLICATE_COLUMN: _("this column is there twice."),
+        SheetProblem.NO_NAME_COLUMN: _("the name column is missing."),
+        SheetProblem.NO_CUSTOMER: _(
+            "there is no customer with this id; leave it blank to add a customer."
+        ),
+        SheetProblem.DUPLICATE: _("an earlier row has this customer already."),
+        SheetProblem.PHONE_TAKEN: _(
+            "this number is another customer's own; merge them in the bot instead."
+        ),
+        SheetProblem.LANGUAGE: _("the language is en, az or ru, or blank."),
+        ErrorCode.CUSTOMER_TEXT: _("this is empty or too long."),
+        ErrorCode.EMAIL: _("this doesn't look like an e-mail address."),
+        ErrorCode.BIRTHDAY: _("write the birthday like 31.12.1990 or 1990-12-31."),
+        ErrorCode.CUSTOMER_PHONE: _(
+            "write a phone number like +994 50 123 45 67 (the other phones after a main one)."
+        ),
+        ErrorCode.TOO_MANY_PHONES: _("a customer keeps at most {count} typed numbers.").format(
+            count=MAX_PHONES
+        ),
+        ErrorCode.TAG: _(
+            "tags are short words without spaces, up to 32 characters each, at most 6."
+        ),
+    }

@@ -1,0 +1,63 @@
+"""Customers written straight to the database and files made as a spreadsheet would save them,
+for the customers file's tests."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
+from services.db.deals import Event
+
+RAUF_PHONE = "+994501234567"
+
+
+async def seed_customers(session: AsyncSession, now: datetime) -> None:
+    """Rauf (2, every detail, a typed number and two tags) and an older record of him (3)
+    merged into him."""
+    rauf = Customer(
+        name="Rauf",
+        phone=RAUF_PHONE,
+        email="rauf@example.com",
+        company="Rauf MMC",
+        address="Baku, Nizami 5",
+        language="az",
+        birthday=date(1990, 12, 31),
+        notes="Calls after 18:00",
+        source="phone",
+        created_at=now,
+    )
+    session.add(rauf)
+    await session.flush()
+    session.add(CustomerPhone(customer_id=rauf.id, phone="+994551112233", main=False))
+    for word in ("vip", "wholesale"):
+        tag = TagName(name=word)
+        session.add(tag)
+        await session.flush()
+        session.add(CustomerTag(customer_id=rauf.id, tag_id=tag.id))
+    session.add(Customer(name="Rauf old", source="web", created_at=now, merged_into_id=rauf.id))
+    await session.commit()
+
+
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def state_of(session: AsyncSession) -> tuple[int, int, int, int]:
+    """Customers, typed phones, tags on customers and events: what an import may write."""
+    counted = []
+    for table in (Customer, CustomerPhone, CustomerTag, Event):
+        counted.append(await session.scalar(select(func.count()).select_from(table)) or 0)
+    return counted[0], counted[1], counted[2], counted[3]
