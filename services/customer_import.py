@@ -4,7 +4,8 @@ and column, and nothing changes. Otherwise, in one transaction, a row with an id
 customer (their card's version moves on) and a row without one adds a customer entered by
 hand. A phone in the file is a typed number on the card; one that is another customer's own
 number (from their Telegram, a call or a form) refuses the row: an import merges nobody.
-The import is recorded as an event: who, how many added and updated."""
+The import is recorded as an event (who, how many added and updated), and in the history of
+each customer it wrote."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from services.errors import Conflict
 from services.lead_sources import MANUAL
 
 IMPORTED = "customers_imported"
+# In each written customer's history.
+CUSTOMER_IMPORTED = "customer_imported"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ async def _imported(
     if problems:
         raise CustomerFileRejected(problems)
     tags: dict[str, int] = {}
+    history: list[events.EventRow] = []
     for row in rows:
         customer = known.get(row.customer_id or 0)
         if customer is None:
@@ -83,6 +87,9 @@ async def _imported(
             await _update(session, customer, row.values)
         await _set_phones(session, customer, row.phones)
         await _set_tags(session, customer.id, row.tags, tags)
+        event = events.noted(None, actor.user_id, CUSTOMER_IMPORTED, now)
+        history.append({**event, "customer_id": customer.id})
+    await events.record_all(session, history)
     added = sum(1 for row in rows if row.customer_id is None)
     updated = len(rows) - added
     events.record(session, None, actor.user_id, IMPORTED, now, None, f"+{added} ~{updated}")

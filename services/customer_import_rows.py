@@ -12,7 +12,7 @@ from typing import Any
 from services.access import SUPPORTED_LOCALES
 from services.customer_edits import Detail, read_detail
 from services.customer_phones import MAX_PHONES
-from services.customer_sheet import Cell, Problem, SheetProblem, Values
+from services.customer_sheet import FORMULA_STARTS, QUOTE, Cell, Problem, SheetProblem, Values
 from services.customer_tags import MAX_TAGS, read_tags
 from services.errors import ErrorCode, InvalidInput
 from services.phones import normalize_phone
@@ -40,14 +40,18 @@ class RowIn:
 
 
 def text(value: Cell) -> str:
-    """A cell as text: a whole number without ".0", a date as yyyy-mm-dd."""
+    """A cell as text: a whole number without ".0", a date as yyyy-mm-dd, a formula's start
+    without the quote the CSV export put before it."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return "" if value is None else str(value).strip()
+    written = "" if value is None else str(value).strip()
+    if written.startswith(QUOTE) and written[1:].startswith(FORMULA_STARTS):
+        return written[1:]
+    return written
 
 
 def parse(

@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.catalog_sheet import MAX_BYTES, MAX_PROBLEMS, MAX_ROWS, MAX_UNPACKED
 from services.errors import ErrorCode, InvalidInput
@@ -40,6 +42,10 @@ COLUMNS = (
 # Shown only: an import leaves them as they are.
 READ_ONLY = frozenset({"source", "created", "requests", "last_activity"})
 LIST_SEPARATOR = ", "
+# What a spreadsheet app would take for the start of a formula in a CSV cell: such a text (a
+# customer names themselves) is written after a quote, which an import takes off again.
+FORMULA_STARTS = ("=", "@")
+QUOTE = "'"
 _CSV_DELIMITERS = ",;\t"
 
 Cell = object
@@ -99,10 +105,19 @@ def workbook(sheet_name: str, titles: list[str], rows: Iterable[Sequence[Cell]])
     sheet.freeze_panes = "A2"
     header(sheet, titles)
     for row in rows:
-        sheet.append([cell(sheet, value) for value in row])
+        sheet.append([_text_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, value: Cell) -> Cell:
+    """A text that starts like a formula stays a text."""
+    if isinstance(value, str) and value.startswith("="):
+        written = WriteOnlyCell(sheet, value=value)
+        written.data_type = "s"
+        return written
+    return cell(sheet, value)
 
 
 def csv_file(titles: list[str], rows: Iterable[Sequence[Cell]]) -> bytes:
@@ -111,11 +126,16 @@ def csv_file(titles: list[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(titles)
     for row in rows:
-        writer.writerow(
-            value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
-            for value in row
-        )
+        writer.writerow(_csv_value(value) for value in row)
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return QUOTE + value
+    return value
 
 
 def read(data: bytes, is_csv: bool, titles: Mapping[str, str]) -> list[tuple[int, Values]]:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from services.catalog_sheet import MAX_BYTES
-from services.customer_import import IMPORTED
+from services.customer_import import CUSTOMER_IMPORTED, IMPORTED
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
 from services.db.deals import Event
 from tests.support.customer_files import RAUF_PHONE, seed_customers, state_of, xlsx
@@ -99,6 +99,45 @@ async def test_the_export_as_csv(tg: Harness) -> None:
     ]
 
 
+async def test_an_export_sent_back_as_it_is_changes_no_detail(tg: Harness) -> None:
+    await seeded(tg)
+    before = await written(tg)
+    book = document_of(await tg.send(OLGA, "/customers export"))
+    await tg.send(OLGA, "/customers import")
+    _got, done = await tg.send_file(OLGA, book.data, "customers.xlsx")
+    assert done.text == "The customers are imported.\n0 customers added\n2 customers updated"
+    again = document_of(await tg.send(OLGA, "/customers export"))
+    assert _cells(again.data) == _cells(book.data)
+    customers, phones, tags, history = await written(tg)
+    assert (customers, phones, tags, history) == (*before[:3], before[3] + 3)
+
+
+def _cells(data: bytes) -> list[tuple[object, ...]]:
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
+
+
+async def test_a_name_that_starts_like_a_formula_stays_a_text(tg: Harness) -> None:
+    async with tg.app.sessions() as session:
+        session.add(Customer(name="=HYPERLINK(1)", source="web", created_at=tg.clock.now()))
+        await session.commit()
+    book = document_of(await tg.send(OLGA, "/customers export"))
+    sheet = load_workbook(io.BytesIO(book.data)).active
+    assert sheet is not None
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("=HYPERLINK(1)", "s")
+    table = document_of(await tg.send(OLGA, "/customers export csv"))
+    [_header, line] = table.data.decode("utf-8-sig").splitlines()
+    assert line.startswith("1,'=HYPERLINK(1),")
+
+    # Sent back, the quote is taken off again.
+    await tg.send(OLGA, "/customers import")
+    await tg.send_file(OLGA, table.data, "customers.csv")
+    async with tg.app.sessions() as session:
+        customer = await session.get_one(Customer, 1)
+        assert (customer.name, customer.version) == ("=HYPERLINK(1)", 2)
+
+
 async def test_managers_customers_and_forged_files_are_refused(tg: Harness) -> None:
     await seeded(tg)
     await make_manager(tg, 202, "Bako")
@@ -171,6 +210,12 @@ async def test_an_import_updates_rows_with_an_id_and_adds_the_others(tg: Harness
             .order_by(CustomerTag.customer_id)
         )
         assert [tuple(t) for t in tags] == [(2, "vip"), (4, "new")]
+        written_to = await session.scalars(
+            select(Event.customer_id)
+            .where(Event.kind == CUSTOMER_IMPORTED, Event.actor_id == 1)
+            .order_by(Event.customer_id)
+        )
+        assert list(written_to) == [2, 4]
         [audit] = await session.scalars(select(Event).where(Event.kind == IMPORTED))
         assert (audit.actor_id, audit.to_value, audit.deal_id, audit.customer_id) == (
             1,
