@@ -7,11 +7,14 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import pytest
 from aiogram.methods import GetFile, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from presentation.customers import files
+from services import customer_sheet
 from services.catalog_sheet import MAX_BYTES
 from services.customer_import import CUSTOMER_IMPORTED, IMPORTED
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
@@ -268,13 +271,32 @@ async def test_each_bad_row_is_named_and_nothing_is_written(tg: Harness) -> None
     assert await written(tg) == before
 
     # Another customer's own number, and an odd header.
-    taken = xlsx([["customer name", "main phone"], ["Nigar", RAUF_PHONE]])
+    many = ", ".join(f"+99450111111{n}" for n in range(2, 8))
+    taken = xlsx(
+        [
+            ["customer name", "main phone", "other phones"],
+            ["Nigar", RAUF_PHONE, None],
+            ["Many", "+994501111111", many],
+            ["Others", None, "+994501111112"],
+        ]
+    )
     _got, refused = await tg.send_file(OLGA, taken, "customers.xlsx")
     assert refused.text == "\n".join(
         (
             "The customers file can't be imported:",
             "Row 2, main phone: this number is another customer's own; merge them in the "
             "bot instead.",
+            "Row 3, other phones: a customer keeps at most 5 typed numbers.",
+            "Row 4, main phone: write a phone number like +994 50 123 45 67 (the other "
+            "phones after a main one).",
+            AGAIN,
+        )
+    )
+    _got, refused = await tg.send_file(OLGA, xlsx([["e-mail"], ["a@b.az"]]), "customers.xlsx")
+    assert refused.text == "\n".join(
+        (
+            "The customers file can't be imported:",
+            "Row 1, customer name: the name column is missing.",
             AGAIN,
         )
     )
@@ -285,6 +307,25 @@ async def test_each_bad_row_is_named_and_nothing_is_written(tg: Harness) -> None
             "The customers file can't be imported:",
             "Row 1, customer name: this column is there twice.",
             "Row 1, colour: there is no such column; name them as the export does.",
+            AGAIN,
+        )
+    )
+    assert await written(tg) == before
+
+
+async def test_a_file_with_too_many_rows_is_refused(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(customer_sheet, "MAX_ROWS", 2)
+    monkeypatch.setattr(files, "MAX_ROWS", 2)
+    await tg.send(OLGA, "/customers import")
+    before = await written(tg)
+    data = xlsx([["customer name"], ["Nigar"], ["Rauf"], ["Aysel"]])
+    _got, refused = await tg.send_file(OLGA, data, "customers.xlsx")
+    assert refused.text == "\n".join(
+        (
+            "The customers file can't be imported:",
+            "The file has more than 2 customers; split it into several files.",
             AGAIN,
         )
     )
