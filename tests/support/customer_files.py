@@ -13,8 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
 from services.db.deals import Event
+from tests.support.deals import LEYLA, new_deal
+from tests.support.harness import Harness
 
 RAUF_PHONE = "+994501234567"
+ASKED = (
+    "Send the customers as an .xlsx or .csv document, in the columns of /customers export. "
+    "Every row is checked first: if any is wrong, nothing is changed and each mistake is "
+    "named. /cancel to stop."
+)
+AGAIN = "Nothing was changed. Fix the file and send it again, or /cancel."
+
+
+async def seeded(tg: Harness) -> None:
+    """Leyla (1) wrote a request; Rauf (2) was entered with every detail; 3 merged into 2."""
+    await new_deal(tg, LEYLA)
+    async with tg.app.sessions() as session:
+        await seed_customers(session, tg.clock.now())
 
 
 async def seed_customers(session: AsyncSession, now: datetime) -> None:
@@ -55,9 +70,10 @@ def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     return out.getvalue()
 
 
-async def state_of(session: AsyncSession) -> tuple[int, int, int, int]:
+async def written(tg: Harness) -> tuple[int, int, int, int]:
     """Customers, typed phones, tags on customers and events: what an import may write."""
     counted = []
-    for table in (Customer, CustomerPhone, CustomerTag, Event):
-        counted.append(await session.scalar(select(func.count()).select_from(table)) or 0)
+    async with tg.app.sessions() as session:
+        for table in (Customer, CustomerPhone, CustomerTag, Event):
+            counted.append(await session.scalar(select(func.count()).select_from(table)) or 0)
     return counted[0], counted[1], counted[2], counted[3]
