@@ -25,6 +25,8 @@ _TEXTS = {
     "notes": Detail.NOTES,
 }
 _SEPARATORS = re.compile(r"[,;\n]+")
+# What no text on a card holds, and a workbook can't store (nor PostgreSQL, a NUL).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,14 @@ class RowIn:
 
 def text(value: Cell) -> str:
     """A cell as text: a whole number without ".0", a date as yyyy-mm-dd, a formula's start
-    without the quote the CSV export put before it."""
+    without the quote the CSV export put before it, control characters left out."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    written = "" if value is None else str(value).strip()
+    written = "" if value is None else _CONTROLS.sub("", str(value)).strip()
     if written.startswith(QUOTE) and written[1:].startswith(FORMULA_STARTS):
         return written[1:]
     return written
