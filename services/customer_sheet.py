@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,9 +44,11 @@ COLUMNS = (
 READ_ONLY = frozenset({"source", "created", "requests", "last_activity"})
 LIST_SEPARATOR = ", "
 # What a spreadsheet app would take for the start of a formula in a CSV cell: such a text (a
-# customer names themselves) is written after a quote, which an import takes off again.
-FORMULA_STARTS = ("=", "@")
+# customer names themselves) is written after a quote, which an import takes off again. Phones
+# (+ and digits only) can't call anything and stay as they are.
+FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
 QUOTE = "'"
+_PHONES = re.compile(r"\+[\d ,+]*")
 _CSV_DELIMITERS = ",;\t"
 
 Cell = object
@@ -133,7 +136,11 @@ def csv_file(titles: list[str], rows: Iterable[Sequence[Cell]]) -> bytes:
 def _csv_value(value: Cell) -> Cell:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PHONES.fullmatch(value)
+    ):
         return QUOTE + value
     return value
 

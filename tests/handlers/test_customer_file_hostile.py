@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from services.db.customers import Customer
 from tests.handlers.test_customer_files import document_of
+from tests.support.customer_files import RAUF_PHONE, seeded
 from tests.support.deals import OLGA
 from tests.support.harness import Harness
 
@@ -23,3 +24,29 @@ async def test_control_characters_are_left_out_and_the_export_still_works(
         assert nigar is not None and (nigar.name, nigar.notes) == ("Nigar", "calls late")
     book = document_of(await tg.send(OLGA, "/customers export"))
     assert book.data.startswith(b"PK")
+
+
+async def test_a_csv_text_a_spreadsheet_would_run_is_quoted_but_a_phone_is_not(
+    tg: Harness,
+) -> None:
+    await seeded(tg)
+    async with tg.app.sessions() as session:
+        rauf = await session.get_one(Customer, 2)
+        rauf.notes = "-2+3"
+        rauf.company = "+cmd|' /C calc'!A0"
+        await session.commit()
+    table = document_of(await tg.send(OLGA, "/customers export csv"))
+    [_header, _leyla, line] = table.data.decode("utf-8-sig").splitlines()
+    assert line.startswith(f"2,Rauf,{RAUF_PHONE},+994551112233,rauf@example.com,")
+    assert ",'+cmd|' /C calc'!A0," in line and ",'-2+3," in line
+
+    # Sent back, the quotes are taken off again.
+    await tg.send(OLGA, "/customers import")
+    await tg.send_file(OLGA, table.data, "customers.csv")
+    async with tg.app.sessions() as session:
+        rauf = await session.get_one(Customer, 2)
+        assert (rauf.company, rauf.notes, rauf.phone) == (
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            RAUF_PHONE,
+        )
