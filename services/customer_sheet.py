@@ -5,6 +5,7 @@ unpacks to, rows. Blocking work: run it in a thread."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -176,8 +177,10 @@ def read(data: bytes, is_csv: bool, titles: Mapping[str, str]) -> list[tuple[int
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
+    # Excel's "Unicode text" is UTF-16 after a byte order mark, its cells between tabs.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
         raise refused(SheetProblem.NOT_READABLE) from None
     first = text.split("\n", 1)[0]

@@ -50,3 +50,13 @@ async def test_a_csv_text_a_spreadsheet_would_run_is_quoted_but_a_phone_is_not(
             "-2+3",
             RAUF_PHONE,
         )
+
+
+async def test_a_csv_saved_as_unicode_text_is_read(tg: Harness) -> None:
+    await tg.send(OLGA, "/customers import")
+    data = "имя клиента\tосновной телефон\r\nЛейла Əliyeva\t050 555 66 77\r\n".encode("utf-16")
+    _got, done = await tg.send_file(OLGA, data, "customers.csv")
+    assert done.text == "The customers are imported.\n1 customer added\n0 customers updated"
+    async with tg.app.sessions() as session:
+        added = await session.scalar(select(Customer).where(Customer.source == "manual"))
+        assert added is not None and added.name == "Лейла Əliyeva"
