@@ -175,7 +175,9 @@ def _nothing_changed() -> str:
 
 def _problems() -> dict[ErrorCode | SheetProblem, str]:
     return {
-        SheetProblem.NOT_READABLE: _("This is not an .xlsx workbook or a UTF-8 .csv file."),
+        SheetProblem.NOT_READABLE: _(
+            "This is not an .xlsx workbook or a .csv file in UTF-8 (in Excel: Save As, CSV UTF-8)."
+        ),
         SheetProblem.TOO_BIG: _("The file is too large: at most {size} MB.").format(
             size=MAX_BYTES // (1024 * 1024)
         ),

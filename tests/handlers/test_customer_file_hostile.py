@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.db.customers import Customer
 from tests.handlers.test_customer_files import document_of
-from tests.support.customer_files import RAUF_PHONE, seeded
+from tests.support.customer_files import NOT_READABLE, RAUF_PHONE, seeded, written
 from tests.support.deals import OLGA
 from tests.support.harness import Harness
 
@@ -60,3 +60,20 @@ async def test_a_csv_saved_as_unicode_text_is_read(tg: Harness) -> None:
     async with tg.app.sessions() as session:
         added = await session.scalar(select(Customer).where(Customer.source == "manual"))
         assert added is not None and added.name == "Лейла Əliyeva"
+
+
+async def test_a_csv_in_a_windows_code_page_is_refused_saying_how_to_save_it(
+    tg: Harness,
+) -> None:
+    await tg.send(OLGA, "/customers import")
+    before = await written(tg)
+    data = "имя клиента;основной телефон\r\nЛейла;050 555 66 77\r\n".encode("cp1251")
+    _got, refused = await tg.send_file(OLGA, data, "customers.csv")
+    assert refused.text == "\n".join(
+        (
+            "The customers file can't be imported:",
+            NOT_READABLE,
+            "Nothing was changed. Fix the file and send it again, or /cancel.",
+        )
+    )
+    assert await written(tg) == before

@@ -15,7 +15,15 @@ from services.catalog_sheet import MAX_BYTES
 from services.customer_import import CUSTOMER_IMPORTED, IMPORTED
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
 from services.db.deals import Event
-from tests.support.customer_files import AGAIN, ASKED, RAUF_PHONE, seeded, written, xlsx
+from tests.support.customer_files import (
+    AGAIN,
+    ASKED,
+    NOT_READABLE,
+    RAUF_PHONE,
+    seeded,
+    written,
+    xlsx,
+)
 from tests.support.deals import OLGA
 from tests.support.harness import Harness
 
@@ -201,7 +209,7 @@ async def test_a_file_too_large_or_of_another_kind_is_refused(tg: Harness) -> No
     [too_big] = await tg.send_file(OLGA, b"PK", "customers.xlsx", size=MAX_BYTES + 1)
     assert too_big.text == "The file is too large: at most 2 MB.\n" + AGAIN
     [other] = await tg.send_file(OLGA, b"%PDF", "customers.pdf")
-    assert other.text == "This is not an .xlsx workbook or a UTF-8 .csv file.\n" + AGAIN
+    assert other.text == NOT_READABLE + "\n" + AGAIN
     [words] = await tg.send(OLGA, "where?")
     assert words.text == "Send the customers as an .xlsx or .csv document, or /cancel."
     [cancelled] = await tg.send(OLGA, "/cancel")

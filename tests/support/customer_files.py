@@ -22,6 +22,9 @@ ASKED = (
     "Every row is checked first: if any is wrong, nothing is changed and each mistake is "
     "named. /cancel to stop."
 )
+NOT_READABLE = (
+    "This is not an .xlsx workbook or a .csv file in UTF-8 (in Excel: Save As, CSV UTF-8)."
+)
 AGAIN = "Nothing was changed. Fix the file and send it again, or /cancel."
 
 
