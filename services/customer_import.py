@@ -29,6 +29,7 @@ from services.lead_sources import MANUAL
 IMPORTED = "customers_imported"
 # In each written customer's history.
 CUSTOMER_IMPORTED = "customer_imported"
+_PHONES_AT_A_TIME = 5000
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,15 @@ async def _matched(
             select(Customer).where(Customer.id.in_(ids), Customer.merged_into_id.is_(None))
         )
     }
-    phones = {phone for row in rows for phone in row.phones or ()}
-    owners = dict(
-        (
-            await session.execute(
-                select(Customer.phone, Customer.id).where(Customer.phone.in_(phones))
-            )
-        ).all()
-    )
+    phones = sorted({phone for row in rows for phone in row.phones or ()})
+    owners: dict[str | None, int] = {}
+    # In parts: a file may hold more numbers than a statement may carry (asyncpg: 32,767).
+    for start in range(0, len(phones), _PHONES_AT_A_TIME):
+        part = phones[start : start + _PHONES_AT_A_TIME]
+        found = await session.execute(
+            select(Customer.phone, Customer.id).where(Customer.phone.in_(part))
+        )
+        owners.update((phone, customer_id) for phone, customer_id in found)
     seen: set[int] = set()
     for row in rows:
         if row.customer_id is not None:

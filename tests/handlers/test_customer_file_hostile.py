@@ -77,3 +77,20 @@ async def test_a_csv_in_a_windows_code_page_is_refused_saying_how_to_save_it(
         )
     )
     assert await written(tg) == before
+
+
+async def test_a_file_of_very_many_phones_is_checked_not_broken(tg: Harness) -> None:
+    await tg.send(OLGA, "/customers import")
+    before = await written(tg)
+    lines = ["name,main phone,other phones"]
+    for n in range(9000):
+        others = ", ".join(f"+99455{n:04d}{k:03d}" for k in range(3))
+        lines.append(f'C{n},+99450{n:04d}000,"{others}"')
+    lines.append("Last,not a phone,")
+    _got, refused = await tg.send_file(OLGA, "\n".join(lines).encode(), "customers.csv")
+    assert refused.text.splitlines()[:2] == [
+        "The customers file can't be imported:",
+        "Row 9002, main phone: write a phone number like +994 50 123 45 67 (the other "
+        "phones after a main one).",
+    ]
+    assert await written(tg) == before
