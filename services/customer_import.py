@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import customer_sheet, events
 from services.access import Actor, require_owner
 from services.customer_import_rows import RowIn, parse
+from services.customer_phones import MAX_PHONES
 from services.customer_sheet import CustomerFileRejected, Problem, SheetProblem
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName, fold
-from services.errors import Conflict
+from services.errors import Conflict, ErrorCode
 from services.lead_sources import MANUAL
 
 IMPORTED = "customers_imported"
@@ -101,7 +102,8 @@ async def _matched(
     session: AsyncSession, rows: Sequence[RowIn], problems: list[Problem]
 ) -> dict[int, Customer]:
     """The customers the rows name; a row naming none (or one merged away), one an earlier row
-    names, or a phone that is another customer's own number, is a problem."""
+    names, a phone that is another customer's own number, or more typed numbers than a card
+    keeps, is a problem."""
     ids = [row.customer_id for row in rows if row.customer_id is not None]
     known = {
         c.id: c
@@ -130,6 +132,10 @@ async def _matched(
             if owners.get(phone, row.customer_id) != row.customer_id:
                 problems.append(Problem(row.number, "phone", SheetProblem.PHONE_TAKEN))
                 break
+        customer = known.get(row.customer_id or 0)
+        own = customer.phone if customer is not None else None
+        if len([phone for phone in row.phones or () if phone != own]) > MAX_PHONES:
+            problems.append(Problem(row.number, "other_phones", ErrorCode.TOO_MANY_PHONES))
     return known
 
 

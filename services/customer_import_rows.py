@@ -11,7 +11,6 @@ from typing import Any
 
 from services.access import SUPPORTED_LOCALES
 from services.customer_edits import Detail, read_detail
-from services.customer_phones import MAX_PHONES
 from services.customer_sheet import FORMULA_STARTS, QUOTE, Cell, Problem, SheetProblem, Values
 from services.customer_tags import MAX_TAGS, read_tags
 from services.errors import ErrorCode, InvalidInput
@@ -140,6 +139,4 @@ def _phones(cells: Values, region: str, failed: Any) -> list[str]:
     if text(cells.get("other_phones")) and not text(cells.get("phone")):
         # The first of the others would become the main one unasked.
         failed("phone", ErrorCode.CUSTOMER_PHONE)
-    if len(found) > MAX_PHONES + 1:
-        failed("other_phones", ErrorCode.TOO_MANY_PHONES)
     return found

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.db.customers import Customer
 from tests.handlers.test_customer_files import document_of
-from tests.support.customer_files import NOT_READABLE, RAUF_PHONE, seeded, written
+from tests.support.customer_files import NOT_READABLE, RAUF_PHONE, seeded, written, xlsx
 from tests.support.deals import OLGA
 from tests.support.harness import Harness
 
@@ -94,3 +94,29 @@ async def test_a_file_of_very_many_phones_is_checked_not_broken(tg: Harness) -> 
         "phones after a main one).",
     ]
     assert await written(tg) == before
+
+
+async def test_a_new_customer_gets_no_more_typed_numbers_than_a_card_keeps(
+    tg: Harness,
+) -> None:
+    await seeded(tg)
+    await tg.send(OLGA, "/customers import")
+    before = await written(tg)
+    five = ", ".join(f"+99450111111{n}" for n in range(2, 7))
+    rows = [
+        ["id", "customer name", "main phone", "other phones"],
+        [None, "Nigar", "+994501111111", five],
+        # Rauf's own number and five typed ones: as many as his card keeps.
+        [2, "Rauf", RAUF_PHONE, five],
+    ]
+    _got, refused = await tg.send_file(OLGA, xlsx(rows), "customers.xlsx")
+    assert refused.text == "\n".join(
+        (
+            "The customers file can't be imported:",
+            "Row 2, other phones: a customer keeps at most 5 typed numbers.",
+            "Nothing was changed. Fix the file and send it again, or /cancel.",
+        )
+    )
+    assert await written(tg) == before
+    _got, done = await tg.send_file(OLGA, xlsx(rows[::2]), "customers.xlsx")
+    assert done.text == "The customers are imported.\n0 customers added\n1 customer updated"
