@@ -101,16 +101,13 @@ async def _imported(
 async def _matched(
     session: AsyncSession, rows: Sequence[RowIn], problems: list[Problem]
 ) -> dict[int, Customer]:
-    """The customers the rows name; a row naming none (or one merged away), one an earlier row
+    """The customers the rows name; a row naming none or one merged away, one an earlier row
     names, a phone that is another customer's own number, or more typed numbers than a card
     keeps, is a problem."""
     ids = [row.customer_id for row in rows if row.customer_id is not None]
-    known = {
-        c.id: c
-        for c in await session.scalars(
-            select(Customer).where(Customer.id.in_(ids), Customer.merged_into_id.is_(None))
-        )
-    }
+    named = list(await session.scalars(select(Customer).where(Customer.id.in_(ids))))
+    known = {c.id: c for c in named if c.merged_into_id is None}
+    merged = {c.id for c in named if c.merged_into_id is not None}
     phones = sorted({phone for row in rows for phone in row.phones or ()})
     owners: dict[str | None, int] = {}
     # In parts: a file may hold more numbers than a statement may carry (asyncpg: 32,767).
@@ -123,7 +120,9 @@ async def _matched(
     seen: set[int] = set()
     for row in rows:
         if row.customer_id is not None:
-            if row.customer_id not in known:
+            if row.customer_id in merged:
+                problems.append(Problem(row.number, "id", SheetProblem.MERGED))
+            elif row.customer_id not in known:
                 problems.append(Problem(row.number, "id", SheetProblem.NO_CUSTOMER))
             elif row.customer_id in seen:
                 problems.append(Problem(row.number, "id", SheetProblem.DUPLICATE))

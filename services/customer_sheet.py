@@ -67,6 +67,7 @@ class SheetProblem(StrEnum):
     DUPLICATE_COLUMN = "duplicate_column"
     NO_NAME_COLUMN = "no_name_column"
     NO_CUSTOMER = "no_customer"
+    MERGED = "merged"
     DUPLICATE = "duplicate"
     PHONE_TAKEN = "phone_taken"
     LANGUAGE = "language"

@@ -191,6 +191,9 @@ def _problems() -> dict[ErrorCode | SheetProblem, str]:
         SheetProblem.NO_CUSTOMER: _(
             "there is no customer with this id; leave it blank to add a customer."
         ),
+        SheetProblem.MERGED: _(
+            "this customer was merged into another; put that customer's id here."
+        ),
         SheetProblem.DUPLICATE: _("an earlier row has this customer already."),
         SheetProblem.PHONE_TAKEN: _(
             "this number is another customer's own; merge them in the bot instead."

@@ -128,7 +128,7 @@ async def test_each_bad_row_is_named_and_nothing_is_written(tg: Harness) -> None
             "Row 3, language: the language is en, az or ru, or blank.",
             "Row 3, birthday: write the birthday like 31.12.1990 or 1990-12-31.",
             "Row 4, id: there is no customer with this id; leave it blank to add a customer.",
-            "Row 5, id: there is no customer with this id; leave it blank to add a customer.",
+            "Row 5, id: this customer was merged into another; put that customer's id here.",
             "Row 6, id: an earlier row has this customer already.",
             "Row 7, customer name: this is empty or too long.",
             "Row 7, tags: tags are short words without spaces, up to 32 characters each, "
