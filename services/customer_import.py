@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -70,8 +70,8 @@ async def _imported(
     now: datetime,
 ) -> Imported:
     require_owner(actor)
-    read = await asyncio.to_thread(customer_sheet.read, data, is_csv, titles)
-    parsed = [parse(number, cells, region, now.date()) for number, cells in read]
+    # Reading and checking ten thousand rows takes seconds: not on the loop other chats wait on.
+    parsed = await asyncio.to_thread(_parsed, data, is_csv, titles, region, now.date())
     problems = [problem for _row, found in parsed for problem in found]
     rows = [row for row, _found in parsed if row is not None]
     known = await _matched(session, rows, problems)
@@ -96,6 +96,13 @@ async def _imported(
     updated = len(rows) - added
     events.record(session, None, actor.user_id, IMPORTED, now, None, f"+{added} ~{updated}")
     return Imported(added, updated)
+
+
+def _parsed(
+    data: bytes, is_csv: bool, titles: Mapping[str, str], region: str, today: date
+) -> list[tuple[RowIn | None, list[Problem]]]:
+    read = customer_sheet.read(data, is_csv, titles)
+    return [parse(number, cells, region, today) for number, cells in read]
 
 
 async def _matched(

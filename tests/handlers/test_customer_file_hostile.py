@@ -3,8 +3,13 @@ spreadsheet app would run, a CSV saved by Excel as UTF-16, phones by the ten tho
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from sqlalchemy import select
 
+from services import customer_import, customer_import_rows
 from services.db.customers import Customer
 from tests.handlers.test_customer_files import document_of
 from tests.support.customer_files import NOT_READABLE, RAUF_PHONE, seeded, written, xlsx
@@ -120,3 +125,20 @@ async def test_a_new_customer_gets_no_more_typed_numbers_than_a_card_keeps(
     assert await written(tg) == before
     _got, done = await tg.send_file(OLGA, xlsx(rows[::2]), "customers.xlsx")
     assert done.text == "The customers are imported.\n0 customers added\n1 customer updated"
+
+
+async def test_rows_are_checked_off_the_loop_other_chats_wait_on(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop_thread = threading.current_thread()
+    checked_in: list[threading.Thread] = []
+
+    def parse(*args: Any) -> Any:
+        checked_in.append(threading.current_thread())
+        return customer_import_rows.parse(*args)
+
+    monkeypatch.setattr(customer_import, "parse", parse)
+    await tg.send(OLGA, "/customers import")
+    _got, done = await tg.send_file(OLGA, b"name\nNigar\nAysel\n", "customers.csv")
+    assert done.text == "The customers are imported.\n2 customers added\n0 customers updated"
+    assert len(checked_in) == 2 and loop_thread not in checked_in
