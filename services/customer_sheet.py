@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.catalog_sheet import MAX_BYTES, MAX_PROBLEMS, MAX_ROWS, MAX_UNPACKED
@@ -117,7 +118,10 @@ def workbook(sheet_name: str, titles: list[str], rows: Iterable[Sequence[Cell]])
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: Cell) -> Cell:
-    """A text that starts like a formula stays a text."""
+    """A text that starts like a formula stays a text; control characters (a workbook can't
+    hold them) are left out."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, str) and value.startswith("="):
         written = WriteOnlyCell(sheet, value=value)
         written.data_type = "s"

@@ -3,10 +3,12 @@ spreadsheet app would run, a CSV saved by Excel as UTF-16, phones by the ten tho
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from services import customer_import, customer_import_rows
@@ -142,3 +144,14 @@ async def test_rows_are_checked_off_the_loop_other_chats_wait_on(
     _got, done = await tg.send_file(OLGA, b"name\nNigar\nAysel\n", "customers.csv")
     assert done.text == "The customers are imported.\n2 customers added\n0 customers updated"
     assert len(checked_in) == 2 and loop_thread not in checked_in
+
+
+async def test_a_name_with_a_control_character_from_elsewhere_is_still_exported(
+    tg: Harness,
+) -> None:
+    async with tg.app.sessions() as session:
+        session.add(Customer(name="Ley\x07la", source="web", created_at=tg.clock.now()))
+        await session.commit()
+    book = document_of(await tg.send(OLGA, "/customers export"))
+    sheet = load_workbook(io.BytesIO(book.data)).active
+    assert sheet is not None and sheet["B2"].value == "Leyla"
