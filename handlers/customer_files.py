@@ -33,10 +33,10 @@ from presentation.customers.files import (
 )
 from services import customer_export, customer_import, customer_sheet
 from services.access import Actor, require_owner
-from services.catalog_sheet import MAX_BYTES
 from services.clock import Clock
 from services.customer_sheet import CustomerFileRejected
 from services.db.session import AsyncSession
+from services.workbooks import MAX_BYTES
 
 CSV_TYPES = ("text/csv", "text/comma-separated-values", "application/csv")
 

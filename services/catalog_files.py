@@ -24,9 +24,10 @@ from services import catalog_rows, catalog_sheet
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.catalog import fold, name_in
 from services.catalog_rows import RowIn
-from services.catalog_sheet import MAX_BYTES, MAX_ROWS, CatalogFileRejected, FileProblem, Problem
+from services.catalog_sheet import MAX_ROWS, CatalogFileRejected, FileProblem, Problem
 from services.db.catalog import Category, MeasureSet, Product
 from services.errors import Conflict, ErrorCode
+from services.workbooks import MAX_BYTES
 
 __all__ = [
     "MAX_BYTES",

@@ -5,14 +5,13 @@ file that is not one, is too large or has an odd header. Blocking work: run it i
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, cast
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -21,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.catalog import UNITS
 from services.errors import ErrorCode, InvalidInput
-from services.zips import unpacked_size
+from services.workbooks import WorkbookRefused, first_sheet
 
 SHEET = "Catalog"
 UNITS_SHEET = "Units"
@@ -46,9 +45,6 @@ COLUMNS = (
 )
 READ_ONLY = ("measure_set", "formula")
 YES, NO = "yes", "no"
-MAX_BYTES = 2 * 1024 * 1024
-# What the file may unpack to: a small file can hold a great deal of compressed XML.
-MAX_UNPACKED = 64 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_PROBLEMS = 50
 _FORMATS = {"id": "0", "price": "#,##0.00", "vat_rate": "0.00", "stock": "#,##0.000"}
@@ -193,28 +189,10 @@ def _cell(sheet: WriteOnlyWorksheet, column: str, value: Cell) -> Cell:
 def read(data: bytes) -> Read:
     """The first sheet's rows below its header, blank ones left out; CatalogFileRejected for a
     file too large or not a workbook, more than MAX_ROWS rows, or an odd header."""
-    if len(data) > MAX_BYTES:
-        raise refused(FileProblem.TOO_BIG)
-    unpacked = unpacked_size(data)
-    if unpacked is None:
-        raise refused(FileProblem.NOT_XLSX)
-    if unpacked > MAX_UNPACKED:
-        raise refused(FileProblem.TOO_BIG)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns of what it can't read (styles, extensions); only values matter.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl refuses a broken file with many kinds of error
-        raise refused(FileProblem.NOT_XLSX) from None
-    try:
-        return _rows(book.worksheets[0].iter_rows(values_only=True))
-    except CatalogFileRejected:
-        raise
-    except Exception:
-        raise refused(FileProblem.NOT_XLSX) from None
-    finally:
-        book.close()
+        return first_sheet(data, _rows, CatalogFileRejected)
+    except WorkbookRefused as error:
+        raise refused(FileProblem.TOO_BIG if error.too_big else FileProblem.NOT_XLSX) from None
 
 
 def _rows(found: Iterable[tuple[Cell, ...]]) -> Read:

@@ -9,21 +9,20 @@ import codecs
 import csv
 import io
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from services.catalog_sheet import MAX_BYTES, MAX_PROBLEMS, MAX_ROWS, MAX_UNPACKED
+from services.catalog_sheet import MAX_PROBLEMS, MAX_ROWS
 from services.errors import ErrorCode, InvalidInput
 from services.reports.sheets import cell, header
-from services.zips import unpacked_size
+from services.workbooks import MAX_BYTES, WorkbookRefused, first_sheet
 
 COLUMNS = (
     "id",
@@ -159,26 +158,12 @@ def read(data: bytes, is_csv: bool, titles: Mapping[str, str]) -> list[tuple[int
         raise refused(SheetProblem.TOO_BIG)
     if is_csv:
         return _rows(_csv_rows(data), titles)
-    unpacked = unpacked_size(data)
-    if unpacked is None:
-        raise refused(SheetProblem.NOT_READABLE)
-    if unpacked > MAX_UNPACKED:
-        raise refused(SheetProblem.TOO_BIG)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns of what it can't read (styles, extensions); only values matter.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl refuses a broken file with many kinds of error
-        raise refused(SheetProblem.NOT_READABLE) from None
-    try:
-        return _rows(book.worksheets[0].iter_rows(values_only=True), titles)
-    except CustomerFileRejected:
-        raise
-    except Exception:
-        raise refused(SheetProblem.NOT_READABLE) from None
-    finally:
-        book.close()
+        return first_sheet(data, lambda found: _rows(found, titles), CustomerFileRejected)
+    except WorkbookRefused as error:
+        raise refused(
+            SheetProblem.TOO_BIG if error.too_big else SheetProblem.NOT_READABLE
+        ) from None
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:

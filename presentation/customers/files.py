@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.render import source_name
 from services.access import SUPPORTED_LOCALES
-from services.catalog_sheet import MAX_BYTES, MAX_ROWS
+from services.catalog_sheet import MAX_ROWS
 from services.customer_export import CustomerOut
 from services.customer_import import Imported
 from services.customer_phones import MAX_PHONES
@@ -26,6 +26,7 @@ from services.customer_sheet import (
     SheetProblem,
 )
 from services.errors import ErrorCode
+from services.workbooks import MAX_BYTES
 
 _COLUMN_SHOWN = 32
 

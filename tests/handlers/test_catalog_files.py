@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from bot.i18n import create_i18n
 from presentation.catalog_files import CatalogFileAction, CatalogFileCb, file_buttons
-from services.catalog_sheet import COLUMNS, MAX_BYTES
+from services.catalog_sheet import COLUMNS
+from services.workbooks import MAX_BYTES
 from tests.support.calls import answer_of, without_answers
 from tests.support.catalog_files import counts, row, seed_catalog, xlsx
 from tests.support.deals import ANNA, OLGA, make_manager

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from presentation.customers import files
 from services import customer_sheet
-from services.catalog_sheet import MAX_BYTES
 from services.customer_import import CUSTOMER_IMPORTED, IMPORTED
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
 from services.db.deals import Event
+from services.workbooks import MAX_BYTES
 from tests.support.customer_files import (
     AGAIN,
     ASKED,

@@ -16,7 +16,6 @@ from services import catalog_files, catalog_sheet
 from services.access import Actor
 from services.catalog_sheet import (
     COLUMNS,
-    MAX_BYTES,
     MAX_ROWS,
     CatalogFileRejected,
     FileProblem,
@@ -25,6 +24,7 @@ from services.catalog_sheet import (
 from services.clock import ManualClock
 from services.db.catalog import Category, Product
 from services.errors import AccessDenied, ErrorCode
+from services.workbooks import MAX_BYTES
 from tests.support.catalog_files import EDITABLE, counts, row, seed_catalog, stored, xlsx
 from tests.support.seed import actor, add_user
 
