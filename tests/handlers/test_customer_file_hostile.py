@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import zipfile
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from services import customer_import, customer_import_rows
 from services.db.customers import Customer
+from services.workbooks import MAX_UNPACKED
 from tests.handlers.test_customer_files import document_of
 from tests.support.customer_files import NOT_READABLE, RAUF_PHONE, seeded, written, xlsx
 from tests.support.deals import OLGA
@@ -155,3 +157,19 @@ async def test_a_name_with_a_control_character_from_elsewhere_is_still_exported(
     book = document_of(await tg.send(OLGA, "/customers export"))
     sheet = load_workbook(io.BytesIO(book.data)).active
     assert sheet is not None and sheet["B2"].value == "Leyla"
+
+
+async def test_a_zip_bomb_and_binary_garbage_are_refused_unopened(tg: Harness) -> None:
+    await tg.send(OLGA, "/customers import")
+    before = await written(tg)
+    out = io.BytesIO(xlsx([["name"], ["Nigar"]]))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/media/padding.bin", bytes(MAX_UNPACKED))
+    assert len(out.getvalue()) < 1024 * 1024
+    _got, bomb = await tg.send_file(OLGA, out.getvalue(), "customers.xlsx")
+    assert bomb.text.splitlines()[1] == "The file is too large: at most 2 MB."
+    garbage = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    for name in ("customers.xlsx", "customers.csv"):
+        _got, refused = await tg.send_file(OLGA, garbage, name)
+        assert refused.text.splitlines()[1] == NOT_READABLE
+    assert await written(tg) == before
