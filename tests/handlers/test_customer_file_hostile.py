@@ -173,3 +173,13 @@ async def test_a_zip_bomb_and_binary_garbage_are_refused_unopened(tg: Harness) -
         _got, refused = await tg.send_file(OLGA, garbage, name)
         assert refused.text.splitlines()[1] == NOT_READABLE
     assert await written(tg) == before
+
+
+async def test_a_photo_instead_of_the_file_is_answered_and_cancel_leaves(tg: Harness) -> None:
+    await tg.send(OLGA, "/customers import")
+    [photo] = await tg.send(OLGA, photo="photo1")
+    assert photo.text == "Send the customers as an .xlsx or .csv document, or /cancel."
+    [captioned] = await tg.send(OLGA, photo="photo2", caption="customers")
+    assert captioned.text == photo.text
+    [cancelled] = await tg.send(OLGA, "/cancel")
+    assert cancelled.text == "Cancelled. Nothing was sent."
