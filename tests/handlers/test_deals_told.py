@@ -34,6 +34,21 @@ async def cards_of(tg: Harness, chat_id: int) -> list[tuple[int, str]]:
         return [tuple(row) for row in rows.all()]  # type: ignore[misc]
 
 
+def edits_refused(tg: Harness, error: str) -> Any:
+    """Telegram answers every edit with `error` (each still recorded); the way requests were
+    made before, to put back."""
+    original = tg.recorder.make_request
+
+    async def refusing(bot: Any, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if isinstance(method, EditMessageText):
+            tg.recorder.calls.append(method)
+            raise TelegramBadRequest(method, error)
+        return await original(bot, method, timeout)
+
+    tg.recorder.make_request = refusing  # type: ignore[method-assign]
+    return original
+
+
 async def test_the_owners_move_redraws_the_managers_card_and_tells_them(tg: Harness) -> None:
     await new_deal(tg)
     [(card_id, kind)] = await cards_of(tg, ANNA.id)
@@ -90,15 +105,7 @@ async def test_a_rules_move_is_told_as_the_rules(tg: Harness) -> None:
 async def test_a_card_telegram_will_not_edit_is_sent_again_and_kept(tg: Harness) -> None:
     await new_deal(tg)
     await tg.send(OLGA, "/start")
-    original = tg.recorder.make_request
-
-    async def refusing(bot: Any, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
-        if isinstance(method, EditMessageText):
-            tg.recorder.calls.append(method)
-            raise TelegramBadRequest(method, "Bad Request: message can't be edited")
-        return await original(bot, method, timeout)
-
-    tg.recorder.make_request = refusing  # type: ignore[method-assign]
+    original = edits_refused(tg, "Bad Request: message can't be edited")
     await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
     refused, resent, told = sent_to(await tg.deliver(), ANNA.id)
     assert isinstance(refused, EditMessageText)
@@ -157,15 +164,7 @@ async def test_items_the_owner_adds_tell_the_manager_of_the_new_amount(tg: Harne
 async def test_a_redraw_that_changes_nothing_is_done_and_sends_nothing_more(tg: Harness) -> None:
     await new_deal(tg)
     await tg.send(OLGA, "/start")
-    original = tg.recorder.make_request
-
-    async def unchanged(bot: Any, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
-        if isinstance(method, EditMessageText):
-            tg.recorder.calls.append(method)
-            raise TelegramBadRequest(method, "Bad Request: message is not modified")
-        return await original(bot, method, timeout)
-
-    tg.recorder.make_request = unchanged  # type: ignore[method-assign]
+    edits_refused(tg, "Bad Request: message is not modified")
     await tg.press(OLGA, "dk:n:1:1:0", message_id=777)
     edit, told = sent_to(await tg.deliver(), ANNA.id)
     assert isinstance(edit, EditMessageText) and isinstance(told, SendMessage)
