@@ -83,3 +83,16 @@ def test_no_message_hides_inside_an_f_string() -> None:
         if IN_F_STRING.search(line)
     ]
     assert hidden == []
+
+
+def test_azerbaijani_calls_a_request_one_word() -> None:
+    """A customer's request is «müraciət» everywhere; «sorğu» is left only for an HTTP request
+    (an API token's, a rule's web call)."""
+    http = {"Token {name} revoked: requests with it are refused now.", "request posted to {url}"}
+    mixed = []
+    for message in catalogue("az"):
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = [message.string] if isinstance(message.string, str) else message.string
+        if msgid and msgid not in http and any("sorğu" in s.lower() for s in strings):
+            mixed.append(msgid)
+    assert mixed == []

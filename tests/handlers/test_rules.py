@@ -149,7 +149,7 @@ async def test_a_rule_made_from_a_template_with_a_bad_answer_on_the_way(tg: Harn
             "to": "owners",
             "text": {
                 "en": SUGGESTED,
-                "az": "Sorğu #{number} ({customer}) vaxtında götürülmədi; indi sizdədir.",
+                "az": "Müraciət #{number} ({customer}) vaxtında götürülmədi; indi sizdədir.",
                 "ru": "Заявку #{number} ({customer}) не взяли вовремя; теперь она у вас.",
             },
         },

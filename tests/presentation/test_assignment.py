@@ -24,10 +24,10 @@ from services.assignment import AT_CAPACITY, CLOSED, NOBODY_ON_DUTY
         (
             "az",
             [
-                "⚠️ #7 sorğusu Olga üçün getdi: heç bir menecer növbədə deyil.",
-                "⚠️ #7 sorğusu Olga üçün getdi: növbətçi menecerlərin hamısında limitin icazə "
-                "verdiyi qədər açıq sorğu var.",
-                "⚠️ #7 sorğusu Olga üçün getdi: o, iş saatlarından kənar gəldi.",
+                "⚠️ #7 müraciəti Olga üçün getdi: heç bir menecer növbədə deyil.",
+                "⚠️ #7 müraciəti Olga üçün getdi: növbətçi menecerlərin hamısında limitin icazə "
+                "verdiyi qədər açıq müraciət var.",
+                "⚠️ #7 müraciəti Olga üçün getdi: o, iş saatlarından kənar gəldi.",
             ],
         ),
         (
