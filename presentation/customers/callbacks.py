@@ -7,6 +7,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from presentation.callbacks import Number
+from presentation.field_values import ValueAction
 
 # What a list's buttons carry of its search, in UTF-8 bytes: the rest of a list's data takes
 # up to 31 of Telegram's 64.
@@ -45,6 +46,16 @@ class CustomerCb(CallbackData, prefix="cu"):
     action: CustomerAction
     target: Number
     version: Number = 0
+    arg: Number = 0
+
+
+class CustomerValueCb(CallbackData, prefix="cw"):
+    """The card's 🧾 Fields: `arg` is 1 yes / 0 no, or an option's index."""
+
+    action: ValueAction
+    customer_id: Number
+    version: Number
+    field_id: Number = 0
     arg: Number = 0
 
 
