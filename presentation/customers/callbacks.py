@@ -37,11 +37,13 @@ class CustomerAction(StrEnum):
     TAGS = "t"
     ADD_TAGS = "n"
     DROP_TAG = "x"
+    HISTORY = "h"
 
 
 class CustomerCb(CallbackData, prefix="cu"):
     """`target` is the customer (for DEAL: the deal whose customer is opened); `version` the
-    customer's version the card showed; `arg` a page, a detail, a phone, language or tag."""
+    customer's version the card showed; `arg` a page (of requests or of the history), a detail,
+    a phone, language or tag."""
 
     action: CustomerAction
     target: Number

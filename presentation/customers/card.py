@@ -114,7 +114,10 @@ def card_keyboard(card: CustomerCard, reader: Reader) -> InlineKeyboardMarkup:
             button(card, _("🎂 Birthday"), edit, Detail.BIRTHDAY),
             button(card, _("🏷 Tags"), CustomerAction.TAGS),
         ],
-        [button(card, _("📝 Notes"), edit, Detail.NOTES)],
+        [
+            button(card, _("📝 Notes"), edit, Detail.NOTES),
+            button(card, _("📜 History"), CustomerAction.HISTORY),
+        ],
     ]
     if card.fillable:
         rows.append([fields_button(card.customer_id, card.version)])
