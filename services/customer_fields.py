@@ -137,9 +137,10 @@ def _holder(customer_id: int, reported: tuple[int, ...] = ()) -> Holder:
 
 async def _reported(session: AsyncSession, customer_id: int) -> tuple[int, ...]:
     """The deals the rules hear the change on: the customer's open ones, as if it were made on
-    each of their cards. With none open, their latest, as if made on its card: the date rules
-    counting from the field move on every deal of theirs either way (services/rules/timers.py),
-    and a rule on the field's change still acts once. None for a customer with no request."""
+    each of their cards (a closed deal is not acted on again for it). With none open, their
+    latest, as if made on its card, so a rule on the field's change still acts once. Either
+    way the date rules counting from the field move on every deal of theirs
+    (services/rules/timers.py). None for a customer with no request."""
     rows = await session.execute(
         select(Deal.id, Deal.closed_at)
         .where(Deal.customer_id == customer_id)
