@@ -1,6 +1,7 @@
 """The customer card's buttons: open it (from a list, a search or a deal card), page its
-requests, and edit each detail; typed details end with the card redrawn. A press on the card of
-a customer merged into another is told so and shown that one's card instead."""
+requests and its history, and edit each detail; typed details end with the card redrawn. A
+press on the card of a customer merged into another is told so and shown that one's card
+instead."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ from presentation.customers.card import (
     tags_keyboard,
     tags_text,
 )
+from presentation.customers.history import history_keyboard, history_text
 from presentation.edits import edit_or_send_at
 from presentation.errors import error_text
 from services import customer_edits, customer_phones, customer_tags, customer_views
 from services.customer_edits import Detail, StaleCustomer
+from services.customer_history import customer_history
 from services.customer_views import CustomerCard, MergedAway
 from services.errors import ErrorCode, NotFound
 
@@ -127,6 +130,9 @@ async def _act(press: Press[CustomerCb]) -> None:
         await press.show(text(card), keyboard(card))
     elif cb.action in (Do.EDIT, Do.ADD_PHONE, Do.ADD_TAGS):
         await _ask(press)
+    elif cb.action == Do.HISTORY:
+        page = await customer_history(session, actor, cb.target, cb.arg)
+        await press.show(history_text(page, press.reader), history_keyboard(page))
     else:
         return
     if cb.action in (Do.MAIN, Do.DROP_PHONE, Do.LANGUAGE, Do.DROP_TAG):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.i18n import gettext as _
 
 from handlers.filters import Has, NotCommand
 from handlers.payloads import Payload, save
@@ -16,7 +15,7 @@ from handlers.words import Words, not_text, on_words
 from presentation.deals.card import card_text
 from presentation.deals.keyboard import card_keyboard
 from presentation.edits import edit_or_send_at
-from presentation.field_values import ValueAction, ValueCb, field_name, value_text
+from presentation.field_values import ValueAction, ValueCb, cleared_text, saved_text
 from presentation.fields import (
     deal_fields_keyboard,
     deal_fields_text,
@@ -84,20 +83,13 @@ async def value_button(press: Press[ValueCb]) -> None:
         field, picked = await fields.set_picked(
             session, actor, cb.deal_id, cb.field_id, cb.arg, press.now
         )
-        press.answer.text = _saved(Shown(field, picked), press)
+        press.answer.text = saved_text(Shown(field, picked), actor.locale, reader.currency)
     else:
         field = await fields.clear(session, actor, cb.deal_id, cb.field_id, press.now)
-        press.answer.text = _("{name} cleared.").format(name=field_name(field, actor.locale))
+        press.answer.text = cleared_text(field, actor.locale)
     await press.state.clear()
     card = await pipeline.card(session, actor, cb.deal_id)
     await press.show(card_text(card, reader), card_keyboard(card, reader))
-
-
-def _saved(shown: Shown, press: Press[ValueCb] | Words) -> str:
-    locale, currency = press.actor.locale, press.settings.currency
-    return _("🧾 {name}: {value}").format(
-        name=field_name(shown.field, locale), value=value_text(shown, locale, currency)
-    )
 
 
 @on_words
@@ -116,7 +108,7 @@ async def value_typed(words: Words) -> None:
         card_text(card, reader),
         card_keyboard(card, reader),
     )
-    await words.message.answer(_saved(Shown(field, value), words))
+    await words.message.answer(saved_text(Shown(field, value), reader.locale, reader.currency))
 
 
 def router() -> Router:

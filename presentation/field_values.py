@@ -59,6 +59,17 @@ def value_text(shown: Shown, locale: str, currency: str) -> str:
     return escape(plain_value(shown.field, shown.value, locale, currency))
 
 
+def saved_text(shown: Shown, locale: str, currency: str) -> str:
+    """Said once a value is saved."""
+    return _("🧾 {name}: {value}").format(
+        name=field_name(shown.field, locale), value=value_text(shown, locale, currency)
+    )
+
+
+def cleared_text(field: FieldView, locale: str) -> str:
+    return _("{name} cleared.").format(name=field_name(field, locale))
+
+
 def field_lines(fields: tuple[Shown, ...], locale: str, currency: str) -> list[str]:
     """The lines for filled fields: 🧾 name: value."""
     return [

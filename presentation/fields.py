@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from html import escape
@@ -170,17 +171,23 @@ def detail_keyboard(field: FieldView) -> InlineKeyboardMarkup:
 
 def deal_fields_text(found: DealFields, reader: Reader) -> str:
     lines = [_("<b>Request #{number}: fields</b>").format(number=found.deal_id)]
-    if not found.fields:
-        lines.append(_("The owner has defined no fields yet (/fields)."))
-    for field in found.fields:
-        value = found.values.get(field.field_id)
+    return "\n".join(lines + value_lines(found.fields, found.values, reader))
+
+
+def value_lines(fields: list[FieldView], values: dict[int, Typed], reader: Reader) -> list[str]:
+    """Each field with its value, or — for none."""
+    if not fields:
+        return [_("The owner has defined no fields yet (/fields).")]
+    lines = []
+    for field in fields:
+        value = values.get(field.field_id)
         shown = (
             "—"
             if value is None
             else value_text(Shown(field, value), reader.locale, reader.currency)
         )
         lines.append(f"{escape(field_name(field, reader.locale))}: {shown}")
-    return "\n".join(lines)
+    return lines
 
 
 def deal_fields_keyboard(
@@ -205,11 +212,14 @@ def example(field: FieldView, locale: str, currency: str) -> str:
 
 def picker_text(field: FieldView, value: Typed | None, deal_id: int, reader: Reader) -> str:
     name = escape(field_name(field, reader.locale))
+    title = _("<b>Request #{number}: {name}</b>").format(number=deal_id, name=name)
+    return "\n".join([title, *picker_lines(field, value, reader)])
+
+
+def picker_lines(field: FieldView, value: Typed | None, reader: Reader) -> list[str]:
+    """The value a field has, and how to change it."""
     now = "—" if value is None else value_text(Shown(field, value), reader.locale, reader.currency)
-    lines = [
-        _("<b>Request #{number}: {name}</b>").format(number=deal_id, name=name),
-        _("Now: {value}").format(value=now),
-    ]
+    lines = [_("Now: {value}").format(value=now)]
     if field.kind in (YES_NO, CHOICE):
         lines.append(_("Pick a value."))
     else:
@@ -218,27 +228,35 @@ def picker_text(field: FieldView, value: Typed | None, deal_id: int, reader: Rea
                 example=escape(example(field, reader.locale, reader.currency))
             )
         )
-    return "\n".join(lines)
+    return lines
 
 
 def picker_keyboard(
     field: FieldView, value: Typed | None, deal_id: int, reader: Reader
 ) -> InlineKeyboardMarkup:
-    fid = field.field_id
+    def make(text: str, action: ValueAction, arg: int) -> InlineKeyboardButton:
+        fid = 0 if action == ValueAction.LIST else field.field_id
+        return value_button(text, action, deal_id, fid, arg)
+
+    return InlineKeyboardMarkup(inline_keyboard=picker_rows(field, value, reader, make))
+
+
+# A picker's button: its text, what it does and its argument (yes/no, an option's index).
+MakeButton = Callable[[str, ValueAction, int], InlineKeyboardButton]
+
+
+def picker_rows(
+    field: FieldView, value: Typed | None, reader: Reader, make: MakeButton
+) -> list[list[InlineKeyboardButton]]:
+    """Yes and no, or the options; then ✖ Clear (when filled) and « Fields."""
     rows = []
     if field.kind == YES_NO:
-        rows.append(
-            [
-                value_button(_("yes"), ValueAction.SET, deal_id, fid, 1),
-                value_button(_("no"), ValueAction.SET, deal_id, fid, 0),
-            ]
-        )
+        rows.append([make(_("yes"), ValueAction.SET, 1), make(_("no"), ValueAction.SET, 0)])
     for index, option in enumerate(field.choices):
         mark = "✓ " if option.key == value else ""
-        name = mark + stage_name(option.names, reader.locale)
-        rows.append([value_button(name, ValueAction.SET, deal_id, fid, index)])
-    bottom = [value_button(_("« Fields"), ValueAction.LIST, deal_id)]
+        rows.append([make(mark + stage_name(option.names, reader.locale), ValueAction.SET, index)])
+    bottom = [make(_("« Fields"), ValueAction.LIST, 0)]
     if value is not None:
-        bottom.insert(0, value_button(_("✖ Clear"), ValueAction.CLEAR, deal_id, fid))
+        bottom.insert(0, make(_("✖ Clear"), ValueAction.CLEAR, 0))
     rows.append(bottom)
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return rows

@@ -15,7 +15,7 @@ from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName
 from services.db.deals import Deal, Stage
 from services.db.users import User
 from services.errors import AccessDenied, Conflict, ErrorCode, NotFound
-from services.field_kinds import Shown
+from services.field_kinds import CUSTOMER, Shown
 from services.ids import is_id
 
 DEALS_PAGE = 5
@@ -108,6 +108,8 @@ class CustomerCard:
     source: str
     created_at: datetime
     fields: tuple[Shown, ...]
+    # Whether the owner has customer fields to fill in (the card's 🧾 Fields).
+    fillable: bool
     deals: tuple[CustomerDeal, ...]
     deals_total: int
     page: int
@@ -197,6 +199,7 @@ async def card(
         source=customer.source,
         created_at=customer.created_at,
         fields=filled[0],
+        fillable=await field_views.any_active(session, CUSTOMER),
         deals=deals,
         deals_total=total,
         page=page,

@@ -41,6 +41,14 @@ async def definitions(session: AsyncSession, active_only: bool = True) -> list[F
     return [view(row) for row in await session.scalars(query)]
 
 
+async def any_active(session: AsyncSession, entity: str) -> bool:
+    """Whether the owner has a field switched on for deals or for customers."""
+    found = await session.scalar(
+        select(FieldDef.id).where(FieldDef.entity == entity, FieldDef.active.is_(True)).limit(1)
+    )
+    return found is not None
+
+
 async def shown(
     session: AsyncSession, deals: Collection[tuple[int, int]]
 ) -> dict[int, tuple[Shown, ...]]:

@@ -1,8 +1,10 @@
-"""Writing fields' values on a deal and its customer: each change an event in the deal's
-history, and a happening the rules see."""
+"""Writing fields' values, from a deal's card (its own fields and its customer's) or from a
+customer's card (their fields alone): each change an event in the history (a customer field's
+carries the customer too), and a happening the rules see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -10,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events
-from services.db.deals import Deal
+from services.db.deals import Deal, Event
 from services.db.engine import is_postgres
 from services.db.fields import FieldValue
 from services.field_kinds import DEAL, FIELD_EVENT, FieldView
@@ -20,12 +22,29 @@ from services.rules.model import FIELD_CHANGED
 Prepared = list[tuple[FieldView, str | None]]
 
 
-def object_id(field: FieldView, deal: Deal) -> int:
-    return deal.id if field.entity == DEAL else deal.customer_id
+@dataclass(frozen=True)
+class Holder:
+    """Whose values are written: `deal_id` is None on a customer's card, which holds only the
+    customer's fields. `reported` are the deals the rules hear each change on."""
+
+    deal_id: int | None
+    customer_id: int
+    reported: tuple[int, ...]
+
+
+def on_deal(deal: Deal) -> Holder:
+    return Holder(deal.id, deal.customer_id, (deal.id,))
+
+
+def object_id(field: FieldView, holder: Holder) -> int:
+    if field.entity != DEAL:
+        return holder.customer_id
+    assert holder.deal_id is not None, "a request's field is written on a request"
+    return holder.deal_id
 
 
 async def stored_values(
-    session: AsyncSession, deal: Deal, fields: list[FieldView]
+    session: AsyncSession, holder: Holder, fields: list[FieldView]
 ) -> dict[int, str]:
     if not fields:
         return {}
@@ -34,27 +53,27 @@ async def stored_values(
             FieldValue.field_id.in_([f.field_id for f in fields])
         )
     )
-    wanted = {f.field_id: object_id(f, deal) for f in fields}
+    wanted = {f.field_id: object_id(f, holder) for f in fields}
     return {fid: value for fid, oid, value in rows if wanted[fid] == oid}
 
 
 async def write(
     session: AsyncSession,
     actor_id: int | None,
-    deal: Deal,
+    holder: Holder,
     prepared: Prepared,
     now: datetime,
     rule_id: int | None = None,
 ) -> list[Happened]:
-    """Each value that differs from the stored one is written, with an event in the deal's
-    history (from → to); answers what changed."""
-    current = await stored_values(session, deal, [field for field, _ in prepared])
+    """Each value that differs from the stored one is written, with an event in the history
+    (from → to); answers what changed, on each deal reported."""
+    current = await stored_values(session, holder, [field for field, _ in prepared])
     changed: list[Happened] = []
     for field, stored in prepared:
         old = current.get(field.field_id)
         if old == stored:
             continue
-        target = object_id(field, deal)
+        target = object_id(field, holder)
         if stored is None:
             await session.execute(
                 delete(FieldValue).where(
@@ -79,10 +98,15 @@ async def write(
                 )
             )
         kind = f"{FIELD_EVENT}{field.field_id}"
-        events.record(session, deal.id, actor_id, kind, now, old, stored, rule_id)
+        row = events.noted(holder.deal_id, actor_id, kind, now, old, stored, rule_id)
         detail: dict[str, object] = {"field": field.key, "old": old, "new": stored}
         if field.entity != DEAL:
-            # A customer's value: the date rules on it count from it on each of their deals.
-            detail["customer"] = deal.customer_id
-        changed.append(Happened(FIELD_CHANGED, deal.id, f"{kind}:{now.isoformat()}", detail))
+            # A customer's value: in their history too, and the date rules on it count from
+            # it on each of their deals.
+            session.add(Event(**row, customer_id=holder.customer_id))
+            detail["customer"] = holder.customer_id
+        else:
+            session.add(Event(**row))
+        key = f"{kind}:{now.isoformat()}"
+        changed += [Happened(FIELD_CHANGED, deal_id, key, detail) for deal_id in holder.reported]
     return changed

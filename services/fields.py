@@ -31,7 +31,7 @@ from services.field_kinds import (
     typed,
 )
 from services.field_views import definitions, view
-from services.field_writes import Prepared, stored_values, write
+from services.field_writes import Prepared, on_deal, stored_values, write
 from services.rules.engine import fire
 
 NAME_LENGTH = 64
@@ -172,7 +172,7 @@ class DealFields:
 async def of_deal(session: AsyncSession, actor: Actor, deal_id: int) -> DealFields:
     deal = await _deal(session, actor, deal_id)
     fields = await definitions(session)
-    stored = await stored_values(session, deal, fields)
+    stored = await stored_values(session, on_deal(deal), fields)
     values = {f.field_id: typed(f, stored[f.field_id]) for f in fields if f.field_id in stored}
     return DealFields(deal_id, fields, values)
 
@@ -183,7 +183,7 @@ async def one_of_deal(
     """A field to fill on this deal (an active one), and its value."""
     deal = await _deal(session, actor, deal_id)
     field = await _active(session, field_id)
-    stored = (await stored_values(session, deal, [field])).get(field.field_id)
+    stored = (await stored_values(session, on_deal(deal), [field])).get(field.field_id)
     return field, None if stored is None else typed(field, stored)
 
 
@@ -257,7 +257,7 @@ async def put_from_api(
     await _write(session, None, deal, prepared, now)
     await session.commit()
     fields = await definitions(session)
-    stored = await stored_values(session, deal, fields)
+    stored = await stored_values(session, on_deal(deal), fields)
     return {f.key: to_json(f, stored[f.field_id]) for f in fields if f.field_id in stored}
 
 
@@ -279,4 +279,4 @@ async def _write(
     session: AsyncSession, actor_id: int | None, deal: Deal, prepared: Prepared, now: datetime
 ) -> None:
     """Write the values, and run the rules their changes trigger, in the same transaction."""
-    await fire(session, await write(session, actor_id, deal, prepared, now), now)
+    await fire(session, await write(session, actor_id, on_deal(deal), prepared, now), now)

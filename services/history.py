@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -99,20 +100,17 @@ async def deal_history(
     found_messages = {
         m.id: m for m in await session.scalars(select(Message).where(Message.id.in_(message_ids)))
     }
-    names = _Names(session)
-    names.rules = await manage.names(
-        session, {e.rule_id for e in found_events.values() if e.rule_id is not None}
-    )
+    names = await Names.of(session, found_events.values())
     entries = []
     for src, row_id in reversed(rows):
         if src == "e":
-            entries.append(await _event_entry(found_events[row_id], names))
+            entries.append(await event_entry(found_events[row_id], names))
         else:
             entries.append(await _message_entry(found_messages[row_id], names))
     return HistoryPage(deal.id, deal.version, entries, page, pages)
 
 
-class _Names:
+class Names:
     """People, stages, fields and products named once per page, whatever number of lines
     mention them."""
 
@@ -125,6 +123,15 @@ class _Names:
         self.products: dict[int, dict[str, str]] = {}
         # A deal item's product; None once the item is removed.
         self.items: dict[int, int | None] = {}
+
+    @classmethod
+    async def of(cls, session: AsyncSession, found: Iterable[Event]) -> Names:
+        """Names for a page of events, the rules that made any of them named already."""
+        names = cls(session)
+        names.rules = await manage.names(
+            session, {e.rule_id for e in found if e.rule_id is not None}
+        )
+        return names
 
     async def person(self, user_id: int | str | None) -> str | None:
         if user_id is None or not str(user_id).isdigit():
@@ -172,14 +179,14 @@ class _Names:
         return None if product_id is None else await self.product(product_id)
 
 
-async def _event_entry(event: Event, names: _Names) -> Entry:
+async def event_entry(event: Event, names: Names) -> Entry:
     entry = await _event_values(event, names)
     if event.rule_id is None:
         return entry
     return replace(entry, who=None, rule=names.rules.get(event.rule_id, "?"))
 
 
-async def _event_values(event: Event, names: _Names) -> Entry:
+async def _event_values(event: Event, names: Names) -> Entry:
     who = await names.person(event.actor_id)
     old: Value = event.from_value
     new: Value = event.to_value
@@ -222,7 +229,7 @@ async def _event_values(event: Event, names: _Names) -> Entry:
     return Entry(event.created_at, who, event.kind, old, new)
 
 
-async def _message_entry(message: Message, names: _Names) -> Entry:
+async def _message_entry(message: Message, names: Names) -> Entry:
     who = await names.person(message.author_id)
     text = message.text if len(message.text) <= QUOTE_LENGTH else message.text[:QUOTE_LENGTH] + "…"
     return Entry(message.created_at, who, f"message_{message.direction}", message.kind, text)

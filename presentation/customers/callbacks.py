@@ -7,6 +7,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from presentation.callbacks import Number
+from presentation.field_values import ValueAction
 
 # What a list's buttons carry of its search, in UTF-8 bytes: the rest of a list's data takes
 # up to 31 of Telegram's 64.
@@ -36,15 +37,27 @@ class CustomerAction(StrEnum):
     TAGS = "t"
     ADD_TAGS = "n"
     DROP_TAG = "x"
+    HISTORY = "h"
 
 
 class CustomerCb(CallbackData, prefix="cu"):
     """`target` is the customer (for DEAL: the deal whose customer is opened); `version` the
-    customer's version the card showed; `arg` a page, a detail, a phone, language or tag."""
+    customer's version the card showed; `arg` a page (of requests or of the history), a detail,
+    a phone, language or tag."""
 
     action: CustomerAction
     target: Number
     version: Number = 0
+    arg: Number = 0
+
+
+class CustomerValueCb(CallbackData, prefix="cw"):
+    """The card's 🧾 Fields: `arg` is 1 yes / 0 no, or an option's index."""
+
+    action: ValueAction
+    customer_id: Number
+    version: Number
+    field_id: Number = 0
     arg: Number = 0
 
 

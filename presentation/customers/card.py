@@ -8,10 +8,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
-from presentation.customers.callbacks import CustomerAction, CustomerCb
+from presentation.customers.callbacks import CustomerAction, CustomerCb, CustomerValueCb
 from presentation.deals.callbacks import DealOpenCb
 from presentation.deals.card import Reader, money
-from presentation.field_values import field_lines
+from presentation.field_values import ValueAction, field_lines
 from presentation.keyboards import LANGUAGES
 from presentation.render import source_name, stage_name
 from services.access import SUPPORTED_LOCALES
@@ -27,13 +27,31 @@ def button(
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
+def value_button(
+    customer_id: int, version: int, text: str, action: ValueAction, field_id: int = 0, arg: int = 0
+) -> InlineKeyboardButton:
+    data = CustomerValueCb(
+        action=action, customer_id=customer_id, version=version, field_id=field_id, arg=arg
+    )
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def fields_button(customer_id: int, version: int) -> InlineKeyboardButton:
+    return value_button(customer_id, version, _("🧾 Fields"), ValueAction.LIST)
+
+
 def open_button(customer_id: int, text: str) -> InlineKeyboardButton:
     data = CustomerCb(action=CustomerAction.OPEN, target=customer_id)
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 def back(card: CustomerCard) -> list[InlineKeyboardButton]:
-    return [button(card, _("« Back to the customer"), CustomerAction.CARD, card.page)]
+    return [back_button(card.customer_id, card.version, card.page)]
+
+
+def back_button(customer_id: int, version: int, page: int = 0) -> InlineKeyboardButton:
+    data = CustomerCb(action=CustomerAction.CARD, target=customer_id, version=version, arg=page)
+    return InlineKeyboardButton(text=_("« Back to the customer"), callback_data=data.pack())
 
 
 def deal_line(deal: CustomerDeal, reader: Reader) -> str:
@@ -96,8 +114,13 @@ def card_keyboard(card: CustomerCard, reader: Reader) -> InlineKeyboardMarkup:
             button(card, _("🎂 Birthday"), edit, Detail.BIRTHDAY),
             button(card, _("🏷 Tags"), CustomerAction.TAGS),
         ],
-        [button(card, _("📝 Notes"), edit, Detail.NOTES)],
+        [
+            button(card, _("📝 Notes"), edit, Detail.NOTES),
+            button(card, _("📜 History"), CustomerAction.HISTORY),
+        ],
     ]
+    if card.fillable:
+        rows.append([fields_button(card.customer_id, card.version)])
     deals = [
         InlineKeyboardButton(
             text=f"#{deal.deal_id} · {stage_name(deal.stage_names, reader.locale)}",

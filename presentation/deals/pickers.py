@@ -58,16 +58,19 @@ def history_text(page: HistoryPage, reader: Reader) -> str:
     if page.pages > 1:
         title += " " + _("(page {page} of {pages})").format(page=page.page + 1, pages=page.pages)
     lines = [title]
-    for entry in page.entries:
-        moment = when(entry.at, reader.zone, reader.locale)
-        what = describe(entry, reader)
-        who = f"{escape(entry.who)}: " if entry.who else ""
-        if entry.rule is not None:
-            who = _("by rule «{name}»").format(name=escape(entry.rule)) + ": "
-        elif entry.kind == "not_taken":
-            who = _("by rule «{name}»").format(name=standard_title(ESCALATION)) + ": "
-        lines.append(f"{moment} · {who}{what}")
+    lines += [entry_line(entry, describe(entry, reader), reader) for entry in page.entries]
     return "\n".join(lines)
+
+
+def entry_line(entry: Entry, what: str, reader: Reader) -> str:
+    """When, who (or the rule that did it) and what."""
+    moment = when(entry.at, reader.zone, reader.locale)
+    who = f"{escape(entry.who)}: " if entry.who else ""
+    if entry.rule is not None:
+        who = _("by rule «{name}»").format(name=escape(entry.rule)) + ": "
+    elif entry.kind == "not_taken":
+        who = _("by rule «{name}»").format(name=standard_title(ESCALATION)) + ": "
+    return f"{moment} · {who}{what}"
 
 
 def history_keyboard(page: HistoryPage) -> InlineKeyboardMarkup:

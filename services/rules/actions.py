@@ -30,7 +30,7 @@ from services.db.tasks import Task
 from services.db.users import User
 from services.errors import InvalidInput
 from services.field_kinds import from_json
-from services.field_writes import write
+from services.field_writes import on_deal, write
 from services.manager_notices import AMOUNT as AMOUNT_CHANGE
 from services.manager_notices import HANDED_OVER, STAGE, by_rule, notices, redraw
 from services.rules import discounting, standard
@@ -255,7 +255,7 @@ async def _set_field(session: AsyncSession, action: Action, ctx: Acting) -> list
     field = (await ctx.work.fields())[action.get("field")]
     value = action.get("value")
     stored = None if value is None else from_json(field, value)
-    return await write(session, None, ctx.deal, [(field, stored)], ctx.now, ctx.rule_id)
+    return await write(session, None, on_deal(ctx.deal), [(field, stored)], ctx.now, ctx.rule_id)
 
 
 def _tag(action: Action, ctx: Acting) -> None:

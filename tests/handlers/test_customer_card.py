@@ -21,7 +21,7 @@ def card_buttons(version: int) -> list[list[tuple[str, str | None]]]:
         [("✉️ E-mail", f"cu:e:{v}:2"), ("🏢 Company", f"cu:e:{v}:3")],
         [("🏠 Address", f"cu:e:{v}:4"), ("🗣 Language", f"cu:l:{v}:0")],
         [("🎂 Birthday", f"cu:e:{v}:6"), ("🏷 Tags", f"cu:t:{v}:0")],
-        [("📝 Notes", f"cu:e:{v}:5")],
+        [("📝 Notes", f"cu:e:{v}:5"), ("📜 History", f"cu:h:{v}:0")],
         [("#1 · New", "do:1")],
     ]
 

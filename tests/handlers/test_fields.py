@@ -9,21 +9,8 @@ from services.db.deals import Event
 from services.db.fields import FieldDef, FieldValue
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, more_buttons, new_deal
+from tests.support.fields import EDITOR, add_field
 from tests.support.harness import Harness
-
-EDITOR = 950
-
-
-async def add_field(tg: Harness, entity: int, kind: int, names: list[str | None]) -> None:
-    """Through the editor: ➕, the entity, the kind, then each name (None: Same as English)."""
-    await tg.press(OLGA, "fd:a:0:0", message_id=EDITOR)
-    await tg.press(OLGA, "fd:e:0:" + str(entity), message_id=EDITOR)
-    await tg.press(OLGA, f"fd:k:{entity}:{kind}", message_id=EDITOR)
-    for name in names:
-        if name is None:
-            await tg.press(OLGA, "fd:s:0:0", message_id=EDITOR)
-        else:
-            await tg.send(OLGA, name)
 
 
 async def test_owner_adds_a_choice_field_named_in_three_languages(tg: Harness) -> None:

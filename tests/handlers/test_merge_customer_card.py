@@ -32,7 +32,7 @@ KEPT_BUTTONS = [
     [("✉️ E-mail", "cu:e:1:2:2"), ("🏢 Company", "cu:e:1:2:3")],
     [("🏠 Address", "cu:e:1:2:4"), ("🗣 Language", "cu:l:1:2:0")],
     [("🎂 Birthday", "cu:e:1:2:6"), ("🏷 Tags", "cu:t:1:2:0")],
-    [("📝 Notes", "cu:e:1:2:5")],
+    [("📝 Notes", "cu:e:1:2:5"), ("📜 History", "cu:h:1:2:0")],
     [("#2 · New", "do:2"), ("#1 · New", "do:1")],
 ]
 

@@ -14,7 +14,7 @@ from services.db.customers import Customer
 from services.db.deals import Deal
 from services.db.engine import session_factory
 from services.db.fields import FieldValue
-from services.field_writes import write
+from services.field_writes import on_deal, write
 from services.intake import open_deal
 from tests.support.db import PG_URL
 from tests.support.seed import setup_deal
@@ -36,8 +36,10 @@ async def test_a_customers_field_filled_from_two_deals_at_once(
     async with sessions() as first, sessions() as second:
         one = await first.get_one(Deal, 1)
         two = await second.get_one(Deal, 2)
-        await write(first, None, one, [(field, "Baku")], clock.now())
-        later = asyncio.create_task(write(second, None, two, [(field, "Ganja")], clock.now()))
+        await write(first, None, on_deal(one), [(field, "Baku")], clock.now())
+        later = asyncio.create_task(
+            write(second, None, on_deal(two), [(field, "Ganja")], clock.now())
+        )
         # The second waits on the first's row until the first commits.
         async with sessions() as watcher:
             while not later.done():
