@@ -1,8 +1,11 @@
 """Giving a task: /task or ➕ under /tasks, then what is to be done (typed), who does it (me,
-an active manager, the owners) and when it is due (a preset or a typed moment). A button from
+an active manager, the owners) and when it is due (a preset or a typed moment); 📌 Task on a
+deal card the same for a task on that deal (who: me, its manager, the owners). A button from
 an earlier step, or from a task given already, changes nothing."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -23,6 +26,7 @@ from services.access import Actor, require_staff
 from services.db.session import AsyncSession
 from services.errors import ErrorCode, InvalidInput
 from services.moments import parse_moment
+from services.tasks import TaskView
 
 RETRYABLE = frozenset({ErrorCode.MOMENT, ErrorCode.MOMENT_PAST})
 
@@ -34,19 +38,28 @@ class GiveTask(StatesGroup):
     moment = State()
 
 
-class GiveWhat(Payload):
+class GiveOn(Payload):
+    """GiveTask.what: the deal the task is on (None: on none)."""
+
+    deal_id: int | None = None
+
+
+class GiveWhat(GiveOn):
     """GiveTask.who: what is to be done."""
 
     note: str
 
 
-class GiveTo(Payload):
+class GiveTo(GiveWhat):
     """GiveTask.when and GiveTask.moment: what, to whom (OWNERS: the owners), and the message
     the moment was asked in, edited into the task once given."""
 
-    note: str
     assignee: int
     picker: int = 0
+
+
+# Refusals of the one picked: who does it is asked again, the task as typed.
+PICK_AGAIN = frozenset({ErrorCode.NOT_IN_TEAM, ErrorCode.NOT_ON_DEAL})
 
 
 async def _at(state: FSMContext, step: State) -> None:
@@ -56,20 +69,20 @@ async def _at(state: FSMContext, step: State) -> None:
         raise InvalidInput(ErrorCode.STEP_PASSED)
 
 
-async def _ask_what(state: FSMContext, actor: Actor) -> str:
+async def _ask_what(state: FSMContext, actor: Actor, deal_id: int | None = None) -> str:
     require_staff(actor)
     await state.set_state(GiveTask.what)
-    await state.set_data({})
-    return views.what_prompt()
+    await save(state, GiveOn(deal_id=deal_id))
+    return views.what_prompt(deal_id)
 
 
 async def _ask_who(
-    session: AsyncSession, actor: Actor, state: FSMContext, note: str
+    session: AsyncSession, actor: Actor, state: FSMContext, what: GiveWhat
 ) -> tuple[str, InlineKeyboardMarkup]:
-    mates = await task_giving.teammates(session, actor)
+    mates = await task_giving.teammates(session, actor, what.deal_id)
     await state.set_state(GiveTask.who)
-    await save(state, GiveWhat(note=note))
-    return views.who_prompt(note), views.who_keyboard(actor.user_id, mates)
+    await save(state, GiveWhat(note=what.note, deal_id=what.deal_id))
+    return views.who_prompt(what.note, what.deal_id), views.who_keyboard(actor.user_id, mates)
 
 
 async def task_command(
@@ -90,7 +103,7 @@ async def task_command(
         # Refused, and asked what is to be done: the words may be sent again.
         await message.answer(error_text(error))
         return
-    text, markup = await _ask_who(session, actor, state, note)
+    text, markup = await _ask_who(session, actor, state, GiveWhat(note=note))
     await message.answer(text, reply_markup=markup)
 
 
@@ -101,24 +114,40 @@ async def new_task(press: Press[GiveCb]) -> None:
         await press.message.answer(prompt)
 
 
+@on_press
+async def deal_task(press: Press[GiveCb]) -> None:
+    """📌 Task on a deal card; pressed again while what is to be done is asked, it is not asked
+    twice."""
+    deal_id = press.data.arg
+    await task_giving.check_deal(press.session, press.actor, deal_id)
+    asked = await press.state.get_state() == GiveTask.what.state
+    if asked and (await load(press.state, GiveOn)).deal_id == deal_id:
+        press.answer.text = views.what_prompt(deal_id)
+        return
+    prompt = await _ask_what(press.state, press.actor, deal_id)
+    if press.message is not None:
+        await press.message.answer(prompt)
+
+
 @on_words
 async def what_typed(words: Words) -> None:
-    note = task_giving.task_text(words.text)
-    text, markup = await _ask_who(words.session, words.actor, words.state, note)
+    on = await words.payload(GiveOn)
+    what = GiveWhat(note=task_giving.task_text(words.text), deal_id=on.deal_id)
+    text, markup = await _ask_who(words.session, words.actor, words.state, what)
     await words.message.answer(text, reply_markup=markup)
 
 
 @on_press
 async def who_picked(press: Press[GiveCb]) -> None:
     await _at(press.state, GiveTask.who)
-    note = (await load(press.state, GiveWhat)).note
+    what = await load(press.state, GiveWhat)
     assignee = press.data.arg
     await task_giving.check_assignee(
-        press.session, press.actor, None if assignee == OWNERS else assignee
+        press.session, press.actor, None if assignee == OWNERS else assignee, what.deal_id
     )
     await press.state.set_state(GiveTask.when)
-    await save(press.state, GiveTo(note=note, assignee=assignee))
-    await press.show(views.when_prompt(note), views.when_keyboard())
+    await save(press.state, GiveTo(note=what.note, deal_id=what.deal_id, assignee=assignee))
+    await press.show(views.when_prompt(what.note, what.deal_id), views.when_keyboard())
 
 
 @on_press
@@ -127,15 +156,13 @@ async def preset_picked(press: Press[GiveCb]) -> None:
     to = await load(press.state, GiveTo)
     due = press.later(press.data.preset)
     try:
-        task = await task_giving.give(
-            press.session, press.actor, to.note, _assignee(to), due, press.now
-        )
+        task = await _give(press.session, press.actor, to, due, press.now)
     except InvalidInput as error:
-        if error.code != ErrorCode.NOT_IN_TEAM:
+        if error.code not in PICK_AGAIN:
             raise
-        # Deactivated since chosen: chosen again, the task as typed.
+        # Deactivated, or off the deal, since chosen: chosen again, the task as typed.
         press.answer.text, press.answer.show_alert = error_text(error), True
-        await press.show(*await _ask_who(press.session, press.actor, press.state, to.note))
+        await press.show(*await _ask_who(press.session, press.actor, press.state, to))
         return
     await press.state.clear()
     zone, locale = press.settings.zone, press.actor.locale
@@ -160,13 +187,11 @@ async def moment_typed(words: Words) -> None:
     try:
         async with words.ends_step(RETRYABLE):
             due = parse_moment(words.text, words.now, zone)
-            task = await task_giving.give(
-                words.session, words.actor, to.note, _assignee(to), due, words.now
-            )
+            task = await _give(words.session, words.actor, to, due, words.now)
     except InvalidInput as error:
-        if error.code != ErrorCode.NOT_IN_TEAM:
+        if error.code not in PICK_AGAIN:
             raise
-        text, markup = await _ask_who(words.session, words.actor, words.state, to.note)
+        text, markup = await _ask_who(words.session, words.actor, words.state, to)
         await words.message.answer(f"{error_text(error)}\n\n{text}", reply_markup=markup)
         return
     await edit_or_send_at(
@@ -178,14 +203,18 @@ async def moment_typed(words: Words) -> None:
     )
 
 
-def _assignee(to: GiveTo) -> int | None:
-    return None if to.assignee == OWNERS else to.assignee
+async def _give(
+    session: AsyncSession, actor: Actor, to: GiveTo, due: datetime, now: datetime
+) -> TaskView:
+    assignee = None if to.assignee == OWNERS else to.assignee
+    return await task_giving.give(session, actor, to.note, assignee, due, now, to.deal_id)
 
 
 def router() -> Router:
     router = Router(name="task_giving")
     router.message.register(task_command, Command("task"), Staff())
     router.callback_query.register(new_task, GiveCb.filter(F.action == GiveAction.NEW))
+    router.callback_query.register(deal_task, GiveCb.filter(F.action == GiveAction.DEAL))
     router.callback_query.register(who_picked, GiveCb.filter(F.action == GiveAction.WHO))
     router.callback_query.register(preset_picked, GiveCb.filter(F.action == GiveAction.PRESET))
     router.callback_query.register(type_picked, GiveCb.filter(F.action == GiveAction.TYPE))

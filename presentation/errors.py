@@ -183,6 +183,7 @@ def _texts() -> dict[ErrorCode, str]:
         ErrorCode.MOMENT_PAST: _("That moment has passed already. Send a later one, or /cancel."),
         ErrorCode.TASK_DONE: _("This task is done already."),
         ErrorCode.NOT_IN_TEAM: _("That person is not in the team any more; choose another."),
+        ErrorCode.NOT_ON_DEAL: _("That person doesn't work on this request; choose another."),
         ErrorCode.TASK_TEXT: _("A task is up to 500 characters. Send a shorter one, or /cancel."),
         ErrorCode.STEP_PASSED: _(
             "That button is from an earlier step. Use the latest message, or /cancel."

@@ -1,5 +1,5 @@
-"""Giving a task (/task, or ➕ under /tasks): what, to whom, when; and what the one it is
-given to, and the one who gave it, are told."""
+"""Giving a task (/task, ➕ under /tasks, or 📌 Task on a deal card): what, to whom, when; and
+what the one it is given to, and the one who gave it, are told."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from presentation.callbacks import Number
 from presentation.render import when
-from presentation.tasks import TaskAction, TaskCb, moment_picker, subject
+from presentation.tasks import TaskAction, TaskCb, moment_picker, open_deal_button, subject
 from services.moments import Preset
 from services.task_giving import Teammate
 from services.tasks import TaskView
@@ -24,13 +24,14 @@ OWNERS = 0
 
 class GiveAction(StrEnum):
     NEW = "n"
+    DEAL = "d"
     WHO = "w"
     PRESET = "p"
     TYPE = "t"
 
 
 class GiveCb(CallbackData, prefix="tw"):
-    """`arg` is who the task goes to (WHO): a person's id, or OWNERS."""
+    """`arg` is who the task goes to (WHO): a person's id, or OWNERS; the deal it is on (DEAL)."""
 
     action: GiveAction
     arg: Number = 0
@@ -43,12 +44,22 @@ def new_task_button() -> InlineKeyboardButton:
     )
 
 
-def what_prompt() -> str:
-    return _("What is to be done? Write it in a few words. /cancel to stop.")
+def what_prompt(deal_id: int | None = None) -> str:
+    if deal_id is None:
+        return _("What is to be done? Write it in a few words. /cancel to stop.")
+    return _(
+        "What is to be done on request #{number}? Write it in a few words. /cancel to stop."
+    ).format(number=deal_id)
 
 
-def who_prompt(note: str) -> str:
-    return _("Who should do it?\n{task}").format(task=escape(note))
+def _task(note: str, deal_id: int | None) -> str:
+    if deal_id is None:
+        return escape(note)
+    return _("Request #{number}: {task}").format(number=deal_id, task=escape(note))
+
+
+def who_prompt(note: str, deal_id: int | None = None) -> str:
+    return _("Who should do it?\n{task}").format(task=_task(note, deal_id))
 
 
 def who_keyboard(me: int, teammates: list[Teammate]) -> InlineKeyboardMarkup:
@@ -62,8 +73,8 @@ def who_keyboard(me: int, teammates: list[Teammate]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def when_prompt(note: str) -> str:
-    return _("When is it due?\n{task}").format(task=escape(note))
+def when_prompt(note: str, deal_id: int | None = None) -> str:
+    return _("When is it due?\n{task}").format(task=_task(note, deal_id))
 
 
 def when_keyboard() -> InlineKeyboardMarkup:
@@ -105,9 +116,10 @@ def handed_text(task: TaskView, zone: ZoneInfo, locale: str) -> str:
 
 def handed_keyboard(task: TaskView) -> InlineKeyboardMarkup:
     done = TaskCb(action=TaskAction.DONE, task_id=task.task_id).pack()
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=_("✅ Done"), callback_data=done)]]
-    )
+    row = [InlineKeyboardButton(text=_("✅ Done"), callback_data=done)]
+    if task.deal_id is not None:
+        row.append(open_deal_button(task.deal_id))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 def done_notice(task: TaskView, by: str) -> str:

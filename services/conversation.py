@@ -14,6 +14,7 @@ from services import events, outbox
 from services.access import Actor, require_deal
 from services.assignment import WorkingHours
 from services.content import Content, message_rows, store, store_all
+from services.customers import hold_accounts
 from services.db.customers import Customer
 from services.db.deals import Deal, Message
 from services.db.users import User
@@ -52,6 +53,8 @@ async def customers_write(
     of its writer's open deal; a writer with none opens a request with it. A customer's
     later messages among them join the request their first one opened."""
     user_ids = list({write.actor.user_id for write in writes})
+    # An undo of a merge may be giving an account back to its own record: waited for.
+    await hold_accounts(session, user_ids)
     deals: dict[int, Deal] = {}
     for user_id, deal in await session.execute(_OPEN_DEALS, {"user_ids": user_ids}):
         deals.setdefault(user_id or 0, deal)

@@ -4,7 +4,7 @@ customer's own number, and only it links the account to a record known by that n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,12 +18,14 @@ from services.customer_rows import IDENTIFIERS, KEPT, blank, from_json, row_of, 
 from services.db.bulk import insert_all
 from services.db.customers import Customer, CustomerMerge
 from services.db.deals import Deal
+from services.db.engine import is_postgres
 from services.db.fields import FieldValue
 from services.db.users import User
 from services.field_kinds import CUSTOMER
 from services.users import full_name
 
 _BY_USERS = select(Customer).where(Customer.user_id.in_(bindparam("user_ids", expanding=True)))
+_HELD = _BY_USERS.order_by(Customer.id).with_for_update().execution_options(populate_existing=True)
 _BY_USER = select(Customer).where(Customer.user_id == bindparam("user_id"))
 _BY_PHONE = select(Customer).where(Customer.phone == bindparam("phone"))
 _MERGED_INTO = (
@@ -54,6 +56,21 @@ async def customers_for_users(
     stored = await insert_all(session, Customer, list(new.values()), key=("user_id",))
     by_user.update((customer.user_id, customer) for customer in stored)
     return [by_user[user.id] for user in users]
+
+
+async def hold_accounts(session: AsyncSession, user_ids: Collection[int]) -> None:
+    """Hold (on PostgreSQL) the records of these Telegram accounts until the transaction ends,
+    so a request goes to the record the account is with once a merge or its undo holding them
+    is done: after waiting, the account may be with another record, which is then held too."""
+    if not is_postgres(session):
+        return  # one transaction at a time: nothing changes under this one
+    held: set[tuple[int, int | None]] | None = None
+    while True:
+        found = await session.scalars(_HELD, {"user_ids": list(user_ids)})
+        now_held = {(customer.id, customer.user_id) for customer in found}
+        if now_held == held:
+            return
+        held = now_held
 
 
 def _values(user: User, now: datetime) -> dict[str, object]:

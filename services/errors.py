@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     MOMENT_PAST = "moment_past"
     TASK_DONE = "task_done"
     NOT_IN_TEAM = "not_in_team"
+    NOT_ON_DEAL = "not_on_deal"
     TASK_TEXT = "task_text"
     STEP_PASSED = "step_passed"
     # Quick replies.

@@ -15,6 +15,7 @@ from services.conversation import get_deal
 from services.db.catalog import DealItem, Product
 from services.db.deals import Event, Message, Stage
 from services.db.fields import FieldDef
+from services.db.tasks import Task
 from services.db.users import User
 from services.field_kinds import FIELD_EVENT, FieldView, typed
 from services.field_views import view
@@ -37,6 +38,8 @@ ITEM = "item"
 DISCOUNT_EVENTS = frozenset({"discount", "discount_asked", "discount_held", "discount_refused"})
 # What a discount was on.
 ON_DEAL, ON_ITEM = "deal", "item"
+# A task someone gave on the deal: from is whose it is (None: the owners'), to the task's id.
+TASK_GIVEN = "task_given"
 
 Value = str | Decimal | date | bool | dict[str, str] | Off | None
 
@@ -160,6 +163,11 @@ class Names:
             self.fields[key] = view(row) if row else None
         return self.fields[key]
 
+    async def task(self, task_id: str | None) -> str:
+        """What a task is to do, as much as a history line quotes."""
+        note = await self.session.scalar(select(Task.note).where(Task.id == int(task_id or 0)))
+        return _quote(note or "")
+
     async def product(self, product_id: int) -> dict[str, str]:
         if product_id not in self.products:
             product = await self.session.get(Product, product_id)
@@ -223,6 +231,9 @@ async def _event_values(event: Event, names: Names) -> Entry:
         )
     elif event.kind == "rule_task":
         old, new = await names.person(event.from_value), _moment(event.to_value)
+    elif event.kind == TASK_GIVEN:
+        # To whom (None: the owners), and what is to be done.
+        old, new = await names.person(event.from_value), await names.task(event.to_value)
     elif event.kind == "rule_message" and event.to_value and event.to_value.isdigit():
         # A named person rather than "customer", "manager" or "owners".
         old, new = PERSON, await names.person(event.to_value)
@@ -231,8 +242,12 @@ async def _event_values(event: Event, names: Names) -> Entry:
 
 async def _message_entry(message: Message, names: Names) -> Entry:
     who = await names.person(message.author_id)
-    text = message.text if len(message.text) <= QUOTE_LENGTH else message.text[:QUOTE_LENGTH] + "…"
+    text = _quote(message.text)
     return Entry(message.created_at, who, f"message_{message.direction}", message.kind, text)
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH] + "…"
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -21,7 +21,7 @@ from services.assignment import (
     pick_assignees,
 )
 from services.content import Content, message_rows, store_all
-from services.customers import customers_for_users
+from services.customers import customers_for_users, hold_accounts
 from services.db.bulk import insert_all
 from services.db.customers import Customer
 from services.db.deals import Deal, Event, Message, Stage
@@ -95,6 +95,7 @@ async def open_requests(
         session, [Wanted(language=language_of(user)) for user in wanted], now, hours=hours
     )
     managers = [pick.user for pick in picks]
+    await hold_accounts(session, users.keys())
     customers = await customers_for_users(session, wanted, now)
     titles = [request.content.title for request in requests]
     wanted_deals = list(zip(customers, titles, managers, strict=True))

@@ -1,5 +1,6 @@
 """Tasks given to someone of the team: to oneself, to an active manager or to the owners
-together, on no deal, due at a moment. Whoever it goes to, other than the giver, is told."""
+together, due at a moment, on no deal or on one the giver works on (then to someone who may
+work on it: its manager or the owners). Whoever it goes to, other than the giver, is told."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import events, outbox
-from services.access import MANAGER, OWNER, Actor, require_staff
+from services.access import MANAGER, OWNER, Actor, require_deal, require_staff
+from services.conversation import get_deal
+from services.db.deals import Deal
 from services.db.tasks import Task
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput
@@ -34,26 +37,43 @@ def task_text(text: str) -> str:
     return note
 
 
-async def teammates(session: AsyncSession, actor: Actor) -> list[Teammate]:
-    """Who else a task may be given to by name: the active managers."""
+async def check_deal(session: AsyncSession, actor: Actor, deal_id: int) -> Deal:
+    """A deal the actor works on: its manager, or an owner."""
     require_staff(actor)
-    rows = await session.execute(
-        select(User.id, User.first_name)
-        .where(User.role == MANAGER, User.is_active.is_(True), User.id != actor.user_id)
-        .order_by(User.first_name, User.id)
+    deal = await get_deal(session, deal_id)
+    require_deal(actor, deal)
+    return deal
+
+
+async def teammates(
+    session: AsyncSession, actor: Actor, deal_id: int | None = None
+) -> list[Teammate]:
+    """Who else a task may be given to by name: the active managers; on a deal, its own."""
+    require_staff(actor)
+    query = select(User.id, User.first_name).where(
+        User.role == MANAGER, User.is_active.is_(True), User.id != actor.user_id
     )
+    if deal_id is not None:
+        query = query.where(User.id == (await check_deal(session, actor, deal_id)).manager_id)
+    rows = await session.execute(query.order_by(User.first_name, User.id))
     return [Teammate(user_id, name) for user_id, name in rows.all()]
 
 
-async def check_assignee(session: AsyncSession, actor: Actor, assignee_id: int | None) -> None:
-    """The owners (None), or someone active in the team."""
+async def check_assignee(
+    session: AsyncSession, actor: Actor, assignee_id: int | None, deal_id: int | None = None
+) -> None:
+    """The owners (None), or someone active in the team; on a deal the actor works on, someone
+    who may work on it too."""
     require_staff(actor)
+    deal = None if deal_id is None else await check_deal(session, actor, deal_id)
     if assignee_id is None or assignee_id == actor.user_id:
         return
     user = await session.get(User, assignee_id)
     active = user is not None and (user.role == OWNER or (user.role == MANAGER and user.is_active))
-    if not active:
+    if user is None or not active:
         raise InvalidInput(ErrorCode.NOT_IN_TEAM)
+    if deal is not None and user.role != OWNER and deal.manager_id != user.id:
+        raise InvalidInput(ErrorCode.NOT_ON_DEAL)
 
 
 async def give(
@@ -63,15 +83,17 @@ async def give(
     assignee_id: int | None,
     due_at: datetime,
     now: datetime,
+    deal_id: int | None = None,
 ) -> TaskView:
-    """A task for `assignee_id` (None: the owners), given by the actor, due at `due_at`."""
+    """A task for `assignee_id` (None: the owners), given by the actor, due at `due_at`, on
+    `deal_id` if given (then in its history)."""
     note = task_text(text)
-    await check_assignee(session, actor, assignee_id)
+    await check_assignee(session, actor, assignee_id, deal_id)
     if due_at <= now:
         raise InvalidInput(ErrorCode.MOMENT_PAST)
     task = Task(
         kind=GIVEN,
-        deal_id=None,
+        deal_id=deal_id,
         assignee_id=assignee_id,
         created_by=actor.user_id,
         note=note,
@@ -82,7 +104,7 @@ async def give(
     )
     session.add(task)
     await session.flush()
-    events.record(session, None, actor.user_id, "task_given", now, assignee_id, task.id)
+    events.record(session, deal_id, actor.user_id, "task_given", now, assignee_id, task.id)
     for person in await _told(session, actor, assignee_id):
         outbox.enqueue(
             session,

@@ -28,7 +28,7 @@ from services.db.tasks import Task
 from services.db.users import User
 from services.errors import AccessDenied, ErrorCode, InvalidInput, NotFound
 
-# A reminder on a deal, a call-back after a missed call, a task someone gave (on no deal).
+# A reminder on a deal, a call-back after a missed call, a task someone gave (on a deal or not).
 REMINDER, CALLBACK, GIVEN = "reminder", "callback", "task"
 NOTE_LENGTH = 500
 

@@ -77,7 +77,8 @@ async def render(
         return []
     if row.kind == "task_given":
         text = giving_views.handed_text(task, zone, locale)
-        return [(_message(row.chat_id, text, giving_views.handed_keyboard(task)), None)]
+        markup = giving_views.handed_keyboard(task)
+        return [(_message(row.chat_id, text, markup), task.deal_id)]
     if row.kind == "task_overdue":
         after = timedelta(seconds=int(payload["after"]))
         return [(_message(row.chat_id, task_views.overdue_text(task, after, locale)), None)]

@@ -1,4 +1,4 @@
-"""The deal card's Remind, Contract, Documents, Items and Customer buttons."""
+"""The deal card's Remind, Task, Contract, Documents, Items and Customer buttons."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from presentation.contracts import ContractAction, ContractCb
 from presentation.customers.callbacks import CustomerAction, CustomerCb
 from presentation.deals.callbacks import ItemAction, ItemCb
 from presentation.documents.callbacks import DocAction, DocCb
+from presentation.task_giving import GiveAction, GiveCb
 from presentation.tasks import RemindAction, RemindCb
 from services.moments import Preset
 
@@ -16,6 +17,12 @@ from services.moments import Preset
 def remind_button(deal_id: int) -> InlineKeyboardButton:
     data = RemindCb(action=RemindAction.MENU, deal_id=deal_id, preset=Preset.HOUR)
     return InlineKeyboardButton(text=_("⏰ Remind"), callback_data=data.pack())
+
+
+def task_button(deal_id: int) -> InlineKeyboardButton:
+    """Gives someone who works on the deal a task on it."""
+    data = GiveCb(action=GiveAction.DEAL, arg=deal_id)
+    return InlineKeyboardButton(text=_("📌 Task"), callback_data=data.pack())
 
 
 def contract_button(deal_id: int) -> InlineKeyboardButton:

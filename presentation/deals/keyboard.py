@@ -19,6 +19,7 @@ from presentation.deals.buttons import (
     documents_button,
     items_button,
     remind_button,
+    task_button,
 )
 from presentation.deals.callbacks import CardAction, DealAction, DealCb
 from presentation.deals.card import Reader, button
@@ -127,6 +128,7 @@ SLOTS: tuple[Slot, ...] = (
         frozenset({NEW, OPEN, WON}),
         frozenset({OPEN, WON}),
     ),
+    Slot(lambda card, reader: task_button(card.deal_id), frozenset({NEW, OPEN, WON})),
     Slot(lambda card, reader: contract_button(card.deal_id)),
     Slot(lambda card, reader: documents_button(card.deal_id), first=frozenset({WON})),
     Slot(lambda card, reader: customer_button(card.deal_id)),

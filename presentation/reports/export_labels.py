@@ -46,6 +46,7 @@ def labels(locale: str) -> Labels:
             _("Ratings"),
             _("Average rating"),
         ],
+        owners=_("👑 Owners"),
         source=source_name,
         stage=lambda names: stage_name(names, locale),
         reason=_lost_reason,

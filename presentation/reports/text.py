@@ -19,7 +19,7 @@ from presentation.reports.format import (
     signed,
 )
 from presentation.reports.sold_text import section as sold_section
-from services.reports.report import Person, Report
+from services.reports.report import Report
 
 # Keeps the detail well within a message (4096) however large the team.
 PEOPLE_SHOWN = 15
@@ -83,7 +83,7 @@ def detail(report: Report, currency: str, locale: str) -> str:
         _funnel(report, locale),
         _outcomes(report, currency, locale),
         _speed(report, locale),
-        _people(report.people, currency, locale),
+        _people(report, currency, locale),
         _attention(report, locale),
         sold_section(report.sold, locale),
     ]
@@ -156,7 +156,8 @@ def _speed(report: Report, locale: str) -> str:
     return "\n".join(lines)
 
 
-def _people(people: list[Person], currency: str, locale: str) -> str:
+def _people(report: Report, currency: str, locale: str) -> str:
+    people = report.people
     lines = [_("<b>👥 People</b>")]
     for person in people[:PEOPLE_SHOWN]:
         parts = [
@@ -188,6 +189,10 @@ def _people(people: list[Person], currency: str, locale: str) -> str:
         lines.append(ngettext("…and {n} more", "…and {n} more", hidden).format(n=hidden))
     if not people:
         lines.append(_("• Nobody on the team yet."))
+    if report.owners_overdue:
+        overdue = ngettext("{n} overdue task", "{n} overdue tasks", report.owners_overdue)
+        owners = overdue.format(n=number(report.owners_overdue, locale))
+        lines.append(_("• 👑 Owners: {tasks}").format(tasks=owners))
     return "\n".join(lines)
 
 

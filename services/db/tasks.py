@@ -13,7 +13,7 @@ from services.db.base import Base, UtcDateTime
 
 class Task(Base):
     """Something due at a time for one person, or for the owners together: a reminder on a
-    deal, a call-back, or a task given to someone (on no deal)."""
+    deal, a call-back, or a task given to someone (on a deal or on none)."""
 
     __tablename__ = "tasks"
     __table_args__ = (

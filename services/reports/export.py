@@ -1,5 +1,5 @@
-"""The period's deals as a spreadsheet (one row per deal, a sheet of per-manager figures, and
-what was sold: export_sold.py) or CSV.
+"""The period's deals as a spreadsheet (one row per deal, a sheet of per-manager figures with a
+row for the owners' overdue tasks, and what was sold: export_sold.py) or CSV.
 
 The workbook is built from plain rows by `workbook`/`csv_file`, which do blocking work and are
 meant to run in a thread; headers and names come in already translated as `Labels`."""
@@ -60,6 +60,8 @@ class Export:
     period: Period
     deals: list[DealRow]
     people: list[Person]
+    # The overdue tasks given to the owners together, no one person's.
+    owners_overdue: int
     # The items of the deals won in the period, and what they add up to.
     items: list[SoldLine]
     sold: Sold
@@ -73,6 +75,8 @@ class Labels:
     people_sheet: str
     deal_headers: list[str]
     people_headers: list[str]
+    # Names the row of the owners' overdue tasks.
+    owners: str
     source: Callable[[str], str]
     stage: Callable[[dict[str, str]], str]
     reason: Callable[[str | None], str]
@@ -127,7 +131,8 @@ async def export(
     late_tasks = await overdue_by_assignee(session, now)
     team = await people(session, period, speeds, late_tasks)
     items = await lines(session, period)
-    return Export(period, deals, team, items, summarise(items, currency_of(session)), columns)
+    sold = summarise(items, currency_of(session))
+    return Export(period, deals, team, late_tasks.get(None, 0), items, sold, columns)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -189,6 +194,8 @@ def workbook(data: Export, labels: Labels) -> bytes:
     header(people_sheet, labels.people_headers)
     for person in data.people:
         people_sheet.append(_person_values(person))
+    if data.owners_overdue:
+        people_sheet.append([labels.owners, None, None, None, None, data.owners_overdue])
     add_sheets(book, data.items, data.sold, data.period.zone, labels.sold)
     out = io.BytesIO()
     book.save(out)

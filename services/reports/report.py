@@ -71,7 +71,9 @@ class Report:
     speed: Speed
     people: list[Person]
     stale_deals: int
+    # Everyone's, and of them those given to the owners together (no one person's).
     overdue_tasks: int
+    owners_overdue: int
     contracts_ending: int
     # The items of the deals won in the period.
     sold: Sold
@@ -119,6 +121,7 @@ async def build(session: AsyncSession, period: Period, sla: Sla, now: datetime) 
         people=await people(session, period, found, late_tasks),
         stale_deals=await queries.stale_deals(session, now),
         overdue_tasks=sum(late_tasks.values()),
+        owners_overdue=late_tasks.get(None, 0),
         contracts_ending=await attention.contracts_ending(
             session, now.astimezone(period.zone).date()
         ),

@@ -145,7 +145,8 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
     assert buttons(more) == [
         [("↩️ Reply", "d:r:1"), ("📝 Note", "dk:o:1:3:0")],
         [("📜 History", "dk:h:1:3:0"), ("🧾 Fields", "fv:l:1:0:0")],
-        [("📄 Contract", "ct:e:1"), ("👤 Customer", "cu:q:1:0:0")],
+        [("📌 Task", "tw:d:1:h1"), ("📄 Contract", "ct:e:1")],
+        [("👤 Customer", "cu:q:1:0:0")],
         [("‹ Back", "dk:c:1:3:0")],
     ]
     assert (await deal(tg)).closed_at == tg.app.clock.now()
@@ -165,8 +166,8 @@ async def test_stage_picker_and_won_close_the_deal_and_the_owner_reopens(tg: Har
     ]
     [owner_more] = without_answers(await tg.press(OLGA, "dk:v:1:3:0", message_id=778))
     assert buttons(owner_more)[-3:] == [
-        [("📄 Contract", "ct:e:1"), ("👤 Customer", "cu:q:1:0:0")],
-        [("🔓 Reopen", "dk:u:1:3:0")],
+        [("📌 Task", "tw:d:1:h1"), ("📄 Contract", "ct:e:1")],
+        [("👤 Customer", "cu:q:1:0:0"), ("🔓 Reopen", "dk:u:1:3:0")],
         [("‹ Back", "dk:c:1:3:0")],
     ]
     calls = await tg.press(OLGA, "dk:u:1:3:0", message_id=778)

@@ -76,8 +76,8 @@ async def test_request_with_contact_is_assigned_and_reaches_the_manager(tg: Harn
         [("📝 Note", "dk:o:1:1:0"), ("❌ Lost", "dk:l:1:1:0")],
         [("👥 Reassign", "dk:r:1:1:0"), ("📜 History", "dk:h:1:1:0")],
         [("🧾 Fields", "fv:l:1:0:0"), ("⏰ Remind", "rm:m:1:h1")],
-        [("📄 Contract", "ct:e:1"), ("🗂 Documents", "dc:l:1")],
-        [("👤 Customer", "cu:q:1:0:0")],
+        [("📌 Task", "tw:d:1:h1"), ("📄 Contract", "ct:e:1")],
+        [("🗂 Documents", "dc:l:1"), ("👤 Customer", "cu:q:1:0:0")],
         [("‹ Back", "dk:c:1:1:0")],
     ]
     assert await tg.deliver() == []

@@ -36,7 +36,7 @@ async def vusal_shares_his_number(tg: Harness) -> None:
     await tg.deliver()
 
 
-MERGE_ROW = [("👤 Customer", "cu:q:2:0:0"), ("🔗 Merge", "dk:j:2:2:1")]
+MERGE_ROW = [("🔗 Merge", "dk:j:2:2:1")]
 
 
 async def owners_card(tg: Harness, deal_id: int) -> Any:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
 from openpyxl import load_workbook
 from PIL import Image
 
+from services.db.tasks import Task
 from services.reports import lists
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.drawing import reading_while_drawing
 from tests.support.harness import Harness, person
-from tests.support.reports_seed import week
+from tests.support.reports_seed import ANNA as ANNA_ID
+from tests.support.reports_seed import NOW, SINCE, week
 
 OLGA = person(1, "Olga")
 ANNA = person(200, "Anna")
@@ -275,3 +278,35 @@ async def test_the_bot_reads_on_while_a_reports_chart_is_drawn(
     read = reading_while_drawing(seeded.app.sessions, monkeypatch)
     photo, _detail = without_answers(await seeded.press(OLGA, "rp:y"))
     assert isinstance(photo, SendPhoto) and len(read) == 1
+
+
+async def test_the_owners_overdue_tasks_are_counted_under_people(seeded: Harness) -> None:
+    async with seeded.app.sessions() as session:
+        for hours in (2, 30):
+            session.add(
+                Task(
+                    kind="task", assignee_id=None, created_by=ANNA_ID, note="approve",
+                    due_at=NOW - timedelta(hours=hours), created_at=SINCE, calls=0, version=1,
+                )
+            )  # fmt: skip
+        await session.commit()
+    _photo, detail = without_answers(await seeded.press(OLGA, "rp:y"))
+    people = detail.text.split("<b>👥 People</b>\n")[1].split("\n\n")[0]
+    assert people.splitlines() == [
+        "• Anna: 4 open · won 0 · AZN0.00 · 1 overdue task",
+        "• Bako: 2 open · won 0 · AZN0.00 · median response 10 min",
+        "• 👑 Owners: 2 overdue tasks",
+    ]
+    assert "• Overdue tasks: 3" in detail.text
+    [document] = without_answers(await seeded.press(OLGA, "rx:7:x"))
+    book = load_workbook(io.BytesIO(document.document.data))
+    assert list(book["Managers"].iter_rows(values_only=True))[1:] == [
+        ("Anna", 4, 1, 1000, 15, 1, 0, None),
+        ("Bako", 2, 1, 500.5, 10, 0, 0, None),
+        ("👑 Owners", None, None, None, None, 2, None, None),
+    ]
+    russian = person(1, "Olga", language="ru")
+    await seeded.send(russian, "/start")
+    [document] = without_answers(await seeded.press(russian, "rx:7:x"))
+    rows = list(load_workbook(io.BytesIO(document.document.data))["Менеджеры"].values)
+    assert rows[-1] == ("👑 Владельцы", None, None, None, None, 2, None, None)

@@ -64,8 +64,8 @@ def taken_more(version: int, deal_id: int = 1) -> Rows:
         [("🛒 Items", f"it:l:{v}:0:0"), ("📝 Note", f"dk:o:{v}:0")],
         [("❌ Lost", f"dk:l:{v}:0"), ("👥 Reassign", f"dk:r:{v}:0")],
         [("📜 History", f"dk:h:{v}:0"), ("🧾 Fields", f"fv:l:{deal_id}:0:0")],
-        [("📄 Contract", f"ct:e:{deal_id}"), ("🗂 Documents", f"dc:l:{deal_id}")],
-        [("👤 Customer", f"cu:q:{deal_id}:0:0")],
+        [("📌 Task", f"tw:d:{deal_id}:h1"), ("📄 Contract", f"ct:e:{deal_id}")],
+        [("🗂 Documents", f"dc:l:{deal_id}"), ("👤 Customer", f"cu:q:{deal_id}:0:0")],
         [("‹ Back", f"dk:c:{v}:0")],
     ]
 

@@ -21,7 +21,7 @@ VUSAL = person(101, "Vusal")
 ANNA = person(200, "Anna")
 NUMBER = "+994501234567"
 CARD = 700
-MERGE_ROW = [("👤 Customer", "cu:q:2:0:0"), ("🔗 Merge", "dk:j:2:1:1")]
+MERGE_ROW = [("🔗 Merge", "dk:j:2:1:1")]
 REFUSED = "Sorry, you can't do that."
 TWO_ACCOUNTS = (
     "Both customers write to the bot from their own Telegram accounts, so they can't be merged."

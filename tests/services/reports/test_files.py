@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,12 +16,13 @@ from presentation.reports.drawing import ChartData, draw
 from services.access import Actor
 from services.db.deals import Deal
 from services.db.fields import FieldDef, FieldValue
+from services.db.tasks import Task
 from services.errors import AccessDenied
 from services.reports import export
 from services.reports.periods import Choice
 from services.reports.settings import OwnerSettings
 from services.reports.worktime import parse_schedule
-from tests.support.reports_seed import BAKU, NOW, week
+from tests.support.reports_seed import ANNA, BAKU, NOW, SINCE, week
 from tests.support.sold_seed import SOLD_LABELS
 
 DEFAULTS = OwnerSettings(True, True, 9 * 60, 15, parse_schedule("mon-fri 09:00-18:00"))
@@ -31,6 +32,7 @@ LABELS = export.Labels(
     people_sheet="People",
     deal_headers=[f"h{n}" for n in range(11)],
     people_headers=[f"p{n}" for n in range(8)],
+    owners="Owners",
     source=str.upper,
     stage=lambda names: names["en"],
     reason=lambda stored: stored or "",
@@ -70,6 +72,30 @@ async def test_workbook_has_a_row_per_deal_and_a_sheet_per_manager(data: export.
         LABELS.people_headers,
         ["Anna", 4, 1, 1000, 15, 1, 0, None],
         ["Bako", 2, 1, 500.5, 10, 0, 0, None],
+    ]
+
+
+async def test_the_owners_overdue_tasks_have_a_row_of_their_own(session: AsyncSession) -> None:
+    await week(session)
+    # Given to the owners together: one overdue, one done, one not due yet.
+    for due, done in (
+        (NOW - timedelta(hours=2), None),
+        (NOW - timedelta(hours=3), NOW),
+        (NOW + timedelta(hours=1), None),
+    ):
+        session.add(
+            Task(
+                kind="task", assignee_id=None, created_by=ANNA, note="approve", due_at=due,
+                created_at=SINCE, done_at=done, calls=0, version=1,
+            )
+        )  # fmt: skip
+    await session.commit()
+    data = await export.export(session, OLGA, Choice.LAST_7, BAKU, DEFAULTS, NOW)
+    book = load_workbook(io.BytesIO(export.workbook(data, LABELS)))
+    assert [list(r) for r in book["People"].iter_rows(values_only=True)][1:] == [
+        ["Anna", 4, 1, 1000, 15, 1, 0, None],
+        ["Bako", 2, 1, 500.5, 10, 0, 0, None],
+        ["Owners", None, None, None, None, 1, None, None],
     ]
 
 

@@ -1,0 +1,157 @@
+"""📌 Task on a deal card: the deal's manager or an owner gives a task on that deal to
+themselves, to someone else who works on it or to the owners; it shows with the deal's number
+wherever the task does, opens the deal, and is in the deal's history. Anyone else, a forged
+deal or a button pressed again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram.methods import SendMessage
+
+from bot.sweeps import reminders
+from services.db.deals import Deal
+from tests.handlers.test_task_giving import PASSED, PICKER, REFUSED, task_rows, user_id
+from tests.support.calls import answer_of, buttons, without_answers
+from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, make_manager, new_deal
+from tests.support.harness import Harness, clock_of
+
+ASKED = "What is to be done on request #1? Write it in a few words. /cancel to stop."
+NOT_ON_DEAL = "That person doesn't work on this request; choose another."
+
+
+async def anna_s_deal_and_bako(tg: Harness) -> tuple[int, int]:
+    """Request #1 is Anna's, taken; Bako is another manager."""
+    await new_deal(tg)
+    await tg.press(ANNA, "d:t:1", message_id=CARD)
+    await make_manager(tg, BAKO.id, "Bako")
+    await tg.send(OLGA, "/start")
+    tg.recorder.calls.clear()
+    return await user_id(tg, ANNA.id), await user_id(tg, BAKO.id)
+
+
+async def test_the_manager_gives_the_owners_a_task_on_the_deal(tg: Harness) -> None:
+    anna, bako = await anna_s_deal_and_bako(tg)
+    pressed = await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    [asked] = without_answers(pressed)
+    assert isinstance(asked, SendMessage) and (asked.chat_id, asked.text) == (ANNA.id, ASKED)
+    # Pressed again while asked: not asked twice.
+    again = await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    assert without_answers(again) == [] and answer_of(again).text == ASKED
+
+    [who] = await tg.send(ANNA, "Send the  invoice")
+    assert who.text == "Who should do it?\nRequest #1: Send the invoice"
+    # Bako does not work on the request: not offered, and refused when forged.
+    assert buttons(who) == [[("🙋 Me", f"tw:w:{anna}:h1")], [("👑 The owners", "tw:w:0:h1")]]
+    forged = answer_of(await tg.press(ANNA, f"tw:w:{bako}:h1", message_id=PICKER))
+    assert (forged.text, forged.show_alert) == (NOT_ON_DEAL, True)
+    [when] = without_answers(await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER))
+    assert when.text == "When is it due?\nRequest #1: Send the invoice"
+    [given] = without_answers(await tg.press(ANNA, "tw:p:0:tm", message_id=PICKER))
+    assert (given.message_id, given.text) == (
+        PICKER,
+        "📌 Given to the owners, due Mar 3, 2026, 10:00:\nRequest #1: Send the invoice",
+    )
+    assert await task_rows(tg) == [("task", 1, None, anna, "Send the invoice")]
+    twice = answer_of(await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER))
+    assert (twice.text, twice.show_alert) == (PASSED, True)
+    assert len(await task_rows(tg)) == 1
+
+    [told] = await tg.deliver()
+    assert (told.chat_id, told.text) == (
+        OLGA.id,
+        "📌 Anna gave the owners a task, due Mar 3, 2026, 10:00:\nRequest #1: Send the invoice",
+    )
+    assert buttons(told) == [[("✅ Done", "tk:d:1:m15"), ("📂 Open request #1", "do:1")]]
+    [listed] = await tg.send(OLGA, "/tasks")
+    assert listed.text == (
+        "<b>Your tasks</b>\n⏰ Mar 3, 2026, 10:00 · #1 Send the invoice → the owners (from Anna)"
+    )
+    [history] = without_answers(await tg.press(ANNA, "dk:h:1:2:0", message_id=CARD))
+    line = "Mar 2, 2026, 13:00 · Anna: 📌 task for the owners: Send the invoice"
+    assert line in history.text.splitlines()
+
+    clock_of(tg).advance(timedelta(hours=21))
+    assert await reminders.due_tasks(tg.app) == 1
+    [due] = await tg.deliver()
+    assert (due.chat_id, due.text) == (
+        OLGA.id,
+        "⏰ <b>Request #1</b>: Send the invoice\nFrom Anna\nFor the owners",
+    )
+    assert buttons(due) == [
+        [("✅ Done", "tk:d:1:m15"), ("💤 1 h", "tk:s:1:h1")],
+        [("📂 Open request #1", "do:1"), ("⋯ More", "tk:m:1:m15")],
+    ]
+    [card] = without_answers(await tg.press(OLGA, "do:1"))
+    assert (card.chat_id, card.text.splitlines()[0]) == (OLGA.id, "<b>Request #1</b>")
+
+
+async def test_an_owner_gives_the_deal_s_manager_a_task_on_it(tg: Harness) -> None:
+    anna, bako = await anna_s_deal_and_bako(tg)
+    olga = await user_id(tg, OLGA.id)
+    await tg.press(OLGA, "tw:d:1:h1", message_id=CARD)
+    [who] = await tg.send(OLGA, "Call the customer about delivery")
+    assert buttons(who) == [
+        [("🙋 Me", f"tw:w:{olga}:h1")],
+        [("👤 Anna", f"tw:w:{anna}:h1")],
+        [("👑 The owners", "tw:w:0:h1")],
+    ]
+    await tg.press(OLGA, f"tw:w:{anna}:h1", message_id=PICKER)
+    # Handed over to Bako before the moment is picked: who does it is asked again.
+    async with tg.app.sessions() as session:
+        (await session.get_one(Deal, 1)).manager_id = bako
+        await session.commit()
+    pressed = await tg.press(OLGA, "tw:p:0:h1", message_id=PICKER)
+    assert (answer_of(pressed).text, answer_of(pressed).show_alert) == (NOT_ON_DEAL, True)
+    [again] = without_answers(pressed)
+    assert again.text == "Who should do it?\nRequest #1: Call the customer about delivery"
+    assert buttons(again)[1] == [("👤 Bako", f"tw:w:{bako}:h1")]
+    assert await task_rows(tg) == []
+    await tg.press(OLGA, f"tw:w:{bako}:h1", message_id=PICKER)
+    await tg.press(OLGA, "tw:p:0:h1", message_id=PICKER)
+    assert await task_rows(tg) == [("task", 1, bako, olga, "Call the customer about delivery")]
+
+    [told] = await tg.deliver()
+    assert (told.chat_id, told.text) == (
+        BAKO.id,
+        "📌 Olga gave you a task, due Mar 2, 2026, 14:00:\n"
+        "Request #1: Call the customer about delivery",
+    )
+    [mine] = await tg.send(BAKO, "/tasks")
+    assert mine.text == (
+        "<b>Your tasks</b>\n"
+        "⏰ Mar 2, 2026, 14:00 · #1 Call the customer about delivery (from Olga)"
+    )
+    assert answer_of(await tg.press(BAKO, "tk:d:1:m15")).text == "Done."
+    [heard] = await tg.deliver()
+    assert (heard.chat_id, heard.text) == (
+        OLGA.id,
+        "✅ Bako has done the task you gave:\nRequest #1: Call the customer about delivery",
+    )
+
+
+async def test_only_who_works_on_the_deal_gives_a_task_on_it(tg: Harness) -> None:
+    anna, _ = await anna_s_deal_and_bako(tg)
+    not_found = ("Not found: it may have been removed.", True)
+    for who, data, refusal in (
+        (BAKO, "tw:d:1:h1", REFUSED),
+        (LEYLA, "tw:d:1:h1", ("Извините, вам это недоступно.", True)),
+        (ANNA, "tw:d:999:h1", not_found),
+    ):
+        calls = await tg.press(who, data, message_id=CARD)
+        assert (answer_of(calls).text, answer_of(calls).show_alert) == refusal, data
+        assert without_answers(calls) == []
+    # Nor is what Bako then types taken for a task.
+    [typed] = await tg.send(BAKO, "Take it from me")
+    assert typed.text.startswith("To answer a customer, tap Reply under their request")
+    # Handed over while Anna gives it: the task is refused and none is made.
+    await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    await tg.send(ANNA, "Check the stock")
+    await tg.press(ANNA, f"tw:w:{anna}:h1", message_id=PICKER)
+    async with tg.app.sessions() as session:
+        (await session.get_one(Deal, 1)).manager_id = None
+        await session.commit()
+    late = answer_of(await tg.press(ANNA, "tw:p:0:h1", message_id=PICKER))
+    assert (late.text, late.show_alert) == REFUSED
+    assert await task_rows(tg) == []
+    assert await tg.deliver() == []
