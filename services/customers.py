@@ -178,6 +178,10 @@ async def join(
     await events.record_all(
         session, [events.noted(deal_id, actor_id, "merged", now, *noted) for deal_id in moved]
     )
+    # The kept customer's own history says so too: it stays theirs if the merge is undone.
+    await events.record_all(
+        session, [events.on_customer(into.id, actor_id, "merged", now, *noted)]
+    )
     card = await move_card(session, into, other.id)
     taken = {key: value for key, value in row_of(other).items() if key not in KEPT}
     for key in IDENTIFIERS:

@@ -34,6 +34,18 @@ def noted(
     }
 
 
+def on_customer(
+    customer_id: int,
+    actor_id: int | None,
+    kind: str,
+    now: datetime,
+    from_value: object = None,
+    to_value: object = None,
+) -> EventRow:
+    """An event of a customer's own history, on no deal."""
+    return {**noted(None, actor_id, kind, now, from_value, to_value), "customer_id": customer_id}
+
+
 def record(
     session: AsyncSession,
     deal_id: int | None,

@@ -137,6 +137,10 @@ async def undo(session: AsyncSession, actor: Actor, merge_id: int, now: datetime
         session,
         [events.noted(deal_id, actor.user_id, "unmerged", now, *noted) for deal_id in back],
     )
+    await events.record_all(
+        session,
+        [events.on_customer(c.id, actor.user_id, "unmerged", now, *noted) for c in (into, other)],
+    )
     undone = Undone(Named(other.name, other.phone), Named(into.name, into.phone), back)
     await session.commit()
     return undone

@@ -127,3 +127,18 @@ async def test_after_the_undo_the_card_is_the_customers_again_and_moved_on(
     assert buttons(card)[0] == [("✏️ Name", "cu:e:2:2:1"), ("📞 Phones", "cu:p:2:2:0")]
     [listed] = await tg.send(OLGA, "/customers")
     assert listed.text.splitlines()[0] == "<b>Customers: 2</b>"
+
+
+async def test_the_merge_and_its_undo_are_in_both_customers_history(tg: Harness) -> None:
+    await a_call_then_leyla_types_its_number(tg)
+    await tg.send(OLGA, "/customer Leyla")
+    await merged(tg)
+    merge = "Mar 2, 2026, 13:00 · Olga: customer Leyla merged into +994501234567"
+    undo = "Mar 2, 2026, 13:00 · Olga: merge undone: customer Leyla split off from +994501234567"
+    [kept] = without_answers(await tg.press(OLGA, "cu:h:1:2:0", message_id=CARD))
+    assert kept.text.splitlines() == ["<b>History of Leyla</b>", merge]
+    await tg.press(OLGA, "mu:1", message_id=CARD + 1)
+    [kept] = without_answers(await tg.press(OLGA, "cu:h:1:3:0", message_id=CARD))
+    assert kept.text.splitlines() == ["<b>History of —</b>", undo, merge]
+    [back] = without_answers(await tg.press(OLGA, "cu:h:2:2:0", message_id=CARD))
+    assert back.text.splitlines() == ["<b>History of Leyla</b>", undo]

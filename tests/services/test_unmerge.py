@@ -45,7 +45,14 @@ async def rows(session: AsyncSession) -> dict[str, Any]:
 
 async def history(session: AsyncSession) -> list[tuple[Any, ...]]:
     found = await session.execute(
-        select(Event.deal_id, Event.actor_id, Event.kind, Event.from_value, Event.to_value)
+        select(
+            Event.deal_id,
+            Event.customer_id,
+            Event.actor_id,
+            Event.kind,
+            Event.from_value,
+            Event.to_value,
+        )
         .where(Event.kind.in_(["merged", "unmerged"]))
         .order_by(Event.id)
     )
@@ -93,9 +100,13 @@ async def test_undo_within_24_hours_gives_both_records_back_exactly(
     assert await rows(session) == before
     record = await session.get_one(CustomerMerge, merged.merge_id)
     assert (record.undone_by, record.undone_at) == (owner.user_id, clock.now())
+    # The request's history and both customers' own say so.
     assert await history(session) == [
-        (2, owner.user_id, "merged", "U100", NUMBER),
-        (2, owner.user_id, "unmerged", NUMBER, "U100"),
+        (2, None, owner.user_id, "merged", "U100", NUMBER),
+        (None, 1, owner.user_id, "merged", "U100", NUMBER),
+        (2, None, owner.user_id, "unmerged", NUMBER, "U100"),
+        (None, 1, owner.user_id, "unmerged", NUMBER, "U100"),
+        (None, 2, owner.user_id, "unmerged", NUMBER, "U100"),
     ]
     versions = await session.scalars(select(Deal.version).order_by(Deal.id))
     # The card's press, the merge and the undo each moved the request's version on.
@@ -153,7 +164,8 @@ async def test_a_manager_a_second_undo_and_an_unknown_merge_change_nothing(
     with pytest.raises(unmerge.AlreadyUndone):
         await unmerge.undo(session, owner, merged.merge_id, clock.now())
     assert await rows(session) == undone
-    assert len([e for e in await history(session) if e[2] == "unmerged"]) == 1
+    # Once on the request, once on each customer.
+    assert len([e for e in await history(session) if e[3] == "unmerged"]) == 3
 
 
 async def test_a_request_made_since_goes_back_with_the_telegram_account(

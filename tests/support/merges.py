@@ -70,9 +70,11 @@ async def state(tg: Harness) -> dict[str, Any]:
         )
         deals = await session.execute(select(Deal.id, Deal.customer_id, Deal.version))
         merged = await session.execute(
-            select(Event.deal_id, Event.actor_id, Event.from_value, Event.to_value).where(
-                Event.kind == "merged"
+            select(
+                Event.deal_id, Event.customer_id, Event.actor_id, Event.from_value, Event.to_value
             )
+            .where(Event.kind == "merged")
+            .order_by(Event.id)
         )
         return {
             "customers": [tuple(r) for r in customers.all()],
