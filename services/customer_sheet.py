@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import zip_longest
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -206,7 +207,8 @@ def _rows(found: Iterable[Sequence[Cell]], titles: Mapping[str, str]) -> list[tu
         raise CustomerFileRejected(problems)
     read_rows: list[tuple[int, Values]] = []
     for number, row in enumerate(rows, start=2):
-        values = {key: value for key, value in zip(keys, row, strict=False) if key}
+        # A row ends at its last cell written: the blank ones after it are blank too.
+        values = {key: value for key, value in zip_longest(keys, row) if key}
         if all(_blank(value) for value in values.values()):
             continue
         if len(read_rows) == MAX_ROWS:
