@@ -23,12 +23,13 @@ from services import customer_sheet, events
 from services.access import Actor, require_owner
 from services.customer_import_rows import RowIn, parse
 from services.customer_phones import MAX_PHONES
-from services.customer_sheet import CustomerFileRejected, Problem, SheetProblem
+from services.customer_sheet import CustomerFileRejected
 from services.db.bulk import insert_all
 from services.db.customers import Customer, CustomerPhone, CustomerTag, TagName, fold
 from services.db.engine import is_postgres
 from services.errors import ErrorCode
 from services.lead_sources import MANUAL
+from services.sheet_problems import FileProblem, Problem
 
 IMPORTED = "customers_imported"
 # In each written customer's history.
@@ -136,15 +137,15 @@ async def _matched(
     for row in rows:
         if row.customer_id is not None:
             if row.customer_id in merged:
-                problems.append(Problem(row.number, "id", SheetProblem.MERGED))
+                problems.append(Problem(row.number, "id", FileProblem.MERGED))
             elif row.customer_id not in known:
-                problems.append(Problem(row.number, "id", SheetProblem.NO_CUSTOMER))
+                problems.append(Problem(row.number, "id", FileProblem.NO_CUSTOMER))
             elif row.customer_id in seen:
-                problems.append(Problem(row.number, "id", SheetProblem.DUPLICATE))
+                problems.append(Problem(row.number, "id", FileProblem.DUPLICATE))
             seen.add(row.customer_id)
         for phone in row.phones or ():
             if owners.get(phone, row.customer_id) != row.customer_id:
-                problems.append(Problem(row.number, "phone", SheetProblem.PHONE_TAKEN))
+                problems.append(Problem(row.number, "phone", FileProblem.PHONE_TAKEN))
                 break
         customer = known.get(row.customer_id or 0)
         own = customer.phone if customer is not None else None
