@@ -6,29 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from html import escape
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from presentation import sheet_problems
+from presentation.sheet_problems import refused_text, shared_phrases, too_big
 from services.catalog import UNITS
 from services.catalog_edit import NAME_LENGTH
-from services.catalog_files import (
-    MAX_BYTES,
-    MAX_ROWS,
-    CatalogFileRejected,
-    FileProblem,
-    Imported,
-    Problem,
-)
+from services.catalog_files import MAX_ROWS, CatalogFileRejected, FileProblem, Imported
 from services.errors import ErrorCode
 
 TEMPLATE_NAME = "catalog-template.xlsx"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A column named in the file is said back as written, at most this long.
-_COLUMN_SHOWN = 32
 
 
 class CatalogFileAction(StrEnum):
@@ -109,54 +101,28 @@ def imported_text(imported: Imported) -> str:
 
 
 def not_xlsx_text() -> str:
-    return _problems()[FileProblem.NOT_XLSX] + "\n" + _nothing_changed()
+    return refused_text(_problems()[FileProblem.NOT_XLSX])
 
 
 def too_big_text() -> str:
-    return _problems()[FileProblem.TOO_BIG] + "\n" + _nothing_changed()
+    return refused_text(too_big())
 
 
 def problem_text(error: CatalogFileRejected) -> str:
-    lines = [_("The catalog file can't be imported:")]
-    lines += [_said(problem) for problem in error.problems]
-    if error.more:
-        lines.append(
-            ngettext(
-                "…and {count} more mistake.", "…and {count} more mistakes.", error.more
-            ).format(count=error.more)
-        )
-    lines.append(_nothing_changed())
-    return "\n".join(lines)
-
-
-def _said(problem: Problem) -> str:
-    phrase = _problems().get(problem.code) or _("this can't be read.")
-    if problem.row == 0:
-        return phrase
-    if not problem.column:
-        return _("Row {row}: {problem}").format(row=problem.row, problem=phrase)
-    return _("Row {row}, {column}: {problem}").format(
-        row=problem.row, column=escape(problem.column[:_COLUMN_SHOWN]), problem=phrase
-    )
-
-
-def _nothing_changed() -> str:
-    return _("Nothing was changed. Fix the file and send it again, or /cancel.")
+    heading = _("The catalog file can't be imported:")
+    # The catalog's columns are named by their keys.
+    return sheet_problems.problem_text(heading, error, _problems(), lambda column: column)
 
 
 def _problems() -> dict[ErrorCode | FileProblem, str]:
-    return {
+    return shared_phrases() | {
         FileProblem.NOT_XLSX: _("This is not an .xlsx workbook (Excel Workbook)."),
-        FileProblem.TOO_BIG: _("The file is too large: at most {size} MB.").format(
-            size=MAX_BYTES // (1024 * 1024)
-        ),
         FileProblem.TOO_MANY_ROWS: _(
             "The file has more than {rows} products; split it into several files."
         ).format(rows=MAX_ROWS),
         FileProblem.NO_HEADER: _("The first row must name the columns, as in the template."),
         FileProblem.UNKNOWN_COLUMN: _("there is no such column; name them as in the template."),
         FileProblem.MISSING_COLUMN: _("this column is missing."),
-        FileProblem.DUPLICATE_COLUMN: _("this column is there twice."),
         FileProblem.UNIT: _("the unit must be one of {units}.").format(units=", ".join(UNITS)),
         FileProblem.YES_NO: _("write yes or no."),
         FileProblem.DUPLICATE: _("an earlier row has this product or code already."),

@@ -24,10 +24,11 @@ from services import catalog_rows, catalog_sheet
 from services.access import SUPPORTED_LOCALES, Actor, require_owner
 from services.catalog import fold, name_in
 from services.catalog_rows import RowIn
-from services.catalog_sheet import MAX_ROWS, CatalogFileRejected, FileProblem, Problem
+from services.catalog_sheet import CatalogFileRejected
 from services.db.catalog import Category, MeasureSet, Product
 from services.errors import Conflict, ErrorCode
-from services.workbooks import MAX_BYTES
+from services.sheet_problems import FileProblem, Problem
+from services.workbooks import MAX_BYTES, MAX_ROWS
 
 __all__ = [
     "MAX_BYTES",

@@ -13,9 +13,11 @@ from typing import TypeVar
 from services.access import SUPPORTED_LOCALES
 from services.catalog import UNITS, search_text
 from services.catalog_edit import NAME_LENGTH, parse_code, parse_price, parse_stock, parse_vat
-from services.catalog_sheet import NO, YES, Cell, FileProblem, Problem, Values
+from services.catalog_sheet import NO, YES
 from services.errors import ErrorCode, InvalidInput
 from services.ids import MAX_ID
+from services.sheet_problems import FileProblem, Problem
+from services.workbooks import Cell, Values
 
 NOTATION = "en"
 _TRUE = frozenset({YES, "true", "1"})

@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, cast
 
 from openpyxl import Workbook
@@ -19,8 +18,26 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.catalog import UNITS
-from services.errors import ErrorCode, InvalidInput
-from services.workbooks import WorkbookRefused, first_sheet
+from services.errors import ErrorCode
+from services.sheet_problems import FileProblem, FileRejected, Problem
+from services.workbooks import MAX_ROWS, Cell, Values, blank, first_sheet, table
+
+__all__ = [
+    "COLUMNS",
+    "EXAMPLE",
+    "MAX_ROWS",
+    "NO",
+    "READ_ONLY",
+    "SHEET",
+    "UNITS_SHEET",
+    "YES",
+    "CatalogFileRejected",
+    "FileProblem",
+    "Problem",
+    "Read",
+    "read",
+    "workbook",
+]
 
 SHEET = "Catalog"
 UNITS_SHEET = "Units"
@@ -45,8 +62,6 @@ COLUMNS = (
 )
 READ_ONLY = ("measure_set", "formula")
 YES, NO = "yes", "no"
-MAX_ROWS = 10_000
-MAX_PROBLEMS = 50
 _FORMATS = {"id": "0", "price": "#,##0.00", "vat_rate": "0.00", "stock": "#,##0.000"}
 _WIDTHS = {"name_en": 28, "name_az": 28, "name_ru": 28, "formula": 30}
 _WIDE_NAMES = ("category_en", "category_az", "category_ru", "measure_set")
@@ -71,58 +86,9 @@ EXAMPLE: tuple[object, ...] = (
 )
 
 
-class FileProblem(StrEnum):
-    """What is wrong where no ErrorCode says it."""
-
-    NOT_XLSX = "not_xlsx"
-    TOO_BIG = "too_big"
-    TOO_MANY_ROWS = "too_many_rows"
-    NO_HEADER = "no_header"
-    UNKNOWN_COLUMN = "unknown_column"
-    MISSING_COLUMN = "missing_column"
-    DUPLICATE_COLUMN = "duplicate_column"
-    UNIT = "unit"
-    YES_NO = "yes_no"
-    DUPLICATE = "duplicate"
-    NO_PRODUCT = "no_product"
-    CATEGORY = "category"
-    READ_ONLY = "read_only"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Row as the spreadsheet numbers it (the header is 1; 0: the whole file), and the column
-    by its header ("" for the whole file or row)."""
-
-    row: int
-    column: str
-    code: ErrorCode | FileProblem
-
-
-class CatalogFileRejected(InvalidInput):
-    """The file is refused and nothing was changed: its first problems (at most
-    MAX_PROBLEMS, by row) and how many more there are."""
-
+class CatalogFileRejected(FileRejected):
     code = ErrorCode.CATALOG_FILE
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__()
-        ordered = sorted(problems, key=lambda p: (p.row, _order(p.column)))
-        self.problems = ordered[:MAX_PROBLEMS]
-        self.more = len(ordered) - len(self.problems)
-
-
-def _order(column: str) -> int:
-    return COLUMNS.index(column) if column in COLUMNS else len(COLUMNS)
-
-
-def refused(code: ErrorCode | FileProblem) -> CatalogFileRejected:
-    """The whole file refused for one reason."""
-    return CatalogFileRejected([Problem(0, "", code)])
-
-
-Cell = object
-Values = dict[str, Cell]
+    columns = COLUMNS
 
 
 @dataclass(frozen=True)
@@ -187,58 +153,23 @@ def _cell(sheet: WriteOnlyWorksheet, column: str, value: Cell) -> Cell:
 
 
 def read(data: bytes) -> Read:
-    """The first sheet's rows below its header, blank ones left out; CatalogFileRejected for a
-    file too large or not a workbook, more than MAX_ROWS rows, or an odd header."""
-    try:
-        return first_sheet(data, _rows, CatalogFileRejected)
-    except WorkbookRefused as error:
-        raise refused(FileProblem.TOO_BIG if error.too_big else FileProblem.NOT_XLSX) from None
+    """The first sheet's rows below its header, blank ones left out, each row's blank cells
+    too; CatalogFileRejected for a file too large or not a workbook, more than MAX_ROWS rows,
+    or an odd header (every column is needed but the measure set and formula)."""
+    return first_sheet(data, _rows, CatalogFileRejected, FileProblem.NOT_XLSX)
 
 
-def _rows(found: Iterable[tuple[Cell, ...]]) -> Read:
-    rows = iter(found)
-    header = next(rows, ())
-    names = [_title(value) for value in header]
-    while names and not names[-1]:
-        names.pop()
-    if not names:
-        raise refused(FileProblem.NO_HEADER)
-    # A column without a title is left out; one with a title the catalog doesn't know is not.
-    problems = [
-        Problem(1, name, FileProblem.UNKNOWN_COLUMN)
-        for name in names
-        if name and name not in COLUMNS
-    ]
-    problems += [
-        Problem(1, name, FileProblem.DUPLICATE_COLUMN)
-        for index, name in enumerate(names)
-        if name in COLUMNS and name in names[:index]
-    ]
-    problems += [
-        Problem(1, column, FileProblem.MISSING_COLUMN)
-        for column in COLUMNS
-        if column not in names and column not in READ_ONLY
-    ]
-    if problems:
-        raise CatalogFileRejected(problems)
-    read_rows: list[tuple[int, Values]] = []
-    for number, row in enumerate(rows, start=2):
-        values = {
-            name: value
-            for name, value in zip(names, row, strict=False)
-            if name and not _blank(value)
-        }
-        if not values:
-            continue
-        if len(read_rows) == MAX_ROWS:
-            raise refused(FileProblem.TOO_MANY_ROWS)
-        read_rows.append((number, values))
-    return Read(frozenset(names), read_rows)
+def _rows(found: Iterable[Sequence[Cell]]) -> Read:
+    required = [column for column in COLUMNS if column not in READ_ONLY]
+    keys, rows = table(found, _key, required, CatalogFileRejected, MAX_ROWS)
+    return Read(
+        frozenset(keys),
+        [
+            (number, {column: value for column, value in values.items() if not blank(value)})
+            for number, values in rows
+        ],
+    )
 
 
-def _title(value: Cell) -> str:
-    return "" if value is None else str(value).strip().casefold()
-
-
-def _blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def _key(title: str) -> str:
+    return title if title in COLUMNS else ""

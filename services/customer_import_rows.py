@@ -11,10 +11,12 @@ from typing import Any
 
 from services.access import SUPPORTED_LOCALES
 from services.customer_edits import Detail, read_detail
-from services.customer_sheet import FORMULA_STARTS, QUOTE, Cell, Problem, SheetProblem, Values
+from services.customer_sheet import FORMULA_STARTS, QUOTE
 from services.customer_tags import MAX_TAGS, read_tags
 from services.errors import ErrorCode, InvalidInput
 from services.phones import normalize_phone
+from services.sheet_problems import FileProblem, Problem
+from services.workbooks import Cell, Values
 
 _TEXTS = {
     "name": Detail.NAME,
@@ -60,14 +62,14 @@ def parse(
 ) -> tuple[RowIn | None, list[Problem]]:
     problems: list[Problem] = []
 
-    def failed(column: str, code: ErrorCode | SheetProblem) -> None:
+    def failed(column: str, code: ErrorCode | FileProblem) -> None:
         problems.append(Problem(number, column, code))
 
     customer_id = None
     written = text(cells.get("id"))
     if written:
         if not written.isdigit() or not 0 < int(written) < 2**31:
-            failed("id", SheetProblem.NO_CUSTOMER)
+            failed("id", FileProblem.NO_CUSTOMER)
         else:
             customer_id = int(written)
     values: dict[str, Any] = {}
@@ -85,7 +87,7 @@ def parse(
     if "language" in cells:
         language = text(cells["language"]).casefold() or None
         if language is not None and language not in SUPPORTED_LOCALES:
-            failed("language", SheetProblem.LANGUAGE)
+            failed("language", FileProblem.LANGUAGE)
         values["language"] = language
     if "birthday" in cells:
         try:

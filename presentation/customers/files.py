@@ -4,31 +4,23 @@ mistake of a file sent back, by row and column."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from presentation import sheet_problems
 from presentation.render import source_name
+from presentation.sheet_problems import refused_text, shared_phrases, too_big
 from services.access import SUPPORTED_LOCALES
-from services.catalog_sheet import MAX_ROWS
 from services.customer_export import CustomerOut
 from services.customer_import import Imported
 from services.customer_phones import MAX_PHONES
-from services.customer_sheet import (
-    COLUMNS,
-    LIST_SEPARATOR,
-    CustomerFileRejected,
-    Problem,
-    SheetProblem,
-)
+from services.customer_sheet import COLUMNS, LIST_SEPARATOR, CustomerFileRejected
 from services.errors import ErrorCode
-from services.workbooks import MAX_BYTES
-
-_COLUMN_SHOWN = 32
+from services.sheet_problems import FileProblem
+from services.workbooks import MAX_ROWS
 
 
 def titles() -> list[str]:
@@ -137,69 +129,42 @@ def imported_text(imported: Imported) -> str:
 
 
 def not_readable_text() -> str:
-    return _problems()[SheetProblem.NOT_READABLE] + "\n" + _nothing_changed()
+    return refused_text(_problems()[FileProblem.NOT_READABLE])
 
 
 def too_big_text() -> str:
-    return _problems()[SheetProblem.TOO_BIG] + "\n" + _nothing_changed()
+    return refused_text(too_big())
 
 
 def problem_text(error: CustomerFileRejected) -> str:
+    heading = _("The customers file can't be imported:")
     names = dict(zip(COLUMNS, titles(), strict=True))
-    lines = [_("The customers file can't be imported:")]
-    lines += [_said(problem, names.get) for problem in error.problems]
-    if error.more:
-        lines.append(
-            ngettext(
-                "…and {count} more mistake.", "…and {count} more mistakes.", error.more
-            ).format(count=error.more)
-        )
-    lines.append(_nothing_changed())
-    return "\n".join(lines)
+    return sheet_problems.problem_text(heading, error, _problems(), names.get)
 
 
-def _said(problem: Problem, named: Callable[[str], str | None]) -> str:
-    phrase = _problems().get(problem.code) or _("this can't be read.")
-    if problem.row == 0:
-        return phrase
-    if not problem.column:
-        return _("Row {row}: {problem}").format(row=problem.row, problem=phrase)
-    column = named(problem.column) or problem.column
-    return _("Row {row}, {column}: {problem}").format(
-        row=problem.row, column=escape(column[:_COLUMN_SHOWN]), problem=phrase
-    )
-
-
-def _nothing_changed() -> str:
-    return _("Nothing was changed. Fix the file and send it again, or /cancel.")
-
-
-def _problems() -> dict[ErrorCode | SheetProblem, str]:
-    return {
-        SheetProblem.NOT_READABLE: _(
+def _problems() -> dict[ErrorCode | FileProblem, str]:
+    return shared_phrases() | {
+        FileProblem.NOT_READABLE: _(
             "This is not an .xlsx workbook or a .csv file in UTF-8 (in Excel: Save As, CSV UTF-8)."
         ),
-        SheetProblem.TOO_BIG: _("The file is too large: at most {size} MB.").format(
-            size=MAX_BYTES // (1024 * 1024)
-        ),
-        SheetProblem.TOO_MANY_ROWS: _(
+        FileProblem.TOO_MANY_ROWS: _(
             "The file has more than {rows} customers; split it into several files."
         ).format(rows=MAX_ROWS),
-        SheetProblem.NO_HEADER: _("The first row must name the columns, as the export does."),
-        SheetProblem.UNKNOWN_COLUMN: _("there is no such column; name them as the export does."),
-        SheetProblem.DUPLICATE_COLUMN: _("this column is there twice."),
-        SheetProblem.NO_NAME_COLUMN: _("the name column is missing."),
-        SheetProblem.NO_CUSTOMER: _(
+        FileProblem.NO_HEADER: _("The first row must name the columns, as the export does."),
+        FileProblem.UNKNOWN_COLUMN: _("there is no such column; name them as the export does."),
+        # The name is the one column a file must have.
+        FileProblem.MISSING_COLUMN: _("the name column is missing."),
+        FileProblem.NO_CUSTOMER: _(
             "there is no customer with this id; leave it blank to add a customer."
         ),
-        SheetProblem.MERGED: _(
+        FileProblem.MERGED: _(
             "this customer was merged into another; put that customer's id here."
         ),
-        SheetProblem.DUPLICATE: _("an earlier row has this customer already."),
-        SheetProblem.PHONE_TAKEN: _(
+        FileProblem.DUPLICATE: _("an earlier row has this customer already."),
+        FileProblem.PHONE_TAKEN: _(
             "this number is another customer's own; merge them in the bot instead."
         ),
-        SheetProblem.LANGUAGE: _("the language is en, az or ru, or blank."),
+        FileProblem.LANGUAGE: _("the language is en, az or ru, or blank."),
         ErrorCode.CUSTOMER_TEXT: _("this is empty or too long."),
         ErrorCode.EMAIL: _("this doesn't look like an e-mail address."),
         ErrorCode.BIRTHDAY: _("write the birthday like 31.12.1990 or 1990-12-31."),

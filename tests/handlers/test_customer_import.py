@@ -217,3 +217,15 @@ async def test_a_file_too_large_or_of_another_kind_is_refused(tg: Harness) -> No
     calls = await tg.send_file(OLGA, xlsx([["name"], ["Nigar"]]), "customers.xlsx")
     assert not any(isinstance(call, GetFile) for call in calls)
     assert await written(tg) == before
+
+
+async def test_cells_a_row_leaves_off_at_its_end_are_blank(tg: Harness) -> None:
+    await seeded(tg)
+    await tg.send(OLGA, "/customers import")
+    # As a spreadsheet app saves a row whose last cells are empty.
+    data = b"id,customer name,notes,company\n2,Rauf\n"
+    _got, done = await tg.send_file(OLGA, data, "customers.csv")
+    assert done.text == "The customers are imported.\n0 customers added\n1 customer updated"
+    async with tg.app.sessions() as session:
+        rauf = await session.get_one(Customer, 2)
+        assert (rauf.notes, rauf.company, rauf.email) == (None, None, "rauf@example.com")
