@@ -47,6 +47,9 @@ async def test_names_in_any_case_and_alphabet_phones_and_numbers(
     assert await names(session, owner, "ивАН") == ["Ольга Иванова"]
     assert await names(session, owner, "L") == ["İlkin Məmmədov", "Leyla Quliyeva"]
     assert await names(session, owner, "050 123") == ["İlkin Məmmədov"]
+    # Two digits are left of these: an own number and a typed one.
+    assert await names(session, owner, "050") == ["İlkin Məmmədov"]
+    assert await names(session, owner, "070") == ["Leyla Quliyeva"]
     assert await names(session, owner, "1122") == ["Leyla Quliyeva"]
     assert await names(session, owner, "#2") == ["Ольга Иванова"]
     assert await names(session, owner, "12") == []
