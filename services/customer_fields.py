@@ -1,7 +1,7 @@
 """The customer card's 🧾 Fields: the customer's manager (of any of their requests) or an owner
 fills in the owner's customer fields. Every press carries the card's version, so one made on an
 older card changes nothing. Each change is in the customer's history, and the rules hear it on
-their open requests."""
+their latest open request."""
 
 from __future__ import annotations
 
@@ -131,24 +131,21 @@ async def _field(session: AsyncSession, field_id: int) -> FieldView:
     return view(row)
 
 
-def _holder(customer_id: int, reported: tuple[int, ...] = ()) -> Holder:
+def _holder(customer_id: int, reported: int | None = None) -> Holder:
     return Holder(None, customer_id, reported)
 
 
-async def _reported(session: AsyncSession, customer_id: int) -> tuple[int, ...]:
-    """The deals the rules hear the change on: the customer's open ones, as if it were made on
-    each of their cards (a closed deal is not acted on again for it). With none open, their
-    latest, as if made on its card, so a rule on the field's change still acts once. Either
-    way the date rules counting from the field move on every deal of theirs
+async def _reported(session: AsyncSession, customer_id: int) -> int | None:
+    """The deal the rules hear the change on, as if it were made on its card: the customer's
+    latest open one, else their latest, so a rule on the field's change acts once whichever
+    card it was made on. The date rules counting from the field move on every deal of theirs
     (services/rules/timers.py). None for a customer with no request."""
-    rows = await session.execute(
-        select(Deal.id, Deal.closed_at)
+    return await session.scalar(
+        select(Deal.id)
         .where(Deal.customer_id == customer_id)
-        .order_by(Deal.created_at.desc(), Deal.id.desc())
+        .order_by(Deal.closed_at.is_not(None), Deal.created_at.desc(), Deal.id.desc())
+        .limit(1)
     )
-    deals = rows.all()
-    still_open = tuple(deal_id for deal_id, closed in deals if closed is None)
-    return still_open or tuple(deal_id for deal_id, _ in deals[:1])
 
 
 async def _write(
@@ -161,7 +158,11 @@ async def _write(
     now: datetime,
 ) -> None:
     """Once the card's version is the customer's: the value, and the rules its change
-    triggers, in one transaction."""
+    triggers, in one transaction. The value they have already changes nothing, not even the
+    version other open screens of the card carry."""
+    same = await one_of_customer(session, actor, customer_id, version, field.field_id)
+    if same.value == (None if stored is None else typed(field, stored)):
+        return
     customer = await claim(session, actor, customer_id, version)
     holder = _holder(customer.id, await _reported(session, customer.id))
     changed = await write(session, actor.user_id, holder, [(field, stored)], now)

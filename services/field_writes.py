@@ -25,15 +25,16 @@ Prepared = list[tuple[FieldView, str | None]]
 @dataclass(frozen=True)
 class Holder:
     """Whose values are written: `deal_id` is None on a customer's card, which holds only the
-    customer's fields. `reported` are the deals the rules hear each change on."""
+    customer's fields. `reported` is the deal the rules hear each change on (none for a customer
+    with no request)."""
 
     deal_id: int | None
     customer_id: int
-    reported: tuple[int, ...]
+    reported: int | None
 
 
 def on_deal(deal: Deal) -> Holder:
-    return Holder(deal.id, deal.customer_id, (deal.id,))
+    return Holder(deal.id, deal.customer_id, deal.id)
 
 
 def object_id(field: FieldView, holder: Holder) -> int:
@@ -48,12 +49,12 @@ async def stored_values(
 ) -> dict[int, str]:
     if not fields:
         return {}
+    wanted = {f.field_id: object_id(f, holder) for f in fields}
     rows = await session.execute(
         select(FieldValue.field_id, FieldValue.object_id, FieldValue.value).where(
-            FieldValue.field_id.in_([f.field_id for f in fields])
+            FieldValue.field_id.in_(wanted), FieldValue.object_id.in_(set(wanted.values()))
         )
     )
-    wanted = {f.field_id: object_id(f, holder) for f in fields}
     return {fid: value for fid, oid, value in rows if wanted[fid] == oid}
 
 
@@ -66,7 +67,7 @@ async def write(
     rule_id: int | None = None,
 ) -> list[Happened]:
     """Each value that differs from the stored one is written, with an event in the history
-    (from → to); answers what changed, on each deal reported."""
+    (from → to); answers what changed, on the deal reported."""
     current = await stored_values(session, holder, [field for field, _ in prepared])
     changed: list[Happened] = []
     for field, stored in prepared:
@@ -108,5 +109,6 @@ async def write(
         else:
             session.add(Event(**row))
         key = f"{kind}:{now.isoformat()}"
-        changed += [Happened(FIELD_CHANGED, deal_id, key, detail) for deal_id in holder.reported]
+        if holder.reported is not None:
+            changed.append(Happened(FIELD_CHANGED, holder.reported, key, detail))
     return changed

@@ -125,20 +125,13 @@ async def schedule(
     rows: list[dict[str, Any]] = []
     gone: list[tuple[int, int]] = []
     deals_of = await _customers_deals(session, rules, happened)
-    # A change on a customer's card is reported on each of their open deals; its timers are
-    # set on every deal of theirs once.
-    seen: set[tuple[int, str]] = set()
     for happening in happened:
-        customer = happening.detail.get("customer")
-        if customer:
-            if (customer, happening.key) in seen:
-                continue
-            seen.add((customer, happening.key))
         for rule in rules:
             found = _moment(rule.spec.trigger, happening, now, hours)
             if found is None:
                 continue
             key, due = found
+            customer = happening.detail.get("customer")
             deal_ids = deals_of.get(customer, []) if customer else [happening.deal_id]
             for deal_id in deal_ids:
                 if rule.spec.trigger.kind == DATE or due is None:

@@ -213,3 +213,21 @@ async def test_a_customer_field_filled_on_a_request_card_shows_on_the_customer_c
     async with tg.app.sessions() as session:
         event = (await session.scalars(select(Event).where(Event.kind == "field:1"))).one()
     assert (event.deal_id, event.customer_id, event.to_value) == (1, 1, "yes")
+
+
+async def test_the_value_it_has_already_changes_nothing(tg: Harness) -> None:
+    await define_fields(tg)
+    await new_deal(tg)
+    await tg.send(ANNA, "/customer leyla")
+    await pressed(tg, ANNA, "cw:s:1:1:1:1")
+    calls = await tg.press(ANNA, "cw:s:1:2:1:1", message_id=CARD)
+    assert answer_of(calls).text == "🧾 VIP: yes"
+    # The card's version stays, so the other screens of it open still work; no history line.
+    assert await version(tg) == 2
+    async with tg.app.sessions() as session:
+        kinds = await session.scalars(select(Event.kind).where(Event.customer_id == 1))
+        assert list(kinds) == ["field:1"]
+    await pressed(tg, ANNA, "cw:x:1:2:1:0")
+    assert await version(tg) == 3
+    await pressed(tg, ANNA, "cw:x:1:3:1:0")
+    assert await version(tg) == 3
