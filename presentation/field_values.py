@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from html import escape
+from html import escape, unescape
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
@@ -17,6 +17,14 @@ from babel.numbers import format_currency, format_decimal
 from presentation.callbacks import Number
 from presentation.render import stage_name
 from services.field_kinds import CHOICE, MONEY, FieldView, Shown, Typed
+
+# A text field's value, at most 500 characters, is cut to this on a card's line; a card's
+# filled fields take at most CARD_ROOM characters of its 4096, the rest being what a card's
+# other details take at their longest.
+LINE_VALUE = 80
+CARD_ROOM = 1200
+# The fields of a request or a customer listed on their own screen.
+SCREEN_ROOM = 3800
 
 
 class ValueAction(StrEnum):
@@ -70,12 +78,35 @@ def cleared_text(field: FieldView, locale: str) -> str:
     return _("{name} cleared.").format(name=field_name(field, locale))
 
 
+def line_value(shown: Shown, locale: str, currency: str) -> str:
+    """A value on a line of a card or a list of fields: a long text cut, so that many of them
+    still fit one message (the field's own screen shows it whole)."""
+    plain = plain_value(shown.field, shown.value, locale, currency)
+    if len(plain) > LINE_VALUE:
+        plain = plain[: LINE_VALUE - 1] + "…"
+    return escape(plain)
+
+
+def within(lines: list[str], room: int) -> list[str]:
+    """As many lines as `room` characters of text hold (as Telegram counts them, markup left
+    out), then one saying how many more there are."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(unescape(line)) + 1
+        if used > room:
+            return [*kept, f"🧾 … +{len(lines) - len(kept)}"]
+        kept.append(line)
+    return kept
+
+
 def field_lines(fields: tuple[Shown, ...], locale: str, currency: str) -> list[str]:
-    """The lines for filled fields: 🧾 name: value."""
-    return [
-        f"🧾 {escape(field_name(s.field, locale))}: {value_text(s, locale, currency)}"
+    """The lines for filled fields on a card: 🧾 name: value, within CARD_ROOM."""
+    lines = [
+        f"🧾 {escape(field_name(s.field, locale))}: {line_value(s, locale, currency)}"
         for s in fields
     ]
+    return within(lines, CARD_ROOM)
 
 
 def value_button(

@@ -15,7 +15,15 @@ from babel.numbers import format_decimal
 
 from presentation.callbacks import Number
 from presentation.deals.card import Reader, back
-from presentation.field_values import ValueAction, field_name, value_button, value_text
+from presentation.field_values import (
+    SCREEN_ROOM,
+    ValueAction,
+    field_name,
+    line_value,
+    value_button,
+    value_text,
+    within,
+)
 from presentation.keyboards import LANGUAGES
 from presentation.render import stage_name
 from services.access import SUPPORTED_LOCALES
@@ -184,10 +192,10 @@ def value_lines(fields: list[FieldView], values: dict[int, Typed], reader: Reade
         shown = (
             "—"
             if value is None
-            else value_text(Shown(field, value), reader.locale, reader.currency)
+            else line_value(Shown(field, value), reader.locale, reader.currency)
         )
         lines.append(f"{escape(field_name(field, reader.locale))}: {shown}")
-    return lines
+    return within(lines, SCREEN_ROOM)
 
 
 def deal_fields_keyboard(

@@ -231,3 +231,23 @@ async def test_the_value_it_has_already_changes_nothing(tg: Harness) -> None:
     assert await version(tg) == 3
     await pressed(tg, ANNA, "cw:x:1:3:1:0")
     assert await version(tg) == 3
+
+
+async def test_many_long_values_still_fit_one_message(tg: Harness) -> None:
+    names = [f"Field {n:02} ".ljust(64, "n") for n in range(30)]  # the longest a name may be
+    for name in names:
+        await add_field(tg, 1, 0, [name, None, None])
+    await new_deal(tg)
+    await tg.send(ANNA, "/customer leyla")
+    for n in range(1, 31):
+        await tg.press(ANNA, f"cw:p:1:{n}:{n}:0", message_id=CARD)
+        await tg.send(ANNA, "x" * 500)
+    value = "x" * 79 + "…"
+    listed = await pressed(tg, ANNA, "cw:l:1:31:0:0")
+    # Each value cut, as many lines as 3,800 characters hold, then how many more there are.
+    lines = [f"{name}: {value}" for name in names[:25]]
+    assert listed.text.splitlines()[1:] == [*lines, "🧾 … +5"]
+    card = await pressed(tg, ANNA, "cu:c:1:31:0")
+    shown = [line for line in card.text.splitlines() if line.startswith("🧾")]
+    assert shown == [f"🧾 {name}: {value}" for name in names[:8]] + ["🧾 … +22"]
+    assert buttons(listed)[-2] == [(names[29], "cw:p:1:31:30:0")]
