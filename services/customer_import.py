@@ -119,10 +119,10 @@ async def _matched(
     ids = sorted({row.customer_id for row in rows if row.customer_id is not None})
     named: list[Customer] = []
     for part in _parts(ids):
-        # Locked until the commit: a card edited meanwhile waits, and its press then finds
-        # the card out of date.
+        # Locked until the commit, in id order as merges and their undos lock: a card edited
+        # meanwhile waits, and its press then finds the card out of date.
         named += await session.scalars(
-            select(Customer).where(Customer.id.in_(part)).with_for_update()
+            select(Customer).where(Customer.id.in_(part)).order_by(Customer.id).with_for_update()
         )
     known = {c.id: c for c in named if c.merged_into_id is None}
     merged = {c.id for c in named if c.merged_into_id is not None}
