@@ -6,11 +6,14 @@ deal or a button pressed again changes nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage
+from sqlalchemy import select
 
 from bot.sweeps import reminders
-from services.db.deals import Deal
+from services.db.deals import Deal, Message
 from tests.handlers.test_task_giving import PASSED, PICKER, REFUSED, task_rows, user_id
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, BAKO, CARD, LEYLA, OLGA, make_manager, new_deal
@@ -155,3 +158,52 @@ async def test_only_who_works_on_the_deal_gives_a_task_on_it(tg: Harness) -> Non
     assert (late.text, late.show_alert) == REFUSED
     assert await task_rows(tg) == []
     assert await tg.deliver() == []
+
+
+async def delivered_with_ids(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[Any, int]]:
+    """Delivered, each with the message id Telegram gave it: what a reply is made to."""
+    given: list[int] = []
+    real = tg.recorder._result
+
+    def result(method: Any) -> Any:
+        answer = real(method)
+        given.append(answer.message_id)
+        return answer
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tg.recorder, "_result", result)
+        calls = await tg.deliver()
+    return list(zip(calls, given, strict=True))
+
+
+async def test_a_reply_to_a_task_notice_stays_in_the_team(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notice of a task given on a request, and its due notice, open the request, but a
+    Telegram reply to either is not sent to the request's customer."""
+    await anna_s_deal_and_bako(tg)
+    await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    await tg.send(ANNA, "Approve the 15% discount for this one")
+    await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER)
+    await tg.press(ANNA, "tw:p:0:tm", message_id=PICKER)
+    [(told, given)] = await delivered_with_ids(tg, monkeypatch)
+    assert told.chat_id == OLGA.id
+    assert buttons(told)[0][1] == ("📂 Open request #1", "do:1")
+    clock_of(tg).advance(timedelta(hours=21))
+    assert await reminders.due_tasks(tg.app) == 1
+    [(due, due_id)] = await delivered_with_ids(tg, monkeypatch)
+    assert due.chat_id == OLGA.id
+    assert buttons(due)[1][0] == ("📂 Open request #1", "do:1")
+
+    for notice in (given, due_id):
+        [said] = await tg.send(OLGA, "No, 10% max - he's a tough one", reply_to=notice)
+        assert said.text == (
+            "That message isn't linked to a request. "
+            "Reply to a request card or to a customer's message."
+        )
+        assert await tg.deliver() == []
+    async with tg.app.sessions() as session:
+        said_out = await session.scalars(select(Message.text).where(Message.direction == "out"))
+        assert list(said_out) == []
