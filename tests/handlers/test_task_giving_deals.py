@@ -207,3 +207,61 @@ async def test_a_reply_to_a_task_notice_stays_in_the_team(
     async with tg.app.sessions() as session:
         said_out = await session.scalars(select(Message.text).where(Message.direction == "out"))
         assert list(said_out) == []
+
+
+USUAL = "To answer a customer, tap Reply under their request"
+
+
+async def hand_to(tg: Harness, manager_id: int | None) -> None:
+    async with tg.app.sessions() as session:
+        (await session.get_one(Deal, 1)).manager_id = manager_id
+        await session.commit()
+
+
+async def test_handed_over_at_any_step_the_task_is_refused_once_and_the_steps_end(
+    tg: Harness,
+) -> None:
+    """Whatever Anna does next is refused once, and then taken as it is: a word to a
+    customer's request is not answered as a task she may not give."""
+    anna, bako = await anna_s_deal_and_bako(tg)
+
+    # While she writes what is to be done.
+    await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    await hand_to(tg, bako)
+    [refused] = await tg.send(ANNA, "Check the stock")
+    assert refused.text == REFUSED[0]
+    [usual] = await tg.send(ANNA, "hello?")
+    assert usual.text.startswith(USUAL)
+
+    # While she picks who does it.
+    await hand_to(tg, anna)
+    await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    await tg.send(ANNA, "Check the stock")
+    await hand_to(tg, bako)
+    pressed = await tg.press(ANNA, f"tw:w:{anna}:h1", message_id=PICKER)
+    assert (answer_of(pressed).text, answer_of(pressed).show_alert) == REFUSED
+    assert without_answers(pressed) == []
+    again = answer_of(await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER))
+    assert (again.text, again.show_alert) == (PASSED, True)
+
+    # While she picks when it is due, or types when.
+    for pick, then in (("tw:p:0:h1", "tw:p:0:h1"), ("tw:t:0:h1", "tomorrow 10:00")):
+        await hand_to(tg, anna)
+        await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+        await tg.send(ANNA, "Check the stock")
+        await tg.press(ANNA, "tw:w:0:h1", message_id=PICKER)
+        if pick != then:
+            await tg.press(ANNA, pick, message_id=PICKER)
+        await hand_to(tg, bako)
+        if then.startswith("tw:"):
+            late = answer_of(await tg.press(ANNA, then, message_id=PICKER))
+            assert (late.text, late.show_alert) == REFUSED
+            twice = answer_of(await tg.press(ANNA, then, message_id=PICKER))
+            assert (twice.text, twice.show_alert) == (PASSED, True)
+        else:
+            [late_typed] = await tg.send(ANNA, then)
+            assert late_typed.text == REFUSED[0]
+        [usual] = await tg.send(ANNA, "hello?")
+        assert usual.text.startswith(USUAL), pick
+    assert await task_rows(tg) == []
+    assert await tg.deliver() == []
