@@ -71,8 +71,10 @@ async def test_the_manager_gives_the_owners_a_task_on_the_deal(tg: Harness) -> N
         "<b>Your tasks</b>\n⏰ Mar 3, 2026, 10:00 · #1 Send the invoice → the owners (from Anna)"
     )
     [history] = without_answers(await tg.press(ANNA, "dk:h:1:2:0", message_id=CARD))
-    line = "Mar 2, 2026, 13:00 · Anna: 📌 task for the owners: Send the invoice"
+    line = "Mar 2, 2026, 13:00 · Anna: 📌 task for the owners, due Mar 3, 2026, 10:00"
     assert line in history.text.splitlines()
+    # What the task is to do stays with whom it is for: the request's manager reads its history.
+    assert "Send the invoice" not in history.text
 
     clock_of(tg).advance(timedelta(hours=21))
     assert await reminders.due_tasks(tg.app) == 1
@@ -113,6 +115,10 @@ async def test_an_owner_gives_the_deal_s_manager_a_task_on_it(tg: Harness) -> No
     await tg.press(OLGA, f"tw:w:{bako}:h1", message_id=PICKER)
     await tg.press(OLGA, "tw:p:0:h1", message_id=PICKER)
     assert await task_rows(tg) == [("task", 1, bako, olga, "Call the customer about delivery")]
+    [history] = without_answers(await tg.press(BAKO, "dk:h:1:2:0", message_id=CARD))
+    line = "Mar 2, 2026, 13:00 · Olga: 📌 task for Bako, due Mar 2, 2026, 14:00"
+    assert line in history.text.splitlines()
+    assert "Call the customer" not in history.text
 
     [told] = await tg.deliver()
     assert (told.chat_id, told.text) == (
