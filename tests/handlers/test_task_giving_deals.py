@@ -271,3 +271,23 @@ async def test_handed_over_at_any_step_the_task_is_refused_once_and_the_steps_en
         assert usual.text.startswith(USUAL), pick
     assert await task_rows(tg) == []
     assert await tg.deliver() == []
+
+
+async def test_no_task_is_given_on_a_request_closed_as_lost(tg: Harness) -> None:
+    """Its card offers no 📌 Task; a forged press is refused, and so is the task being given
+    when the request is closed meanwhile."""
+    await anna_s_deal_and_bako(tg)
+    await tg.press(ANNA, "tw:d:1:h1", message_id=CARD)
+    await tg.press(ANNA, "dk:l:1:2:0", message_id=CARD)
+    lost = await tg.press(ANNA, "dk:x:1:2:0", message_id=CARD)
+    assert answer_of(lost).text == "Request #1 is closed as lost."
+    closed = "This request is closed. The owner can reopen it."
+    [refused] = await tg.send(ANNA, "Check the stock")
+    assert refused.text == closed
+    [usual] = await tg.send(ANNA, "hello?")
+    assert usual.text.startswith(USUAL)
+    for who in (ANNA, OLGA):
+        calls = await tg.press(who, "tw:d:1:h1", message_id=CARD)
+        assert (answer_of(calls).text, answer_of(calls).show_alert) == (closed, True)
+        assert without_answers(calls) == []
+    assert await task_rows(tg) == []
