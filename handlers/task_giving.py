@@ -24,7 +24,7 @@ from presentation.task_giving import OWNERS, GiveAction, GiveCb
 from services import task_giving
 from services.access import Actor, require_staff
 from services.db.session import AsyncSession
-from services.errors import ErrorCode, InvalidInput
+from services.errors import DomainError, ErrorCode, InvalidInput
 from services.moments import parse_moment
 from services.tasks import TaskView
 
@@ -60,6 +60,9 @@ class GiveTo(GiveWhat):
 
 # Refusals of the one picked: who does it is asked again, the task as typed.
 PICK_AGAIN = frozenset({ErrorCode.NOT_IN_TEAM, ErrorCode.NOT_ON_DEAL})
+# The request refused meanwhile (handed to someone else, closed as lost), or the giver no
+# longer in the team: no task is given, and the steps are over.
+OFF_DEAL = frozenset({ErrorCode.ACCESS_DENIED, ErrorCode.NOT_FOUND, ErrorCode.DEAL_CLOSED})
 
 
 async def _at(state: FSMContext, step: State) -> None:
@@ -67,6 +70,16 @@ async def _at(state: FSMContext, step: State) -> None:
     it is refused and whatever the conversation is at goes on."""
     if await state.get_state() != step.state:
         raise InvalidInput(ErrorCode.STEP_PASSED)
+
+
+async def _ended(state: FSMContext, error: DomainError) -> str:
+    """The refusal, once the steps are ended by it; any other goes on up as it is. Answered
+    here and not raised: undoing the update would undo the steps' end too, and what is typed
+    next would be taken for the task again."""
+    if error.code not in OFF_DEAL:
+        raise error
+    await state.clear()
+    return error_text(error)
 
 
 async def _ask_what(state: FSMContext, actor: Actor, deal_id: int | None = None) -> str:
@@ -133,7 +146,11 @@ async def deal_task(press: Press[GiveCb]) -> None:
 async def what_typed(words: Words) -> None:
     on = await words.payload(GiveOn)
     what = GiveWhat(note=task_giving.task_text(words.text), deal_id=on.deal_id)
-    text, markup = await _ask_who(words.session, words.actor, words.state, what)
+    try:
+        text, markup = await _ask_who(words.session, words.actor, words.state, what)
+    except DomainError as error:
+        await words.message.answer(await _ended(words.state, error))
+        return
     await words.message.answer(text, reply_markup=markup)
 
 
@@ -142,9 +159,13 @@ async def who_picked(press: Press[GiveCb]) -> None:
     await _at(press.state, GiveTask.who)
     what = await load(press.state, GiveWhat)
     assignee = press.data.arg
-    await task_giving.check_assignee(
-        press.session, press.actor, None if assignee == OWNERS else assignee, what.deal_id
-    )
+    try:
+        await task_giving.check_assignee(
+            press.session, press.actor, None if assignee == OWNERS else assignee, what.deal_id
+        )
+    except DomainError as error:
+        press.answer.text, press.answer.show_alert = await _ended(press.state, error), True
+        return
     await press.state.set_state(GiveTask.when)
     await save(press.state, GiveTo(note=what.note, deal_id=what.deal_id, assignee=assignee))
     await press.show(views.when_prompt(what.note, what.deal_id), views.when_keyboard())
@@ -157,9 +178,10 @@ async def preset_picked(press: Press[GiveCb]) -> None:
     due = press.later(press.data.preset)
     try:
         task = await _give(press.session, press.actor, to, due, press.now)
-    except InvalidInput as error:
+    except DomainError as error:
         if error.code not in PICK_AGAIN:
-            raise
+            press.answer.text, press.answer.show_alert = await _ended(press.state, error), True
+            return
         # Deactivated, or off the deal, since chosen: chosen again, the task as typed.
         press.answer.text, press.answer.show_alert = error_text(error), True
         await press.show(*await _ask_who(press.session, press.actor, press.state, to))
@@ -188,7 +210,10 @@ async def moment_typed(words: Words) -> None:
         async with words.ends_step(RETRYABLE):
             due = parse_moment(words.text, words.now, zone)
             task = await _give(words.session, words.actor, to, due, words.now)
-    except InvalidInput as error:
+    except DomainError as error:
+        if error.code in OFF_DEAL:
+            await words.message.answer(await _ended(words.state, error))
+            return
         if error.code not in PICK_AGAIN:
             raise
         text, markup = await _ask_who(words.session, words.actor, words.state, to)

@@ -163,10 +163,10 @@ class Names:
             self.fields[key] = view(row) if row else None
         return self.fields[key]
 
-    async def task(self, task_id: str | None) -> str:
-        """What a task is to do, as much as a history line quotes."""
-        note = await self.session.scalar(select(Task.note).where(Task.id == int(task_id or 0)))
-        return _quote(note or "")
+    async def task_due(self, task_id: str | None) -> datetime | None:
+        """When a task is due. What it is to do is not told: the request's history is read by
+        whoever works on it, and a task may be a word among the owners about them."""
+        return await self.session.scalar(select(Task.due_at).where(Task.id == int(task_id or 0)))
 
     async def product(self, product_id: int) -> dict[str, str]:
         if product_id not in self.products:
@@ -232,8 +232,8 @@ async def _event_values(event: Event, names: Names) -> Entry:
     elif event.kind == "rule_task":
         old, new = await names.person(event.from_value), _moment(event.to_value)
     elif event.kind == TASK_GIVEN:
-        # To whom (None: the owners), and what is to be done.
-        old, new = await names.person(event.from_value), await names.task(event.to_value)
+        # To whom (None: the owners), and when it is due.
+        old, new = await names.person(event.from_value), await names.task_due(event.to_value)
     elif event.kind == "rule_message" and event.to_value and event.to_value.isdigit():
         # A named person rather than "customer", "manager" or "owners".
         old, new = PERSON, await names.person(event.to_value)

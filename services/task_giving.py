@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import events, outbox
 from services.access import MANAGER, OWNER, Actor, require_deal, require_staff
 from services.conversation import get_deal
-from services.db.deals import Deal
+from services.db.deals import Deal, Stage
 from services.db.tasks import Task
 from services.db.users import User
 from services.errors import ErrorCode, InvalidInput
+from services.stages import LOST
 from services.tasks import GIVEN, NOTE_LENGTH, TaskView, view
 from services.users import reachable_owners
 
@@ -38,10 +39,13 @@ def task_text(text: str) -> str:
 
 
 async def check_deal(session: AsyncSession, actor: Actor, deal_id: int) -> Deal:
-    """A deal the actor works on: its manager, or an owner."""
+    """A deal the actor works on: its manager, or an owner; not one closed as lost (its card
+    offers no task: it is reopened first)."""
     require_staff(actor)
     deal = await get_deal(session, deal_id)
     require_deal(actor, deal)
+    if (await session.get_one(Stage, deal.stage_id)).kind == LOST:
+        raise InvalidInput(ErrorCode.DEAL_CLOSED)
     return deal
 
 

@@ -1,6 +1,8 @@
 """Outbox rows of reminders, tasks given and done, missed calls, renewals and unreachable
 managers, rendered at send time; a reminder that was done or moved meanwhile renders to
-nothing."""
+nothing. A notice is linked to its request, so that a Telegram reply to it goes to the
+customer, only when it is about the customer: a missed call, a renewal, one's own reminder or
+call-back; a task someone gave is talk among the team, and so is what is said in answer."""
 
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ async def render(
     if row.kind == "task_given":
         text = giving_views.handed_text(task, zone, locale)
         markup = giving_views.handed_keyboard(task)
-        return [(_message(row.chat_id, text, markup), task.deal_id)]
+        return [(_message(row.chat_id, text, markup), None)]
     if row.kind == "task_overdue":
         after = timedelta(seconds=int(payload["after"]))
         return [(_message(row.chat_id, task_views.overdue_text(task, after, locale)), None)]
@@ -91,6 +93,6 @@ async def render(
                 task_views.due_text(task, bool(payload.get("theirs"))),
                 task_views.due_keyboard(task),
             ),
-            task.deal_id,
+            None if task.given else task.deal_id,
         )
     ]

@@ -141,11 +141,12 @@ def describe(entry: Entry, reader: Reader) -> str:
             return _("task for {person}, due {time}").format(
                 person=escape(_text(old)) or "—", time=due
             )
-        case "task_given" if old is None:
-            return _("📌 task for the owners: {task}").format(task=escape(_text(new)))
         case "task_given":
-            return _("📌 task for {person}: {task}").format(
-                person=escape(_text(old)), task=escape(_text(new))
+            due = when(new, reader.zone, reader.locale) if isinstance(new, datetime) else "—"
+            if old is None:
+                return _("📌 task for the owners, due {time}").format(time=due)
+            return _("📌 task for {person}, due {time}").format(
+                person=escape(_text(old)), time=due
             )
         case "webhook":
             return _("request posted to {url}").format(url=escape(_text(new)))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiogram.methods import EditMessageText, SendMessage
 
 from bot.sweeps import reminders
+from tests.handlers.test_task_giving_deals import delivered_with_ids
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, BAKO, CARD, LEYLA, make_manager, new_deal
 from tests.support.harness import OWNER_ID, Harness, clock_of
@@ -148,3 +150,19 @@ async def test_only_the_deals_people_may_set_reminders(tg: Harness) -> None:
             assert (answer.text, answer.show_alert) == (refusal, True), data
     [none] = await tg.send(BAKO, "/tasks")
     assert none.text == "You have no open tasks."
+
+
+async def test_a_reply_to_ones_own_reminder_goes_to_the_customer(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await new_deal(tg)
+    await tg.press(ANNA, "rm:p:1:h1", message_id=PICKER)
+    clock_of(tg).advance(timedelta(hours=1))
+    assert await reminders.due_tasks(tg.app) == 1
+    [(due, due_id)] = await delivered_with_ids(tg, monkeypatch)
+    assert due.chat_id == ANNA.id
+    [sent] = await tg.send(ANNA, "Your chairs are ready", reply_to=due_id)
+    assert sent.text == "Sent to the customer of request #1."
+    [relayed] = await tg.deliver()
+    assert relayed.chat_id == LEYLA.id
+    assert relayed.text.endswith("\nYour chairs are ready")
