@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.sender.budget import pending_press
 from bot.settings import Settings
-from handlers.payloads import StepExpired
 from presentation.errors import error_text
 from services import inbox
 from services.access import Actor, actor_of
@@ -165,7 +164,7 @@ class DomainErrorMiddleware(BaseMiddleware):
             if session is not None:
                 await session.rollback()
             state: FSMContext | None = data.get("state")
-            if isinstance(error, StepExpired) and state is not None:
+            if error.ends_step and state is not None:
                 # After the rollback, so that the step's end is kept with the answer.
                 await state.clear()
             text = error_text(error)

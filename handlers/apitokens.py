@@ -52,8 +52,7 @@ async def name_typed(
     try:
         token = await api_tokens.create(session, actor, message.text or "", clock.now())
     except DomainError as error:
-        if error.code != ErrorCode.TOKEN_NAME:
-            await state.clear()
+        error.ends_step = error.code != ErrorCode.TOKEN_NAME
         raise
     await state.clear()
     await message.answer(token_views.created_text(token))

@@ -199,8 +199,7 @@ async def _keeps_step(words: Words, retryable: frozenset[ErrorCode]) -> AsyncIte
     try:
         yield
     except DomainError as error:
-        if error.code not in retryable:
-            await words.state.clear()
+        error.ends_step = error.code not in retryable
         raise
 
 

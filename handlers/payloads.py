@@ -29,6 +29,7 @@ class StepExpired(DomainError):
     version, or lost): the step ends and the reader is asked to start again."""
 
     code = ErrorCode.STEP_EXPIRED
+    ends_step = True
 
 
 async def save(state: FSMContext, payload: Payload) -> None:

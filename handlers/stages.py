@@ -168,8 +168,7 @@ async def name_typed(
             text, markup = detail_text(detail, actor.locale), detail_keyboard(detail)
             done = _("Stage renamed.")
     except DomainError as error:
-        if error.code != ErrorCode.STAGE_NAME:
-            await state.clear()
+        error.ends_step = error.code != ErrorCode.STAGE_NAME
         raise
     await state.clear()
     await message.answer(done)

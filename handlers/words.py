@@ -45,8 +45,9 @@ class Words:
         try:
             yield
         except DomainError as error:
-            if error.code not in retryable:
-                await self.state.clear()
+            # Cleared once what the handler wrote is undone (bot/middlewares.py): cleared
+            # here, the undoing would bring the step back.
+            error.ends_step = error.code not in retryable
             raise
         await self.state.clear()
 

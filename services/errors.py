@@ -139,9 +139,12 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    """Base of every error a user can cause; `code` picks the message shown."""
+    """Base of every error a user can cause; `code` picks the message shown. `ends_step`:
+    the conversation's step is over with it (set when it is raised), kept past the undoing
+    of what the refused action wrote."""
 
     code: ErrorCode = ErrorCode.ERROR
+    ends_step: bool = False
 
     def __init__(self, code: ErrorCode | None = None) -> None:
         super().__init__(code or self.code)

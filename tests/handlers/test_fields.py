@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
-from services.db.deals import Event
+from services.db.deals import Deal, Event
 from services.db.fields import FieldDef, FieldValue
+from services.db.users import User
 from tests.support.calls import answer_of, buttons, without_answers
 from tests.support.deals import ANNA, BAKO, CARD, OLGA, make_manager, more_buttons, new_deal
 from tests.support.fields import EDITOR, add_field
@@ -116,3 +117,24 @@ async def test_forged_presses_are_refused(tg: Harness) -> None:
     async with tg.app.sessions() as session:
         value = (await session.scalars(select(FieldValue))).one()
     assert (value.entity, value.value) == ("customer", "yes")
+
+
+async def test_a_value_typed_after_the_request_was_handed_over_is_refused_once(
+    tg: Harness,
+) -> None:
+    """The refusal ends the step: what Anna writes next is taken as usual, not refused again
+    until /cancel."""
+    await add_field(tg, 0, 2, ["Prepayment", None, None])
+    await new_deal(tg)
+    await make_manager(tg, BAKO.id, "Bako")
+    await tg.press(ANNA, "fv:p:1:1:0", message_id=CARD)
+    async with tg.app.sessions() as session:
+        bako = await session.scalar(select(User.id).where(User.tg_id == BAKO.id))
+        (await session.get_one(Deal, 1)).manager_id = bako
+        await session.commit()
+    [refused] = await tg.send(ANNA, "1,234.50")
+    assert refused.text == "Sorry, you can't do that."
+    [usual] = await tg.send(ANNA, "hello?")
+    assert usual.text.startswith("To answer a customer, tap Reply under their request")
+    async with tg.app.sessions() as session:
+        assert (await session.scalars(select(FieldValue))).all() == []
