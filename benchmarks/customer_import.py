@@ -31,7 +31,7 @@ from sqlalchemy import func, insert, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import migrate  # noqa: E402
+from benchmarks.rule_mix import fresh  # noqa: E402
 from services import customer_import, customer_import_rows, customer_sheet  # noqa: E402
 from services.access import Actor  # noqa: E402
 from services.db.customers import Customer, CustomerPhone, CustomerTag, fold  # noqa: E402
@@ -49,12 +49,7 @@ CHUNK = 5_000
 
 async def seed(url: str, count: int) -> None:
     """The owner, and `count` customers with ids 1..count, each with an own number."""
-    engine = create_engine(url)
-    if url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+    engine = await fresh(url)
     async with engine.begin() as conn:
         owner = {"id": 1, "tg_id": 1001, "role": "owner", "first_name": "Olga", "created_at": NOW}
         await conn.execute(insert(User), [owner])

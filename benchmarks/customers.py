@@ -31,7 +31,7 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import migrate  # noqa: E402
+from benchmarks.rule_mix import fresh  # noqa: E402
 from services import customer_search  # noqa: E402
 from services.access import Actor  # noqa: E402
 from services.db.customers import Customer, CustomerPhone, fold  # noqa: E402
@@ -100,12 +100,7 @@ async def seed(url: str, count: int, rng: random.Random) -> tuple[list[str], set
     """Customers with their requests (one or two each, a manager each), and some merged into
     the customer before them, as a merge leaves them: with no own number and no request, their
     name and typed number kept. Returns the phones and the merged customers."""
-    engine = create_engine(url)
-    if url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+    engine = await fresh(url)
     phones: list[str] = []
     merged: set[int] = set()
     numbers = iter(_phones(rng, 2 * count))

@@ -32,7 +32,6 @@ from presentation.catalog_categories import (
     delete_keyboard,
     delete_text,
 )
-from presentation.edits import edit_or_send_at
 from services import catalog, catalog_edit
 from services.access import Actor, require_owner
 from services.catalog import UNITS, CategoryView
@@ -187,7 +186,7 @@ async def category_name_typed(words: Words) -> None:
         text, markup = categories_text(found), categories_keyboard(found, locale)
         done = _("Category added.")
     await words.message.answer(done)
-    await edit_or_send_at(words.bot, words.message.chat.id, asked.editor_message_id, text, markup)
+    await words.redraw(asked.editor_message_id, text, markup)
 
 
 def router() -> Router:

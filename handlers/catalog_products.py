@@ -37,7 +37,6 @@ from presentation.catalog_products import (
     unit_text,
 )
 from presentation.deals.card import Reader
-from presentation.edits import edit_or_send_at
 from services import catalog, catalog_edit, measure_sets
 from services.access import Actor, require_owner
 from services.catalog import UNITS, ProductView
@@ -227,7 +226,7 @@ async def _save(
 async def _redraw(words: Words, asked: EditingProduct, product: ProductView) -> None:
     reader = reader_of(words.settings, words.actor, words.now)
     text, markup = await product_card(words.session, words.actor, product, reader)
-    await edit_or_send_at(words.bot, words.message.chat.id, asked.card_message_id, text, markup)
+    await words.redraw(asked.card_message_id, text, markup)
 
 
 def _parsed(what: Typed, text: str, locale: str) -> Any:

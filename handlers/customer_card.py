@@ -29,7 +29,6 @@ from presentation.customers.card import (
     tags_text,
 )
 from presentation.customers.history import history_keyboard, history_text
-from presentation.edits import edit_or_send_at
 from presentation.errors import error_text
 from services import customer_edits, customer_phones, customer_tags, customer_views
 from services.customer_edits import Detail, StaleCustomer
@@ -187,13 +186,7 @@ async def value_typed(words: Words) -> None:
     shown = refused.into_id if isinstance(refused, MergedAway) else asked.customer_id
     card = await customer_views.card(words.session, words.actor, shown)
     reader = reader_of(words.settings, words.actor, words.now)
-    await edit_or_send_at(
-        words.bot,
-        words.message.chat.id,
-        asked.card_message_id,
-        card_text(card, reader),
-        card_keyboard(card, reader),
-    )
+    await words.redraw(asked.card_message_id, card_text(card, reader), card_keyboard(card, reader))
     await words.message.answer(error_text(refused) if refused else _("Saved."))
 
 

@@ -23,7 +23,6 @@ from presentation.customers.fields import (
     picker_keyboard,
     picker_text,
 )
-from presentation.edits import edit_or_send_at
 from presentation.errors import error_text
 from presentation.field_values import ValueAction, cleared_text, saved_text
 from services import customer_fields, customer_views
@@ -119,13 +118,7 @@ async def value_typed(words: Words) -> None:
             said = error_text(refused)
             shown = refused.into_id if isinstance(refused, MergedAway) else shown
     card = await customer_views.card(words.session, words.actor, shown)
-    await edit_or_send_at(
-        words.bot,
-        words.message.chat.id,
-        asked.card_message_id,
-        card_text(card, reader),
-        card_keyboard(card, reader),
-    )
+    await words.redraw(asked.card_message_id, card_text(card, reader), card_keyboard(card, reader))
     await words.message.answer(said)
 
 

@@ -21,7 +21,6 @@ from handlers.words import Words, not_text, on_words
 from presentation.deals.callbacks import CardAction, CardCb
 from presentation.deals.card import Reader, card_text, money
 from presentation.deals.keyboard import card_keyboard
-from presentation.edits import edit_or_send_at
 from services import pipeline
 from services.errors import ErrorCode
 from services.pipeline import OTHER, StaleCard
@@ -94,13 +93,7 @@ async def typed(words: Words) -> None:
             card, done = await _change(words, step, asked.deal_id, asked.version, reader)
         except StaleCard as stale:
             card, done = stale.card, stale_text()
-    await edit_or_send_at(
-        words.bot,
-        words.message.chat.id,
-        asked.card_message_id,
-        card_text(card, reader),
-        card_keyboard(card, reader),
-    )
+    await words.redraw(asked.card_message_id, card_text(card, reader), card_keyboard(card, reader))
     await words.message.answer(done)
 
 

@@ -14,7 +14,6 @@ from handlers.readers import reader_of
 from handlers.words import Words, not_text, on_words
 from presentation.deals.card import card_text
 from presentation.deals.keyboard import card_keyboard
-from presentation.edits import edit_or_send_at
 from presentation.field_values import ValueAction, ValueCb, cleared_text, saved_text
 from presentation.fields import (
     deal_fields_keyboard,
@@ -101,13 +100,7 @@ async def value_typed(words: Words) -> None:
         )
     card = await pipeline.card(words.session, words.actor, asked.deal_id)
     reader = reader_of(words.settings, words.actor, words.now)
-    await edit_or_send_at(
-        words.bot,
-        words.message.chat.id,
-        asked.card_message_id,
-        card_text(card, reader),
-        card_keyboard(card, reader),
-    )
+    await words.redraw(asked.card_message_id, card_text(card, reader), card_keyboard(card, reader))
     await words.message.answer(saved_text(Shown(field, value), reader.locale, reader.currency))
 
 

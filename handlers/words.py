@@ -9,11 +9,12 @@ from datetime import datetime
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.settings import Settings
 from handlers.payloads import P, load
+from presentation.edits import edit_or_send_at
 from services.access import Actor
 from services.clock import Clock
 from services.db.session import AsyncSession
@@ -33,6 +34,13 @@ class Words:
     @property
     def text(self) -> str:
         return self.message.text or ""
+
+    async def redraw(
+        self, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """The bot's message in this chat the question belongs to (a card, an editor) shown
+        anew, or sent again when it can't be edited."""
+        await edit_or_send_at(self.bot, self.message.chat.id, message_id, text, markup)
 
     async def payload(self, kind: type[P]) -> P:
         """What the question was asked with (StepExpired when it can't be read)."""

@@ -5,6 +5,7 @@ their latest open request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,11 +77,11 @@ async def set_typed(
     now: datetime,
 ) -> Shown:
     """A value typed in the reader's locale; a bad one changes nothing."""
-    await customer_of(session, actor, customer_id)
-    field = await _field(session, field_id)
-    stored = from_text(field, text, actor.locale)
-    await _write(session, actor, customer_id, version, field, stored, now)
-    return Shown(field, typed(field, stored))
+
+    def read(field: FieldView) -> str:
+        return from_text(field, text, actor.locale)
+
+    return await _set(session, actor, customer_id, version, field_id, read, now)
 
 
 async def set_picked(
@@ -93,9 +94,27 @@ async def set_picked(
     now: datetime,
 ) -> Shown:
     """Yes/no or an option, picked with a button."""
+
+    def read(field: FieldView) -> str:
+        return from_button(field, index)
+
+    return await _set(session, actor, customer_id, version, field_id, read, now)
+
+
+async def _set(
+    session: AsyncSession,
+    actor: Actor,
+    customer_id: int,
+    version: int,
+    field_id: int,
+    read: Callable[[FieldView], str],
+    now: datetime,
+) -> Shown:
+    """The value `read` makes of what was typed or picked, for the field, once the reader may
+    see the customer and the field is one of customers."""
     await customer_of(session, actor, customer_id)
     field = await _field(session, field_id)
-    stored = from_button(field, index)
+    stored = read(field)
     await _write(session, actor, customer_id, version, field, stored, now)
     return Shown(field, typed(field, stored))
 
